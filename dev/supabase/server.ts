@@ -1,0 +1,102 @@
+// The Supabase-compatible API of the local stack: /rest/v1 (PostgREST subset) and /auth/v1
+// (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies.
+import { createAuthApi } from "./auth/index.js";
+import { type Database, openDatabase } from "./database.js";
+import { loadSigningKeys, type SigningKeys } from "./keys.js";
+import { type MigrationPlan, migrate } from "./migrate.js";
+import { createRestApi } from "./rest/index.js";
+import { type RunningServer, serve } from "../web-server.js";
+
+export interface SupabaseOptions extends MigrationPlan {
+  port: number;
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined = in memory. */
+  dataDir?: string | undefined;
+  /** Where the signing key and API keys persist; undefined = new keys in memory. */
+  keysFile?: string | undefined;
+}
+
+export interface RunningSupabase extends RunningServer {
+  anonKey: string;
+  serviceRoleKey: string;
+  db: Database;
+  keys: SigningKeys;
+  migrationsApplied: string[];
+}
+
+export async function startSupabase(options: SupabaseOptions): Promise<RunningSupabase> {
+  const [db, keys] = await Promise.all([
+    openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }),
+    loadSigningKeys(options.keysFile),
+  ]);
+  try {
+    const migrationsApplied = await migrate(db, options);
+    const rest = await createRestApi({ db, keys });
+    let publicUrl = "";
+    const auth = createAuthApi({ db, keys, publicUrl: () => publicUrl });
+    const apiKeys = new Set([keys.anonKey, keys.serviceRoleKey]);
+    const server = await serve(
+      async (request) => {
+        const { pathname } = new URL(request.url);
+        if (request.method === "OPTIONS") return preflight(request);
+        const isOpen = pathname === "/auth/v1/.well-known/jwks.json";
+        if (!isOpen) {
+          const apiKey = request.headers.get("apikey") ?? new URL(request.url).searchParams.get("apikey");
+          if (!apiKey) return gatewayError("No API key found in request");
+          if (!apiKeys.has(apiKey)) return gatewayError("Invalid API key");
+        }
+        const response = pathname.startsWith("/rest/v1/")
+          ? await rest(request, pathname.slice("/rest/v1/".length))
+          : pathname.startsWith("/auth/v1/")
+            ? await auth(request, pathname.slice("/auth/v1/".length))
+            : Response.json({ message: "no Route matched with those values" }, { status: 404 });
+        return withCors(request, response);
+      },
+      { port: options.port },
+    );
+    publicUrl = server.url;
+    return {
+      ...server,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      db,
+      keys,
+      migrationsApplied,
+      close: async () => {
+        await server.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Kong's answer when the apikey is missing or unknown. */
+function gatewayError(message: string): Response {
+  return Response.json({ message }, { status: 401 });
+}
+
+// Supabase's gateway allows browsers from any origin; the keys, not CORS, guard the API.
+function preflight(request: Request): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "access-control-allow-origin": request.headers.get("origin") ?? "*",
+      "access-control-allow-methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+      "access-control-allow-headers":
+        request.headers.get("access-control-request-headers") ?? "authorization, apikey",
+      "access-control-max-age": "3600",
+    },
+  });
+}
+
+function withCors(request: Request, response: Response): Response {
+  const origin = request.headers.get("origin");
+  if (origin) {
+    response.headers.set("access-control-allow-origin", origin);
+    response.headers.append("vary", "Origin");
+  }
+  return response;
+}
