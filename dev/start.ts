@@ -1,0 +1,104 @@
+// `npm run dev`: the whole product on one machine with no accounts — the Supabase-compatible API
+// over PGlite (or DATABASE_URL), the Upstash-compatible endpoint when REDIS_URL is set, and the
+// API with Vercel's routing — then one table of URLs and keys, as `supabase start` prints.
+// A SUPABASE_URL or UPSTASH_REDIS_REST_URL set in the shell or .env is used instead.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { loadUserEnv, writeLocalEnv } from "./local-env.js";
+import { startSupabase } from "./supabase/server.js";
+import { startUpstash } from "./upstash/server.js";
+import { startApiServer } from "./vercel/server.js";
+
+const rootDir = process.cwd();
+const dataDir = join(rootDir, ".data");
+const startedAt = performance.now();
+
+loadUserEnv(join(rootDir, ".env"));
+/** An empty line in .env (`PORT=`) means "not set", as in .env.example. */
+const setting = (name: string): string | undefined => process.env[name] || undefined;
+const port = (name: string, fallback: number) => Number(setting(name) ?? fallback);
+
+const databaseUrl = setting("DATABASE_URL");
+const supabase = setting("SUPABASE_URL")
+  ? undefined
+  : await startSupabase({
+      port: port("SUPABASE_PORT", 54321),
+      databaseUrl,
+      dataDir: databaseUrl ? undefined : join(dataDir, "pglite"),
+      keysFile: join(dataDir, "keys.json"),
+      migrationDirs: [join(rootDir, "supabase", "migrations")],
+      seedFile: join(rootDir, "supabase", "seed.sql"),
+    });
+
+const redisUrl = setting("REDIS_URL");
+const upstash =
+  redisUrl && !setting("UPSTASH_REDIS_REST_URL")
+    ? await startUpstash({
+        port: port("UPSTASH_PORT", 8079),
+        redisUrl,
+        token: randomBytes(24).toString("base64url"),
+      })
+    : undefined;
+
+const stackEnv: Record<string, string> = {};
+if (supabase) {
+  stackEnv.SUPABASE_URL = supabase.url;
+  stackEnv.SUPABASE_ANON_KEY = supabase.anonKey;
+  stackEnv.SUPABASE_SERVICE_ROLE_KEY = supabase.serviceRoleKey;
+}
+if (upstash) {
+  stackEnv.UPSTASH_REDIS_REST_URL = upstash.url;
+  stackEnv.UPSTASH_REDIS_REST_TOKEN = upstash.token;
+}
+writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
+Object.assign(process.env, stackEnv);
+
+const api = await startApiServer({ port: port("PORT", 3000), rootDir });
+
+const rows: [string, string][] = [
+  ["API", `${api.url}   (try ${api.url}/api/health)`],
+  supabase
+    ? ["Supabase API", `${supabase.url}   (${databaseUrl ? "PostgreSQL from DATABASE_URL" : "PGlite in .data/pglite"})`]
+    : ["Supabase API", `${setting("SUPABASE_URL")}   (SUPABASE_URL; local stack not started)`],
+  ...(supabase
+    ? ([
+        ["  REST", `${supabase.url}/rest/v1`],
+        ["  Auth", `${supabase.url}/auth/v1`],
+        ["  anon key", supabase.anonKey],
+        ["  service_role key", supabase.serviceRoleKey],
+      ] as [string, string][])
+    : []),
+  [
+    "Upstash REST",
+    upstash
+      ? `${upstash.url}   (in front of ${redactCredentials(redisUrl ?? "")})`
+      : (setting("UPSTASH_REDIS_REST_URL") ?? "off (set REDIS_URL to a Redis server to turn it on)"),
+  ],
+];
+const width = Math.max(...rows.map(([name]) => name.length));
+console.info(
+  [
+    "",
+    "Bastion is running.",
+    "",
+    ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
+    "",
+    supabase
+      ? `  Migrations applied now: ${supabase.migrationsApplied.join(", ") || "none (up to date)"}`
+      : "",
+    `  Local URLs and keys are in .env.local. Ready in ${Math.round(performance.now() - startedAt)} ms.`,
+    "",
+  ].join("\n"),
+);
+
+function redactCredentials(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//***@");
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void Promise.all([api.close(), upstash?.close(), supabase?.close()]).finally(() =>
+      process.exit(0),
+    );
+  });
+}

@@ -1,0 +1,3 @@
+-- Seed data for local development, applied by the local stack after the migrations (and again
+-- whenever this file changes), and by `supabase db reset` on a Supabase project.
+-- Write it so it can run twice: use `on conflict do nothing`.
