@@ -58,7 +58,10 @@ const api = await startApiServer({ port: port("PORT", 3000), rootDir });
 const rows: [string, string][] = [
   ["API", `${api.url}   (try ${api.url}/api/health)`],
   supabase
-    ? ["Supabase API", `${supabase.url}   (${databaseUrl ? "PostgreSQL from DATABASE_URL" : "PGlite in .data/pglite"})`]
+    ? [
+        "Supabase API",
+        `${supabase.url}   (${databaseUrl ? "PostgreSQL from DATABASE_URL" : "PGlite in .data/pglite"})`,
+      ]
     : ["Supabase API", `${setting("SUPABASE_URL")}   (SUPABASE_URL; local stack not started)`],
   ...(supabase
     ? ([
@@ -72,7 +75,8 @@ const rows: [string, string][] = [
     "Upstash REST",
     upstash
       ? `${upstash.url}   (in front of ${redactCredentials(redisUrl ?? "")})`
-      : (setting("UPSTASH_REDIS_REST_URL") ?? "off (set REDIS_URL to a Redis server to turn it on)"),
+      : (setting("UPSTASH_REDIS_REST_URL") ??
+        "off (set REDIS_URL to a Redis server to turn it on)"),
   ],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));

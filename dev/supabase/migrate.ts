@@ -27,8 +27,11 @@ export interface MigrationPlan {
 export async function migrate(db: Database, plan: MigrationPlan): Promise<string[]> {
   await runFile(db, "bootstrap.sql", readFileSync(BOOTSTRAP_SQL, "utf8"));
   const applied = new Set(
-    (await db.query<{ version: string }>("select version from supabase_migrations.schema_migrations"))
-      .rows.map((row) => row.version),
+    (
+      await db.query<{ version: string }>(
+        "select version from supabase_migrations.schema_migrations",
+      )
+    ).rows.map((row) => row.version),
   );
   const newlyApplied: string[] = [];
   for (const path of migrationFiles(plan.migrationDirs)) {

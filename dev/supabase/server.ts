@@ -1,11 +1,12 @@
 // The Supabase-compatible API of the local stack: /rest/v1 (PostgREST subset) and /auth/v1
 // (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies.
+
+import { type RunningServer, serve } from "../web-server.js";
 import { createAuthApi } from "./auth/index.js";
 import { type Database, openDatabase } from "./database.js";
 import { loadSigningKeys, type SigningKeys } from "./keys.js";
 import { type MigrationPlan, migrate } from "./migrate.js";
 import { createRestApi } from "./rest/index.js";
-import { type RunningServer, serve } from "../web-server.js";
 
 export interface SupabaseOptions extends MigrationPlan {
   port: number;
@@ -41,7 +42,8 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
         if (request.method === "OPTIONS") return preflight(request);
         const isOpen = pathname === "/auth/v1/.well-known/jwks.json";
         if (!isOpen) {
-          const apiKey = request.headers.get("apikey") ?? new URL(request.url).searchParams.get("apikey");
+          const apiKey =
+            request.headers.get("apikey") ?? new URL(request.url).searchParams.get("apikey");
           if (!apiKey) return gatewayError("No API key found in request");
           if (!apiKeys.has(apiKey)) return gatewayError("Invalid API key");
         }

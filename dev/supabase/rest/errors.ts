@@ -29,7 +29,12 @@ export function badRequest(code: string, message: string, details: string | null
 }
 
 export function errorResponse(error: PostgrestError, headers: HeadersInit = {}): Response {
-  const body = { code: error.code, details: error.details, hint: error.hint, message: error.message };
+  const body = {
+    code: error.code,
+    details: error.details,
+    hint: error.hint,
+    message: error.message,
+  };
   const response = Response.json(body, { status: error.status, headers });
   if (error.status === 401) response.headers.set("www-authenticate", "Bearer");
   return response;

@@ -13,7 +13,7 @@ import {
   PostgrestError,
 } from "./errors.js";
 import { parseQuery } from "./parse.js";
-import { parsePrefer, type Prefer } from "./prefer.js";
+import { type Prefer, parsePrefer } from "./prefer.js";
 import {
   deleteStatement,
   insertStatement,
@@ -48,7 +48,8 @@ export async function createRestApi({ db, keys }: { db: Database; keys: SigningK
     try {
       return build(catalog);
     } catch (error) {
-      const missing = error instanceof PostgrestError && ["PGRST205", "PGRST202"].includes(error.code);
+      const missing =
+        error instanceof PostgrestError && ["PGRST205", "PGRST202"].includes(error.code);
       if (!missing) throw error;
       catalog = await loadCatalog(db.query);
       return build(catalog);
@@ -62,7 +63,9 @@ export async function createRestApi({ db, keys }: { db: Database; keys: SigningK
       checkProfile(request);
       checkAccept(request);
       const prefer = parsePrefer(request.headers.get("prefer"));
-      const statement = await withCatalog((current) => buildStatement(current, request, path, prefer, readJson));
+      const statement = await withCatalog((current) =>
+        buildStatement(current, request, path, prefer, readJson),
+      );
       const singleObject = (request.headers.get("accept") ?? "").includes(SINGLE_OBJECT);
       const readOnly = request.method === "GET" || request.method === "HEAD";
       const row = await db.transaction({ readOnly }, async (query) => {
@@ -115,7 +118,9 @@ async function buildStatement(
     if (!isRead && request.method !== "POST") throw methodNotAllowed(request.method);
     let args: Record<string, unknown>;
     if (isRead) {
-      const names = new Set((catalog.functions.get(name) ?? []).flatMap((fn) => fn.arguments.map((a) => a.name)));
+      const names = new Set(
+        (catalog.functions.get(name) ?? []).flatMap((fn) => fn.arguments.map((a) => a.name)),
+      );
       args = Object.fromEntries([...url.searchParams].filter(([key]) => names.has(key)));
     } else {
       const body = await readJson();
@@ -164,17 +169,26 @@ async function authenticate(request: Request, keys: SigningKeys): Promise<Caller
   const header = request.headers.get("authorization");
   if (!header) return { role: "anon", claims: { role: "anon" } };
   const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-  if (!token) throw new PostgrestError(401, "PGRST301", "Authorization header is not a Bearer token");
+  if (!token)
+    throw new PostgrestError(401, "PGRST301", "Authorization header is not a Bearer token");
   let claims: JWTPayload;
   try {
     claims = await keys.verify(token);
   } catch (error) {
     const expired = (error as { code?: string }).code === "ERR_JWT_EXPIRED";
-    throw new PostgrestError(401, expired ? "PGRST303" : "PGRST301", expired ? "JWT expired" : "JWT could not be verified");
+    throw new PostgrestError(
+      401,
+      expired ? "PGRST303" : "PGRST301",
+      expired ? "JWT expired" : "JWT could not be verified",
+    );
   }
   const role = typeof claims.role === "string" ? claims.role : "anon";
   if (!API_ROLES.has(role)) {
-    throw new PostgrestError(401, "PGRST301", `JWT role must be one of: ${[...API_ROLES].join(", ")}`);
+    throw new PostgrestError(
+      401,
+      "PGRST301",
+      `JWT role must be one of: ${[...API_ROLES].join(", ")}`,
+    );
   }
   return { role, claims: { ...claims, role } };
 }
@@ -182,7 +196,11 @@ async function authenticate(request: Request, keys: SigningKeys): Promise<Caller
 function checkProfile(request: Request): void {
   const profile = request.headers.get("accept-profile") ?? request.headers.get("content-profile");
   if (profile && profile !== EXPOSED_SCHEMA) {
-    throw new PostgrestError(406, "PGRST106", `The schema must be one of the following: ${EXPOSED_SCHEMA}`);
+    throw new PostgrestError(
+      406,
+      "PGRST106",
+      `The schema must be one of the following: ${EXPOSED_SCHEMA}`,
+    );
   }
 }
 
@@ -206,7 +224,13 @@ async function setRequestContext(query: Query, request: Request, caller: Caller)
             set_config('request.method', $3, true),
             set_config('request.path', $4, true),
             set_config('request.headers', $5, true)`,
-    [caller.role, JSON.stringify(caller.claims), request.method, new URL(request.url).pathname, JSON.stringify(headers)],
+    [
+      caller.role,
+      JSON.stringify(caller.claims),
+      request.method,
+      new URL(request.url).pathname,
+      JSON.stringify(headers),
+    ],
   );
 }
 
@@ -252,7 +276,9 @@ function respond(
       ? new Response(null, { status: 204, headers })
       : new Response(body, { status: 200, headers });
   }
-  const partial =
-    row.total !== null && row.page_count < row.total && !statement.singular && !isRpc;
-  return new Response(method === "HEAD" ? null : (body ?? "null"), { status: partial ? 206 : 200, headers });
+  const partial = row.total !== null && row.page_count < row.total && !statement.singular && !isRpc;
+  return new Response(method === "HEAD" ? null : (body ?? "null"), {
+    status: partial ? 206 : 200,
+    headers,
+  });
 }

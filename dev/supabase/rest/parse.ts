@@ -74,7 +74,10 @@ const UNSUPPORTED_OPERATORS = new Set(["fts", "plfts", "phfts", "wfts"]);
 /**
  * @param skip query keys that are not filters (a GET rpc's arguments).
  */
-export function parseQuery(params: URLSearchParams, skip: ReadonlySet<string> = new Set()): ParsedQuery {
+export function parseQuery(
+  params: URLSearchParams,
+  skip: ReadonlySet<string> = new Set(),
+): ParsedQuery {
   const parsed: ParsedQuery = {
     select: [{ kind: "star" }],
     conditions: new Map(),
@@ -205,7 +208,8 @@ function parseOrder(text: string): OrderTerm[] {
     let nulls: OrderTerm["nulls"];
     for (const modifier of modifiers) {
       if (modifier === "asc" || modifier === "desc") descending = modifier === "desc";
-      else if (modifier === "nullsfirst" || modifier === "nullslast") nulls = modifier === "nullsfirst" ? "first" : "last";
+      else if (modifier === "nullsfirst" || modifier === "nullslast")
+        nulls = modifier === "nullsfirst" ? "first" : "last";
       else throw badRequest("PGRST100", `"failed to parse order (${text})"`);
     }
     return { field: parseField(fieldText), descending, nulls };
@@ -226,7 +230,8 @@ function parseSelectItem(item: string): SelectItem {
     const body = item.slice(open + 1, -1);
     if (head.startsWith("...")) throw notImplemented("Spreading an embedded resource (...)");
     const { alias, rest } = splitAlias(head);
-    if (rest === "count" || rest.includes(".")) throw notImplemented("Aggregate functions in select");
+    if (rest === "count" || rest.includes("."))
+      throw notImplemented("Aggregate functions in select");
     const [relation = "", ...hints] = rest.split("!");
     const inner = hints.includes("inner");
     const named = hints.filter((hint) => hint !== "inner" && hint !== "left");
@@ -251,7 +256,9 @@ function parseSelectItem(item: string): SelectItem {
 
 function splitAlias(text: string): { alias: string | undefined; rest: string } {
   const colon = /^([^:]+):(?!:)(.*)$/s.exec(text);
-  return colon ? { alias: unquote(colon[1] ?? ""), rest: colon[2] ?? "" } : { alias: undefined, rest: text };
+  return colon
+    ? { alias: unquote(colon[1] ?? ""), rest: colon[2] ?? "" }
+    : { alias: undefined, rest: text };
 }
 
 /** Splits on commas outside parentheses and double quotes. */

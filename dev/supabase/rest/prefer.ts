@@ -19,14 +19,23 @@ export function parsePrefer(header: string | null): Prefer {
     tx: undefined,
     applied: [],
   };
-  for (const item of (header ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const item of (header ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [name, value] = item.split("=");
-    if (name === "return" && (value === "representation" || value === "minimal")) prefer.return = value;
+    if (name === "return" && (value === "representation" || value === "minimal"))
+      prefer.return = value;
     // An exact count is a correct answer to planned and estimated counts too.
-    else if (name === "count" && (value === "exact" || value === "planned" || value === "estimated")) {
+    else if (
+      name === "count" &&
+      (value === "exact" || value === "planned" || value === "estimated")
+    ) {
       prefer.count = "exact";
-    }
-    else if (name === "resolution" && (value === "merge-duplicates" || value === "ignore-duplicates")) {
+    } else if (
+      name === "resolution" &&
+      (value === "merge-duplicates" || value === "ignore-duplicates")
+    ) {
       prefer.resolution = value;
     } else if (name === "missing" && value === "default") prefer.missing = value;
     else if (name === "tx" && (value === "commit" || value === "rollback")) prefer.tx = value;

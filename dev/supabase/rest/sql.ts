@@ -138,7 +138,10 @@ export class SqlBuilder {
       const relationship = this.relationship(source, item.relation, item.hint);
       const alias = this.nextAlias();
       const target: Source = { table: relationship.target, alias };
-      const conditions = [this.joinCondition(source, target, relationship), this.where(target, embedPath)];
+      const conditions = [
+        this.joinCondition(source, target, relationship),
+        this.where(target, embedPath),
+      ];
       parts.push(
         `exists (select 1 from ${qualified(relationship.target.name)} as ${ident(alias)} where ${conditions.filter(Boolean).join(" and ")})`,
       );
@@ -204,7 +207,11 @@ export class SqlBuilder {
     });
   }
 
-  private embed(parent: Source, path: string, item: Extract<SelectItem, { kind: "embed" }>): string {
+  private embed(
+    parent: Source,
+    path: string,
+    item: Extract<SelectItem, { kind: "embed" }>,
+  ): string {
     const relationship = this.relationship(parent, item.relation, item.hint);
     const target: Source = { table: relationship.target, alias: this.nextAlias() };
     const from = `${qualified(relationship.target.name)} as ${ident(target.alias)}`;
@@ -220,7 +227,9 @@ export class SqlBuilder {
     return foreignKey.columns
       .map((column, i) => {
         const foreignColumn = foreignKey.foreignColumns[i] ?? "";
-        const [targetColumn, parentColumn] = toMany ? [column, foreignColumn] : [foreignColumn, column];
+        const [targetColumn, parentColumn] = toMany
+          ? [column, foreignColumn]
+          : [foreignColumn, column];
         return `${ident(target.alias)}.${ident(targetColumn)} = ${ident(parent.alias)}.${ident(parentColumn)}`;
       })
       .join(" and ");
@@ -234,7 +243,8 @@ export class SqlBuilder {
       const names = (table: string) => [table, foreignKey.name];
       if (
         foreignKey.table === from &&
-        (names(foreignKey.foreignTable).includes(relation) || isOnlyColumn(foreignKey.columns, relation))
+        (names(foreignKey.foreignTable).includes(relation) ||
+          isOnlyColumn(foreignKey.columns, relation))
       ) {
         candidates.push({ target: this.table(foreignKey.foreignTable), foreignKey, toMany: false });
       }

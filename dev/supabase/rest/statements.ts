@@ -85,7 +85,8 @@ export function insertStatement(
   }
   if (options.resolution) {
     const conflict = query.onConflict ?? table.primaryKey;
-    if (conflict.length === 0) throw badRequest("PGRST100", "on_conflict needs a column list or a primary key");
+    if (conflict.length === 0)
+      throw badRequest("PGRST100", "on_conflict needs a column list or a primary key");
     for (const column of conflict) requireColumn(table, column);
     const action =
       options.resolution === "ignore-duplicates" || columns.length === 0
@@ -198,18 +199,30 @@ export function rpcStatement(
 }
 
 /** The overload whose parameters fit the given argument names, as PostgREST chooses it. */
-export function resolveFunction(catalog: Catalog, name: string, argumentNames: string[]): RpcFunction {
+export function resolveFunction(
+  catalog: Catalog,
+  name: string,
+  argumentNames: string[],
+): RpcFunction {
   const fits = (catalog.functions.get(name) ?? []).filter(
     (fn) =>
       argumentNames.every((arg) => fn.arguments.some((argument) => argument.name === arg)) &&
-      fn.arguments.every((argument) => argument.hasDefault || argumentNames.includes(argument.name)),
+      fn.arguments.every(
+        (argument) => argument.hasDefault || argumentNames.includes(argument.name),
+      ),
   );
   if (fits.length > 1) {
-    throw new PostgrestError(300, "PGRST203", `Could not choose the best candidate function between: ${fits.map((fn) => fn.name).join(", ")}`);
+    throw new PostgrestError(
+      300,
+      "PGRST203",
+      `Could not choose the best candidate function between: ${fits.map((fn) => fn.name).join(", ")}`,
+    );
   }
   const [fn] = fits;
   if (!fn) {
-    const signature = argumentNames.length ? `with parameters ${argumentNames.join(", ")}` : "without parameters";
+    const signature = argumentNames.length
+      ? `with parameters ${argumentNames.join(", ")}`
+      : "without parameters";
     throw new PostgrestError(
       404,
       "PGRST202",
@@ -222,12 +235,16 @@ export function resolveFunction(catalog: Catalog, name: string, argumentNames: s
 
 function requireColumn(table: Table, column: string): void {
   if (!table.columns.has(column)) {
-    throw badRequest("PGRST204", `Could not find the '${column}' column of '${table.name}' in the schema cache`);
+    throw badRequest(
+      "PGRST204",
+      `Could not find the '${column}' column of '${table.name}' in the schema cache`,
+    );
   }
 }
 
 function rejectPagedWrite(query: ParsedQuery): void {
-  if (query.limit.has("") || query.offset.has("")) throw notImplemented("limit/offset on updates and deletes");
+  if (query.limit.has("") || query.offset.has(""))
+    throw notImplemented("limit/offset on updates and deletes");
 }
 
 function isRow(value: unknown): value is Row {
