@@ -101,6 +101,23 @@ create table if not exists auth.one_time_tokens (
   created_at timestamptz not null default now()
 );
 
+-- Columns the Auth API needs beyond the tables above, added separately so that databases
+-- persisted by an earlier start gain them too. An email change waits in users.email_change until
+-- the link mailed to the new address is verified; relates_to is the address a token went to.
+alter table auth.users add column if not exists email_change varchar(255);
+alter table auth.users add column if not exists email_change_sent_at timestamptz;
+alter table auth.one_time_tokens add column if not exists relates_to text not null default '';
+
+-- How each session was authenticated: the access token's amr claim (GoTrue's table).
+create table if not exists auth.mfa_amr_claims (
+  id uuid primary key default gen_random_uuid(),
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  authentication_method text not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  unique (session_id, authentication_method)
+);
+
 -- The helper functions as supabase/auth defines them
 -- (migrations/20220224000811_update_auth_functions.up.sql).
 create or replace function auth.uid() returns uuid

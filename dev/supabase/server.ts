@@ -2,7 +2,7 @@
 // (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies.
 
 import { type RunningServer, serve } from "../web-server.js";
-import { createAuthApi } from "./auth/index.js";
+import { type AuthSettings, createAuthApi } from "./auth/index.js";
 import { type Database, openDatabase } from "./database.js";
 import { loadSigningKeys, type SigningKeys } from "./keys.js";
 import { type MigrationPlan, migrate } from "./migrate.js";
@@ -15,6 +15,7 @@ export interface SupabaseOptions extends MigrationPlan {
   dataDir?: string | undefined;
   /** Where the signing key and API keys persist; undefined = new keys in memory. */
   keysFile?: string | undefined;
+  auth?: AuthSettings | undefined;
 }
 
 export interface RunningSupabase extends RunningServer {
@@ -34,13 +35,15 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
     const migrationsApplied = await migrate(db, options);
     const rest = await createRestApi({ db, keys });
     let publicUrl = "";
-    const auth = createAuthApi({ db, keys, publicUrl: () => publicUrl });
+    const auth = createAuthApi({ db, keys, publicUrl: () => publicUrl, ...options.auth });
     const apiKeys = new Set([keys.anonKey, keys.serviceRoleKey]);
     const server = await serve(
       async (request) => {
         const { pathname } = new URL(request.url);
         if (request.method === "OPTIONS") return preflight(request);
-        const isOpen = pathname === "/auth/v1/.well-known/jwks.json";
+        // Supabase's gateway lets these through without a key: a public JWKS, and the recovery
+        // link a person clicks in an email.
+        const isOpen = OPEN_PATHS.has(pathname);
         if (!isOpen) {
           const apiKey =
             request.headers.get("apikey") ?? new URL(request.url).searchParams.get("apikey");
@@ -75,6 +78,8 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
   }
 }
 
+const OPEN_PATHS = new Set(["/auth/v1/.well-known/jwks.json", "/auth/v1/verify"]);
+
 /** Kong's answer when the apikey is missing or unknown. */
 function gatewayError(message: string): Response {
   return Response.json({ message }, { status: 401 });
@@ -98,6 +103,11 @@ function withCors(request: Request, response: Response): Response {
   const origin = request.headers.get("origin");
   if (origin) {
     response.headers.set("access-control-allow-origin", origin);
+    // supabase-js reads the count from Content-Range, which a browser hides unless exposed.
+    response.headers.set(
+      "access-control-expose-headers",
+      "content-range, preference-applied, x-supabase-api-version, x-sb-error-code",
+    );
     response.headers.append("vary", "Origin");
   }
   return response;

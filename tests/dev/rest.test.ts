@@ -36,17 +36,20 @@ beforeAll(async () => {
     .select("id, name");
   expect(authors.error).toBeNull();
   const [ann] = authors.data ?? [];
-  const notes = await alice.from("notes").insert([
-    {
-      title: "groceries",
-      priority: 1,
-      tags: ["home"],
-      meta: { color: "green" },
-      author_id: ann?.id,
-    },
-    { title: "taxes", priority: 5, body: "due soon", tags: ["money", "home"] },
-    { title: "holiday", priority: 9, body: "book flights" },
-  ]);
+  const notes = await alice.from("notes").insert(
+    [
+      {
+        title: "groceries",
+        priority: 1,
+        tags: ["home"],
+        meta: { color: "green" },
+        author_id: ann?.id,
+      },
+      { title: "taxes", priority: 5, body: "due soon", tags: ["money", "home"] },
+      { title: "holiday", priority: 9, body: "book flights" },
+    ],
+    { defaultToNull: false },
+  );
   expect(notes.error).toBeNull();
   expect((await bob.from("notes").insert({ title: "bob's secret", priority: 7 })).error).toBeNull();
 });
@@ -197,6 +200,13 @@ describe("reading", () => {
 });
 
 describe("writing", () => {
+  it("fills keys missing from some rows of a bulk insert with NULL, as PostgREST does", async () => {
+    const attempt = await alice.from("notes").insert([{ title: "a", priority: 2 }, { title: "b" }]);
+    expect(attempt.status).toBe(400);
+    expect(attempt.error?.code).toBe("23502");
+    expect((await alice.from("notes").select("title").eq("title", "a")).data).toEqual([]);
+  });
+
   it("upserts on conflict: merge updates, ignore keeps the row", async () => {
     const first = await alice
       .from("settings")

@@ -1,0 +1,134 @@
+// /verify redeems an emailed one-time token for a Session: POST from verifyOtp with
+// {token_hash, type} or {email, token, type}; GET from the link in the mail, which redirects to
+// redirect_to with the session (or the error) in the URL fragment, GoTrue's implicit flow.
+import type { AuthContext } from "../context.js";
+import { isUniqueViolation } from "../database-errors.js";
+import { AuthError, badRequest, forbidden, notImplemented } from "../errors.js";
+import { type OneTimeTokenType, redeemOneTimeToken, tokenHash } from "../one-time-tokens.js";
+import { type JsonObject, readJsonBody, stringField } from "../request.js";
+import { type SessionJson, startSession } from "../sessions.js";
+import { emailTaken, findUserById, normalizeEmail, type UserRow, updateUser } from "../users.js";
+
+const TOKEN_TYPES: Record<string, OneTimeTokenType> = {
+  recovery: "recovery_token",
+  email_change: "email_change_token_new",
+};
+
+/** Verification types GoTrue knows whose tokens the local stack never sends. */
+const UNSUPPORTED_TYPES: Record<string, string> = {
+  signup: "Email confirmation links",
+  invite: "Invitations",
+  magiclink: "Magic links",
+  email: "Email one-time passwords",
+  sms: "SMS one-time passwords",
+  phone_change: "Phone number changes",
+};
+
+export async function verify(request: Request, context: AuthContext): Promise<Response> {
+  const body = await readJsonBody(request);
+  const type = stringField(body, "type");
+  if (!type) throw badRequest("validation_failed", "Verify requires a verification type");
+  if (stringField(body, "phone")) throw notImplemented("SMS one-time passwords");
+  const hash = stringField(body, "token_hash") ?? codeHash(body);
+  const invalid = forbidden("otp_expired", "Token has expired or is invalid");
+  return Response.json(await redeem(context, type, hash, invalid));
+}
+
+/** The stored hash for {email, token}: the code typed in from the mail. */
+function codeHash(body: JsonObject): string {
+  const code = stringField(body, "token");
+  if (!code) {
+    throw badRequest("validation_failed", "Verify requires either a token or a token hash");
+  }
+  const email = stringField(body, "email");
+  if (!email) {
+    throw badRequest(
+      "validation_failed",
+      "Only an email address or phone number should be provided on verify",
+    );
+  }
+  return tokenHash(normalizeEmail(email), code.replaceAll("-", ""));
+}
+
+// The `error` GoTrue puts next to error_code in a redirect, by status (oauthErrorMap).
+const OAUTH_ERRORS: Record<number, string> = {
+  400: "invalid_request",
+  401: "unauthorized_client",
+  403: "access_denied",
+  500: "server_error",
+};
+
+export async function verifyLink(request: Request, context: AuthContext): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  const redirectTo = params.get("redirect_to") ?? "";
+  // GoTrue falls back to its configured site URL, which the local stack does not have.
+  if (!/^https?:\/\//.test(redirectTo)) {
+    throw notImplemented("A verify link without an http(s) redirect_to");
+  }
+  const type = params.get("type") ?? "";
+  const target = new URL(redirectTo);
+  try {
+    const invalid = forbidden("otp_expired", "Email link is invalid or has expired");
+    const session = await redeem(context, type, params.get("token") ?? "", invalid);
+    target.hash = new URLSearchParams({
+      access_token: session.access_token,
+      expires_at: String(session.expires_at),
+      expires_in: String(session.expires_in),
+      refresh_token: session.refresh_token,
+      token_type: session.token_type,
+      type,
+    }).toString();
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    const oauthError = OAUTH_ERRORS[error.status];
+    target.search = "";
+    target.hash = new URLSearchParams({
+      ...(oauthError ? { error: oauthError } : {}),
+      error_code: error.code,
+      error_description: error.message,
+    }).toString();
+  }
+  return new Response(null, { status: 303, headers: { location: target.href } });
+}
+
+async function redeem(
+  context: AuthContext,
+  type: string,
+  hash: string,
+  invalid: AuthError,
+): Promise<SessionJson> {
+  const unsupported = UNSUPPORTED_TYPES[type];
+  if (unsupported) throw notImplemented(unsupported);
+  const tokenType = TOKEN_TYPES[type];
+  if (!tokenType) throw badRequest("validation_failed", "Unsupported verification type");
+  try {
+    return await context.db.transaction({}, async (query) => {
+      const redeemed = await redeemOneTimeToken(query, tokenType, hash);
+      if (!redeemed) throw invalid;
+      const user = (await findUserById(query, redeemed.userId)) as UserRow;
+      let verified: UserRow;
+      if (tokenType === "recovery_token") {
+        // Following a recovery link proves the address, so it also confirms an unconfirmed one.
+        verified = await updateUser(
+          query,
+          user.id,
+          "recovery_sent_at = null, email_confirmed_at = coalesce(email_confirmed_at, now())",
+        );
+      } else {
+        // A link for an address the user has since changed their mind about no longer applies.
+        if (user.email_change !== redeemed.email) throw invalid;
+        verified = await updateUser(
+          query,
+          user.id,
+          `email = email_change, email_change = null, email_change_sent_at = null,
+           email_confirmed_at = now()`,
+        );
+      }
+      return startSession(context, query, verified, "otp");
+    });
+  } catch (error) {
+    // Someone else signed up with the new address after the change was requested.
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+// Starts the local Supabase stack for a test file — in memory (PGlite), or on the PostgreSQL 15+
+// that DATABASE_URL names, so the same tests also run against a real server — and makes real
+// supabase-js clients pointed at it.
+import { fileURLToPath } from "node:url";
+import {
+  createClient,
+  type SupabaseClient,
+  type SupabaseClientOptions,
+} from "@supabase/supabase-js";
+import type { AuthSettings } from "../../dev/supabase/auth/index.js";
+import { type RunningSupabase, startSupabase } from "../../dev/supabase/server.js";
+
+export const PROJECT_MIGRATIONS = fileURLToPath(
+  new URL("../../supabase/migrations", import.meta.url),
+);
+/** Tables and policies the local stack's own tests use. */
+export const FIXTURE_MIGRATIONS = fileURLToPath(new URL("../fixtures/migrations", import.meta.url));
+
+export interface TestSupabaseOptions {
+  /** Folders applied after supabase/migrations, such as FIXTURE_MIGRATIONS. */
+  migrationDirs?: string[];
+  auth?: AuthSettings;
+}
+
+export interface TestSupabase extends RunningSupabase {
+  /**
+   * A supabase-js client with the anon key. With accessToken (a user's access token, or the
+   * service-role key) every request carries it as the Bearer token, as a signed-in client would.
+   */
+  client(accessToken?: string): SupabaseClient;
+}
+
+type RealtimeTransport = NonNullable<SupabaseClientOptions<"public">["realtime"]>["transport"];
+
+// On Node 20 (no global WebSocket) createClient throws unless given a transport. The local stack
+// has no Realtime server, so opening a channel fails loudly instead of hanging.
+class NoRealtime {
+  constructor() {
+    throw new Error("The local stack has no Realtime server");
+  }
+}
+
+export async function startTestSupabase(options: TestSupabaseOptions = {}): Promise<TestSupabase> {
+  const stack = await startSupabase({
+    port: 0,
+    migrationDirs: [PROJECT_MIGRATIONS, ...(options.migrationDirs ?? [])],
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    auth: options.auth,
+  });
+  return {
+    ...stack,
+    client: (accessToken) =>
+      createClient(stack.url, stack.anonKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        realtime: { transport: NoRealtime as unknown as RealtimeTransport },
+        ...(accessToken && { global: { headers: { Authorization: `Bearer ${accessToken}` } } }),
+      }),
+  };
+}
