@@ -11,6 +11,7 @@ let bob: SupabaseClient;
 let anon: SupabaseClient;
 let service: SupabaseClient;
 let aliceId: string;
+let bobId: string;
 // A shared PostgreSQL (DATABASE_URL) keeps rows between runs: names carry this run's tag.
 const run = randomUUID().slice(0, 8);
 
@@ -27,7 +28,9 @@ beforeAll(async () => {
   const a = await signUp("alice");
   alice = a.client;
   aliceId = a.id;
-  bob = (await signUp("bob")).client;
+  const b = await signUp("bob");
+  bob = b.client;
+  bobId = b.id;
   anon = stack.client();
   service = stack.client(stack.serviceRoleKey);
   const authors = await service
@@ -97,7 +100,11 @@ describe("row-level security decides what each caller sees", () => {
   });
 
   it("lets the service role bypass RLS", async () => {
-    const all = await service.from("notes").select("title").in("title", ["taxes", "bob's secret"]);
+    const all = await service
+      .from("notes")
+      .select("title")
+      .in("owner_id", [aliceId, bobId])
+      .in("title", ["taxes", "bob's secret"]);
     expect(all.data?.map((row) => row.title).sort()).toEqual(["bob's secret", "taxes"]);
   });
 
