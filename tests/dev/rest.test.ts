@@ -69,6 +69,18 @@ describe("row-level security decides what each caller sees", () => {
     expect(theirs.data).toEqual([{ title: "bob's secret" }]);
   });
 
+  it("keeps concurrent requests from different users apart", async () => {
+    const requests = Array.from({ length: 20 }, (_, i) => (i % 2 ? alice : bob)).map((client) =>
+      client.from("notes").select("owner_id"),
+    );
+    const results = await Promise.all(requests);
+    results.forEach((result, i) => {
+      const expected = i % 2 ? aliceId : bobId;
+      expect(result.data?.length).toBeGreaterThan(0);
+      expect(result.data?.every((row) => row.owner_id === expected)).toBe(true);
+    });
+  });
+
   it("lets no user update another user's rows", async () => {
     const attempt = await bob
       .from("notes")
