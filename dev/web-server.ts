@@ -60,7 +60,9 @@ async function respond(
 }
 
 async function toWebRequest(req: IncomingMessage, hostname: string): Promise<Request> {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? hostname}`);
+  // Joined as text: new URL("//evil.example/x", base) would read the path as a host name.
+  const path = req.url?.startsWith("/") ? req.url : "/";
+  const url = new URL(`http://${req.headers.host ?? hostname}${path}`);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;

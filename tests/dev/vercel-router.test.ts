@@ -157,7 +157,8 @@ function outcome(deployment: Deployment, path: string): Record<string, unknown> 
 
 /**
  * `vercel build` with no account and no network: a local project link whose settings stand in
- * for the ones `vercel pull` would fetch, no install step, no telemetry.
+ * for the ones `vercel pull` would fetch, no install step (neither the project's nor the one
+ * @vercel/node runs per function), no telemetry.
  */
 async function buildOffline(appDir: string): Promise<void> {
   await mkdir(join(appDir, ".vercel"));
@@ -171,7 +172,7 @@ async function buildOffline(appDir: string): Promise<void> {
   );
   await promisify(execFile)(VERCEL_CLI, ["build"], {
     cwd: appDir,
-    env: { ...process.env, VERCEL_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, VERCEL_TELEMETRY_DISABLED: "1", VERCEL_INSTALL_COMPLETED: "1" },
     timeout: 170_000,
   });
 }

@@ -1,0 +1,54 @@
+// The API as `vercel dev` would serve it, without a Vercel account: api/ functions under Vercel's
+// routing (file-system routes, `[param]` segments, vercel.json rewrites, redirects and headers),
+// public/ as static files, and the platform's request headers. Edits to api/, lib/, public/ or
+// vercel.json take effect on the next request, without a restart.
+import { resolve } from "node:path";
+import { type RunningServer, serve } from "../web-server.js";
+import { createFunctionLoader } from "./function-loader.js";
+import { handleRequest } from "./handle-request.js";
+import { loadProject, type Project } from "./project.js";
+import { watchProject } from "./watch-project.js";
+
+export interface ApiServerOptions {
+  port: number;
+  rootDir: string;
+  hostname?: string;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
+  const rootDir = resolve(options.rootDir);
+  const loader = createFunctionLoader();
+  let project: Promise<Project> | undefined;
+  const currentProject = () => {
+    project ??= loadProject(rootDir).catch((error: unknown) => {
+      project = undefined;
+      throw error;
+    });
+    return project;
+  };
+  // Checked up front so that a broken vercel.json or clashing api/ files stop `npm run dev`.
+  await currentProject();
+
+  const watcher = watchProject(rootDir, (path) => {
+    if (project)
+      console.info(`[api] ${path} changed: routes and functions reload on the next request`);
+    project = undefined;
+    loader.invalidate();
+  });
+  const server = await serve(
+    async (request, context) => handleRequest(request, context, await currentProject(), loader),
+    { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) },
+  ).catch(async (error: unknown) => {
+    watcher.close();
+    await loader.close();
+    throw error;
+  });
+  return {
+    ...server,
+    async close() {
+      watcher.close();
+      await server.close();
+      await loader.close();
+    },
+  };
+}
