@@ -46,11 +46,23 @@ export function readStatement(
   const builder = new SqlBuilder(catalog, query);
   const source: Source = { table: builder.table(tableName), alias: builder.nextAlias() };
   const from = `${qualified(tableName)} as ${ident(source.alias)}`;
-  const inner = builder.select(source, from, "", query.select);
-  const total = options.count
-    ? `(select count(*) from (${builder.select(source, from, "", query.select, { paged: false })}) as _c)`
+  return selectStatement(builder, source, from, options.count);
+}
+
+/** Rows of a table or a function's result: one page, and the count of all when asked. */
+function selectStatement(
+  builder: SqlBuilder,
+  source: Source,
+  from: string,
+  count: boolean,
+  singular = false,
+): Statement {
+  const select = builder.query.select;
+  const inner = builder.select(source, from, "", select);
+  const total = count
+    ? `(select count(*) from (${builder.select(source, from, "", select, { paged: false })}) as _c)`
     : undefined;
-  return statement(builder, result(inner, "_r", total));
+  return statement(builder, result(inner, "_r", total), singular);
 }
 
 export function insertStatement(
@@ -191,11 +203,7 @@ export function rpcStatement(
   }
   const source: Source = { table: undefined, alias: builder.nextAlias() };
   const from = `${argsFrom}${call} as ${ident(source.alias)}`;
-  const inner = builder.select(source, from, "", query.select);
-  const total = options.count
-    ? `(select count(*) from (${builder.select(source, from, "", query.select, { paged: false })}) as _c)`
-    : undefined;
-  return statement(builder, result(inner, "_r", total), !fn.returnsSet);
+  return selectStatement(builder, source, from, options.count, !fn.returnsSet);
 }
 
 /** The overload whose parameters fit the given argument names, as PostgREST chooses it. */
