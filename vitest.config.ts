@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Request logs and the like show only for a failing test, where they help.
+    silent: "passed-only",
   },
 });

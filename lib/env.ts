@@ -1,0 +1,71 @@
+// Configuration: one zod schema, read once per cold start. Only Supabase is needed to serve
+// data; every outside provider is optional, and an endpoint whose provider is missing answers
+// 503 provider_not_configured while the rest keep working. Problems are logged, never returned.
+import { z } from "zod";
+import { ApiError } from "./http/errors.js";
+import { log } from "./log.js";
+
+/** An unset variable and an empty line in .env (`KEY=`) both mean "not configured". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const origins = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url().transform((url) => new URL(url).origin)));
+
+const EnvSchema = z.object({
+  VERCEL_ENV: optional(z.enum(["production", "preview", "development"])),
+  VERCEL_GIT_COMMIT_SHA: optional(z.string()),
+  /** Origins allowed to call the API from a browser, comma-separated (exact origins). */
+  ALLOWED_ORIGINS: optional(origins),
+  SUPABASE_URL: optional(z.url()),
+  SUPABASE_ANON_KEY: optional(z.string()),
+  SUPABASE_SERVICE_ROLE_KEY: optional(z.string()),
+  /** Only for projects still signing with the legacy shared secret (HS256). */
+  SUPABASE_JWT_SECRET: optional(z.string().min(32)),
+  UPSTASH_REDIS_REST_URL: optional(z.url()),
+  UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let loaded: Env | undefined;
+
+/** The validated configuration; a variable that fails validation counts as not configured. */
+export function env(): Env {
+  if (loaded) return loaded;
+  const result = EnvSchema.safeParse(process.env);
+  if (result.success) {
+    loaded = result.data;
+    return loaded;
+  }
+  const invalid = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+  log.error("configuration_invalid", { variables: [...invalid] });
+  const sanitized = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !invalid.has(name)),
+  );
+  loaded = EnvSchema.parse(sanitized);
+  return loaded;
+}
+
+export const isProduction = () => env().VERCEL_ENV === "production";
+
+/** The named settings, or 503 provider_not_configured for the endpoint that needs them. */
+export function requireConfig<K extends keyof Env>(
+  feature: string,
+  ...names: K[]
+): { [P in K]-?: NonNullable<Env[P]> } {
+  const config = env();
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    log.warn("provider_not_configured", { feature, missing });
+    throw new ApiError("provider_not_configured", `${feature} is not configured on this server.`);
+  }
+  return Object.fromEntries(names.map((name) => [name, config[name]])) as never;
+}

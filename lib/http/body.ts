@@ -1,0 +1,57 @@
+// Reading a request body within a size limit. The declared Content-Length is checked before
+// anything is read, and the stream is cut off at the limit, so a lying or absent length cannot
+// make a function buffer more than it allows.
+import { ApiError } from "./errors.js";
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export function hasBody(request: Request): boolean {
+  return request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS";
+}
+
+export function checkDeclaredLength(request: Request, limitBytes: number): void {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+}
+
+export function requireJsonContentType(request: Request): void {
+  const contentType = request.headers.get("content-type") ?? "";
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
+  const isJson = mediaType === "application/json" || mediaType?.endsWith("+json");
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  const mayBeEmpty = !contentType && declared === 0;
+  if (!isJson && !mayBeEmpty) {
+    throw new ApiError("unsupported_media_type", "Send the body as application/json.");
+  }
+}
+
+export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("malformed_json", "The body is not valid JSON.");
+  }
+}
+
+function tooLarge(limitBytes: number): ApiError {
+  return new ApiError("payload_too_large", `The body may be at most ${limitBytes} bytes.`);
+}

@@ -1,0 +1,209 @@
+// endpoint(spec, handler): the contract of one method of one route, and the steps every request
+// to it goes through. The spec is data — the OpenAPI document and the security test matrix are
+// generated from it — so an endpoint is documented and attacked by the same tests as all others.
+//
+// Order: content type and declared size (cheap header checks) → auth → ip/user rate limit →
+// body read within its limit → validation → custom-key rate limit → idempotency → handler →
+// response schema. Auth and the rate limit come before the body is read and parsed, so an
+// anonymous or flooding caller costs no parsing and learns nothing about the input schema.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { authenticate, type Caller } from "../auth/caller.js";
+import { type AppRole, hasAnyRole } from "../auth/roles.js";
+import { userClient } from "../db/user-client.js";
+import {
+  checkDeclaredLength,
+  DEFAULT_BODY_LIMIT_BYTES,
+  hasBody,
+  parseJson,
+  readBodyText,
+  requireJsonContentType,
+} from "./body.js";
+import { clientIpOf } from "./client-ip.js";
+import { ApiError, type ErrorCode } from "./errors.js";
+import { withIdempotency } from "./idempotency.js";
+import { applyRateLimits, type RateLimitRule } from "./rate-limit.js";
+import { parseInput } from "./validation.js";
+
+export type AuthRequirement = "public" | "user" | readonly AppRole[];
+
+type AnyObject = z.ZodType<Record<string, unknown>>;
+
+export interface EndpointSpec<
+  Params extends AnyObject | undefined = undefined,
+  Query extends AnyObject | undefined = undefined,
+  Body extends z.ZodType | undefined = undefined,
+  Output extends z.ZodType | undefined = undefined,
+> {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  auth: AuthRequirement;
+  /** Dynamic path segments ([id].ts); Vercel passes them as query parameters. */
+  params?: Params;
+  query?: Query;
+  body?: Body;
+  /** Webhooks: the body is handed over as raw text for signature checks, in any media type. */
+  rawBody?: boolean;
+  /** The success body; fields not in it are dropped. Omitted: the endpoint answers 204. */
+  response?: Output;
+  status?: 200 | 201 | 202;
+  limit?: RateLimitRule<InferOr<Body, undefined>> | RateLimitRule<InferOr<Body, undefined>>[];
+  idempotency?: "optional" | "required";
+  bodyLimitBytes?: number;
+  /** Cache-Control for public GETs that may be cached; everything else is no-store. */
+  cacheControl?: string;
+  /** Error codes the handler itself may answer with, for the OpenAPI document. */
+  errors?: ErrorCode[];
+}
+
+type InferOr<T, Fallback> = T extends z.ZodType ? z.infer<T> : Fallback;
+
+export interface HandlerContext<Params, Query, Body> {
+  request: Request;
+  requestId: string;
+  ip: string;
+  params: Params;
+  query: Query;
+  body: Body;
+  /** The body exactly as received (rawBody endpoints verify signatures over it). */
+  rawBody: string;
+  /** The signed-in caller; always set on endpoints that are not public. */
+  caller: Caller | undefined;
+  db: {
+    /** supabase-js carrying the caller's token, so row-level security decides. */
+    readonly user: SupabaseClient;
+  };
+}
+
+export interface Endpoint {
+  spec: EndpointSpec<
+    AnyObject | undefined,
+    AnyObject | undefined,
+    z.ZodType | undefined,
+    z.ZodType | undefined
+  >;
+  /** Runs every step for one request; errors are thrown as ApiError. */
+  run(request: Request, requestId: string): Promise<{ response: Response; caller?: Caller }>;
+}
+
+export function endpoint<
+  Params extends AnyObject | undefined = undefined,
+  Query extends AnyObject | undefined = undefined,
+  Body extends z.ZodType | undefined = undefined,
+  Output extends z.ZodType | undefined = undefined,
+>(
+  spec: EndpointSpec<Params, Query, Body, Output>,
+  handler: (
+    context: HandlerContext<
+      InferOr<Params, Record<string, never>>,
+      InferOr<Query, Record<string, never>>,
+      InferOr<Body, undefined>
+    >,
+  ) => Promise<InferOr<Output, void> | Response>,
+): Endpoint {
+  const bodyLimit = spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const rules =
+    spec.limit === undefined ? [] : Array.isArray(spec.limit) ? spec.limit : [spec.limit];
+
+  return {
+    spec: spec as Endpoint["spec"],
+    async run(request, requestId) {
+      const withBody = hasBody(request);
+      if (withBody) {
+        checkDeclaredLength(request, bodyLimit);
+        if (!spec.rawBody) requireJsonContentType(request);
+      }
+      const caller = await authorize(request, spec.auth);
+      const ip = clientIpOf(request);
+      const limitHeaders = await applyRateLimits(rules, "before-body", {
+        ip,
+        caller,
+        body: undefined,
+      });
+
+      const url = new URL(request.url);
+      const paramNames = new Set(Object.keys(shapeOf(spec.params)));
+      const params = parseInput(
+        spec.params ?? z.strictObject({}),
+        Object.fromEntries([...url.searchParams].filter(([name]) => paramNames.has(name))),
+        "params",
+      );
+      const query = parseInput(
+        spec.query ?? z.strictObject({}),
+        Object.fromEntries([...url.searchParams].filter(([name]) => !paramNames.has(name))),
+        "query",
+      );
+      const rawBody = withBody ? await readBodyText(request, bodyLimit) : "";
+      const body =
+        spec.rawBody || !spec.body ? undefined : parseInput(spec.body, parseJson(rawBody), "body");
+      if (!spec.rawBody && !spec.body && rawBody.trim() !== "") {
+        throw new ApiError("validation_failed", "This endpoint takes no body.", {
+          errors: { body: ["Send no body"] },
+        });
+      }
+      Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
+
+      let userDb: SupabaseClient | undefined;
+      const context = {
+        request,
+        requestId,
+        ip,
+        params,
+        query,
+        body,
+        rawBody,
+        caller,
+        db: {
+          get user() {
+            if (!caller)
+              throw new Error("db.user needs a signed-in caller: declare auth on the endpoint");
+            userDb ??= userClient(caller.accessToken);
+            return userDb;
+          },
+        },
+      } as HandlerContext<never, never, never>;
+
+      const respond = async () => toResponse(await handler(context), spec);
+      const response = spec.idempotency
+        ? await withIdempotency(
+            request,
+            {
+              required: spec.idempotency === "required",
+              scope: caller?.userId ?? `ip:${ip}`,
+              rawBody,
+            },
+            respond,
+          )
+        : await respond();
+      for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
+      return { response, ...(caller && { caller }) };
+    },
+  };
+}
+
+async function authorize(request: Request, auth: AuthRequirement): Promise<Caller | undefined> {
+  if (auth === "public") return undefined;
+  const caller = await authenticate(request);
+  if (!caller)
+    throw new ApiError("unauthorized", "Sign in and send the access token as a Bearer token.");
+  if (auth !== "user" && !hasAnyRole(caller, auth)) {
+    throw new ApiError("forbidden", "Your account does not have the role this needs.");
+  }
+  return caller;
+}
+
+function toResponse(result: unknown, spec: Endpoint["spec"]): Response {
+  if (result instanceof Response) return result;
+  if (!spec.response) return new Response(null, { status: 204 });
+  const parsed = spec.response.safeParse(result);
+  if (!parsed.success) {
+    // The handler broke its own contract: a bug on our side, never the caller's.
+    throw new Error(`response does not match the endpoint's schema: ${parsed.error.message}`);
+  }
+  return Response.json(parsed.data, { status: spec.status ?? 200 });
+}
+
+function shapeOf(schema: z.ZodType | undefined): Record<string, unknown> {
+  return schema instanceof z.ZodObject ? schema.shape : {};
+}

@@ -1,0 +1,53 @@
+// One error type and one table of codes for every endpoint. A handler throws ApiError with a
+// code; the pipeline turns it into RFC 9457 problem+json. The code table is the single source
+// of status, title and the zod enum the OpenAPI document lists.
+import { z } from "zod";
+
+export const ERROR_CODES = {
+  bad_request: { status: 400, title: "The request is not valid" },
+  validation_failed: { status: 400, title: "Some fields are not valid" },
+  malformed_json: { status: 400, title: "The body is not valid JSON" },
+  idempotency_key_missing: { status: 400, title: "This request needs an Idempotency-Key header" },
+  unauthorized: { status: 401, title: "Sign in to continue" },
+  forbidden: { status: 403, title: "You may not do this" },
+  origin_not_allowed: { status: 403, title: "This origin may not make this request" },
+  not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "This method is not allowed here" },
+  conflict: { status: 409, title: "The request conflicts with the current state" },
+  idempotency_in_progress: {
+    status: 409,
+    title: "A request with this Idempotency-Key is still being processed",
+  },
+  payload_too_large: { status: 413, title: "The body is too large" },
+  unsupported_media_type: { status: 415, title: "Send the body as application/json" },
+  idempotency_key_reused: {
+    status: 422,
+    title: "This Idempotency-Key was used with a different request",
+  },
+  rate_limited: { status: 429, title: "Too many requests" },
+  internal_error: { status: 500, title: "Something went wrong on our side" },
+  provider_not_configured: { status: 503, title: "This feature is not configured" },
+  service_unavailable: { status: 503, title: "The service is temporarily unavailable" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+/** Field path → messages, for validation failures. */
+export type FieldErrors = Record<string, string[]>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    /** Shown to the caller: say what to do, never internals. */
+    readonly detail?: string,
+    readonly options: { errors?: FieldErrors; headers?: HeadersInit } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title);
+    this.status = ERROR_CODES[code].status;
+    this.title = ERROR_CODES[code].title;
+  }
+}

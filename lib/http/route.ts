@@ -1,0 +1,77 @@
+// route({ GET: endpoint(…), POST: endpoint(…) }): one api/ file's methods behind one `fetch`
+// export, which Vercel calls for every method. One entry point lets the pipeline answer what a
+// per-method export cannot: CORS preflights, 405 with Allow as problem+json, HEAD from GET —
+// and puts the request id, CORS, security headers and the access log on every response.
+import type { Caller } from "../auth/caller.js";
+import { log } from "../log.js";
+import { allowedOrigin, isPreflight, preflightResponse, withCors } from "./cors.js";
+import type { Endpoint } from "./endpoint.js";
+import { ApiError } from "./errors.js";
+import { asApiError, problemResponse } from "./problem.js";
+import { requestIdOf } from "./request-id.js";
+import { withSecurityHeaders } from "./security-headers.js";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface Route {
+  endpoints: Partial<Record<HttpMethod, Endpoint>>;
+  fetch(request: Request): Promise<Response>;
+}
+
+export function route(endpoints: Partial<Record<HttpMethod, Endpoint>>): Route {
+  const served = HTTP_METHODS.filter((method) => endpoints[method]);
+  const allow = [...served, ...(endpoints.GET ? ["HEAD"] : []), "OPTIONS"];
+
+  async function dispatch(request: Request, requestId: string) {
+    if (isPreflight(request)) return { response: preflightResponse(request, allow) };
+    if (request.method === "OPTIONS") {
+      return {
+        response: new Response(null, { status: 204, headers: { allow: allow.join(", ") } }),
+      };
+    }
+    const method = (request.method === "HEAD" ? "GET" : request.method) as HttpMethod;
+    const endpoint = endpoints[method];
+    if (!endpoint) {
+      throw new ApiError("method_not_allowed", `Use ${allow.join(", ")}.`, {
+        headers: { allow: allow.join(", ") },
+      });
+    }
+    const result = await endpoint.run(request, requestId);
+    const response =
+      request.method === "HEAD" ? new Response(null, result.response) : result.response;
+    return { ...result, response, endpoint };
+  }
+
+  return {
+    endpoints,
+    async fetch(request) {
+      const startedAt = performance.now();
+      const requestId = requestIdOf(request);
+      let outcome: { response: Response; caller?: Caller; endpoint?: Endpoint };
+      try {
+        outcome = await dispatch(request, requestId);
+      } catch (error) {
+        outcome = { response: problemResponse(asApiError(error, requestId), requestId) };
+      }
+      const { caller, endpoint } = outcome;
+      // A copy: a Response from fetch() (a proxied provider answer) has immutable headers.
+      const response = new Response(outcome.response.body, outcome.response);
+      response.headers.set("x-request-id", requestId);
+      const cacheable = endpoint?.spec.auth === "public" && response.status === 200;
+      withSecurityHeaders(response, (cacheable && endpoint?.spec.cacheControl) || "no-store");
+      withCors(response, request);
+      log.info("request", {
+        requestId,
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: response.status,
+        durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+        userId: caller?.userId,
+        origin: request.headers.get("origin") ?? undefined,
+        originAllowed: request.headers.has("origin") ? Boolean(allowedOrigin(request)) : undefined,
+      });
+      return response;
+    },
+  };
+}

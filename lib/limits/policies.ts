@@ -1,0 +1,76 @@
+// The one table of rate-limit policies. An endpoint names a policy; the pipeline resolves the
+// policy's key (the platform's client IP, the signed-in user's id, or a custom value the route
+// supplies) and calls enforceRateLimit. Numbers are per key and per sliding window.
+
+export type RateLimitWindow = `${number} ${"s" | "m" | "h"}`;
+
+export interface RateLimitPolicy {
+  /** Requests allowed per key within one window. */
+  limit: number;
+  window: RateLimitWindow;
+  /**
+   * What the limit is counted per. `custom` keys are chosen by the route and must be normalized
+   * first (an email trimmed and lowercased, a phone number in E.164), or one person gets
+   * several buckets.
+   */
+  key: "ip" | "user" | "custom";
+  /**
+   * What happens when the limiter cannot be reached: `open` lets the request through (the limit
+   * only protects capacity), `closed` answers 503 (the limit protects money or accounts).
+   */
+  failure: "open" | "closed";
+}
+
+export const RATE_LIMIT_POLICIES = {
+  /**
+   * Per IP, generous: one SPA screen fires several reads, and offices or mobile carriers put
+   * many people behind one address. Reads are cheap and RLS-guarded, so they fail open.
+   */
+  read: { limit: 300, window: "60 s", key: "ip", failure: "open" },
+  /**
+   * Per user: a person clicking through forms makes a few writes a minute; 60 leaves room for
+   * bulk edits while stopping a runaway script. Ordinary writes touch only the caller's own
+   * rows (RLS), so an outage of the limiter is not worth failing them; the writes that cost
+   * money or reach other people have their own fail-closed policies below.
+   */
+  write: { limit: 60, window: "60 s", key: "user", failure: "open" },
+  /**
+   * Per IP, for sign-in, sign-up and password reset: 30 per 10 minutes lets a shared office
+   * sign in on a Monday morning but makes credential stuffing from one address uneconomic.
+   */
+  auth: { limit: 30, window: "10 m", key: "ip", failure: "closed" },
+  /**
+   * Per target account (normalized email), across every IP: five password guesses or reset
+   * emails per 15 minutes stops guessing one account from a botnet and stops mail-bombing
+   * someone with reset links.
+   */
+  auth_email: { limit: 5, window: "15 m", key: "custom", failure: "closed" },
+  /**
+   * Per user: a real buyer starts a handful of checkouts; card testing starts hundreds.
+   */
+  payment: { limit: 10, window: "10 m", key: "user", failure: "closed" },
+  /**
+   * Per user: every SMS costs money and SMS pumping fraud bills it by the thousand; a login or
+   * verification flow needs one or two codes, with a resend or two.
+   */
+  sms: { limit: 5, window: "1 h", key: "user", failure: "closed" },
+  /**
+   * Per destination number (E.164), across every account: no phone can be flooded by many
+   * accounts taking turns, which the per-user policy alone would allow.
+   */
+  sms_destination: { limit: 3, window: "1 h", key: "custom", failure: "closed" },
+  /**
+   * Per user: each call spends model tokens; 20 a minute is brisk chatting, while a script
+   * draining the budget is stopped within a minute.
+   */
+  ai: { limit: 20, window: "60 s", key: "user", failure: "closed" },
+} as const satisfies Record<string, RateLimitPolicy>;
+
+export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+export function windowMs(window: RateLimitWindow): number {
+  const [amount, unit] = window.split(" ") as [string, keyof typeof UNIT_MS];
+  return Number(amount) * UNIT_MS[unit];
+}

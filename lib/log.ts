@@ -1,0 +1,73 @@
+// Structured logs: one JSON line per event through console.info/warn/error, which Vercel keeps
+// per request (and vitest shows only for failing tests). Everything passes through redact() first: tokens, cookies, passwords, emails, phone
+// numbers and card-like numbers never reach a log line.
+
+type Level = "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|signature|^key$/i;
+const PERSONAL_KEY = /e-?mail|phone|card|pan|cvc|cvv/i;
+const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
+/** 13–19 digits, optionally grouped by spaces or dashes, passing the Luhn check: card numbers. */
+const CARD_LIKE = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
+/** `password=…`, `token: …` inside free text such as an error message. */
+const SECRET_ASSIGNMENT =
+  /\b(password|passwd|secret|token|api[-_]?key|authorization)(\s*[=:]\s*)("[^"]*"|\S+)/gi;
+/** +, then 8–15 digits with optional separators: E.164-like phone numbers. */
+const PHONE = /\+\d(?:[ -]?\d){7,14}\b/g;
+
+export function redact(value: unknown, key = "", depth = 0): unknown {
+  if (value === null || value === undefined) return value;
+  if (SECRET_KEY.test(key) || PERSONAL_KEY.test(key)) return "[redacted]";
+  if (typeof value === "string") {
+    return value
+      .replace(JWT, "[redacted-token]")
+      .replace(EMAIL, "[redacted-email]")
+      .replace(SECRET_ASSIGNMENT, "$1$2[redacted]")
+      .replace(CARD_LIKE, (match) => (passesLuhn(match) ? "[redacted-number]" : match))
+      .replace(PHONE, "[redacted-phone]");
+  }
+  if (value instanceof Error) {
+    return {
+      name: value.name,
+      message: redact(value.message, "", depth + 1),
+      stack: redact(value.stack, "", depth + 1),
+    };
+  }
+  if (depth > 5) return "[truncated]";
+  if (Array.isArray(value)) return value.map((item) => redact(item, "", depth + 1));
+  if (typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, redact(item, name, depth + 1)]),
+    );
+  }
+  return value;
+}
+
+function passesLuhn(candidate: string): boolean {
+  const digits = candidate.replace(/\D/g, "");
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+function write(level: Level, event: string, fields: LogFields): void {
+  const line = JSON.stringify({
+    level,
+    time: new Date().toISOString(),
+    event,
+    ...(redact(fields) as LogFields),
+  });
+  console[level](line);
+}
+
+export const log = {
+  info: (event: string, fields: LogFields = {}) => write("info", event, fields),
+  warn: (event: string, fields: LogFields = {}) => write("warn", event, fields),
+  error: (event: string, fields: LogFields = {}) => write("error", event, fields),
+};

@@ -1,0 +1,159 @@
+// The OpenAPI 3.1 document, generated from the endpoint specs: the same data the pipeline runs
+// on, so the reference cannot drift from what the API does. zod schemas become JSON Schema
+// 2020-12, which OpenAPI 3.1 uses as is.
+import { z } from "zod";
+import type { Endpoint } from "../http/endpoint.js";
+import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";
+import type { HttpMethod, Route } from "../http/route.js";
+
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema =>
+  z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+
+export function openApiDocument(routes: Record<string, Route>, version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, route] of Object.entries(routes).sort(([a], [b]) => a.localeCompare(b))) {
+    const operations: Record<string, unknown> = {};
+    for (const [method, endpoint] of Object.entries(route.endpoints) as [HttpMethod, Endpoint][]) {
+      operations[method.toLowerCase()] = operation(path, method, endpoint);
+    }
+    paths[openApiPath(path)] = operations;
+  }
+  return {
+    openapi: "3.1.0" as const,
+    info: {
+      title: "Bastion API",
+      version,
+      description:
+        "The same-origin API a single-page app calls so that no secret reaches the browser. Errors are RFC 9457 problem details.",
+    },
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "The Supabase access token of the signed-in user.",
+        },
+      },
+      schemas: { Problem: jsonSchema(ProblemSchema, "output") },
+    },
+  };
+}
+
+/** /api/bookings/[id] → /api/bookings/{id} */
+export function openApiPath(routePath: string): string {
+  return routePath.replace(/\[([^\]]+)\]/g, "{$1}");
+}
+
+function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
+  const { spec } = endpoint;
+  const parameters = [
+    ...objectParameters(spec.params, "path"),
+    ...objectParameters(spec.query, "query"),
+    ...(spec.idempotency
+      ? [
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: spec.idempotency === "required",
+            description:
+              "A fresh UUID per operation; a retry with the same key replays the answer.",
+            schema: { type: "string", maxLength: 255 },
+          },
+        ]
+      : []),
+  ];
+  const success = spec.response
+    ? {
+        description: "Success",
+        content: { "application/json": { schema: jsonSchema(spec.response, "output") } },
+      }
+    : { description: "Success, no content" };
+  return {
+    operationId: `${method.toLowerCase()}${path.replace(/\W+(\w)?/g, (_, c: string = "") => c.toUpperCase())}`,
+    summary: spec.summary,
+    ...(spec.description && { description: spec.description }),
+    tags: spec.tags ?? [path.split("/")[2] ?? "api"],
+    ...(spec.auth !== "public" && { security: [{ bearer: [] }] }),
+    ...(Array.isArray(spec.auth) && { "x-roles": spec.auth }),
+    ...(parameters.length > 0 && { parameters }),
+    ...(spec.body && {
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+      },
+    }),
+    ...(spec.rawBody && {
+      requestBody: { required: true, content: { "*/*": { schema: { type: "string" } } } },
+    }),
+    responses: {
+      [spec.response ? String(spec.status ?? 200) : "204"]: success,
+      ...errorResponses(errorCodes(endpoint)),
+    },
+  };
+}
+
+function objectParameters(schema: z.ZodType | undefined, location: "path" | "query") {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
+    name,
+    in: location,
+    required: location === "path" || !field.safeParse(undefined).success,
+    schema: jsonSchema(field, "input"),
+  }));
+}
+
+/** The errors an endpoint can answer with, from what its spec switches on. */
+export function errorCodes(endpoint: Endpoint): ErrorCode[] {
+  const { spec } = endpoint;
+  const takesInput = Boolean(spec.body || spec.query || spec.params);
+  const codes = new Set<ErrorCode>([
+    ...(takesInput ? (["validation_failed"] as const) : []),
+    ...(spec.body
+      ? (["malformed_json", "payload_too_large", "unsupported_media_type"] as const)
+      : []),
+    ...(spec.rawBody ? (["payload_too_large"] as const) : []),
+    ...(spec.auth !== "public" ? (["unauthorized"] as const) : []),
+    ...(Array.isArray(spec.auth) ? (["forbidden"] as const) : []),
+    ...(spec.limit ? (["rate_limited"] as const) : []),
+    ...(spec.idempotency ? (["idempotency_in_progress", "idempotency_key_reused"] as const) : []),
+    ...(spec.idempotency === "required" ? (["idempotency_key_missing"] as const) : []),
+    "method_not_allowed",
+    "internal_error",
+    ...(spec.errors ?? []),
+  ]);
+  return [...codes];
+}
+
+/** OpenAPI keys responses by status; codes that share one (400 has several) are listed together. */
+function errorResponses(codes: ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const { status } = ERROR_CODES[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, shared]) => [
+      String(status),
+      {
+        description: shared.map((code) => `\`${code}\`: ${ERROR_CODES[code].title}`).join("; "),
+        content: {
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: { $ref: "#/components/schemas/Problem" },
+            examples: Object.fromEntries(
+              shared.map((code) => [
+                code,
+                { value: { code, status, title: ERROR_CODES[code].title } },
+              ]),
+            ),
+          },
+        },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,69 @@
+// The API as a browser reaches it in development: the dev server with Vercel's routing in front
+// of the api/ functions, configured for a local Supabase stack started for the test file (and a
+// local Upstash endpoint over a throwaway Redis when one is asked for and available).
+import { fileURLToPath } from "node:url";
+import { startApiServer } from "../../dev/vercel/server.js";
+import type { RunningServer } from "../../dev/web-server.js";
+import { startTestSupabase, type TestSupabase, type TestSupabaseOptions } from "./supabase.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const PIPELINE_APP = fileURLToPath(new URL("../fixtures/pipeline-app", import.meta.url));
+export const SPA_ORIGIN = "http://spa.example.test";
+
+export interface TestApi {
+  url: string;
+  supabase: TestSupabase;
+  /** A fresh user signed up through the local Auth API; app_metadata set with the service key. */
+  signUp(appMetadata?: Record<string, unknown>): Promise<{ id: string; accessToken: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions extends TestSupabaseOptions {
+  /** The project whose api/ is served: the repository, or a fixture app. */
+  rootDir?: string;
+  /** Extra configuration the functions see (read once per process, like a cold start). */
+  env?: Record<string, string>;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const supabase = await startTestSupabase(options);
+  Object.assign(process.env, {
+    SUPABASE_URL: supabase.url,
+    SUPABASE_ANON_KEY: supabase.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+    ALLOWED_ORIGINS: SPA_ORIGIN,
+    ...options.env,
+  });
+  let api: RunningServer;
+  try {
+    api = await startApiServer({ port: 0, rootDir: options.rootDir ?? REPO_ROOT });
+  } catch (error) {
+    await supabase.close();
+    throw error;
+  }
+  let users = 0;
+  return {
+    url: api.url,
+    supabase,
+    async signUp(appMetadata) {
+      const email = `user${++users}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+      const admin = supabase.client(supabase.serviceRoleKey).auth.admin;
+      const created = await admin.createUser({
+        email,
+        password: "correct horse battery",
+        email_confirm: true,
+        ...(appMetadata && { app_metadata: appMetadata }),
+      });
+      if (created.error) throw created.error;
+      const session = await supabase
+        .client()
+        .auth.signInWithPassword({ email, password: "correct horse battery" });
+      if (session.error || !session.data.session) throw session.error ?? new Error("no session");
+      return { id: created.data.user.id, accessToken: session.data.session.access_token };
+    },
+    async close() {
+      await api.close();
+      await supabase.close();
+    },
+  };
+}

@@ -1,0 +1,324 @@
+// The endpoint pipeline through real HTTP: the dev server's Vercel routing in front of a fixture
+// app's functions, a local Supabase stack behind them, the in-process limiter and idempotency
+// store (no Upstash configured in this file).
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PIPELINE_APP, SPA_ORIGIN, startTestApi, type TestApi } from "../../helpers/api.js";
+import { FIXTURE_MIGRATIONS } from "../../helpers/supabase.js";
+
+let api: TestApi;
+let ann: { id: string; accessToken: string };
+let ben: { id: string; accessToken: string };
+
+beforeAll(async () => {
+  api = await startTestApi({ rootDir: PIPELINE_APP, migrationDirs: [FIXTURE_MIGRATIONS] });
+  ann = await api.signUp();
+  ben = await api.signUp();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const call = (path: string, init: RequestInit & { token?: string } = {}) => {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  if (typeof init.body === "string" && !headers.has("content-type")) {
+    headers.set("content-type", "application/json");
+  }
+  return fetch(`${api.url}${path}`, { ...init, headers });
+};
+
+async function problem(response: Response) {
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe("request id", () => {
+  it("uses the platform's x-vercel-id and echoes it as X-Request-Id, also in problems", async () => {
+    const response = await call("/api/boom");
+    const requestId = response.headers.get("x-request-id");
+    expect(requestId).toBe(response.headers.get("x-vercel-id"));
+    expect((await problem(response)).requestId).toBe(requestId);
+  });
+});
+
+describe("CORS", () => {
+  it("echoes an allowlisted origin exactly, with Vary: Origin", async () => {
+    const response = await call("/api/echo", {
+      method: "POST",
+      headers: { origin: SPA_ORIGIN },
+      body: JSON.stringify({ name: "Ann", count: 1 }),
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBe(SPA_ORIGIN);
+    expect(response.headers.get("vary")).toContain("Origin");
+  });
+
+  it.each(["http://evil.example", "null", "http://spa.example.test.evil.example"])(
+    "grants nothing to origin %s",
+    async (origin) => {
+      const response = await call("/api/echo", {
+        method: "POST",
+        headers: { origin },
+        body: JSON.stringify({ name: "Ann", count: 1 }),
+      });
+      expect(response.headers.get("access-control-allow-origin")).toBeNull();
+      expect(response.headers.get("vary")).toContain("Origin");
+    },
+  );
+
+  it("answers a preflight from an allowlisted origin for a served method", async () => {
+    const response = await call("/api/notes", {
+      method: "OPTIONS",
+      headers: {
+        origin: SPA_ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, idempotency-key",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe(SPA_ORIGIN);
+    expect(response.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(response.headers.get("access-control-allow-headers")).toContain("idempotency-key");
+  });
+
+  it("gives a preflight from another origin no grant", async () => {
+    const response = await call("/api/notes", {
+      method: "OPTIONS",
+      headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    expect(response.headers.get("access-control-allow-methods")).toBeNull();
+  });
+});
+
+describe("body limits and media types", () => {
+  it("answers 413 for a declared length over the endpoint's limit", async () => {
+    const response = await call("/api/echo", {
+      method: "POST",
+      body: JSON.stringify({ name: "x".repeat(2000), count: 1 }),
+    });
+    expect(response.status).toBe(413);
+    expect((await problem(response)).code).toBe("payload_too_large");
+  });
+
+  it("answers 413 for a streamed body without a length that grows past the limit", async () => {
+    const chunk = new TextEncoder().encode(`{"name":"${"x".repeat(900)}`);
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(chunk);
+        controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await fetch(`${api.url}/api/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+
+  it("answers 415 for a body that is not JSON, unless the endpoint takes raw bodies", async () => {
+    const response = await call("/api/echo", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "name=Ann",
+    });
+    expect(response.status).toBe(415);
+    const raw = await call("/api/webhook", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=1&b=%C3%A9",
+    });
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toEqual({ bytes: 12, text: "a=1&b=%C3%A9" });
+  });
+});
+
+describe("validation", () => {
+  it("answers malformed JSON with 400 malformed_json", async () => {
+    const response = await call("/api/echo", { method: "POST", body: '{"name": "Ann",' });
+    expect(response.status).toBe(400);
+    expect((await problem(response)).code).toBe("malformed_json");
+  });
+
+  it("lists every invalid field, unknown fields included", async () => {
+    const response = await call("/api/echo", {
+      method: "POST",
+      body: JSON.stringify({ name: "", count: "three", admin: true }),
+    });
+    expect(response.status).toBe(400);
+    const body = await problem(response);
+    expect(body).toMatchObject({
+      type: "/docs/errors#validation_failed",
+      title: "Some fields are not valid",
+      status: 400,
+      code: "validation_failed",
+    });
+    const errors = body.errors as Record<string, string[]>;
+    expect(Object.keys(errors).sort()).toEqual(["body", "count", "name"]);
+    expect(errors.body).toEqual(["Unknown field: admin"]);
+  });
+
+  it("validates path parameters and rejects unknown query parameters", async () => {
+    const badId = await call("/api/notes/abc", { token: ann.accessToken });
+    expect(badId.status).toBe(400);
+    expect(Object.keys((await problem(badId)).errors as object)).toEqual(["params.id"]);
+    const extra = await call("/api/notes?debug=1", { token: ann.accessToken });
+    expect(extra.status).toBe(400);
+    expect((await problem(extra)).errors).toHaveProperty("query");
+  });
+
+  it("drops fields the response schema does not list", async () => {
+    const response = await call("/api/echo", {
+      method: "POST",
+      body: JSON.stringify({ name: "Ann", count: 2 }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ name: "Ann", count: 2 });
+  });
+});
+
+describe("auth", () => {
+  it("answers 401 without a token and 403 without the role", async () => {
+    const anonymous = await call("/api/notes");
+    expect(anonymous.status).toBe(401);
+    expect((await problem(anonymous)).code).toBe("unauthorized");
+    const notStaff = await call("/api/staff/report", { token: ann.accessToken });
+    expect(notStaff.status).toBe(403);
+    expect((await problem(notStaff)).code).toBe("forbidden");
+  });
+
+  it("takes roles from app_metadata only", async () => {
+    const staff = await api.signUp({ role: "staff" });
+    const allowed = await call("/api/staff/report", { token: staff.accessToken });
+    expect(allowed.status).toBe(200);
+    const { data } = await api.supabase.client().auth.signUp({
+      email: `self-made-${crypto.randomUUID().slice(0, 8)}@example.test`,
+      password: "correct horse battery",
+      options: { data: { role: "staff" } },
+    });
+    const selfMade = await call("/api/staff/report", { token: data.session?.access_token });
+    expect(selfMade.status).toBe(403);
+  });
+
+  it("lets row-level security decide: another user's note is 404", async () => {
+    const created = await call("/api/notes", {
+      method: "POST",
+      token: ann.accessToken,
+      body: JSON.stringify({ title: "ann's" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    expect((await call(`/api/notes/${id}`, { token: ann.accessToken })).status).toBe(200);
+    const other = await call(`/api/notes/${id}`, { token: ben.accessToken });
+    expect(other.status).toBe(404);
+    const list = await call("/api/notes", { token: ben.accessToken });
+    expect(await list.json()).toEqual([]);
+  });
+});
+
+describe("idempotency", () => {
+  it("replays the stored answer for a retried key and creates the note once", async () => {
+    const key = crypto.randomUUID();
+    const send = (title: string, token = ann.accessToken) =>
+      call("/api/notes", {
+        method: "POST",
+        token,
+        headers: { "idempotency-key": key },
+        body: JSON.stringify({ title }),
+      });
+    const first = await send("once");
+    const retry = await send("once");
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    const notes = (await (await call("/api/notes", { token: ann.accessToken })).json()) as {
+      title: string;
+    }[];
+    expect(notes.filter((note) => note.title === "once")).toHaveLength(1);
+
+    const changed = await send("different");
+    expect(changed.status).toBe(422);
+    expect((await problem(changed)).code).toBe("idempotency_key_reused");
+
+    const otherUser = await send("once", ben.accessToken);
+    expect(otherUser.status).toBe(201);
+    expect(otherUser.headers.get("idempotent-replayed")).toBeNull();
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After in seconds once the per-email policy is spent", async () => {
+    const email = `Limit-${crypto.randomUUID().slice(0, 8)}@Example.test`;
+    const attempt = (address: string) =>
+      call("/api/sign-in", { method: "POST", body: JSON.stringify({ email: address }) });
+    let last = await attempt(email);
+    expect(last.status).toBe(204);
+    expect(Number(last.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
+    for (let i = 0; i < 50 && last.status !== 429; i++) {
+      last = await attempt(i % 2 ? email : email.toLowerCase());
+    }
+    expect(last.status).toBe(429);
+    expect((await problem(last)).code).toBe("rate_limited");
+    expect(last.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    expect(last.headers.get("ratelimit-remaining")).toBe("0");
+  });
+});
+
+describe("errors", () => {
+  it("hides an unknown exception behind a generic 500 and logs it redacted", async () => {
+    const errors = vi.spyOn(console, "error");
+    const response = await call("/api/boom");
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toMatch(/private_ledger|hunter2|ann@example|at \//);
+    expect(JSON.parse(text)).toMatchObject({ code: "internal_error", status: 500 });
+    const logged = errors.mock.calls.map((args) => String(args[0])).join("\n");
+    expect(logged).toContain("private_ledger");
+    expect(logged).not.toContain("ann@example.com");
+    expect(logged).not.toContain("hunter2");
+    errors.mockRestore();
+  });
+
+  it("answers a method the route does not serve with 405, Allow and a problem", async () => {
+    const response = await call("/api/echo", { method: "DELETE" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST, OPTIONS");
+    expect((await problem(response)).code).toBe("method_not_allowed");
+  });
+});
+
+describe("headers and logs", () => {
+  it("puts security headers and no-store on every answer, errors included", async () => {
+    for (const response of [
+      await call("/api/notes", { token: ann.accessToken }),
+      await call("/api/notes"),
+    ]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  it("writes one JSON line per request with the user id and no token", async () => {
+    const info = vi.spyOn(console, "info");
+    await call("/api/notes", { token: ann.accessToken });
+    const lines = info.mock.calls
+      .map((args) => JSON.parse(String(args[0])) as Record<string, unknown>)
+      .filter((line) => line.event === "request");
+    info.mockRestore();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      method: "GET",
+      path: "/api/notes",
+      status: 200,
+      userId: ann.id,
+    });
+    expect(typeof lines[0]?.durationMs).toBe("number");
+    expect(JSON.stringify(lines)).not.toContain(ann.accessToken.slice(0, 30));
+  });
+});

@@ -1,0 +1,111 @@
+// Without Upstash the limiter counts in this process's memory (development, previews), and in
+// production it refuses to: per-instance counts would multiply every limit by the number of
+// warm instances.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { captureLogs } from "../support/log-capture.js";
+
+type LimiterModule = typeof import("../../../lib/limits/limiter.js");
+
+/** A fresh lib/env and limiter, reading the environment as stubbed now. */
+async function loadLimiter(vercelEnv: string): Promise<LimiterModule> {
+  vi.resetModules();
+  vi.stubEnv("UPSTASH_REDIS_REST_URL", "");
+  vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "");
+  vi.stubEnv("VERCEL_ENV", vercelEnv);
+  return import("../../../lib/limits/limiter.js");
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (reason: unknown) => reason,
+  );
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe("the in-process limiter outside production", () => {
+  let enforceRateLimit: LimiterModule["enforceRateLimit"];
+
+  beforeEach(async () => {
+    ({ enforceRateLimit } = await loadLimiter("development"));
+    captureLogs();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-01-01T00:00:05.700Z"));
+  });
+
+  it("allows the limit, then answers 429 with Retry-After in whole seconds", async () => {
+    const remaining = [];
+    for (let i = 0; i < 5; i++) {
+      remaining.push(
+        (await enforceRateLimit("auth_email", "ada@example.com"))["RateLimit-Remaining"],
+      );
+    }
+    expect(remaining).toEqual(["4", "3", "2", "1", "0"]);
+
+    const error = await rejection(enforceRateLimit("auth_email", "ada@example.com"));
+    expect(error).toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      options: {
+        headers: {
+          "Retry-After": "895",
+          "RateLimit-Limit": "5",
+          "RateLimit-Remaining": "0",
+          "RateLimit-Reset": "895",
+        },
+      },
+    });
+  });
+
+  it("counts keys and policies separately", async () => {
+    for (let i = 0; i < 5; i++) await enforceRateLimit("auth_email", "grace@example.com");
+    await rejection(enforceRateLimit("auth_email", "grace@example.com"));
+    expect((await enforceRateLimit("auth_email", "alan@example.com"))["RateLimit-Remaining"]).toBe(
+      "4",
+    );
+    expect((await enforceRateLimit("auth", "grace@example.com"))["RateLimit-Remaining"]).toBe("29");
+  });
+
+  it("weighs the previous window as a sliding window, then forgets it", async () => {
+    for (let i = 0; i < 5; i++) await enforceRateLimit("auth_email", "edsger@example.com");
+
+    // 20% into the next window, 80% of the previous five (4) still count: one more fits.
+    vi.setSystemTime(new Date("2030-01-01T00:18:00.000Z"));
+    const next = await enforceRateLimit("auth_email", "edsger@example.com");
+    expect(next).toMatchObject({ "RateLimit-Remaining": "0", "RateLimit-Reset": "720" });
+    await expect(
+      rejection(enforceRateLimit("auth_email", "edsger@example.com")),
+    ).resolves.toMatchObject({ code: "rate_limited" });
+
+    // Two windows on, nothing of either burst is left.
+    vi.setSystemTime(new Date("2030-01-01T00:45:00.000Z"));
+    expect(
+      (await enforceRateLimit("auth_email", "edsger@example.com"))["RateLimit-Remaining"],
+    ).toBe("4");
+  });
+});
+
+describe("the limiter in production without Upstash", () => {
+  it("answers 503 for every policy, fail-open ones included, and logs the cause once", async () => {
+    const { enforceRateLimit } = await loadLimiter("production");
+    const logs = captureLogs();
+
+    await expect(rejection(enforceRateLimit("read", "203.0.113.1"))).resolves.toMatchObject({
+      code: "service_unavailable",
+      status: 503,
+    });
+    await expect(rejection(enforceRateLimit("auth", "203.0.113.1"))).resolves.toMatchObject({
+      code: "service_unavailable",
+      status: 503,
+    });
+    expect(logs.filter((line) => line.event === "rate_limiter_not_configured")).toHaveLength(1);
+    expect(logs.find((line) => line.event === "rate_limiter_not_configured")?.level).toBe("error");
+  });
+});
