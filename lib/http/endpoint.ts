@@ -122,6 +122,13 @@ export function endpoint<
         body: undefined,
       });
 
+      const rawBody = withBody ? await readBodyText(request, bodyLimit) : "";
+      const json = spec.rawBody ? undefined : parseJson(rawBody);
+      if (!spec.rawBody && !spec.body && json !== undefined) {
+        throw new ApiError("validation_failed", "This endpoint takes no body.", {
+          errors: { body: ["Send no body"] },
+        });
+      }
       const url = new URL(request.url);
       const paramNames = new Set(Object.keys(shapeOf(spec.params)));
       const params = parseInput(
@@ -134,14 +141,7 @@ export function endpoint<
         Object.fromEntries([...url.searchParams].filter(([name]) => !paramNames.has(name))),
         "query",
       );
-      const rawBody = withBody ? await readBodyText(request, bodyLimit) : "";
-      const body =
-        spec.rawBody || !spec.body ? undefined : parseInput(spec.body, parseJson(rawBody), "body");
-      if (!spec.rawBody && !spec.body && rawBody.trim() !== "") {
-        throw new ApiError("validation_failed", "This endpoint takes no body.", {
-          errors: { body: ["Send no body"] },
-        });
-      }
+      const body = spec.body && !spec.rawBody ? parseInput(spec.body, json, "body") : undefined;
       Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
 
       let userDb: SupabaseClient | undefined;

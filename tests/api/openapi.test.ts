@@ -1,0 +1,64 @@
+// GET /api/openapi.json: generated from the endpoint specs, listing every api/ function.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApiDocument } from "../../lib/openapi/document.js";
+import { routes } from "../../lib/openapi/routes.js";
+import { PIPELINE_APP, REPO_ROOT, startTestApi, type TestApi } from "../helpers/api.js";
+import { apiFiles, loadRoutes, routePathOf } from "../helpers/routes.js";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+type Operation = {
+  security?: unknown[];
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+describe("the OpenAPI document", () => {
+  it("lists every api/ file (add a new function to lib/openapi/routes.ts)", () => {
+    const files = apiFiles(REPO_ROOT).map((file) => routePathOf(REPO_ROOT, file));
+    expect(Object.keys(routes()).sort()).toEqual(files);
+  });
+
+  it("is served as OpenAPI 3.1 with every route, its responses and its problems", async () => {
+    const response = await fetch(`${api.url}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=300");
+    const document = (await response.json()) as Document;
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths).sort()).toEqual(Object.keys(routes()).sort());
+    const health = document.paths["/api/health"]?.get;
+    expect(health?.security).toBeUndefined();
+    expect(Object.keys(health?.responses ?? {}).sort()).toEqual(["200", "405", "429", "500"]);
+    expect(health?.responses["500"]?.content).toHaveProperty(["application/problem+json"]);
+  });
+
+  it("documents auth, parameters, bodies, idempotency and error codes from the specs", async () => {
+    const document = openApiDocument(await loadRoutes(PIPELINE_APP), "test") as Document;
+    const getNote = document.paths["/api/notes/{id}"]?.get;
+    expect(getNote?.security).toEqual([{ bearer: [] }]);
+    expect(getNote?.parameters).toEqual([
+      expect.objectContaining({ name: "id", in: "path", required: true }),
+    ]);
+    expect(Object.keys(getNote?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "400", "401", "404", "405", "500"]),
+    );
+    const createNote = document.paths["/api/notes"]?.post;
+    expect(createNote?.requestBody).toBeDefined();
+    expect(createNote?.parameters).toEqual([
+      expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false }),
+    ]);
+    expect(Object.keys(createNote?.responses ?? {})).toEqual(
+      expect.arrayContaining(["201", "409", "413", "415", "422", "429"]),
+    );
+    const staff = document.paths["/api/staff/report"]?.get;
+    expect(staff?.responses).toHaveProperty("403");
+  });
+});

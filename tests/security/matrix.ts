@@ -1,0 +1,204 @@
+// The security test matrix, generated from the endpoint specs of every api/ function of a
+// project: whatever endpoint is added later is attacked by the same cases without a new test.
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
+import type { Endpoint } from "../../lib/http/endpoint.js";
+import { HTTP_METHODS, type HttpMethod, type Route } from "../../lib/http/route.js";
+import { SPA_ORIGIN, startTestApi, type TestApi, type TestApiOptions } from "../helpers/api.js";
+import { loadRoutes } from "../helpers/routes.js";
+
+interface Case {
+  path: string;
+  method: HttpMethod;
+  endpoint: Endpoint;
+}
+
+/** A value each dynamic segment's schema accepts, so the request reaches the step under test. */
+const PARAM_CANDIDATES = ["1", "00000000-0000-4000-8000-000000000001", "sample"];
+
+function concretePath(path: string, endpoint: Endpoint): string {
+  return path.replace(/\[([^\]]+)\]/g, (_, name: string) => {
+    const shape = (
+      endpoint.spec.params as
+        | { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }
+        | undefined
+    )?.shape;
+    const schema = shape?.[name];
+    return PARAM_CANDIDATES.find((candidate) => schema?.safeParse(candidate).success) ?? "1";
+  });
+}
+
+function casesOf(routes: Record<string, Route>): Case[] {
+  return Object.entries(routes).flatMap(([path, route]) =>
+    HTTP_METHODS.filter((method) => route.endpoints[method]).map((method) => ({
+      path,
+      method,
+      endpoint: route.endpoints[method] as Endpoint,
+    })),
+  );
+}
+
+const name = ({ method, path }: Case) => `${method} ${path}`;
+
+export async function securityMatrix(rootDir: string, options: TestApiOptions = {}) {
+  const routes = await loadRoutes(rootDir);
+  const cases = casesOf(routes);
+  const userCases = cases.filter(({ endpoint }) => endpoint.spec.auth !== "public");
+  const jsonBodyCases = cases.filter(
+    ({ endpoint }) => endpoint.spec.body && !endpoint.spec.rawBody,
+  );
+  const bodyCases = cases.filter(({ endpoint }) => endpoint.spec.body || endpoint.spec.rawBody);
+
+  let api: TestApi;
+  let adminToken: string;
+  beforeAll(async () => {
+    api = await startTestApi({ ...options, rootDir });
+    adminToken = (await api.signUp({ roles: ["admin"] })).accessToken;
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const send = (
+    c: Case,
+    init: { token?: string; body?: string; headers?: Record<string, string> } = {},
+  ) =>
+    fetch(`${api.url}${concretePath(c.path, c.endpoint)}`, {
+      method: c.method,
+      headers: {
+        ...(init.body !== undefined && { "content-type": "application/json" }),
+        ...(init.token && { authorization: `Bearer ${init.token}` }),
+        ...init.headers,
+      },
+      ...(init.body !== undefined && { body: init.body }),
+    });
+
+  /** Rows in every table the API can write, to prove a refused request changed nothing. */
+  const rowCount = async () => {
+    const tables = await api.supabase.db.query<{ name: string }>(
+      "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('public', 'auth')",
+    );
+    const counts = await Promise.all(
+      tables.rows.map(async ({ name: table }) =>
+        Number(
+          (await api.supabase.db.query<{ n: number }>(`select count(*)::int as n from ${table}`))
+            .rows[0]?.n,
+        ),
+      ),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  };
+
+  async function expectProblem(response: Response, status: number, code?: string) {
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const text = await response.text();
+    expect(text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|\/work\/|stack/i);
+    if (code) expect(JSON.parse(text)).toMatchObject({ code, status });
+  }
+
+  const badTokens: [string, () => Promise<string | undefined>][] = [
+    ["no token", async () => undefined],
+    ["an expired token", async () => api.supabase.keys.sign(userClaims(adminToken), -120)],
+    ["a token with a forged signature", async () => `${adminToken.slice(0, -6)}AAAAAA`],
+    ["an alg:none token", async () => unsignedToken(userClaims(adminToken))],
+    [
+      "a token for another audience",
+      async () => api.supabase.keys.sign({ ...userClaims(adminToken), aud: "other-app" }, 600),
+    ],
+    ["the anon key", async () => api.supabase.anonKey],
+  ];
+
+  // A group with no endpoint to attack yet is left out (vitest refuses an empty group).
+  const group = (title: string, items: unknown[], body: () => void) => {
+    if (items.length > 0) describe(title, body);
+  };
+
+  group("authentication", userCases, () => {
+    for (const c of userCases) {
+      for (const [label, token] of badTokens) {
+        it(`${name(c)} refuses ${label} with 401`, async () => {
+          await expectProblem(await send(c, { token: await token() }), 401, "unauthorized");
+        });
+      }
+    }
+  });
+
+  group("hostile bodies change nothing", bodyCases, () => {
+    for (const c of jsonBodyCases) {
+      const attempts: [string, string, number, string][] = [
+        ["malformed JSON", '{"a": ', 400, "malformed_json"],
+        ["a body of the wrong type", '"just a string"', 400, "validation_failed"],
+        [
+          "an unknown field",
+          JSON.stringify({ __proto_pollution__: true }),
+          400,
+          "validation_failed",
+        ],
+      ];
+      for (const [label, body, status, code] of attempts) {
+        it(`${name(c)} answers ${label} with ${status}`, async () => {
+          const before = await rowCount();
+          const response = await send(c, { token: adminToken, body });
+          await expectProblem(response.clone(), status, code);
+          if (label === "an unknown field") {
+            const problem = (await response.json()) as { errors?: Record<string, string[]> };
+            expect(problem.errors?.body?.join(" ")).toContain("__proto_pollution__");
+          }
+          expect(await rowCount()).toBe(before);
+        });
+      }
+    }
+    for (const c of bodyCases) {
+      it(`${name(c)} answers an oversized body with 413`, async () => {
+        const before = await rowCount();
+        const limit = c.endpoint.spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+        const body = JSON.stringify({ padding: "x".repeat(limit) });
+        await expectProblem(await send(c, { token: adminToken, body }), 413, "payload_too_large");
+        expect(await rowCount()).toBe(before);
+      });
+    }
+  });
+
+  group("CORS", cases, () => {
+    for (const c of cases) {
+      it(`${name(c)} grants nothing to a foreign origin, and grants the SPA's`, async () => {
+        const foreign = await send(c, { headers: { origin: "https://evil.example" } });
+        expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+        const preflight = await fetch(`${api.url}${concretePath(c.path, c.endpoint)}`, {
+          method: "OPTIONS",
+          headers: { origin: SPA_ORIGIN, "access-control-request-method": c.method },
+        });
+        expect(preflight.headers.get("access-control-allow-origin")).toBe(SPA_ORIGIN);
+      });
+    }
+  });
+
+  group("methods", Object.keys(routes), () => {
+    for (const [path, route] of Object.entries(routes)) {
+      const unserved = HTTP_METHODS.find((method) => !route.endpoints[method]);
+      if (!unserved) continue;
+      it(`${unserved} ${path} is 405 with Allow`, async () => {
+        const response = await send({
+          path,
+          method: unserved,
+          endpoint: Object.values(route.endpoints)[0] as Endpoint,
+        });
+        await expectProblem(response.clone(), 405, "method_not_allowed");
+        expect(response.headers.get("allow")).toContain("OPTIONS");
+      });
+    }
+  });
+}
+
+function userClaims(token: string): Record<string, unknown> {
+  const { exp: _exp, iat: _iat, ...claims } = decodeJwt(token);
+  return claims;
+}
+
+function unsignedToken(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${encode({ alg: "none", typ: "JWT" })}.${encode({ ...claims, iat: now, exp: now + 600 })}.`;
+}
