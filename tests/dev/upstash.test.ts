@@ -1,5 +1,6 @@
 // The local Upstash REST endpoint, driven through the real @upstash/redis and @upstash/ratelimit
 // clients against a throwaway redis-server.
+
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
@@ -8,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createScriptTranslator, rewriteShebang } from "../../dev/upstash/scripts.js";
 import { startUpstash } from "../../dev/upstash/server.js";
 import { redisServerBinary, startRedisServer, type ThrowawayRedis } from "../helpers/redis.js";
+import { announceSkipped } from "../helpers/skipped.js";
 
 const FLAGGED_SCRIPT = "#!lua flags=allow-key-locking\nreturn ARGV[1]";
 
@@ -55,8 +57,8 @@ const binary = redisServerBinary();
 
 if (!binary) {
   // Loud rather than silently green: these tests need the real server.
-  console.warn(
-    "SKIPPED: redis-server not found — Upstash endpoint tests did not run (apt-get install redis-server)",
+  announceSkipped(
+    "redis-server not found — Upstash endpoint tests did not run (apt-get install redis-server)",
   );
 } else {
   describe("Upstash REST endpoint", () => {

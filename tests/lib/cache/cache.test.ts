@@ -1,11 +1,13 @@
 // Cache namespaces on a real Redis behind the local Upstash endpoint; what was stored (keys,
 // TTLs, bytes) is checked on the Redis itself.
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { inProcessCacheStore } from "../../../lib/cache/in-process-cache-store.js";
+import { type LocalUpstash, startLocalUpstash } from "../../helpers/local-upstash.js";
+import { captureLogs, type LogLine } from "../../helpers/log-capture.js";
 import { redisServerBinary } from "../../helpers/redis.js";
-import { type LocalUpstash, startLocalUpstash } from "../support/local-upstash.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
+import { announceSkipped } from "../../helpers/skipped.js";
 
 type CacheModule = typeof import("../../../lib/cache/cache.js");
 
@@ -29,8 +31,8 @@ const binary = redisServerBinary();
 
 if (!binary) {
   // Loud rather than silently green: these tests need the real server.
-  console.warn(
-    "SKIPPED: redis-server not found — cache tests against Redis did not run (apt-get install redis-server)",
+  announceSkipped(
+    "redis-server not found — cache tests against Redis did not run (apt-get install redis-server)",
   );
 } else {
   describe("cacheNamespace with Upstash Redis", () => {

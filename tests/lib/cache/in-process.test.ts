@@ -3,7 +3,7 @@
 // is still correct within its TTL.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { captureLogs } from "../support/log-capture.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type CacheModule = typeof import("../../../lib/cache/cache.js");
 

@@ -2,8 +2,8 @@
 // nothing listens) a read is a miss, a write is skipped, and the request still gets its data.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { closedPortUrl } from "../support/local-upstash.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
+import { closedPortUrl } from "../../helpers/local-upstash.js";
+import { captureLogs, type LogLine } from "../../helpers/log-capture.js";
 
 type CacheModule = typeof import("../../../lib/cache/cache.js");
 

@@ -1,7 +1,7 @@
 // Without Upstash, idempotency records live in this process's memory (development, previews);
 // in production that is refused, since a retry reaching another instance would run again.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { captureLogs } from "../support/log-capture.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type StoreModule = typeof import("../../../lib/idempotency/store.js");
 

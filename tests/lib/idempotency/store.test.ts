@@ -1,16 +1,18 @@
 // Idempotency-Key handling on a real Redis behind the local Upstash endpoint: side effects run
 // once, replays are exact, conflicts answer 409/422, and what Redis holds is checked directly.
 // The store reaches the endpoint through a proxy that can lose a reply on demand.
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseIdempotencyKey } from "../../../lib/idempotency/idempotency-key.js";
 import type { StoredResponse } from "../../../lib/idempotency/store.js";
+import { type LocalUpstash, startLocalUpstash } from "../../helpers/local-upstash.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 import { redisServerBinary } from "../../helpers/redis.js";
-import { type LocalUpstash, startLocalUpstash } from "../support/local-upstash.js";
-import { captureLogs } from "../support/log-capture.js";
 import {
   type ReplyDroppingProxy,
   startReplyDroppingProxy,
-} from "../support/reply-dropping-proxy.js";
+} from "../../helpers/reply-dropping-proxy.js";
+import { announceSkipped } from "../../helpers/skipped.js";
 
 type StoreModule = typeof import("../../../lib/idempotency/store.js");
 
@@ -93,8 +95,8 @@ const binary = redisServerBinary();
 
 if (!binary) {
   // Loud rather than silently green: these tests need the real server.
-  console.warn(
-    "SKIPPED: redis-server not found — idempotency tests against Redis did not run (apt-get install redis-server)",
+  announceSkipped(
+    "redis-server not found — idempotency tests against Redis did not run (apt-get install redis-server)",
   );
 } else {
   describe("runIdempotently with Upstash Redis", () => {

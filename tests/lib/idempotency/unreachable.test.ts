@@ -1,8 +1,8 @@
 // Idempotency fails closed: with Redis unreachable (the configured URL points at a local port
 // where nothing listens) the request is refused before its side effect can run undeduplicated.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { closedPortUrl } from "../support/local-upstash.js";
-import { captureLogs } from "../support/log-capture.js";
+import { closedPortUrl } from "../../helpers/local-upstash.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type StoreModule = typeof import("../../../lib/idempotency/store.js");
 

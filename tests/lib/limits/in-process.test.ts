@@ -2,7 +2,7 @@
 // production it refuses to: per-instance counts would multiply every limit by the number of
 // warm instances.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { captureLogs } from "../support/log-capture.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 

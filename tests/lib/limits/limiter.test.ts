@@ -1,11 +1,13 @@
 // Rate limits counted in a real Redis behind the local Upstash endpoint, through the same
 // @upstash/ratelimit code that runs in production.
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../../lib/http/errors.js";
 import { RATE_LIMIT_POLICIES, windowMs } from "../../../lib/limits/policies.js";
+import { type LocalUpstash, startLocalUpstash } from "../../helpers/local-upstash.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 import { redisServerBinary } from "../../helpers/redis.js";
-import { type LocalUpstash, startLocalUpstash } from "../support/local-upstash.js";
-import { captureLogs } from "../support/log-capture.js";
+import { announceSkipped } from "../../helpers/skipped.js";
 
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 
@@ -53,8 +55,8 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 
 if (!binary) {
   // Loud rather than silently green: these tests need the real server.
-  console.warn(
-    "SKIPPED: redis-server not found — rate limiter tests against Redis did not run (apt-get install redis-server)",
+  announceSkipped(
+    "redis-server not found — rate limiter tests against Redis did not run (apt-get install redis-server)",
   );
 } else {
   describe("enforceRateLimit with Upstash Redis", () => {

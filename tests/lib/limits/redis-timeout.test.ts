@@ -3,7 +3,7 @@
 // closed where the policy says so), not as an allowed request.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { captureLogs } from "../support/log-capture.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 

@@ -3,8 +3,8 @@
 // configured URL points at a local port where nothing listens.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RateLimitPolicyName } from "../../../lib/limits/policies.js";
-import { closedPortUrl } from "../support/local-upstash.js";
-import { captureLogs } from "../support/log-capture.js";
+import { closedPortUrl } from "../../helpers/local-upstash.js";
+import { captureLogs } from "../../helpers/log-capture.js";
 
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 

@@ -3,8 +3,8 @@
 // what really got stored (keys, TTLs) behind the REST endpoint's back.
 import { createServer } from "node:net";
 import { Redis as IORedis } from "ioredis";
-import { startUpstash } from "../../../dev/upstash/server.js";
-import { startRedisServer } from "../../helpers/redis.js";
+import { startUpstash } from "../../dev/upstash/server.js";
+import { startRedisServer } from "./redis.js";
 
 export interface LocalUpstash {
   url: string;
