@@ -52,9 +52,11 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
 
   let api: TestApi;
   let adminToken: string;
+  let plainUserToken: string;
   beforeAll(async () => {
     api = await startTestApi({ ...options, rootDir });
     adminToken = (await api.signUp({ roles: ["admin"] })).accessToken;
+    plainUserToken = (await api.signUp()).accessToken;
   });
   afterAll(async () => {
     await api?.close();
@@ -122,6 +124,15 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
           await expectProblem(await send(c, { token: await token() }), 401, "unauthorized");
         });
       }
+    }
+  });
+
+  const roleCases = cases.filter(({ endpoint }) => Array.isArray(endpoint.spec.auth));
+  group("authorization", roleCases, () => {
+    for (const c of roleCases) {
+      it(`${name(c)} refuses a signed-in user without the role with 403`, async () => {
+        await expectProblem(await send(c, { token: plainUserToken }), 403, "forbidden");
+      });
     }
   });
 

@@ -249,6 +249,26 @@ describe("idempotency", () => {
   });
 });
 
+describe("required idempotency", () => {
+  it("refuses a missing key with 400 and replays a retried one", async () => {
+    const send = (headers: Record<string, string>) =>
+      call("/api/transfers", {
+        method: "POST",
+        token: ann.accessToken,
+        headers,
+        body: JSON.stringify({ amount: 500 }),
+      });
+    const missing = await send({});
+    expect(missing.status).toBe(400);
+    expect((await problem(missing)).code).toBe("idempotency_key_missing");
+    const key = { "idempotency-key": crypto.randomUUID() };
+    const first = (await (await send(key)).json()) as { transferId: string };
+    const retry = await send(key);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(first);
+  });
+});
+
 describe("rate limits", () => {
   it("answers 429 with Retry-After in seconds once the per-email policy is spent", async () => {
     const email = `Limit-${crypto.randomUUID().slice(0, 8)}@Example.test`;

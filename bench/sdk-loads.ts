@@ -1,0 +1,93 @@
+// Which packages each function loads while it is imported and answers one request: the function
+// runs in a fresh process with child/record-loads.mjs, through @vercel/node's own Node⇄Web
+// adapter (so this run is also the proof that the built output answers as it would on Vercel).
+// Only modules under the function's own node_modules count, which leaves out the launcher's.
+import { mkdtemp, readdir, readFile, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BuiltFunction } from "./functions.js";
+import { launchOnce } from "./launch.js";
+import { probeFor } from "./probes.js";
+
+/** Provider SDKs: heavy, and each needed only by the few endpoints that call that provider. */
+export const PROVIDER_SDKS = ["stripe", "razorpay", "resend", "twilio", "openai"];
+/** Platform SDKs: the pipeline's own (database, rate limits, tokens, validation). */
+export const PLATFORM_SDKS = ["@supabase/supabase-js", "@upstash/redis", "@upstash/ratelimit", "jose", "zod"];
+
+/**
+ * The provider SDKs a function may load because it calls that provider, by function name
+ * (e.g. "api/payments/checkout": ["stripe"]). Every function not listed may load none.
+ */
+export const PROVIDER_SDKS_USED: Record<string, readonly string[]> = {};
+
+const RECORD_LOADS = pathToFileURL(join(import.meta.dirname, "child", "record-loads.mjs")).href;
+
+export interface SdkLoadResult {
+  function: string;
+  status: number;
+  providerSdksLoaded: string[];
+  platformSdksLoaded: string[];
+  /** Provider SDKs loaded that PROVIDER_SDKS_USED does not grant this function. */
+  violations: string[];
+  /** Watched SDKs copied into the .func by `vercel build` (traced), loaded or not. */
+  watchedSdksShipped: string[];
+  /** Every package loaded, watched or not. */
+  allPackagesLoaded: string[];
+}
+
+export async function recordSdkLoads(fn: BuiltFunction): Promise<SdkLoadResult> {
+  const dir = await mkdtemp(join(tmpdir(), "bastion-bench-loads-"));
+  try {
+    const logFile = join(dir, "loads.log");
+    const start = await launchOnce(fn, probeFor(fn.name), {
+      adapter: "node-utils",
+      nodeArgs: ["--import", RECORD_LOADS],
+      env: { BENCH_LOAD_LOG: logFile },
+    });
+    const loaded = await packagesLoaded(fn.funcDir, logFile);
+    const shipped = await packagesShipped(fn.funcDir);
+    const watched = [...PROVIDER_SDKS, ...PLATFORM_SDKS];
+    const allowed = PROVIDER_SDKS_USED[fn.name] ?? [];
+    const providerSdksLoaded = PROVIDER_SDKS.filter((name) => loaded.has(name));
+    return {
+      function: fn.name,
+      status: start.response.status,
+      providerSdksLoaded,
+      platformSdksLoaded: PLATFORM_SDKS.filter((name) => loaded.has(name)),
+      violations: providerSdksLoaded.filter((name) => !allowed.includes(name)),
+      watchedSdksShipped: watched.filter((name) => shipped.has(name)),
+      allPackagesLoaded: [...loaded].sort(),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function packagesLoaded(funcDir: string, logFile: string): Promise<Set<string>> {
+  const marker = `${sep}node_modules${sep}`;
+  const modulesDir = `${await realpath(funcDir)}${marker}`;
+  const lines = (await readFile(logFile, "utf8")).split("\n").filter(Boolean);
+  const packages = new Set<string>();
+  for (const url of lines) {
+    const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+    if (!file.startsWith(modulesDir)) continue;
+    const inner = file.slice(file.lastIndexOf(marker) + marker.length).split(sep);
+    const name = inner[0]?.startsWith("@") ? `${inner[0]}/${inner[1]}` : inner[0];
+    if (name) packages.add(name);
+  }
+  return packages;
+}
+
+async function packagesShipped(funcDir: string): Promise<Set<string>> {
+  const modulesDir = join(funcDir, "node_modules");
+  const top = await readdir(modulesDir).catch(() => [] as string[]);
+  const names = await Promise.all(
+    top.map(async (name) =>
+      name.startsWith("@")
+        ? (await readdir(join(modulesDir, name))).map((inner) => `${name}/${inner}`)
+        : [name],
+    ),
+  );
+  return new Set(names.flat());
+}
