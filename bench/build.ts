@@ -16,7 +16,11 @@ async function ensureProjectSettings(projectDir: string, projectId: string): Pro
   const file = join(projectDir, ".vercel", "project.json");
   if (await exists(file)) return;
   await mkdir(join(projectDir, ".vercel"), { recursive: true });
-  const settings = { projectId, orgId: "team_bastion_local", settings: { framework: null, installCommand: "" } };
+  const settings = {
+    projectId,
+    orgId: "team_bastion_local",
+    settings: { framework: null, installCommand: "" },
+  };
   await writeFile(file, `${JSON.stringify(settings)}\n`);
 }
 
@@ -30,7 +34,10 @@ export async function prepareBareProject(): Promise<void> {
     type: project.type,
     engines: project.engines,
   };
-  await writeFile(join(BARE_PROJECT_DIR, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
+  await writeFile(
+    join(BARE_PROJECT_DIR, "package.json"),
+    `${JSON.stringify(packageJson, null, 2)}\n`,
+  );
   await copyFile(
     join(PROJECT_DIR, "bench", "fixtures", "bare-function.ts"),
     join(BARE_PROJECT_DIR, "api", "bare.ts"),
@@ -64,7 +71,9 @@ export async function vercelBuild(projectDir: string): Promise<{ seconds: number
 
 export async function requireOutput(projectDir: string): Promise<void> {
   if (!(await exists(join(outputDirOf(projectDir), "functions")))) {
-    throw new Error(`no build output in ${outputDirOf(projectDir)}: run the bench without --no-build`);
+    throw new Error(
+      `no build output in ${outputDirOf(projectDir)}: run the bench without --no-build`,
+    );
   }
 }
 

@@ -19,7 +19,9 @@ export async function measureColdStarts(
   runs: number,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ColdStartResult[]> {
-  const samples = new Map(functions.map((fn) => [fn.name, { total: [] as number[], import: [] as number[], status: 0 }]));
+  const samples = new Map(
+    functions.map((fn) => [fn.name, { total: [] as number[], import: [] as number[], status: 0 }]),
+  );
   for (const fn of functions) await launchOnce(fn, probeFor(fn.name), { adapter: "plain" });
   const total = runs * functions.length;
   let done = 0;

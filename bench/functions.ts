@@ -32,7 +32,10 @@ export async function listFunctions(outputDir: string): Promise<BuiltFunction[]>
     .map((entry) => join(entry.parentPath, entry.name));
   const functions = await Promise.all(
     funcDirs.map(async (funcDir) => {
-      const name = relative(functionsDir, funcDir).split(sep).join("/").replace(/\.func$/, "");
+      const name = relative(functionsDir, funcDir)
+        .split(sep)
+        .join("/")
+        .replace(/\.func$/, "");
       const config = JSON.parse(await readFile(join(funcDir, ".vc-config.json"), "utf8"));
       assertNodeLauncher(name, config);
       return { name, funcDir, config };
@@ -55,7 +58,11 @@ function assertNodeLauncher(name: string, config: VcConfig): void {
 }
 
 /** Copies a function to `${into}/${name}.func`, materializing a filePathMap if there is one. */
-export async function isolate(fn: BuiltFunction, into: string, projectDir: string): Promise<BuiltFunction> {
+export async function isolate(
+  fn: BuiltFunction,
+  into: string,
+  projectDir: string,
+): Promise<BuiltFunction> {
   const funcDir = join(into, `${fn.name}.func`);
   await cp(fn.funcDir, funcDir, { recursive: true, dereference: true });
   for (const [inFunction, onDisk] of Object.entries(fn.config.filePathMap ?? {})) {

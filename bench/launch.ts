@@ -63,7 +63,8 @@ export async function launchOnce(
   const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
   try {
     const ready = await firstLine(child.stdio[3] as Readable);
-    if (ready === undefined) throw new Error(`the launcher exited (${await exited}) before it was ready`);
+    if (ready === undefined)
+      throw new Error(`the launcher exited (${await exited}) before it was ready`);
     const message = JSON.parse(ready) as { port?: number; importMs?: number; error?: string };
     if (message.error || message.port === undefined || message.importMs === undefined) {
       throw new Error(`cannot be invoked: ${message.error ?? ready}`);
@@ -78,7 +79,9 @@ export async function launchOnce(
   } catch (error) {
     child.kill("SIGKILL");
     const what = error instanceof Error ? error.message : String(error);
-    throw new Error(`${fn.name}: ${what}\n--- function output ---\n${output.join("").slice(-4000)}`);
+    throw new Error(
+      `${fn.name}: ${what}\n--- function output ---\n${output.join("").slice(-4000)}`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -104,7 +107,14 @@ function firstLine(stream: Readable): Promise<string | undefined> {
 function send(port: number, probe: Probe): Promise<ProbeResponse> {
   return new Promise((done, failed) => {
     const request = httpRequest(
-      { host: "127.0.0.1", port, method: probe.method, path: probe.path, headers: PLATFORM_HEADERS, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        method: probe.method,
+        path: probe.path,
+        headers: PLATFORM_HEADERS,
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -112,9 +122,14 @@ function send(port: number, probe: Probe): Promise<ProbeResponse> {
         response.on("end", () => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(response.headers)) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+            if (value !== undefined)
+              headers[name] = Array.isArray(value) ? value.join(", ") : value;
           }
-          done({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString() });
+          done({
+            status: response.statusCode ?? 0,
+            headers,
+            body: Buffer.concat(chunks).toString(),
+          });
         });
       },
     );

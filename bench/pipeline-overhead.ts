@@ -10,14 +10,26 @@ export interface PipelineOverheadResult extends PipelineWorkerResult {
   overheadUs: { p50: number; p90: number; p99: number; mean: number };
 }
 
-export async function measurePipelineOverhead(iterations: number, warmup: number): Promise<PipelineOverheadResult> {
+export async function measurePipelineOverhead(
+  iterations: number,
+  warmup: number,
+): Promise<PipelineOverheadResult> {
   const output: string[] = [];
-  const child = fork(join(import.meta.dirname, "pipeline-worker.ts"), [String(iterations), String(warmup)], {
-    cwd: PROJECT_DIR,
-    execArgv: ["--import", "tsx"],
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production", VERCEL_ENV: "preview", TZ: "UTC" },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
+  const child = fork(
+    join(import.meta.dirname, "pipeline-worker.ts"),
+    [String(iterations), String(warmup)],
+    {
+      cwd: PROJECT_DIR,
+      execArgv: ["--import", "tsx"],
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        NODE_ENV: "production",
+        VERCEL_ENV: "preview",
+        TZ: "UTC",
+      },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    },
+  );
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   let result: PipelineWorkerResult | undefined;

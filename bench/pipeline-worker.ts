@@ -18,6 +18,8 @@ export interface PipelineWorkerResult {
   silencedLogLines: number;
   pipelineUs: ReturnType<typeof summarize>;
   bareUs: ReturnType<typeof summarize>;
+  /** One ES256 signature check through WebCrypto, as jose makes it: the floor of the overhead. */
+  es256VerifyUs: ReturnType<typeof summarize>;
 }
 
 type Handler = (request: Request) => Promise<Response> | Response;
@@ -62,7 +64,11 @@ async function timeOne(handler: Handler, request: Request): Promise<number> {
 // would otherwise be timed answering 401s.
 const first = await pipeline(requestFor(0));
 const firstBody = await first.text();
-if (first.status !== 200 || !first.headers.has("ratelimit-remaining") || !firstBody.includes('"ok":true')) {
+if (
+  first.status !== 200 ||
+  !first.headers.has("ratelimit-remaining") ||
+  !firstBody.includes('"ok":true')
+) {
   throw new Error(`the no-op endpoint answered ${first.status} ${firstBody}`);
 }
 
@@ -89,6 +95,20 @@ try {
 }
 await issuer.close();
 
+async function timeSignatureChecks(count: number): Promise<number[]> {
+  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  const keys = await crypto.subtle.generateKey(algorithm, false, ["sign", "verify"]);
+  const signingInput = new TextEncoder().encode((tokens[0] ?? "").split(".", 2).join("."));
+  const signature = await crypto.subtle.sign(algorithm, keys.privateKey, signingInput);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const startedAt = process.hrtime.bigint();
+    await crypto.subtle.verify(algorithm, keys.publicKey, signature, signingInput);
+    samples.push(Number(process.hrtime.bigint() - startedAt) / 1000);
+  }
+  return samples.slice(Math.floor(count / 10));
+}
+
 const result: PipelineWorkerResult = {
   iterations,
   warmup,
@@ -97,5 +117,6 @@ const result: PipelineWorkerResult = {
   silencedLogLines,
   pipelineUs: rounded(summarize(pipelineUs)),
   bareUs: rounded(summarize(bareUs)),
+  es256VerifyUs: rounded(summarize(await timeSignatureChecks(5_000))),
 };
 process.send?.(result);

@@ -13,7 +13,13 @@ import { probeFor } from "./probes.js";
 /** Provider SDKs: heavy, and each needed only by the few endpoints that call that provider. */
 export const PROVIDER_SDKS = ["stripe", "razorpay", "resend", "twilio", "openai"];
 /** Platform SDKs: the pipeline's own (database, rate limits, tokens, validation). */
-export const PLATFORM_SDKS = ["@supabase/supabase-js", "@upstash/redis", "@upstash/ratelimit", "jose", "zod"];
+export const PLATFORM_SDKS = [
+  "@supabase/supabase-js",
+  "@upstash/redis",
+  "@upstash/ratelimit",
+  "jose",
+  "zod",
+];
 
 /**
  * The provider SDKs a function may load because it calls that provider, by function name

@@ -74,7 +74,10 @@ async function nodeUtilsAdapter(handlers) {
       ReadableStream,
       Request: class extends Request {
         constructor(input, init) {
-          super(input, init === undefined || typeof init === "object" ? { duplex: "half", ...init } : init);
+          super(
+            input,
+            init === undefined || typeof init === "object" ? { duplex: "half", ...init } : init,
+          );
         }
       },
       Uint8Array,
@@ -100,7 +103,9 @@ function plainAdapter(handlers) {
     const host = request.headers["x-forwarded-host"] || request.headers.host || "localhost";
     const init = { method, headers: request.headers, duplex: "half" };
     if (method !== "GET" && method !== "HEAD") init.body = Readable.toWeb(request);
-    const webResponse = await handler(new Request(new URL(request.url ?? "/", `${proto}://${host}`), init));
+    const webResponse = await handler(
+      new Request(new URL(request.url ?? "/", `${proto}://${host}`), init),
+    );
     response.statusCode = webResponse.status;
     for (const [name, value] of webResponse.headers) response.appendHeader(name, value);
     if (webResponse.body) {

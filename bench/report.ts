@@ -1,0 +1,172 @@
+// The budgets, the printed table and bench/results.json.
+import { writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import type { ColdStartResult } from "./cold-start.js";
+import type { PipelineOverheadResult } from "./pipeline-overhead.js";
+import type { SdkLoadResult } from "./sdk-loads.js";
+
+export const RESULTS_FILE = join(import.meta.dirname, "results.json");
+
+export const BUDGETS = {
+  pipelineOverheadP50Us: 150,
+  healthColdStartFactor: 1.5,
+  healthColdStartExtraMs: 30,
+};
+
+export interface BenchResults {
+  /** os.loadavg() when the bench started: a busy machine makes every figure worse. */
+  loadAverage: number[];
+  build: { ran: boolean; projectSeconds?: number; bareSeconds?: number; vercelRuntime: string };
+  coldStart: ColdStartResult[];
+  sdkLoads: SdkLoadResult[];
+  pipelineOverhead: PipelineOverheadResult;
+}
+
+export interface Budget {
+  name: string;
+  limit: string;
+  actual: string;
+  pass: boolean;
+}
+
+export function evaluateBudgets(results: BenchResults): Budget[] {
+  const { pipelineOverhead, coldStart, sdkLoads } = results;
+  const bare = coldStart.find((result) => result.function === "api/bare");
+  const health = coldStart.find((result) => result.function === "api/health");
+  const budgets: Budget[] = [
+    {
+      name: "pipeline overhead p50 (in-process limiter)",
+      limit: `≤ ${BUDGETS.pipelineOverheadP50Us} µs`,
+      actual: `${pipelineOverhead.overheadUs.p50} µs`,
+      pass: pipelineOverhead.overheadUs.p50 <= BUDGETS.pipelineOverheadP50Us,
+    },
+  ];
+  const violations = sdkLoads.flatMap((result) =>
+    result.violations.map((sdk) => `${result.function} loads ${sdk}`),
+  );
+  budgets.push({
+    name: "no function loads an SDK it does not use",
+    limit: "no provider SDK outside PROVIDER_SDKS_USED",
+    actual: violations.length === 0 ? "none" : violations.join("; "),
+    pass: violations.length === 0,
+  });
+  if (bare && health) {
+    const limit = BUDGETS.healthColdStartFactor * bare.totalMs.p50 + BUDGETS.healthColdStartExtraMs;
+    budgets.push({
+      name: "cold start api/health p50",
+      limit: `≤ ${BUDGETS.healthColdStartFactor} × bare ${bare.totalMs.p50} ms + ${BUDGETS.healthColdStartExtraMs} ms = ${Math.round(limit * 10) / 10} ms`,
+      actual: `${health.totalMs.p50} ms`,
+      pass: health.totalMs.p50 <= limit,
+    });
+  } else {
+    budgets.push({
+      name: "cold start api/health p50",
+      limit: "needs api/health and the bare function",
+      actual: "not measured",
+      pass: false,
+    });
+  }
+  return budgets;
+}
+
+export function printReport(results: BenchResults, budgets: Budget[]): void {
+  const { coldStart, sdkLoads, pipelineOverhead: pipe } = results;
+  const runs = coldStart[0]?.runs ?? 0;
+  console.log(
+    `\nBastion bench — Node ${process.version} ${process.platform}/${process.arch}, ${cpus().length} CPUs` +
+      ` (functions declare ${results.build.vercelRuntime}; measured on this Node)`,
+  );
+  console.log(
+    `\nCold start: fresh node process → response received, ${runs} runs each, ms` +
+      "\n(launcher: @vercel/node's Web-handler detection; import = the handler's import() alone)",
+  );
+  printTable(
+    ["function", "status", "total p50", "total p90", "import p50", "import p90"],
+    coldStart.map((result) => [
+      result.function === "api/bare" ? "api/bare (baseline)" : result.function,
+      String(result.status),
+      String(result.totalMs.p50),
+      String(result.totalMs.p90),
+      String(result.importMs.p50),
+      String(result.importMs.p90),
+    ]),
+  );
+  console.log(
+    `\nEvery built function answered through @vercel/node's Node⇄Web adapter too (${sdkLoads.length}/${sdkLoads.length}).` +
+      "\nSDKs loaded while importing and answering one request:",
+  );
+  printTable(
+    ["function", "provider SDKs", "platform SDKs", "packages"],
+    sdkLoads.map((result) => [
+      result.function,
+      result.providerSdksLoaded.join(", ") || "none",
+      result.platformSdksLoaded.join(", ") || "none",
+      String(result.allPackagesLoaded.length),
+    ]),
+  );
+  console.log(
+    `\nWarm pipeline overhead, µs per request (${pipe.iterations} iterations each after ${pipe.warmup}` +
+      ` warm-up; auth ES256 + "write" limit + strict body + response schema;\n` +
+      `console.info silenced during the loop: ${pipe.silencedLogLines} log lines built but not written;` +
+      ` ${pipe.users} users, JWKS fetched ${pipe.jwksFetches}×)`,
+  );
+  const row = (name: string, s: { p50: number; p90: number; p99: number; mean: number }) => [
+    name,
+    String(s.p50),
+    String(s.p90),
+    String(s.p99),
+    String(s.mean),
+  ];
+  printTable(
+    ["", "p50", "p90", "p99", "mean"],
+    [
+      row("pipeline", pipe.pipelineUs),
+      row("bare", pipe.bareUs),
+      row("overhead", pipe.overheadUs),
+      row("(ES256 verify alone)", pipe.es256VerifyUs),
+    ],
+  );
+  console.log("\nBudgets");
+  printTable(
+    ["", "budget", "limit", "actual"],
+    budgets.map((budget) => [
+      budget.pass ? "PASS" : "FAIL",
+      budget.name,
+      budget.limit,
+      budget.actual,
+    ]),
+  );
+}
+
+export async function writeResults(results: BenchResults, budgets: Budget[]): Promise<void> {
+  const { loadAverage, ...figures } = results;
+  const document = {
+    generatedAt: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadAverage,
+    },
+    ...figures,
+    budgets,
+    pass: budgets.every((budget) => budget.pass),
+  };
+  await writeFile(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
+}
+
+function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd();
+  console.log(line(headers));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const row of rows) console.log(line(row));
+}
