@@ -1,7 +1,8 @@
 // The one @upstash/redis client that rate limits, caches and idempotency records share. It is
-// created at module scope so a warm function reuses it (and its keep-alive connection) across
-// invocations; it is absent when Upstash is not configured.
-import { Redis } from "@upstash/redis";
+// kept at module scope so a warm function reuses it (and its keep-alive connection) across
+// invocations; it is absent when Upstash is not configured. The SDK is imported on first use,
+// so a function that never reaches Redis never pays for loading it.
+import type { Redis } from "@upstash/redis";
 import { env } from "./env.js";
 
 /**
@@ -13,9 +14,10 @@ import { env } from "./env.js";
  */
 const REQUEST_TIMEOUT_MS = 1_500;
 
-function createRedisClient(): Redis | undefined {
+async function createRedisClient(): Promise<Redis | undefined> {
   const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env();
   if (url === undefined || token === undefined) return undefined;
+  const { Redis } = await import("@upstash/redis");
   return new Redis({
     url,
     token,
@@ -27,9 +29,10 @@ function createRedisClient(): Redis | undefined {
   });
 }
 
-const client = createRedisClient();
+let client: Promise<Redis | undefined> | undefined;
 
 /** The shared client, or undefined when UPSTASH_REDIS_REST_URL/_TOKEN are not set. */
-export function redisClient(): Redis | undefined {
+export function redisClient(): Promise<Redis | undefined> {
+  client ??= createRedisClient();
   return client;
 }

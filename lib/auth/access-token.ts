@@ -11,6 +11,7 @@ import { z } from "zod";
 import { env, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
+import { recallVerified, rememberVerified } from "./verified-tokens.js";
 
 /** What Supabase signs with today; add "EdDSA" here when a project's JWKS offers Ed25519. */
 const ASYMMETRIC_ALGORITHMS = ["ES256", "RS256"];
@@ -71,6 +72,8 @@ function projectKeySet(authUrl: string): ReturnType<typeof createRemoteJWKSet> {
  */
 export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   const { SUPABASE_URL } = requireConfig("Sign-in", "SUPABASE_URL");
+  const known = recallVerified(token);
+  if (known) return known;
   const authUrl = `${SUPABASE_URL.replace(/\/+$/, "")}/auth/v1`;
   const legacySecret = env().SUPABASE_JWT_SECRET;
   const secretKey = legacySecret === undefined ? undefined : new TextEncoder().encode(legacySecret);
@@ -97,6 +100,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
     });
     throw invalidToken();
   }
+  rememberVerified(token, claims.data);
   return claims.data;
 }
 

@@ -17,8 +17,15 @@ export interface CacheNamespace<T> {
   getOrLoad(key: string, load: () => Promise<T>): Promise<T>;
 }
 
-const redis = redisClient();
-const store: CacheStore = redis === undefined ? inProcessCacheStore() : redisCacheStore(redis);
+let chosenStore: Promise<CacheStore> | undefined;
+
+/** Chosen on first use, so importing the cache loads no Redis SDK. */
+function store(): Promise<CacheStore> {
+  chosenStore ??= redisClient().then((redis) =>
+    redis === undefined ? inProcessCacheStore() : redisCacheStore(redis),
+  );
+  return chosenStore;
+}
 
 /** No ":" in names, so namespace "a" with key "b:c" can never meet namespace "a:b" with key "c". */
 const NAMESPACE_NAME = /^[a-z0-9_-]+$/i;
@@ -52,7 +59,7 @@ export function cacheNamespace<T>(
   }
 
   async function get(key: string): Promise<T | undefined> {
-    const stored = await failOpen("read", () => store.read(storeKey(key)));
+    const stored = await failOpen("read", async () => (await store()).read(storeKey(key)));
     if (stored === undefined) return undefined;
     const entry = Entry.safeParse(stored);
     if (entry.success) return entry.data.value;
@@ -60,19 +67,21 @@ export function cacheNamespace<T>(
       namespace: name,
       issues: entry.error.issues.map(({ code, path }) => ({ code, path })),
     });
-    await failOpen("delete", () => store.remove(storeKey(key)));
+    await failOpen("delete", async () => (await store()).remove(storeKey(key)));
     return undefined;
   }
 
   async function set(key: string, value: T): Promise<void> {
-    await failOpen("write", () => store.write(storeKey(key), { value }, ttlSeconds));
+    await failOpen("write", async () =>
+      (await store()).write(storeKey(key), { value }, ttlSeconds),
+    );
   }
 
   return {
     get,
     set,
     async delete(key) {
-      await failOpen("delete", () => store.remove(storeKey(key)));
+      await failOpen("delete", async () => (await store()).remove(storeKey(key)));
     },
     async getOrLoad(key, load) {
       const cached = await get(key);

@@ -8,9 +8,8 @@
 // anonymous or flooding caller costs no parsing and learns nothing about the input schema.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { authenticate, type Caller } from "../auth/caller.js";
+import type { Caller } from "../auth/caller.js";
 import { type AppRole, hasAnyRole } from "../auth/roles.js";
-import { userClient } from "../db/user-client.js";
 import {
   checkDeclaredLength,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -24,6 +23,14 @@ import { ApiError, type ErrorCode } from "./errors.js";
 import { withIdempotency } from "./idempotency.js";
 import { applyRateLimits, type RateLimitRule } from "./rate-limit.js";
 import { parseInput } from "./validation.js";
+
+/** What an endpoint without params or query accepts: nothing. Built once, not per request. */
+const NO_INPUT = z.strictObject({});
+
+// Loaded on the first request that needs them, so a public function never loads jose or
+// supabase-js (each adds tens of milliseconds to a cold start).
+let authModule: Promise<typeof import("../auth/caller.js")> | undefined;
+let userClientModule: Promise<typeof import("../db/user-client.js")> | undefined;
 
 export type AuthRequirement = "public" | "user" | readonly AppRole[];
 
@@ -132,12 +139,12 @@ export function endpoint<
       const url = new URL(request.url);
       const paramNames = new Set(Object.keys(shapeOf(spec.params)));
       const params = parseInput(
-        spec.params ?? z.strictObject({}),
+        spec.params ?? NO_INPUT,
         Object.fromEntries([...url.searchParams].filter(([name]) => paramNames.has(name))),
         "params",
       );
       const query = parseInput(
-        spec.query ?? z.strictObject({}),
+        spec.query ?? NO_INPUT,
         Object.fromEntries([...url.searchParams].filter(([name]) => !paramNames.has(name))),
         "query",
       );
@@ -145,6 +152,8 @@ export function endpoint<
       Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
 
       let userDb: SupabaseClient | undefined;
+      if (caller) userClientModule ??= import("../db/user-client.js");
+      const userClient = caller && (await userClientModule)?.userClient;
       const context = {
         request,
         requestId,
@@ -156,8 +165,9 @@ export function endpoint<
         caller,
         db: {
           get user() {
-            if (!caller)
+            if (!caller || !userClient) {
               throw new Error("db.user needs a signed-in caller: declare auth on the endpoint");
+            }
             userDb ??= userClient(caller.accessToken);
             return userDb;
           },
@@ -184,7 +194,8 @@ export function endpoint<
 
 async function authorize(request: Request, auth: AuthRequirement): Promise<Caller | undefined> {
   if (auth === "public") return undefined;
-  const caller = await authenticate(request);
+  authModule ??= import("../auth/caller.js");
+  const caller = await (await authModule).authenticate(request);
   if (!caller)
     throw new ApiError("unauthorized", "Sign in and send the access token as a Bearer token.");
   if (auth !== "user" && !hasAnyRole(caller, auth)) {

@@ -52,11 +52,12 @@ const RECORD_TTL_SECONDS = 24 * 60 * 60;
 const CLAIM_ATTEMPTS = 3;
 
 /** Undefined in production without Upstash: see in-process-idempotency-storage.ts. */
-const storage = chooseStorage();
+let storage: Promise<IdempotencyStorage | undefined> | undefined;
 let refusalLogged = false;
 
-function chooseStorage(): IdempotencyStorage | undefined {
-  const redis = redisClient();
+/** Chosen on first use, so importing the store loads no Redis SDK. */
+async function chooseStorage(): Promise<IdempotencyStorage | undefined> {
+  const redis = await redisClient();
   if (redis !== undefined) return redisIdempotencyStorage(redis);
   return isProduction() ? undefined : inProcessIdempotencyStorage();
 }
@@ -66,7 +67,7 @@ export async function runIdempotently(
   run: () => Promise<StoredResponse>,
 ): Promise<IdempotentResult> {
   const key = parseIdempotencyKey(request.key);
-  const store = requireStorage();
+  const store = await requireStorage();
   // Hashed so the caller's scope and the client-chosen key never appear in Redis, and the Redis
   // key has a fixed length; the JSON array keeps ("a:b", "c") and ("a", "b:c") apart.
   const digest = createHash("sha256")
@@ -101,8 +102,10 @@ export async function runIdempotently(
   return { response, replayed: false };
 }
 
-function requireStorage(): IdempotencyStorage {
-  if (storage !== undefined) return storage;
+async function requireStorage(): Promise<IdempotencyStorage> {
+  storage ??= chooseStorage();
+  const chosen = await storage;
+  if (chosen !== undefined) return chosen;
   if (!refusalLogged) {
     refusalLogged = true;
     log.error("idempotency_store_not_configured", {

@@ -8,7 +8,6 @@ import { redisClient } from "../redis.js";
 import { hashIdentifier } from "./hash-identifier.js";
 import { inProcessLimiter } from "./in-process-limiter.js";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies.js";
-import { upstashLimiter } from "./upstash-limiter.js";
 import type { WindowLimiter } from "./window-limiter.js";
 
 /**
@@ -22,17 +21,19 @@ export type RateLimitHeaders = Readonly<Record<string, string>>;
  * its limit by the number of warm instances, so there every rate-limited endpoint answers 503
  * until Redis is configured.
  */
-const limiters = buildLimiters();
+let limiters: Promise<Map<RateLimitPolicyName, WindowLimiter> | undefined> | undefined;
 let refusalLogged = false;
 
-function buildLimiters(): Map<RateLimitPolicyName, WindowLimiter> | undefined {
-  const redis = redisClient();
+async function buildLimiters(): Promise<Map<RateLimitPolicyName, WindowLimiter> | undefined> {
+  const redis = await redisClient();
   if (redis === undefined && isProduction()) return undefined;
+  // Only a function that limits through Upstash loads @upstash/ratelimit.
+  const upstash = redis && (await import("./upstash-limiter.js"));
   const policies = Object.entries(RATE_LIMIT_POLICIES) as [RateLimitPolicyName, RateLimitPolicy][];
   return new Map(
     policies.map(([name, policy]) => [
       name,
-      redis === undefined ? inProcessLimiter(policy) : upstashLimiter(redis, name, policy),
+      redis && upstash ? upstash.upstashLimiter(redis, name, policy) : inProcessLimiter(policy),
     ]),
   );
 }
@@ -50,7 +51,8 @@ export async function enforceRateLimit(
   policyName: RateLimitPolicyName,
   key: string,
 ): Promise<RateLimitHeaders> {
-  const limiter = limiters?.get(policyName);
+  limiters ??= buildLimiters();
+  const limiter = (await limiters)?.get(policyName);
   if (limiter === undefined) {
     if (!refusalLogged) {
       refusalLogged = true;

@@ -1,7 +1,6 @@
 // What GET /api/health reports: whether this deployment can reach its database and its cache.
 // Only states, never configuration values or error texts.
 import { z } from "zod";
-import { databaseReachable } from "../db/health.js";
 import { env } from "../env.js";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";
@@ -31,11 +30,13 @@ export async function checkHealth(): Promise<Health> {
 
 async function checkDatabase(): Promise<CheckStateValue> {
   if (!env().SUPABASE_URL || !env().SUPABASE_ANON_KEY) return "not_configured";
+  // Loaded here, not at the top: supabase-js is only needed when there is a database to probe.
+  const { databaseReachable } = await import("../db/health.js");
   return (await databaseReachable()) ? "ok" : "unavailable";
 }
 
 async function checkCache(): Promise<CheckStateValue> {
-  const redis = redisClient();
+  const redis = await redisClient();
   if (!redis) return "not_configured";
   try {
     await redis.ping();
