@@ -20,7 +20,6 @@ import {
 } from "./body.js";
 import { clientIpOf } from "./client-ip.js";
 import { ApiError, type ErrorCode } from "./errors.js";
-import { withIdempotency } from "./idempotency.js";
 import { applyRateLimits, type RateLimitRule } from "./rate-limit.js";
 import { parseInput } from "./validation.js";
 
@@ -28,9 +27,10 @@ import { parseInput } from "./validation.js";
 const NO_INPUT = z.strictObject({});
 
 // Loaded on the first request that needs them, so a public function never loads jose or
-// supabase-js (each adds tens of milliseconds to a cold start).
+// supabase-js (each adds tens of milliseconds to a cold start), nor the idempotency store.
 let authModule: Promise<typeof import("../auth/caller.js")> | undefined;
 let userClientModule: Promise<typeof import("../db/user-client.js")> | undefined;
+let idempotencyModule: Promise<typeof import("./idempotency.js")> | undefined;
 
 export type AuthRequirement = "public" | "user" | readonly AppRole[];
 
@@ -176,7 +176,7 @@ export function endpoint<
 
       const respond = async () => toResponse(await handler(context), spec);
       const response = spec.idempotency
-        ? await withIdempotency(
+        ? await (await (idempotencyModule ??= import("./idempotency.js"))).withIdempotency(
             request,
             {
               required: spec.idempotency === "required",
