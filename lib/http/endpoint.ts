@@ -28,9 +28,17 @@ const NO_INPUT = z.strictObject({});
 
 // Loaded on the first request that needs them, so a public function never loads jose or
 // supabase-js (each adds tens of milliseconds to a cold start), nor the idempotency store.
-let authModule: Promise<typeof import("../auth/caller.js")> | undefined;
-let userClientModule: Promise<typeof import("../db/user-client.js")> | undefined;
-let idempotencyModule: Promise<typeof import("./idempotency.js")> | undefined;
+const loadAuth = lazily(() => import("../auth/caller.js"));
+const loadUserClient = lazily(() => import("../db/user-client.js"));
+const loadIdempotency = lazily(() => import("./idempotency.js"));
+
+function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
 
 export type AuthRequirement = "public" | "user" | readonly AppRole[];
 
@@ -152,8 +160,7 @@ export function endpoint<
       Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
 
       let userDb: SupabaseClient | undefined;
-      if (caller) userClientModule ??= import("../db/user-client.js");
-      const userClient = caller && (await userClientModule)?.userClient;
+      const userClient = caller && (await loadUserClient()).userClient;
       const context = {
         request,
         requestId,
@@ -176,7 +183,7 @@ export function endpoint<
 
       const respond = async () => toResponse(await handler(context), spec);
       const response = spec.idempotency
-        ? await (await (idempotencyModule ??= import("./idempotency.js"))).withIdempotency(
+        ? await (await loadIdempotency()).withIdempotency(
             request,
             {
               required: spec.idempotency === "required",
@@ -194,8 +201,7 @@ export function endpoint<
 
 async function authorize(request: Request, auth: AuthRequirement): Promise<Caller | undefined> {
   if (auth === "public") return undefined;
-  authModule ??= import("../auth/caller.js");
-  const caller = await (await authModule).authenticate(request);
+  const caller = await (await loadAuth()).authenticate(request);
   if (!caller)
     throw new ApiError("unauthorized", "Sign in and send the access token as a Bearer token.");
   if (auth !== "user" && !hasAnyRole(caller, auth)) {
