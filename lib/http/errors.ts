@@ -9,11 +9,15 @@ export const ERROR_CODES = {
   malformed_json: { status: 400, title: "The body is not valid JSON" },
   idempotency_key_missing: { status: 400, title: "This request needs an Idempotency-Key header" },
   unauthorized: { status: 401, title: "Sign in to continue" },
+  invalid_credentials: { status: 401, title: "Wrong email or password" },
+  session_expired: { status: 401, title: "The session has ended; sign in again" },
+  reauthentication_required: { status: 403, title: "Confirm it is you to continue" },
   forbidden: { status: 403, title: "You may not do this" },
   origin_not_allowed: { status: 403, title: "This origin may not make this request" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "This method is not allowed here" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
+  version_conflict: { status: 409, title: "Someone else changed this first" },
   idempotency_in_progress: {
     status: 409,
     title: "A request with this Idempotency-Key is still being processed",
@@ -44,7 +48,12 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     /** Shown to the caller: say what to do, never internals. */
     readonly detail?: string,
-    readonly options: { errors?: FieldErrors; headers?: HeadersInit } = {},
+    readonly options: {
+      errors?: FieldErrors;
+      headers?: HeadersInit;
+      /** RFC 9457 extension members, e.g. the server's current copy on a version conflict. */
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail ?? ERROR_CODES[code].title);
     this.status = ERROR_CODES[code].status;

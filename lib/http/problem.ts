@@ -16,10 +16,12 @@ export const ProblemSchema = z
     requestId: z.string(),
     errors: z.record(z.string(), z.array(z.string())).optional(),
   })
+  .catchall(z.unknown())
   .meta({ id: "Problem" });
 
 export function problemResponse(error: ApiError, requestId: string): Response {
   const body: z.infer<typeof ProblemSchema> = {
+    ...error.options.extensions,
     type: `/docs/errors#${error.code}`,
     title: error.title,
     status: error.status,
