@@ -30,10 +30,9 @@ create extension if not exists btree_gist with schema extensions;
 grant usage on schema public, extensions to anon, authenticated, service_role;
 grant usage on schema auth to anon, authenticated, service_role;
 
--- Supabase grants the API roles everything in public and lets RLS decide.
-grant all on all tables in schema public to anon, authenticated, service_role;
-grant all on all sequences in schema public to anon, authenticated, service_role;
-grant all on all functions in schema public to anon, authenticated, service_role;
+-- Supabase grants the API roles everything created in public and lets RLS decide. Default
+-- privileges only: a grant over existing objects here would run on every start and undo the
+-- revokes that migrations make.
 alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
@@ -116,6 +115,21 @@ create table if not exists auth.mfa_amr_claims (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (session_id, authentication_method)
+);
+
+-- OAuth sign-ins in the PKCE flow (GoTrue's auth.flow_state): /authorize stores who signed in
+-- and the code challenge, and hands the app an auth code; POST /token?grant_type=pkce redeems the
+-- code once, with the verifier. Unlike GoTrue, which keeps the code itself, only its SHA-256 is
+-- stored, as for the other one-time tokens.
+create table if not exists auth.flow_state (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references auth.users (id) on delete cascade,
+  auth_code_hash text not null unique,
+  code_challenge text not null,
+  code_challenge_method text not null,
+  provider_type text not null,
+  authentication_method text not null,
+  created_at timestamptz not null default now()
 );
 
 -- The helper functions as supabase/auth defines them

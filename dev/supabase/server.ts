@@ -41,8 +41,8 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
       async (request) => {
         const { pathname } = new URL(request.url);
         if (request.method === "OPTIONS") return preflight(request);
-        // Supabase's gateway lets these through without a key: a public JWKS, and the recovery
-        // link a person clicks in an email.
+        // Supabase's gateway lets these through without a key: a public JWKS, the recovery link
+        // a person clicks in an email, and the OAuth start a browser is sent to.
         const isOpen = OPEN_PATHS.has(pathname);
         if (!isOpen) {
           const apiKey =
@@ -78,7 +78,11 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
   }
 }
 
-const OPEN_PATHS = new Set(["/auth/v1/.well-known/jwks.json", "/auth/v1/verify"]);
+const OPEN_PATHS = new Set([
+  "/auth/v1/.well-known/jwks.json",
+  "/auth/v1/verify",
+  "/auth/v1/authorize",
+]);
 
 /** Kong's answer when the apikey is missing or unknown. */
 function gatewayError(message: string): Response {

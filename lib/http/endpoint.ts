@@ -49,11 +49,12 @@ export interface EndpointSpec<
   Query extends AnyObject | undefined = undefined,
   Body extends z.ZodType | undefined = undefined,
   Output extends z.ZodType | undefined = undefined,
+  Auth extends AuthRequirement = AuthRequirement,
 > {
   summary: string;
   description?: string;
   tags?: string[];
-  auth: AuthRequirement;
+  auth: Auth;
   /** Dynamic path segments ([id].ts); Vercel passes them as query parameters. */
   params?: Params;
   query?: Query;
@@ -74,7 +75,12 @@ export interface EndpointSpec<
 
 type InferOr<T, Fallback> = T extends z.ZodType ? z.infer<T> : Fallback;
 
-export interface HandlerContext<Params, Query, Body> {
+export interface HandlerContext<
+  Params,
+  Query,
+  Body,
+  Signed extends Caller | undefined = Caller | undefined,
+> {
   request: Request;
   requestId: string;
   ip: string;
@@ -83,8 +89,8 @@ export interface HandlerContext<Params, Query, Body> {
   body: Body;
   /** The body exactly as received (rawBody endpoints verify signatures over it). */
   rawBody: string;
-  /** The signed-in caller; always set on endpoints that are not public. */
-  caller: Caller | undefined;
+  /** The signed-in caller: always there on endpoints that are not public. */
+  caller: Signed;
   db: {
     /** supabase-js carrying the caller's token, so row-level security decides. */
     readonly user: SupabaseClient;
@@ -107,13 +113,15 @@ export function endpoint<
   Query extends AnyObject | undefined = undefined,
   Body extends z.ZodType | undefined = undefined,
   Output extends z.ZodType | undefined = undefined,
+  const Auth extends AuthRequirement = AuthRequirement,
 >(
-  spec: EndpointSpec<Params, Query, Body, Output>,
+  spec: EndpointSpec<Params, Query, Body, Output, Auth>,
   handler: (
     context: HandlerContext<
       InferOr<Params, Record<string, never>>,
       InferOr<Query, Record<string, never>>,
-      InferOr<Body, undefined>
+      InferOr<Body, undefined>,
+      Auth extends "public" ? undefined : Caller
     >,
   ) => Promise<InferOr<Output, void> | Response>,
 ): Endpoint {
@@ -179,7 +187,7 @@ export function endpoint<
             return userDb;
           },
         },
-      } as HandlerContext<never, never, never>;
+      } as HandlerContext<never, never, never, never>;
 
       const respond = async () => toResponse(await handler(context), spec);
       const response = spec.idempotency

@@ -46,6 +46,11 @@ export const RATE_LIMIT_POLICIES = {
    */
   auth_email: { limit: 5, window: "15 m", key: "custom", failure: "closed" },
   /**
+   * Per IP, for refreshing and ending sessions: every open tab refreshes about once an hour,
+   * so 120 per 10 minutes covers a busy office while a stolen-cookie replay loop is cut off.
+   */
+  session: { limit: 120, window: "10 m", key: "ip", failure: "closed" },
+  /**
    * Per user: a real buyer starts a handful of checkouts; card testing starts hundreds.
    */
   payment: { limit: 10, window: "10 m", key: "user", failure: "closed" },

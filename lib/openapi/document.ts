@@ -84,7 +84,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
     ...(parameters.length > 0 && { parameters }),
     ...(spec.body && {
       requestBody: {
-        required: true,
+        required: !spec.body.safeParse(undefined).success,
         content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
       },
     }),

@@ -1,7 +1,21 @@
 // Every api/ function, by its route path. The OpenAPI document and the security test matrix are
 // generated from this list; a test fails when an api/ file is missing from it.
+import authCallback from "../../api/auth/callback.js";
+import forgotPassword from "../../api/auth/forgot-password.js";
+import login from "../../api/auth/login.js";
+import logout from "../../api/auth/logout.js";
+import me from "../../api/auth/me.js";
+import oauthStart from "../../api/auth/oauth/[provider].js";
+import refresh from "../../api/auth/refresh.js";
+import register from "../../api/auth/register.js";
+import resetPassword from "../../api/auth/reset-password.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
+import syncPull from "../../api/sync/pull.js";
+import syncPush from "../../api/sync/push.js";
+import syncSettings from "../../api/sync/settings.js";
+import usersMeSettings from "../../api/users/me/settings.js";
+import usersMe from "../../api/users/me.js";
 import type { Route } from "../http/route.js";
 
 /**
@@ -10,7 +24,21 @@ import type { Route } from "../http/route.js";
  */
 export function routes(): Record<string, Route> {
   return {
+    "/api/auth/callback": authCallback,
+    "/api/auth/forgot-password": forgotPassword,
+    "/api/auth/login": login,
+    "/api/auth/logout": logout,
+    "/api/auth/me": me,
+    "/api/auth/oauth/[provider]": oauthStart,
+    "/api/auth/refresh": refresh,
+    "/api/auth/register": register,
+    "/api/auth/reset-password": resetPassword,
     "/api/health": health,
     "/api/openapi.json": openapi,
+    "/api/sync/pull": syncPull,
+    "/api/sync/push": syncPush,
+    "/api/sync/settings": syncSettings,
+    "/api/users/me": usersMe,
+    "/api/users/me/settings": usersMeSettings,
   };
 }

@@ -1,6 +1,6 @@
 // GET /api/openapi.json: generated from the endpoint specs, listing every api/ function.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../lib/openapi/document.js";
+import { openApiDocument, openApiPath } from "../../lib/openapi/document.js";
 import { routes } from "../../lib/openapi/routes.js";
 import { PIPELINE_APP, REPO_ROOT, startTestApi, type TestApi } from "../helpers/api.js";
 import { apiFiles, loadRoutes, routePathOf } from "../helpers/routes.js";
@@ -33,7 +33,9 @@ describe("the OpenAPI document", () => {
     expect(response.headers.get("cache-control")).toBe("public, max-age=300");
     const document = (await response.json()) as Document;
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths).sort()).toEqual(Object.keys(routes()).sort());
+    expect(Object.keys(document.paths).sort()).toEqual(
+      Object.keys(routes()).map(openApiPath).sort(),
+    );
     const health = document.paths["/api/health"]?.get;
     expect(health?.security).toBeUndefined();
     expect(Object.keys(health?.responses ?? {}).sort()).toEqual(["200", "405", "429", "500"]);

@@ -496,8 +496,8 @@ describe("GoTrue's wire format", () => {
     expect(await otp.json()).toMatchObject({ code: "not_implemented" });
     const phone = await stack.client().auth.signUp({ phone: "+15555550100", password: PASSWORD });
     expect(phone.error?.status).toBe(501);
-    const pkce = await post("token?grant_type=pkce", {});
-    expect(pkce.status).toBe(501);
+    const idToken = await post("token?grant_type=id_token", {});
+    expect(idToken.status).toBe(501);
   });
 
   it("answers unknown paths with 404 and wrong methods with 405", async () => {

@@ -23,7 +23,8 @@ describe("migrations", () => {
   it("apply in version order once, record what ran, and run the seed", async () => {
     const root = project({
       "migrations/20260102000000_second.sql": "alter table public.things add column size int;",
-      "migrations/20260101000000_first.sql": "create table public.things (name text primary key);",
+      "migrations/20260101000000_first.sql":
+        "create table public.things (name text primary key);\nrevoke all on public.things from anon;",
       "seed.sql":
         "insert into public.things (name, size) values ('seeded', 1) on conflict do nothing;",
     });
@@ -49,6 +50,11 @@ describe("migrations", () => {
     const again = await startSupabase(options);
     try {
       expect(again.migrationsApplied).toEqual([]);
+      // A restart must not hand back what a migration revoked.
+      const privileges = await again.db.query(
+        "select has_table_privilege('anon', 'public.things', 'select') as anon, has_table_privilege('authenticated', 'public.things', 'select') as authenticated",
+      );
+      expect(privileges.rows).toEqual([{ anon: false, authenticated: true }]);
       expect(again.anonKey).toBe(first.anonKey);
       const recorded = await again.db.query<{ version: string }>(
         "select version from supabase_migrations.schema_migrations order by version",

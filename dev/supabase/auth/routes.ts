@@ -2,6 +2,7 @@
 // rest of GoTrue's paths answering 501 so that a missing feature is never mistaken for a result.
 import type { Endpoint } from "./context.js";
 import { adminCreateUser, adminDeleteUser } from "./endpoints/admin.js";
+import { authorize } from "./endpoints/authorize.js";
 import { jwks } from "./endpoints/jwks.js";
 import { logout } from "./endpoints/logout.js";
 import { recover } from "./endpoints/recover.js";
@@ -49,7 +50,9 @@ export const ROUTES: readonly Route[] = [
   { path: /^resend$/, methods: { "*": unsupported("Resending auth emails") } },
   { path: /^invite$/, methods: { "*": unsupported("Inviting users") } },
   { path: /^reauthenticate$/, methods: { "*": unsupported("Reauthentication") } },
-  { path: /^(authorize|callback)$/, methods: { "*": unsupported("OAuth provider sign-in") } },
+  { path: /^authorize$/, methods: { GET: authorize } },
+  // Only the local provider exists, and it needs no callback from a provider.
+  { path: /^callback$/, methods: { "*": unsupported("OAuth provider callbacks") } },
   { path: /^(sso|saml)(\/.*)?$/, methods: { "*": unsupported("SSO sign-in") } },
   { path: /^factors(\/.*)?$/, methods: { "*": unsupported("Multi-factor authentication") } },
   { path: /^user\/identities(\/.*)?$/, methods: { "*": unsupported("Identity linking") } },

@@ -15,7 +15,7 @@ export interface TokenIssuer {
 }
 
 /** How a session was authenticated, as GoTrue names it in the amr claim. */
-export type AuthenticationMethod = "password" | "otp";
+export type AuthenticationMethod = "password" | "otp" | "oauth";
 
 /** GoTrue's AccessTokenResponse, what sign-ins and refreshes answer with. */
 export interface SessionJson {

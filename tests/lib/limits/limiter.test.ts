@@ -12,7 +12,7 @@ import { announceSkipped } from "../../helpers/skipped.js";
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 
 describe("the policy table", () => {
-  it("fails closed for auth, payment, SMS and AI, open for reads and ordinary writes", () => {
+  it("fails closed for auth, sessions, payment, SMS and AI, open for reads and ordinary writes", () => {
     const byFailure = (mode: "open" | "closed") =>
       Object.entries(RATE_LIMIT_POLICIES)
         .filter(([, policy]) => policy.failure === mode)
@@ -24,6 +24,7 @@ describe("the policy table", () => {
       "auth",
       "auth_email",
       "payment",
+      "session",
       "sms",
       "sms_destination",
     ]);

@@ -1,14 +1,15 @@
-// POST /token?grant_type=password|refresh_token (signInWithPassword, refreshSession).
+// POST /token?grant_type=password|refresh_token|pkce (signInWithPassword, refreshSession,
+// exchangeCodeForSession).
 import type { AuthContext } from "../context.js";
 import { badRequest, notImplemented } from "../errors.js";
 import { passwordMatches } from "../passwords.js";
+import { pkceGrant } from "../pkce.js";
 import { refreshTokenGrant } from "../refresh.js";
 import { type JsonObject, readJsonBody, stringField } from "../request.js";
 import { type SessionJson, startSession } from "../sessions.js";
 import { findUserByEmail } from "../users.js";
 
 const UNSUPPORTED_GRANTS: Record<string, string> = {
-  pkce: "The PKCE flow (grant_type=pkce)",
   id_token: "Sign-in with an ID token (grant_type=id_token)",
   web3: "Web3 sign-in (grant_type=web3)",
 };
@@ -24,6 +25,7 @@ export async function token(request: Request, context: AuthContext): Promise<Res
     if (!refreshToken) throw badRequest("validation_failed", "refresh_token required");
     return Response.json(await refreshTokenGrant(context, refreshToken));
   }
+  if (grantType === "pkce") return Response.json(await pkceGrant(context, body));
   throw badRequest("validation_failed", "unsupported_grant_type");
 }
 

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { logout } from "../../lib/accounts/sessions.js";
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "End this session (local) or every session of the user (global)",
+      tags: ["auth"],
+      auth: "public",
+      body: z.strictObject({ scope: z.enum(["local", "global"]).optional() }).optional(),
+      limit: "session",
+      errors: ["origin_not_allowed"],
+    },
+    ({ request, body }) => logout(request, body?.scope ?? "local"),
+  ),
+});

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { LandingPath } from "../../../lib/accounts/landing-path.js";
+import { OAUTH_PROVIDERS, startOAuth } from "../../../lib/accounts/oauth.js";
+import { endpoint } from "../../../lib/http/endpoint.js";
+import { route } from "../../../lib/http/route.js";
+
+// No rate limit: this only computes a redirect (no call to Supabase, nothing stored), and
+// Supabase's /authorize it leads to is public anyway. The callback, which exchanges codes, has one.
+export default route({
+  GET: endpoint(
+    {
+      summary: "Start signing in with an OAuth provider (a browser navigation)",
+      description:
+        "Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. The provider `local` exists only outside production.",
+      tags: ["auth"],
+      auth: "public",
+      params: z.strictObject({ provider: z.enum(OAUTH_PROVIDERS) }),
+      query: z.strictObject({ redirectTo: LandingPath.optional() }),
+      errors: ["not_found", "provider_not_configured"],
+    },
+    async ({ request, params, query }) =>
+      startOAuth(request, params.provider, query.redirectTo ?? "/"),
+  ),
+});

@@ -1,0 +1,44 @@
+import { AccountDeletion, deleteAccount } from "../../lib/accounts/account-deletion.js";
+import { getProfile, Profile, ProfileUpdate, updateProfile } from "../../lib/accounts/profile.js";
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "My profile",
+      tags: ["users"],
+      auth: "user",
+      response: Profile,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ db, caller }) => getProfile(db.user, caller),
+  ),
+  PUT: endpoint(
+    {
+      summary: "Replace my profile",
+      description: "Send every field; null clears one.",
+      tags: ["users"],
+      auth: "user",
+      body: ProfileUpdate,
+      response: Profile,
+      limit: "write",
+      errors: ["not_found"],
+    },
+    ({ db, caller, body }) => updateProfile(db.user, caller, body),
+  ),
+  DELETE: endpoint(
+    {
+      summary: "Delete my account",
+      description:
+        "Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. Password guesses count against the account's sign-in limit.",
+      tags: ["users"],
+      auth: "user",
+      body: AccountDeletion,
+      limit: "write",
+      errors: ["reauthentication_required", "rate_limited", "service_unavailable"],
+    },
+    ({ db, caller, body }) => deleteAccount(db.user, caller, body),
+  ),
+});

@@ -1,0 +1,39 @@
+// GET /api/auth/me: who the caller is (from the verified token) and their profile (through RLS).
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import type { Caller } from "../auth/caller.js";
+
+export const MeView = z
+  .object({
+    user: z.object({ id: z.string(), email: z.string().optional(), roles: z.array(z.string()) }),
+    profile: z
+      .object({
+        fullName: z.string().nullable(),
+        phone: z.string().nullable(),
+        locale: z.string().nullable(),
+        timeZone: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "Me" });
+
+export async function currentUser(
+  caller: Caller,
+  db: SupabaseClient,
+): Promise<z.infer<typeof MeView>> {
+  const { data, error } = await db
+    .from("profiles")
+    .select("full_name, phone, locale, time_zone")
+    .eq("id", caller.userId)
+    .maybeSingle();
+  if (error) throw new Error(`profile read failed: ${error.code}`);
+  return {
+    user: { id: caller.userId, ...(caller.email && { email: caller.email }), roles: caller.roles },
+    profile: data && {
+      fullName: data.full_name,
+      phone: data.phone,
+      locale: data.locale,
+      timeZone: data.time_zone,
+    },
+  };
+}

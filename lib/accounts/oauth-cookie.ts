@@ -1,0 +1,46 @@
+// The PKCE verifier of a sign-in in progress, and the page to land on afterwards, between the
+// OAuth start and the callback. httpOnly and Secure like the refresh cookie, scoped to the
+// callback alone, for 10 minutes. SameSite=Lax, not Strict: the browser comes back to the
+// callback from the provider's site, a cross-site top-level navigation, on which browsers send
+// Lax cookies but never Strict ones. The cookie is not signed: its owner can only break their
+// own sign-in with it, and the landing path is checked again when it is read.
+import { z } from "zod";
+import { MAX_LANDING_PATH_LENGTH } from "./landing-path.js";
+
+export const OAUTH_COOKIE = "__Secure-bastion-oauth";
+export const OAUTH_CALLBACK_PATH = "/api/auth/callback";
+const MAX_AGE_SECONDS = 600;
+
+const PendingSignIn = z.object({
+  verifier: z.string().regex(/^[\w-]{43,128}$/),
+  landing: z.string().max(MAX_LANDING_PATH_LENGTH),
+});
+export type PendingSignIn = z.infer<typeof PendingSignIn>;
+
+const attributes = (maxAge: number) =>
+  `Path=${OAUTH_CALLBACK_PATH}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`;
+
+export function oauthCookie(pending: PendingSignIn): string {
+  const value = Buffer.from(JSON.stringify(pending)).toString("base64url");
+  return `${OAUTH_COOKIE}=${value}; ${attributes(MAX_AGE_SECONDS)}`;
+}
+
+export function clearedOauthCookie(): string {
+  return `${OAUTH_COOKIE}=; ${attributes(0)}`;
+}
+
+/** The pending sign-in, or undefined when the cookie is missing, expired or not ours. */
+export function readOauthCookie(request: Request): PendingSignIn | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name !== OAUTH_COOKIE) continue;
+    try {
+      const json: unknown = JSON.parse(Buffer.from(value.join("="), "base64url").toString());
+      const parsed = PendingSignIn.safeParse(json);
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

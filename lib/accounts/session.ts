@@ -1,0 +1,51 @@
+// What the SPA gets when a session starts or is refreshed: the user and a short-lived access
+// token in the body (kept in memory by the SPA), the refresh token only in the httpOnly cookie.
+// A session lives at most SESSION_LIFETIME from the moment the user authenticated, however often
+// it is refreshed: the cookie's Max-Age counts down, it is never extended.
+import type { Session, User } from "@supabase/supabase-js";
+import { decodeJwt } from "jose";
+import { z } from "zod";
+import { refreshCookie } from "./refresh-cookie.js";
+
+export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
+
+export const SessionUser = z
+  .object({ id: z.string(), email: z.string().optional(), createdAt: z.string() })
+  .meta({ id: "SessionUser" });
+
+export const SessionView = z
+  .object({
+    user: SessionUser,
+    accessToken: z.string().describe("Keep in memory only; send as Authorization: Bearer"),
+    expiresAt: z.number().int().describe("Unix seconds when the access token expires"),
+  })
+  .meta({ id: "Session" });
+
+export function sessionUser(user: User): z.infer<typeof SessionUser> {
+  return { id: user.id, ...(user.email && { email: user.email }), createdAt: user.created_at };
+}
+
+/** Seconds the session may still live: from the authentication time in the token's amr claim. */
+export function remainingLifetimeSeconds(accessToken: string, now = Date.now()): number {
+  const { amr, iat } = decodeJwt(accessToken) as { amr?: { timestamp?: number }[]; iat?: number };
+  const authenticatedAt = Math.min(
+    ...(amr ?? []).map((entry) => entry.timestamp ?? Infinity),
+    iat ?? Infinity,
+  );
+  const startedAt = Number.isFinite(authenticatedAt) ? authenticatedAt : now / 1000;
+  return Math.floor(startedAt + SESSION_LIFETIME_SECONDS - now / 1000);
+}
+
+/** The JSON body and the refresh cookie for a new or refreshed session. */
+export function sessionResponse(session: Session, status: 200 | 201 = 200): Response {
+  const view = SessionView.parse({
+    user: sessionUser(session.user),
+    accessToken: session.access_token,
+    expiresAt: session.expires_at ?? Math.floor(Date.now() / 1000) + session.expires_in,
+  });
+  const maxAge = remainingLifetimeSeconds(session.access_token);
+  return Response.json(view, {
+    status,
+    headers: { "set-cookie": refreshCookie(session.refresh_token, maxAge) },
+  });
+}

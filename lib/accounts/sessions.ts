@@ -1,0 +1,112 @@
+// Sessions through Supabase Auth, with the refresh token kept out of the browser's JavaScript:
+// it goes into the httpOnly cookie and comes back only on refresh and logout, which must come
+// from our own origin. Supabase Auth rotates refresh tokens and revokes the whole session when a
+// rotated one is replayed; every failure here clears the cookie and says only "sign in again".
+import type { AuthError } from "@supabase/supabase-js";
+import { ApiError } from "../http/errors.js";
+import { log } from "../log.js";
+import { authClient } from "./auth-client.js";
+import { requireOwnOrigin } from "./csrf.js";
+import { checkPassword } from "./password-policy.js";
+import { clearedRefreshCookie, readRefreshCookie } from "./refresh-cookie.js";
+import { remainingLifetimeSeconds, sessionResponse } from "./session.js";
+
+export interface Registration {
+  email: string;
+  password: string;
+  fullName: string;
+}
+
+export async function register({ email, password, fullName }: Registration): Promise<Response> {
+  const problems = checkPassword(password, email);
+  if (problems.length > 0) {
+    throw new ApiError("validation_failed", "Choose a stronger password.", {
+      errors: { password: problems },
+    });
+  }
+  const { data, error } = await authClient().auth.signUp({
+    email,
+    password,
+    options: { data: { full_name: fullName } },
+  });
+  if (error) {
+    // With e-mail confirmation on, Supabase answers an existing address like a new one; with
+    // auto-confirm it must refuse, and then every refusal reads the same.
+    if (error.code === "user_already_exists" || error.code === "email_exists") {
+      throw new ApiError("conflict", "An account could not be created with these details.");
+    }
+    if (error.code === "weak_password") {
+      throw new ApiError("validation_failed", "Choose a stronger password.", {
+        errors: { password: ["Supabase refused this password as too weak."] },
+      });
+    }
+    throw authUnavailable("register", error);
+  }
+  if (!data.session) {
+    return Response.json({ confirmationRequired: true }, { status: 202 });
+  }
+  return sessionResponse(data.session, 201);
+}
+
+export async function login(email: string, password: string): Promise<Response> {
+  const { data, error } = await authClient().auth.signInWithPassword({ email, password });
+  if (error || !data.session) {
+    // Wrong password, unknown address and unconfirmed address all read the same.
+    if (!error || error.status === 400 || error.code === "invalid_credentials") {
+      throw new ApiError("invalid_credentials", "Check the email and password and try again.");
+    }
+    throw authUnavailable("login", error);
+  }
+  return sessionResponse(data.session, 200);
+}
+
+export async function refresh(request: Request): Promise<Response> {
+  requireOwnOrigin(request);
+  const refreshToken = readRefreshCookie(request);
+  if (!refreshToken) throw sessionEnded("no_cookie");
+  const client = authClient();
+  const { data, error } = await client.auth.refreshSession({ refresh_token: refreshToken });
+  if (error || !data.session) {
+    if (error && error.status !== undefined && error.status >= 500)
+      throw authUnavailable("refresh", error);
+    // Includes a replayed rotated token: Supabase Auth has revoked the whole session by now.
+    throw sessionEnded(error?.code ?? "no_session");
+  }
+  if (remainingLifetimeSeconds(data.session.access_token) <= 0) {
+    await client.auth.signOut({ scope: "local" });
+    throw sessionEnded("lifetime_exceeded");
+  }
+  return sessionResponse(data.session, 200);
+}
+
+export type LogoutScope = "local" | "global";
+
+export async function logout(request: Request, scope: LogoutScope): Promise<Response> {
+  requireOwnOrigin(request);
+  const cleared = new Response(null, {
+    status: 204,
+    headers: { "set-cookie": clearedRefreshCookie() },
+  });
+  const refreshToken = readRefreshCookie(request);
+  if (!refreshToken) return cleared;
+  // Sign-out needs an access token of this session; the cookie's refresh token gets one.
+  const client = authClient();
+  const { data } = await client.auth.refreshSession({ refresh_token: refreshToken });
+  if (data.session) {
+    const { error } = await client.auth.signOut({ scope });
+    if (error) log.warn("logout_incomplete", { code: error.code, status: error.status });
+  }
+  return cleared;
+}
+
+function sessionEnded(reason: string): ApiError {
+  log.info("session_refresh_refused", { reason });
+  return new ApiError("session_expired", "Sign in again.", {
+    headers: { "set-cookie": clearedRefreshCookie() },
+  });
+}
+
+function authUnavailable(operation: string, error: AuthError): ApiError {
+  log.error("auth_provider_error", { operation, code: error.code, status: error.status });
+  return new ApiError("service_unavailable", "Please try again in a moment.");
+}

@@ -1,0 +1,71 @@
+// Writing the caller's settings: one call to public.write_settings(), which compares the version
+// the client edited from with the current one and writes only if they match, appending the new
+// version to the history in the same transaction. A stale write is 409 version_conflict with the
+// server's copy, so the client can merge and retry from it.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { ApiError } from "../http/errors.js";
+import { jsonbTextBytes, SETTINGS_DOCUMENT_MAX_BYTES } from "./document.js";
+import { type SettingsRow, settingsCopy } from "./row.js";
+import {
+  type Settings,
+  SettingsView,
+  type SettingsWrite,
+  type SyncSettings,
+  type SyncSettingsWrite,
+} from "./schemas.js";
+
+/** The web app's write: no device name, and the copy without one. */
+export async function writeSettings(db: SupabaseClient, write: SettingsWrite): Promise<Settings> {
+  const { applied, settings } = await compareAndSwap(db, write, null);
+  if (!applied) throw versionConflict(SettingsView.parse(settings));
+  return settings;
+}
+
+/** A device's write (the browser extension): the copy names the device that wrote it. */
+export async function pushSettings(
+  db: SupabaseClient,
+  push: SyncSettingsWrite,
+): Promise<SyncSettings> {
+  const { applied, settings } = await compareAndSwap(db, push, push.device);
+  if (!applied) throw versionConflict(settings);
+  return settings;
+}
+
+async function compareAndSwap(
+  db: SupabaseClient,
+  write: SettingsWrite,
+  device: string | null,
+): Promise<{ applied: boolean; settings: SyncSettings }> {
+  if (jsonbTextBytes(write.data) > SETTINGS_DOCUMENT_MAX_BYTES) throw documentTooLarge();
+  const { data, error } = await db
+    .rpc("write_settings", {
+      p_base_version: write.baseVersion,
+      p_document: write.data,
+      p_schema_version: write.schemaVersion,
+      p_device: device,
+    })
+    .single<SettingsRow & { applied: boolean }>();
+  if (error) {
+    // The table's own size check: the same measure as above, kept for any path around it.
+    if (error.code === "23514" && error.message.includes("document_size")) {
+      throw documentTooLarge();
+    }
+    throw new Error(`writing settings failed: ${error.code} ${error.message}`);
+  }
+  return { applied: data.applied, settings: settingsCopy(data) };
+}
+
+function versionConflict(current: Settings | SyncSettings): ApiError {
+  return new ApiError(
+    "version_conflict",
+    "The settings changed since the version you edited; merge with `current` and send again with its version.",
+    { extensions: { current } },
+  );
+}
+
+function documentTooLarge(): ApiError {
+  return new ApiError(
+    "payload_too_large",
+    `The settings document may be at most ${SETTINGS_DOCUMENT_MAX_BYTES} bytes as stored (JSON with a space after each ":" and ",").`,
+  );
+}
