@@ -11,6 +11,9 @@ export default route({
       summary: "Pull the settings if they are newer than the device's version (else 304)",
       description:
         "304 Not Modified, with no body, when `since` is the current version or later: the device is up to date.",
+      alsoAnswers: [
+        { status: 304, description: "Not Modified: the device has the current version" },
+      ],
       tags: ["sync"],
       auth: "user",
       query: PullQuery,

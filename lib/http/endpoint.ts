@@ -64,6 +64,11 @@ export interface EndpointSpec<
   /** The success body; fields not in it are dropped. Omitted: the endpoint answers 204. */
   response?: Output;
   status?: 200 | 201 | 202;
+  /**
+   * Answers other than the success body and the problems, which the handler returns as a
+   * Response itself (a redirect, 304 Not Modified): listed for the OpenAPI document.
+   */
+  alsoAnswers?: { status: 202 | 302 | 303 | 304; description: string }[];
   limit?: RateLimitRule<InferOr<Body, undefined>> | RateLimitRule<InferOr<Body, undefined>>[];
   idempotency?: "optional" | "required";
   bodyLimitBytes?: number;

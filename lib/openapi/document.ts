@@ -68,6 +68,9 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
         ]
       : []),
   ];
+  // A redirect-only endpoint (an OAuth hop) has no 204 to document.
+  const answersOnlyRedirects =
+    !spec.response && (spec.alsoAnswers ?? []).some(({ status }) => status >= 300 && status < 304);
   const success = spec.response
     ? {
         description: "Success",
@@ -92,7 +95,15 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
       requestBody: { required: true, content: { "*/*": { schema: { type: "string" } } } },
     }),
     responses: {
-      [spec.response ? String(spec.status ?? 200) : "204"]: success,
+      ...(!answersOnlyRedirects && {
+        [spec.response ? String(spec.status ?? 200) : "204"]: success,
+      }),
+      ...Object.fromEntries(
+        (spec.alsoAnswers ?? []).map(({ status, description }) => [
+          String(status),
+          { description },
+        ]),
+      ),
       ...errorResponses(errorCodes(endpoint)),
     },
   };

@@ -60,6 +60,12 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(createNote?.responses ?? {})).toEqual(
       expect.arrayContaining(["201", "409", "413", "415", "422", "429"]),
     );
+    const repoDocument = openApiDocument(routes(), "test") as Document;
+    expect(Object.keys(repoDocument.paths["/api/auth/callback"]?.get?.responses ?? {})).toContain(
+      "302",
+    );
+    expect(repoDocument.paths["/api/auth/callback"]?.get?.responses).not.toHaveProperty("204");
+    expect(repoDocument.paths["/api/sync/pull"]?.get?.responses).toHaveProperty("304");
     const staff = document.paths["/api/staff/report"]?.get;
     expect(staff?.responses).toHaveProperty("403");
   });

@@ -12,6 +12,7 @@ export default route({
       summary: "Start signing in with an OAuth provider (a browser navigation)",
       description:
         "Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. The provider `local` exists only outside production.",
+      alsoAnswers: [{ status: 302, description: "To Supabase Auth's /authorize (PKCE)" }],
       tags: ["auth"],
       auth: "public",
       params: z.strictObject({ provider: z.enum(OAUTH_PROVIDERS) }),
