@@ -31,6 +31,12 @@ const EnvSchema = z.object({
   SUPABASE_JWT_SECRET: optional(z.string().min(32)),
   UPSTASH_REDIS_REST_URL: optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
+  /**
+   * Personal-data keys: `kid:base64` pairs, comma-separated, the first sealing new values, and
+   * the lookup-hash key. Parsed and validated in lib/crypto/keyring.ts, never logged.
+   */
+  PERSONAL_DATA_KEYS: optional(z.string()),
+  PERSONAL_DATA_HMAC_KEY: optional(z.string()),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
