@@ -11,6 +11,7 @@ import register from "../../api/auth/register.js";
 import resetPassword from "../../api/auth/reset-password.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
+import services from "../../api/services.js";
 import syncPull from "../../api/sync/pull.js";
 import syncPush from "../../api/sync/push.js";
 import syncSettings from "../../api/sync/settings.js";
@@ -35,6 +36,7 @@ export function routes(): Record<string, Route> {
     "/api/auth/reset-password": resetPassword,
     "/api/health": health,
     "/api/openapi.json": openapi,
+    "/api/services": services,
     "/api/sync/pull": syncPull,
     "/api/sync/push": syncPush,
     "/api/sync/settings": syncSettings,

@@ -13,12 +13,16 @@ import { type RunningSupabase, startSupabase } from "../../dev/supabase/server.j
 export const PROJECT_MIGRATIONS = fileURLToPath(
   new URL("../../supabase/migrations", import.meta.url),
 );
+/** The local development data (session types, a practitioner…), for tests that read it. */
+export const PROJECT_SEED = fileURLToPath(new URL("../../supabase/seed.sql", import.meta.url));
 /** Tables and policies the local stack's own tests use. */
 export const FIXTURE_MIGRATIONS = fileURLToPath(new URL("../fixtures/migrations", import.meta.url));
 
 export interface TestSupabaseOptions {
   /** Folders applied after supabase/migrations, such as FIXTURE_MIGRATIONS. */
   migrationDirs?: string[];
+  /** Applied after the migrations, as the local stack applies supabase/seed.sql. */
+  seedFile?: string;
   auth?: AuthSettings;
 }
 
@@ -46,6 +50,7 @@ export async function startTestSupabase(options: TestSupabaseOptions = {}): Prom
     migrationDirs: [PROJECT_MIGRATIONS, ...(options.migrationDirs ?? [])],
     databaseUrl: process.env.DATABASE_URL || undefined,
     auth: options.auth,
+    seedFile: options.seedFile,
   });
   return {
     ...stack,
