@@ -6,6 +6,14 @@
 export const API_VERSION_HEADER = "X-Supabase-Api-Version";
 export const API_VERSION_2024 = "2024-01-01";
 
+/** The `error` GoTrue puts next to error_code in a redirect, by status (oauthErrorMap). */
+export const OAUTH_ERRORS: Record<number, string> = {
+  400: "invalid_request",
+  401: "unauthorized_client",
+  403: "access_denied",
+  500: "server_error",
+};
+
 export class AuthError extends Error {
   constructor(
     readonly status: number,

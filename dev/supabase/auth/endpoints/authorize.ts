@@ -5,7 +5,7 @@
 // chooser) and redirects to redirect_to with the code. Every real provider answers 501.
 import type { Query } from "../../database.js";
 import type { AuthContext } from "../context.js";
-import { AuthError, badRequest, forbidden, notImplemented } from "../errors.js";
+import { AuthError, badRequest, forbidden, notImplemented, OAUTH_ERRORS } from "../errors.js";
 import { codeChallengeOf, issueAuthCode } from "../pkce.js";
 import {
   appMetadata,
@@ -45,14 +45,6 @@ const GOTRUE_PROVIDERS = new Set([
   "workos",
   "zoom",
 ]);
-
-// The `error` GoTrue puts next to error_code in a redirect, by status (oauthErrorMap).
-const OAUTH_ERRORS: Record<number, string> = {
-  400: "invalid_request",
-  401: "unauthorized_client",
-  403: "access_denied",
-  500: "server_error",
-};
 
 export async function authorize(request: Request, context: AuthContext): Promise<Response> {
   const params = new URL(request.url).searchParams;

@@ -3,7 +3,7 @@
 // redirect_to with the session (or the error) in the URL fragment, GoTrue's implicit flow.
 import type { AuthContext } from "../context.js";
 import { isUniqueViolation } from "../database-errors.js";
-import { AuthError, badRequest, forbidden, notImplemented } from "../errors.js";
+import { AuthError, badRequest, forbidden, notImplemented, OAUTH_ERRORS } from "../errors.js";
 import { type OneTimeTokenType, redeemOneTimeToken, tokenHash } from "../one-time-tokens.js";
 import { type JsonObject, readJsonBody, stringField } from "../request.js";
 import { type SessionJson, startSession } from "../sessions.js";
@@ -49,14 +49,6 @@ function codeHash(body: JsonObject): string {
   }
   return tokenHash(normalizeEmail(email), code.replaceAll("-", ""));
 }
-
-// The `error` GoTrue puts next to error_code in a redirect, by status (oauthErrorMap).
-const OAUTH_ERRORS: Record<number, string> = {
-  400: "invalid_request",
-  401: "unauthorized_client",
-  403: "access_denied",
-  500: "server_error",
-};
 
 export async function verifyLink(request: Request, context: AuthContext): Promise<Response> {
   const params = new URL(request.url).searchParams;
