@@ -9,6 +9,7 @@ import oauthStart from "../../api/auth/oauth/[provider].js";
 import refresh from "../../api/auth/refresh.js";
 import register from "../../api/auth/register.js";
 import resetPassword from "../../api/auth/reset-password.js";
+import availability from "../../api/availability.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
 import services from "../../api/services.js";
@@ -34,6 +35,7 @@ export function routes(): Record<string, Route> {
     "/api/auth/refresh": refresh,
     "/api/auth/register": register,
     "/api/auth/reset-password": resetPassword,
+    "/api/availability": availability,
     "/api/health": health,
     "/api/openapi.json": openapi,
     "/api/services": services,

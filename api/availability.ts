@@ -1,0 +1,42 @@
+import { anonClient } from "../lib/db/anon-client.js";
+import { endpoint } from "../lib/http/endpoint.js";
+import { route } from "../lib/http/route.js";
+import {
+  Availability,
+  AvailabilityRequest,
+  availabilityFor,
+} from "../lib/scheduling/availability.js";
+
+const description =
+  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409.";
+
+// The same question two ways: GET with a query string, and POST with a JSON body for the SPA
+// that sends it so. Both are reads, answered by the same function.
+export default route({
+  GET: endpoint(
+    {
+      summary: "The bookable slots of one session type on one day",
+      description,
+      tags: ["availability"],
+      auth: "public",
+      query: AvailabilityRequest,
+      response: Availability,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ query }) => availabilityFor(anonClient(), query, new Date()),
+  ),
+  POST: endpoint(
+    {
+      summary: "The bookable slots of one session type on one day (JSON body)",
+      description: `${description} Same as GET, for clients that send the question as a JSON body.`,
+      tags: ["availability"],
+      auth: "public",
+      body: AvailabilityRequest,
+      response: Availability,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ body }) => availabilityFor(anonClient(), body, new Date()),
+  ),
+});

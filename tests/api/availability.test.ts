@@ -1,0 +1,195 @@
+// GET and POST /api/availability through the dev server against the local stack with
+// supabase/seed.sql: the seeded practitioner (Asia/Kolkata, Monday to Friday 10:00–13:00 and
+// 14:00–18:00) and session types, holds taking slots, and the input errors.
+//
+// The API caches each practitioner's schedule for a date for a minute (lib/scheduling/
+// availability.ts) and nothing invalidates it yet, so every test asks about a date no other test
+// in this file asks about, and the hold is placed before the first request for its date.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "../helpers/api.js";
+import { PROJECT_SEED } from "../helpers/supabase.js";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ seedFile: PROJECT_SEED });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** The seeded practitioner (supabase/seed.sql). */
+const PRACTITIONER = "9a7c0000-0000-4000-8000-000000000001";
+const DAY_MS = 86_400_000;
+const IST_OFFSET_MS = 330 * 60_000;
+
+/** "YYYY-MM-DD" plus days. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The first Monday in Asia/Kolkata at least three days from today there, plus `weeks`. */
+function futureMonday(weeks = 0): string {
+  let date = addDays(new Date(Date.now() + IST_OFFSET_MS).toISOString().slice(0, 10), 3);
+  while (new Date(`${date}T00:00:00Z`).getUTCDay() !== 1) date = addDays(date, 1);
+  return addDays(date, weeks * 7);
+}
+
+/** A local time in Asia/Kolkata on the date, as the UTC instant the API answers with. */
+function ist(date: string, hhmm: string): string {
+  return new Date(Date.parse(`${date}T${hhmm}:00Z`) - IST_OFFSET_MS).toISOString();
+}
+
+function label(hhmm: string): string {
+  const [h = 0, m = 0] = hhmm.split(":").map(Number);
+  return `${h % 12 || 12}:${String(m).padStart(2, "0")} ${h < 12 ? "AM" : "PM"}`;
+}
+
+/** The seeded Monday's individual (50-minute) slots, as the API lists them. */
+const INDIVIDUAL_STARTS = [
+  ["10:00", "10:50"],
+  ["10:30", "11:20"],
+  ["11:00", "11:50"],
+  ["11:30", "12:20"],
+  ["12:00", "12:50"],
+  ["14:00", "14:50"],
+  ["14:30", "15:20"],
+  ["15:00", "15:50"],
+  ["15:30", "16:20"],
+  ["16:00", "16:50"],
+  ["16:30", "17:20"],
+  ["17:00", "17:50"],
+] as const;
+
+function expectedSlots(date: string, unavailable: string[] = []) {
+  return INDIVIDUAL_STARTS.map(([start, end]) => ({
+    time: label(start),
+    start: ist(date, start),
+    end: ist(date, end),
+    available: !unavailable.includes(start),
+  }));
+}
+
+interface AvailabilityBody {
+  date: string;
+  sessionType: string;
+  timezone: string;
+  slots: { time: string; start: string; end: string; available: boolean }[];
+}
+
+function get(query: Record<string, string>): Promise<Response> {
+  return fetch(`${api.url}/api/availability?${new URLSearchParams(query)}`);
+}
+
+function post(body: unknown): Promise<Response> {
+  return fetch(`${api.url}/api/availability`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+async function okBody(response: Response): Promise<AvailabilityBody> {
+  expect(response.status).toBe(200);
+  return (await response.json()) as AvailabilityBody;
+}
+
+describe("GET /api/availability", () => {
+  it("lists a future Monday's slots in the practitioner's zone with UTC instants", async () => {
+    const date = futureMonday();
+    const body = await okBody(await get({ date, sessionType: "individual" }));
+    expect(body).toEqual({
+      date,
+      sessionType: "individual",
+      timezone: "Asia/Kolkata",
+      slots: expectedSlots(date),
+    });
+    // 10:00 in India is 04:30 UTC.
+    expect(body.slots[0]?.start).toBe(`${date}T04:30:00.000Z`);
+  });
+
+  it("lists no slots on a Saturday, when the practitioner does not work", async () => {
+    const date = addDays(futureMonday(), 5);
+    const body = await okBody(await get({ date, sessionType: "individual" }));
+    expect(body.slots).toEqual([]);
+  });
+
+  it("lists a past day's slots as unavailable", async () => {
+    const date = addDays(futureMonday(), -28);
+    const body = await okBody(await get({ date, sessionType: "individual" }));
+    expect(body.slots).toHaveLength(INDIVIDUAL_STARTS.length);
+    expect(body.slots.every((slot) => !slot.available)).toBe(true);
+  });
+
+  it("marks the slots a hold overlaps, with the buffer, as unavailable", async () => {
+    const date = futureMonday(2);
+    const user = await api.signUp();
+    const hold = await api.supabase.client(user.accessToken).rpc("create_booking_hold", {
+      p_session_type_slug: "individual",
+      p_format: "video",
+      p_practitioner_id: PRACTITIONER,
+      p_start: ist(date, "10:00"),
+      p_customer_name_sealed: "v1.k1.sealed-name",
+      p_customer_email_sealed: "v1.k1.sealed-email",
+      p_customer_email_hash: "hash-of-email",
+      p_customer_phone_sealed: null,
+      p_hold_minutes: 5,
+    });
+    expect(hold.error).toBeNull();
+    const id = (hold.data as { id: string }).id;
+    try {
+      // The hold blocks 10:00–11:00 (50 minutes and a 10-minute buffer): 10:30 would end at
+      // 11:20, so both are taken; 11:00 starts as the buffer ends.
+      const body = await okBody(await get({ date, sessionType: "individual" }));
+      expect(body.slots).toEqual(expectedSlots(date, ["10:00", "10:30"]));
+      // No customer data leaves through the answer.
+      expect(JSON.stringify(body)).not.toContain("sealed");
+    } finally {
+      // CI shares one database between files: release the slot for later runs.
+      await api.supabase.db.query("update public.bookings set status = 'cancelled' where id = $1", [
+        id,
+      ]);
+    }
+  });
+
+  it("answers 404 for an unknown session type", async () => {
+    const response = await get({ date: futureMonday(), sessionType: "astrology" });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await response.json()) as { code: string }).code).toBe("not_found");
+  });
+
+  it.each([
+    [{ date: "2026-02-30", sessionType: "individual" }],
+    [{ date: "next monday", sessionType: "individual" }],
+    [{ date: "2026-03-02" }],
+    [{ date: "2026-03-02", sessionType: "Individual!" }],
+    [{ date: "2026-03-02", sessionType: "individual", practitioner: "x" }],
+  ])("answers 400 for %j", async (query) => {
+    const response = await get(query);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe("validation_failed");
+  });
+});
+
+describe("POST /api/availability", () => {
+  it("answers as GET does for the same question", async () => {
+    const date = futureMonday(1);
+    const question = { date, sessionType: "individual" };
+    const viaPost = await okBody(await post(question));
+    const viaGet = await okBody(await get(question));
+    expect(viaPost).toEqual(viaGet);
+    expect(viaPost.slots).toEqual(expectedSlots(date));
+  });
+
+  it("answers 400 for a bad date and 404 for an unknown session type", async () => {
+    const bad = await post({ date: "2026-13-01", sessionType: "individual" });
+    expect(bad.status).toBe(400);
+    const unknown = await post({ date: futureMonday(), sessionType: "astrology" });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("rejects unknown fields", async () => {
+    const response = await post({ date: futureMonday(), sessionType: "individual", extra: 1 });
+    expect(response.status).toBe(400);
+  });
+});
