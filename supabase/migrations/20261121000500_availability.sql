@@ -14,11 +14,15 @@
 -- and answer 22023 for a missing, reversed or longer window, so nobody can page through a
 -- practitioner's whole calendar in one call.
 
-create function public.busy_ranges(p_practitioner_id uuid, p_from timestamptz, p_to timestamptz)
-returns table (starts_at timestamptz, ends_at timestamptz)
+-- The window both functions below accept, as a range; 22023 for anything else.
+create function public.calendar_window(
+  p_practitioner_id uuid,
+  p_from timestamptz,
+  p_to timestamptz
+)
+returns tstzrange
 language plpgsql
-stable
-security definer
+immutable
 set search_path = ''
 as $$
 begin
@@ -27,6 +31,20 @@ begin
     raise exception 'a practitioner and a window [from, to) of at most 31 days are required'
       using errcode = '22023';
   end if;
+  return tstzrange(p_from, p_to, '[)');
+end;
+$$;
+
+create function public.busy_ranges(p_practitioner_id uuid, p_from timestamptz, p_to timestamptz)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  requested tstzrange := public.calendar_window(p_practitioner_id, p_from, p_to);
+begin
   -- status in (held, confirmed) matches the partial GiST index of bookings_no_overlap.
   return query
     select lower(b.blocked), upper(b.blocked)
@@ -34,7 +52,7 @@ begin
     where b.practitioner_id = p_practitioner_id
       and b.status in ('held', 'confirmed')
       and (b.status = 'confirmed' or b.expires_at > now())
-      and b.blocked && tstzrange(p_from, p_to, '[)')
+      and b.blocked && requested
       and exists (
         select 1 from public.practitioners as p where p.id = p_practitioner_id and p.active
       )
@@ -53,17 +71,14 @@ stable
 security invoker
 set search_path = ''
 as $$
+declare
+  requested tstzrange := public.calendar_window(p_practitioner_id, p_from, p_to);
 begin
-  if p_practitioner_id is null or p_from is null or p_to is null or p_from >= p_to
-    or p_to - p_from > interval '31 days' then
-    raise exception 'a practitioner and a window [from, to) of at most 31 days are required'
-      using errcode = '22023';
-  end if;
   return query
     select lower(e.during), upper(e.during)
     from public.schedule_exceptions as e
     where e.practitioner_id = p_practitioner_id
-      and e.during && tstzrange(p_from, p_to, '[)')
+      and e.during && requested
     order by lower(e.during);
 end;
 $$;
