@@ -50,6 +50,9 @@ if (upstash) {
   stackEnv.UPSTASH_REDIS_REST_URL = upstash.url;
   stackEnv.UPSTASH_REDIS_REST_TOKEN = upstash.token;
 }
+// Cron endpoints refuse to run without a secret; locally one is made up per start, so they can
+// be called by hand (`curl -H "Authorization: Bearer $CRON_SECRET" …`).
+if (!setting("CRON_SECRET")) stackEnv.CRON_SECRET = randomBytes(24).toString("base64url");
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 

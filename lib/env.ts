@@ -37,6 +37,10 @@ const EnvSchema = z.object({
    */
   PERSONAL_DATA_KEYS: optional(z.string()),
   PERSONAL_DATA_HMAC_KEY: optional(z.string()),
+  /** The currency bookings are priced in unless the request names another (ISO 4217). */
+  BOOKING_CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/)),
+  /** Vercel Cron sends it as a Bearer token; cron endpoints refuse every other caller. */
+  CRON_SECRET: optional(z.string().min(16)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

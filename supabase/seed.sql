@@ -52,3 +52,16 @@ from generate_series(1, 5) as weekday,
   (values (1, time '10:00', time '13:00'), (2, time '14:00', time '18:00'))
     as hours (half, start_time, end_time)
 on conflict do nothing;
+
+-- Consent (supabase/migrations/20261121000700_consent.sql): the version of the informed consent
+-- the SPA asks for before a session, and the items a client acknowledges one by one. Records
+-- are kept 2555 days (about seven years), as health-care records commonly are. A published
+-- version's items and retention never change: a new text is a new version.
+insert into public.consent_versions (version, title, required_items, retention_days)
+values (
+  '2026-11',
+  'Informed consent for therapy',
+  array['confidentiality', 'cancellation_policy', 'emergency_contact', 'telehealth_risks'],
+  2555
+)
+on conflict do nothing;

@@ -3,7 +3,8 @@
 // origin "null" (sandboxed frames, file: pages) and every other origin get no grant at all.
 import { env } from "../env.js";
 
-const ALLOWED_REQUEST_HEADERS = "authorization, content-type, idempotency-key, x-requested-with";
+const ALLOWED_REQUEST_HEADERS =
+  "authorization, content-type, idempotency-key, x-booking-token, x-requested-with";
 const EXPOSED_HEADERS =
   "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, idempotent-replayed";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";

@@ -29,6 +29,7 @@ const NO_INPUT = z.strictObject({});
 // Loaded on the first request that needs them, so a public function never loads jose or
 // supabase-js (each adds tens of milliseconds to a cold start), nor the idempotency store.
 const loadAuth = lazily(() => import("../auth/caller.js"));
+const loadCronSecret = lazily(() => import("../auth/cron-secret.js"));
 const loadUserClient = lazily(() => import("../db/user-client.js"));
 const loadIdempotency = lazily(() => import("./idempotency.js"));
 
@@ -40,7 +41,16 @@ function lazily<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export type AuthRequirement = "public" | "user" | readonly AppRole[];
+/**
+ * public: anyone, no caller. optional: anyone; a Bearer token, when sent, must verify and makes
+ * the caller (guests and signed-in users share the endpoint). user: a signed-in caller. A role
+ * list: a signed-in caller with one of the roles. cron: the scheduler, by CRON_SECRET.
+ */
+export type AuthRequirement = "public" | "optional" | "user" | "cron" | readonly AppRole[];
+
+/** Whether the endpoint refuses a request without valid credentials (401). */
+export const requiresCredentials = (auth: AuthRequirement) =>
+  auth !== "public" && auth !== "optional";
 
 type AnyObject = z.ZodType<Record<string, unknown>>;
 
@@ -126,7 +136,11 @@ export function endpoint<
       InferOr<Params, Record<string, never>>,
       InferOr<Query, Record<string, never>>,
       InferOr<Body, undefined>,
-      Auth extends "public" ? undefined : Caller
+      Auth extends "public" | "cron"
+        ? undefined
+        : Auth extends "optional"
+          ? Caller | undefined
+          : Caller
     >,
   ) => Promise<InferOr<Output, void> | Response>,
 ): Endpoint {
@@ -214,7 +228,12 @@ export function endpoint<
 
 async function authorize(request: Request, auth: AuthRequirement): Promise<Caller | undefined> {
   if (auth === "public") return undefined;
+  if (auth === "cron") {
+    (await loadCronSecret()).requireCronSecret(request);
+    return undefined;
+  }
   const caller = await (await loadAuth()).authenticate(request);
+  if (auth === "optional") return caller;
   if (!caller)
     throw new ApiError("unauthorized", "Sign in and send the access token as a Bearer token.");
   if (auth !== "user" && !hasAnyRole(caller, auth)) {

@@ -22,11 +22,24 @@ export const ERROR_CODES = {
     status: 409,
     title: "A request with this Idempotency-Key is still being processed",
   },
+  slot_unavailable: { status: 409, title: "This time is no longer available" },
+  cancellation_window_closed: {
+    status: 409,
+    title: "It is too late to change or cancel this booking online",
+  },
   payload_too_large: { status: 413, title: "The body is too large" },
   unsupported_media_type: { status: 415, title: "Send the body as application/json" },
   idempotency_key_reused: {
     status: 422,
     title: "This Idempotency-Key was used with a different request",
+  },
+  consent_required: {
+    status: 422,
+    title: "This session needs the client's consent before it is booked",
+  },
+  payment_not_usable: {
+    status: 422,
+    title: "This payment cannot pay for this booking",
   },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Something went wrong on our side" },

@@ -2,7 +2,7 @@
 // on, so the reference cannot drift from what the API does. zod schemas become JSON Schema
 // 2020-12, which OpenAPI 3.1 uses as is.
 import { z } from "zod";
-import type { Endpoint } from "../http/endpoint.js";
+import type { AuthRequirement, Endpoint } from "../http/endpoint.js";
 import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";
 import type { HttpMethod, Route } from "../http/route.js";
@@ -39,10 +39,23 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
           bearerFormat: "JWT",
           description: "The Supabase access token of the signed-in user.",
         },
+        cronSecret: {
+          type: "http",
+          scheme: "bearer",
+          description: "CRON_SECRET, sent by Vercel Cron; scheduled jobs only.",
+        },
       },
       schemas: { Problem: jsonSchema(ProblemSchema, "output") },
     },
   };
+}
+
+/** Who may call: a signed-in user, anyone with or without a token, or the scheduler. */
+function security(auth: AuthRequirement) {
+  if (auth === "public") return undefined;
+  if (auth === "cron") return [{ cronSecret: [] }];
+  if (auth === "optional") return [{}, { bearer: [] }];
+  return [{ bearer: [] }];
 }
 
 /** /api/bookings/[id] → /api/bookings/{id} */
@@ -82,7 +95,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
     summary: spec.summary,
     ...(spec.description && { description: spec.description }),
     tags: spec.tags ?? [path.split("/")[2] ?? "api"],
-    ...(spec.auth !== "public" && { security: [{ bearer: [] }] }),
+    ...(security(spec.auth) && { security: security(spec.auth) }),
     ...(Array.isArray(spec.auth) && { "x-roles": spec.auth }),
     ...(parameters.length > 0 && { parameters }),
     ...(spec.body && {
@@ -130,6 +143,7 @@ export function errorCodes(endpoint: Endpoint): ErrorCode[] {
       : []),
     ...(spec.rawBody ? (["payload_too_large"] as const) : []),
     ...(spec.auth !== "public" ? (["unauthorized"] as const) : []),
+    ...(spec.auth === "cron" ? (["provider_not_configured"] as const) : []),
     ...(Array.isArray(spec.auth) ? (["forbidden"] as const) : []),
     ...(spec.limit ? (["rate_limited"] as const) : []),
     ...(spec.idempotency ? (["idempotency_in_progress", "idempotency_key_reused"] as const) : []),

@@ -10,6 +10,15 @@ import refresh from "../../api/auth/refresh.js";
 import register from "../../api/auth/register.js";
 import resetPassword from "../../api/auth/reset-password.js";
 import availability from "../../api/availability.js";
+import bookingCancel from "../../api/bookings/[id]/cancel.js";
+import bookingConfirm from "../../api/bookings/[id]/confirm.js";
+import booking from "../../api/bookings/[id].js";
+import bookings from "../../api/bookings/index.js";
+import consentRecord from "../../api/consent/[id].js";
+import consentVersions from "../../api/consent/versions.js";
+import consent from "../../api/consent.js";
+import cronExpireHolds from "../../api/cron/expire-holds.js";
+import cronPurgeConsent from "../../api/cron/purge-consent.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
 import services from "../../api/services.js";
@@ -36,6 +45,15 @@ export function routes(): Record<string, Route> {
     "/api/auth/register": register,
     "/api/auth/reset-password": resetPassword,
     "/api/availability": availability,
+    "/api/bookings": bookings,
+    "/api/bookings/[id]": booking,
+    "/api/bookings/[id]/cancel": bookingCancel,
+    "/api/bookings/[id]/confirm": bookingConfirm,
+    "/api/consent": consent,
+    "/api/consent/[id]": consentRecord,
+    "/api/consent/versions": consentVersions,
+    "/api/cron/expire-holds": cronExpireHolds,
+    "/api/cron/purge-consent": cronPurgeConsent,
     "/api/health": health,
     "/api/openapi.json": openapi,
     "/api/services": services,

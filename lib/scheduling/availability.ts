@@ -22,9 +22,9 @@
 //   `<practitionerId>:<date>`; the slots are computed per request with the request's `now`, so
 //   the notice and horizon boundaries are exact. One key per practitioner and date serves every
 //   session type, so one delete invalidates them all: code that creates, confirms, cancels or
-//   expires a booking calls invalidateAvailabilityAround(practitionerId, range). Until the
-//   booking endpoints exist and do, a new hold shows within CACHE_TTL_SECONDS; the database
-//   refuses a double booking either way (409), so staleness only costs a failed attempt.
+//   expires a booking calls invalidateAvailabilityAround(practitionerId, range) after it commits.
+//   A change made around the API (SQL, the dashboard) shows within CACHE_TTL_SECONDS; the
+//   database refuses a double booking either way (409), so staleness only costs a failed attempt.
 //   The session type and the practitioner are read on every request (two small reads, in
 //   parallel), so deactivating either takes effect at once.
 import type { SupabaseClient } from "@supabase/supabase-js";
@@ -112,15 +112,20 @@ interface RangeRow {
   ends_at: string;
 }
 
-/** The day's slots of the session type with the (single) practitioner, as the API answers. */
+/**
+ * The day's slots of the session type with the (single) practitioner, as the API answers.
+ * `ignoring`: a booking's own `blocked` range, not counted as busy when that booking is being
+ * moved (a session may move by half an hour into its own old time).
+ */
 export async function availabilityFor(
   db: SupabaseClient,
   request: AvailabilityRequest,
   now: Date,
-): Promise<Availability> {
+  ignoring?: TimeRange,
+): Promise<Availability & { practitionerId: string }> {
   const [sessionType, practitioner] = await Promise.all([
     readSessionType(db, request.sessionType),
-    readPractitioner(db),
+    bookablePractitioner(db),
   ]);
   if (!sessionType) {
     throw new ApiError("not_found", "There is no bookable session type with this name.");
@@ -139,10 +144,13 @@ export async function availabilityFor(
     exceptions: inputs.exceptions.map(toRange),
     // See "Buffers as the database counts them" above; never shorter than 1 ms, so a range
     // shorter than the buffer still counts (conservatively, as [start, start + 1 ms + buffer)).
-    busy: inputs.busy.map(toRange).map(({ start, end }) => ({
-      start,
-      end: new Date(Math.max(end.getTime() - buffer, start.getTime() + 1)),
-    })),
+    busy: inputs.busy
+      .map(toRange)
+      .filter((range) => !ignoring || !sameRange(range, ignoring))
+      .map(({ start, end }) => ({
+        start,
+        end: new Date(Math.max(end.getTime() - buffer, start.getTime() + 1)),
+      })),
     durationMinutes: sessionType.duration_minutes,
     bufferMinutes: sessionType.buffer_minutes,
     now,
@@ -154,8 +162,12 @@ export async function availabilityFor(
     sessionType: request.sessionType,
     timezone: practitioner.time_zone,
     slots,
+    practitionerId: practitioner.id,
   };
 }
+
+const sameRange = (a: TimeRange, b: TimeRange) =>
+  a.start.getTime() === b.start.getTime() && a.end.getTime() === b.end.getTime();
 
 /** Forgets the cached schedule of a practitioner on one local date. */
 export async function invalidateAvailability(practitionerId: string, date: string): Promise<void> {
@@ -199,7 +211,8 @@ async function readSessionType(db: SupabaseClient, slug: string) {
   return data;
 }
 
-async function readPractitioner(db: SupabaseClient) {
+/** The practitioner taking bookings (see "One practitioner" above), or undefined. */
+export async function bookablePractitioner(db: SupabaseClient) {
   const { data, error } = await db
     .from("practitioners")
     .select("id, time_zone")

@@ -25,6 +25,7 @@
 import { RangeSet } from "./ranges.js";
 import {
   assertTimeZone,
+  clockLabel,
   firstInstantAtOrAfterWall,
   instantsAtWall,
   isoWeekday,
@@ -145,12 +146,6 @@ export function computeSlots(input: SlotInput): Slot[] {
 }
 
 /** 12-hour time as the SPA shows it. Built by hand: Intl puts a narrow no-break space before AM. */
-function clockLabel(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const mm = String(minutes % 60).padStart(2, "0");
-  return `${hours % 12 || 12}:${mm} ${hours < 12 ? "AM" : "PM"}`;
-}
-
 function checkMinutes(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}: ${value}`);

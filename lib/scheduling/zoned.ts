@@ -173,3 +173,20 @@ export function zonedTimeToInstants(date: string, time: string, timeZone: string
   const wall = wallAt(parseDate(date), parseTime(time, true));
   return instantsAtWall(wall, timeZone).map((ms) => new Date(ms));
 }
+
+/** Minutes after local midnight as the SPA shows them: 600 → "10:00 AM", 0 → "12:00 AM". */
+export function clockLabel(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const mm = String(minutes % 60).padStart(2, "0");
+  return `${hours % 12 || 12}:${mm} ${hours < 12 ? "AM" : "PM"}`;
+}
+
+/** The local date ("YYYY-MM-DD") and clock label ("10:00 AM") of an instant in timeZone. */
+export function localDateAndTime(instant: Date, timeZone: string): { date: string; time: string } {
+  const wall = instant.getTime() + offsetAt(instant.getTime(), timeZone);
+  const dayWall = Math.floor(wall / DAY_MS) * DAY_MS;
+  return {
+    date: new Date(dayWall).toISOString().slice(0, 10),
+    time: clockLabel(Math.floor((wall - dayWall) / MINUTE_MS)),
+  };
+}

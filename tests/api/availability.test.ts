@@ -3,8 +3,10 @@
 // 14:00–18:00) and session types, holds taking slots, and the input errors.
 //
 // The API caches each practitioner's schedule for a date for a minute (lib/scheduling/
-// availability.ts) and nothing invalidates it yet, so every test asks about a date no other test
-// in this file asks about, and the hold is placed before the first request for its date.
+// availability.ts). The booking endpoints invalidate it (tests/api/bookings.test.ts); this file
+// books through the database function directly, which does not, so every test asks about a date
+// no other test in this file asks about, and the booking is made before the first request for
+// its date.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
@@ -123,24 +125,30 @@ describe("GET /api/availability", () => {
   it("marks the slots a hold overlaps, with the buffer, as unavailable", async () => {
     const date = futureMonday(2);
     const user = await api.signUp();
-    const hold = await api.supabase.client(user.accessToken).rpc("create_booking_hold", {
-      p_session_type_slug: "individual",
+    // The free introductory call needs no consent: 15 minutes and a 5-minute buffer.
+    const hold = await api.supabase.client(user.accessToken).rpc("create_booking", {
+      p_session_type_slug: "free",
       p_format: "video",
       p_practitioner_id: PRACTITIONER,
       p_start: ist(date, "10:00"),
+      p_currency: "INR",
       p_customer_name_sealed: "v1.k1.sealed-name",
       p_customer_email_sealed: "v1.k1.sealed-email",
       p_customer_email_hash: "hash-of-email",
       p_customer_phone_sealed: null,
-      p_hold_minutes: 5,
+      p_notes_sealed: null,
+      p_consent_accepted: false,
+      p_consent_id: null,
+      p_manage_token_hash: null,
     });
     expect(hold.error).toBeNull();
     const id = (hold.data as { id: string }).id;
     try {
-      // The hold blocks 10:00–11:00 (50 minutes and a 10-minute buffer): 10:30 would end at
-      // 11:20, so both are taken; 11:00 starts as the buffer ends.
+      // The call blocks 10:00–10:20 (15 minutes and its 5-minute buffer). An individual
+      // session at 10:00 would overlap it; one at 10:30 keeps its own 10-minute buffer clear of
+      // it (10:20 + 10 minutes), so only 10:00 is taken.
       const body = await okBody(await get({ date, sessionType: "individual" }));
-      expect(body.slots).toEqual(expectedSlots(date, ["10:00", "10:30"]));
+      expect(body.slots).toEqual(expectedSlots(date, ["10:00"]));
       // No customer data leaves through the answer.
       expect(JSON.stringify(body)).not.toContain("sealed");
     } finally {

@@ -23,7 +23,9 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 
 describe("the OpenAPI document", () => {
   it("lists every api/ file (add a new function to lib/openapi/routes.ts)", () => {
-    const files = apiFiles(REPO_ROOT).map((file) => routePathOf(REPO_ROOT, file));
+    const files = apiFiles(REPO_ROOT)
+      .map((file) => routePathOf(REPO_ROOT, file))
+      .sort();
     expect(Object.keys(routes()).sort()).toEqual(files);
   });
 

@@ -1,16 +1,19 @@
-// Bookings in the database (supabase/migrations/20261121000400_bookings.sql): holds through the
-// create_booking_hold function over the real supabase-js client, the exclusion constraint under
+// Bookings in the database (supabase/migrations/20261121000400_bookings.sql and
+// 20261121000800_booking_management.sql): holds through the create_booking function over the
+// real supabase-js client, the exclusion constraint under
 // concurrency, expiry without a sweep, the state machine and its audit trail, and RLS.
 //
 // With DATABASE_URL the database is shared between files and runs, so every test makes its own
 // practitioner (working every day, all day, in UTC) and nothing depends on rows it did not make.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
 let stack: TestSupabase;
 const run = randomUUID().slice(0, 8);
+/** The email hash this file's bookings carry, with a consent record for every session type. */
+const CONSENTED_EMAIL_HASH = createHash("sha256").update(`consented-${run}`).digest("hex");
 
 interface User {
   id: string;
@@ -79,18 +82,27 @@ interface HoldOptions {
   currency?: string;
 }
 
-function hold(user: User, practitionerId: string, start: string, options: HoldOptions = {}) {
-  return user.client.rpc("create_booking_hold", {
+/** Every argument of create_booking; the consent rests on CONSENTED_EMAIL_HASH's records. */
+function bookingArguments(practitionerId: string, start: string, options: HoldOptions = {}) {
+  return {
     p_session_type_slug: options.slug ?? "individual",
     p_format: options.format ?? "video",
     p_practitioner_id: practitionerId,
     p_start: start,
+    p_currency: options.currency ?? "INR",
     p_customer_name_sealed: "v1.k1.sealed-name",
     p_customer_email_sealed: "v1.k1.sealed-email",
-    p_customer_email_hash: "hash-of-email",
+    p_customer_email_hash: CONSENTED_EMAIL_HASH,
     p_customer_phone_sealed: null,
-    ...(options.currency && { p_currency: options.currency }),
-  });
+    p_notes_sealed: null,
+    p_consent_accepted: true,
+    p_consent_id: null,
+    p_manage_token_hash: null,
+  };
+}
+
+function hold(user: User, practitionerId: string, start: string, options: HoldOptions = {}) {
+  return user.client.rpc("create_booking", bookingArguments(practitionerId, start, options));
 }
 
 async function holdOk(user: User, practitionerId: string, start: string, options?: HoldOptions) {
@@ -115,6 +127,14 @@ beforeAll(async () => {
   stack = await startTestSupabase({ seedFile: PROJECT_SEED });
   [alice, bob] = await Promise.all([signUp("alice"), signUp("bob")]);
   crowd = await Promise.all(Array.from({ length: 50 }, (_, i) => signUp(`crowd${i}`)));
+  await stack.db.query(
+    `insert into public.consent_records
+       (consent_version, session_type_id, email_hash, acknowledgments, expires_at)
+     select v.version, t.id, $1, v.required_items, now() + interval '1 day'
+     from public.consent_versions as v, public.session_types as t
+     where v.version = '2026-11'`,
+    [CONSENTED_EMAIL_HASH],
+  );
 });
 
 afterAll(async () => {
@@ -183,15 +203,8 @@ describe("holding a slot", () => {
       currency: "USD",
     });
     expect(usd).toMatchObject({ amount_minor: 7000, currency: "USD" });
-    const forged = await alice.client.rpc("create_booking_hold", {
-      p_session_type_slug: "individual",
-      p_format: "video",
-      p_practitioner_id: practitioner,
-      p_start: at("15:00"),
-      p_customer_name_sealed: "n",
-      p_customer_email_sealed: "e",
-      p_customer_email_hash: "h",
-      p_customer_phone_sealed: null,
+    const forged = await alice.client.rpc("create_booking", {
+      ...bookingArguments(practitioner, at("15:00")),
       p_amount_minor: 1,
     });
     expect(forged.error?.code).toBe("PGRST202");
@@ -206,32 +219,54 @@ describe("holding a slot", () => {
   it("refuses slots outside working hours, in an exception, or in the past", async () => {
     const seeded = "9a7c0000-0000-4000-8000-000000000001"; // Asia/Kolkata, weekdays 10–13, 14–18
     // 03:30 UTC is 09:00 in Kolkata: before opening on any day.
-    expect((await hold(alice, seeded, at("03:30"))).error?.code).toBe("PT422");
+    expect((await hold(alice, seeded, at("03:30"))).error?.code).toBe("BKSLT");
     const practitioner = await newPractitioner();
     await stack.db.query(
       `insert into public.schedule_exceptions (practitioner_id, during)
        values ($1, tstzrange($2::timestamptz, $3::timestamptz, '[)'))`,
       [practitioner, at("17:00"), at("18:00")],
     );
-    expect((await hold(alice, practitioner, at("17:30"))).error?.code).toBe("PT422");
-    expect((await hold(alice, practitioner, at("16:20"))).error?.code).toBe("PT422");
+    expect((await hold(alice, practitioner, at("17:30"))).error?.code).toBe("BKSLT");
+    expect((await hold(alice, practitioner, at("16:20"))).error?.code).toBe("BKSLT");
     await holdOk(alice, practitioner, at("16:05")); // ends 16:55; its buffer may run into it
-    expect((await hold(alice, practitioner, at("10:00", -1))).error?.code).toBe("PT422");
+    expect((await hold(alice, practitioner, at("10:00", -1))).error?.code).toBe("BKSLT");
   });
 
-  it("requires a signed-in caller", async () => {
+  it("takes a guest only with a manage token, and stores only its hash", async () => {
     const practitioner = await newPractitioner();
-    const anon = await stack.client().rpc("create_booking_hold", {
-      p_session_type_slug: "individual",
-      p_format: "video",
-      p_practitioner_id: practitioner,
-      p_start: at("10:00"),
-      p_customer_name_sealed: "n",
-      p_customer_email_sealed: "e",
-      p_customer_email_hash: "h",
-      p_customer_phone_sealed: null,
+    const anon = stack.client();
+    const tokenless = await anon.rpc("create_booking", bookingArguments(practitioner, at("10:00")));
+    expect(tokenless.error?.code).toBe("22023");
+    const guest = await anon.rpc("create_booking", {
+      ...bookingArguments(practitioner, at("10:00")),
+      p_manage_token_hash: `token-hash-${run}`,
     });
-    expect(anon.error?.code).toBe("42501");
+    expect(guest.error).toBeNull();
+    const { rows } = await stack.db.query(
+      "select user_id, manage_token_hash from public.bookings where id = $1",
+      [(guest.data as { id: string }).id],
+    );
+    expect(rows).toEqual([{ user_id: null, manage_token_hash: `token-hash-${run}` }]);
+  });
+
+  it("needs a consent record for the email when the session type requires consent", async () => {
+    const practitioner = await newPractitioner();
+    const unconsented = await alice.client.rpc("create_booking", {
+      ...bookingArguments(practitioner, at("10:00")),
+      p_customer_email_hash: `nobody-${run}`,
+    });
+    expect(unconsented.error?.code).toBe("BKCNS");
+    const unticked = await alice.client.rpc("create_booking", {
+      ...bookingArguments(practitioner, at("10:00")),
+      p_consent_accepted: false,
+    });
+    expect(unticked.error?.code).toBe("BKCNS");
+    const free = await alice.client.rpc("create_booking", {
+      ...bookingArguments(practitioner, at("10:00"), { slug: "free" }),
+      p_customer_email_hash: `nobody-${run}`,
+      p_consent_accepted: false,
+    });
+    expect(free.error).toBeNull();
   });
 });
 
@@ -360,7 +395,11 @@ describe("who sees and changes bookings", () => {
     );
     const swept = await stack.client(stack.serviceRoleKey).rpc("expire_stale_holds");
     expect(swept.error).toBeNull();
-    expect(swept.data).toBeGreaterThanOrEqual(1);
+    expect(swept.data).toContainEqual({
+      practitioner_id: other,
+      blocked_from: expect.any(String),
+      blocked_to: expect.any(String),
+    });
     expect(await statusOf(stale.id)).toBe("expired");
   });
 

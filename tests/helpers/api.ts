@@ -9,6 +9,8 @@ import { startTestSupabase, type TestSupabase, type TestSupabaseOptions } from "
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PIPELINE_APP = fileURLToPath(new URL("../fixtures/pipeline-app", import.meta.url));
 export const SPA_ORIGIN = "http://spa.example.test";
+/** What the scheduler sends as `Authorization: Bearer …` to the test API's cron endpoints. */
+export const TEST_CRON_SECRET = "test-cron-secret-0123456789";
 
 export interface TestApi {
   url: string;
@@ -32,6 +34,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     SUPABASE_ANON_KEY: supabase.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
     ALLOWED_ORIGINS: SPA_ORIGIN,
+    CRON_SECRET: TEST_CRON_SECRET,
     ...options.env,
   });
   let api: RunningServer;

@@ -1,0 +1,72 @@
+import { bookingAccess } from "../../lib/bookings/booking-access.js";
+import { BookingView } from "../../lib/bookings/booking-view.js";
+import {
+  BookingChange,
+  BookingParams,
+  cancelBooking,
+  changeBooking,
+  readBooking,
+  requireAccess,
+} from "../../lib/bookings/manage-booking.js";
+import { CHANGE_WINDOW_HOURS } from "../../lib/bookings/policy.js";
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+
+const who =
+  "Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404.";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "One booking",
+      description: `${who} Staff reads of the customer's details are audit-logged.`,
+      tags: ["bookings"],
+      auth: "optional",
+      params: BookingParams,
+      response: BookingView,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ params, caller, db, request }) =>
+      readBooking(requireAccess(bookingAccess(request, caller, () => db.user)), params.id),
+  ),
+  PUT: endpoint(
+    {
+      summary: "Reschedule a booking or change its notes",
+      description: `${who} Send \`date\` and \`time\` (a free slot from GET /api/availability) to move it, \`notes\` to replace the notes (null clears them), or both. Customers may do so up to ${CHANGE_WINDOW_HOURS} hours before the session; staff at any time.`,
+      tags: ["bookings"],
+      auth: "optional",
+      params: BookingParams,
+      body: BookingChange,
+      response: BookingView,
+      limit: "write",
+      errors: ["not_found", "slot_unavailable", "cancellation_window_closed", "conflict"],
+    },
+    ({ params, body, caller, db, request }) =>
+      changeBooking(
+        requireAccess(bookingAccess(request, caller, () => db.user)),
+        params.id,
+        body,
+        new Date(),
+      ),
+  ),
+  DELETE: endpoint(
+    {
+      summary: "Withdraw an unpaid hold",
+      description: `${who} Frees the slot at once. A confirmed booking is cancelled with POST /api/bookings/{id}/cancel instead.`,
+      tags: ["bookings"],
+      auth: "optional",
+      params: BookingParams,
+      response: BookingView,
+      limit: "write",
+      errors: ["not_found", "conflict"],
+    },
+    ({ params, caller, db, request }) =>
+      cancelBooking(
+        requireAccess(bookingAccess(request, caller, () => db.user)),
+        params.id,
+        undefined,
+        true,
+      ),
+  ),
+});

@@ -1,0 +1,41 @@
+import {
+  BookingCreated,
+  BookingRequest,
+  createBooking,
+} from "../../lib/bookings/create-booking.js";
+import { BookingList, BookingListQuery, listMyBookings } from "../../lib/bookings/list-bookings.js";
+import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "My bookings, newest first",
+      description:
+        "The signed-in customer's bookings, a page at a time (`limit`, default 20, at most 50); pass `nextCursor` as `cursor` for the next page.",
+      tags: ["bookings"],
+      auth: "user",
+      query: BookingListQuery,
+      response: BookingList,
+      limit: "read",
+    },
+    ({ db, query }) => listMyBookings(db.user, query),
+  ),
+  POST: endpoint(
+    {
+      summary: "Book a session (a hold until it is paid)",
+      description: `For signed-in customers and guests. \`date\` and \`time\` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for ${HOLD_MINUTES} minutes (\`expiresAt\`) while the customer pays; a free one is confirmed at once. Session types that require consent need \`consentAccepted: true\` and a consent record for the same email (POST /api/consent; \`consentId\`, or the latest one is used). Guests get a \`manageToken\`, shown once, to send as X-Booking-Token. Also served at POST /api/bookings/create.`,
+      tags: ["bookings"],
+      auth: "optional",
+      body: BookingRequest,
+      response: BookingCreated,
+      status: 201,
+      limit: "write",
+      idempotency: "optional",
+      errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
+    },
+    ({ body, caller, db, request }) =>
+      createBooking(caller && db.user, body, request.url, new Date()),
+  ),
+});

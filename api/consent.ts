@@ -1,0 +1,28 @@
+// POST /api/consent: a client's informed consent, from a guest or a signed-in user. The evidence
+// of where it came from (IP, user agent) is taken from the request, never from the body.
+import { ConsentReceipt, ConsentRequest, recordConsent } from "../lib/consent/record-consent.js";
+import { anonClient } from "../lib/db/anon-client.js";
+import { endpoint } from "../lib/http/endpoint.js";
+import { route } from "../lib/http/route.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Record a client's consent before a session",
+      description:
+        "Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.",
+      tags: ["consent"],
+      auth: "optional",
+      body: ConsentRequest,
+      response: ConsentReceipt,
+      status: 201,
+      limit: "write",
+      errors: ["not_found"],
+    },
+    ({ caller, db, body, ip, request }) =>
+      recordConsent(caller ? db.user : anonClient(), body, {
+        ip,
+        userAgent: request.headers.get("user-agent"),
+      }),
+  ),
+});

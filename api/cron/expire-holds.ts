@@ -1,0 +1,17 @@
+import { expireStaleHolds, HoldSweep } from "../../lib/cron/expire-holds.js";
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "Mark lapsed holds expired (scheduled)",
+      description:
+        "Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.",
+      tags: ["cron"],
+      auth: "cron",
+      response: HoldSweep,
+    },
+    () => expireStaleHolds(),
+  ),
+});

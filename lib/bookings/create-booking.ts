@@ -1,0 +1,127 @@
+// POST /api/bookings: a hold on the slot the customer picked (a confirmed booking when the
+// session is free), for a signed-in customer or a guest. The API resolves the slot from the same
+// availability the SPA showed (minimum notice and horizon included), seals the customer's data,
+// and leaves every invariant that could race — the slot being free, working hours, consent, the
+// price — to public.create_booking, one transaction.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { SESSION_FORMATS } from "../catalogue/services.js";
+import { sealPersonalData } from "../crypto/personal-data.js";
+import { customerEmailHash } from "../customers/customer-email.js";
+import { anonClient } from "../db/anon-client.js";
+import { ApiError } from "../http/errors.js";
+import { availabilityFor, SESSION_TYPE_SLUG } from "../scheduling/availability.js";
+import { callBookingFunction } from "./booking-rpc.js";
+import { BookingView, bookingView } from "./booking-view.js";
+import { newManageToken } from "./manage-token.js";
+import { defaultCurrency, HOLD_MINUTES } from "./policy.js";
+import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
+import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
+
+/** Digits with an optional leading +, spaces, dashes, dots and brackets, as people type them. */
+const PHONE = /^\+?[0-9][0-9 ().-]{4,24}$/;
+
+export const BookingNotes = z.string().trim().max(1000);
+
+export const BookingRequest = z.strictObject({
+  sessionType: z.string().regex(SESSION_TYPE_SLUG),
+  format: z.enum(SESSION_FORMATS),
+  /** The practitioner's local date and a time label from GET /api/availability. */
+  date: z.iso.date(),
+  time: z.string().regex(TIME_LABEL, "A time such as 10:00 AM or 14:30"),
+  customer: z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    email: z.email().max(254),
+    phone: z.string().trim().regex(PHONE, "A phone number").nullish(),
+  }),
+  /** The client ticked the consent box; session types that require consent need it true. */
+  consentAccepted: z.boolean().optional(),
+  /** The record POST /api/consent returned; else the latest one for this email and type. */
+  consentId: z.uuid().optional(),
+  /** A captured payment to confirm the booking with at once. */
+  paymentId: z.string().min(1).max(100).optional(),
+  /** ISO 4217; the practice's currency when omitted. */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  notes: BookingNotes.optional(),
+});
+export type BookingRequest = z.infer<typeof BookingRequest>;
+
+export const BookingCreated = z
+  .object({
+    success: z.literal(true),
+    bookingId: z.uuid(),
+    status: BookingView.shape.status,
+    /** Where the customer sees and manages the booking (for a guest, with the token). */
+    confirmationUrl: z.url(),
+    /** Until when an unpaid hold keeps the slot. */
+    expiresAt: z.iso.datetime().optional(),
+    /** Guests only, shown once: send it as X-Booking-Token to read, change or cancel. */
+    manageToken: z.string().optional(),
+    booking: BookingView,
+  })
+  .meta({ id: "BookingCreated" });
+export type BookingCreated = z.infer<typeof BookingCreated>;
+
+/** `db`: the signed-in caller's client, or undefined for a guest. */
+export async function createBooking(
+  db: SupabaseClient | undefined,
+  request: BookingRequest,
+  siteUrl: string,
+  now: Date,
+): Promise<BookingCreated> {
+  if (request.paymentId !== undefined) {
+    // The payments ledger arrives with the payments module; until then no id names a payment.
+    throw new ApiError(
+      "payment_not_usable",
+      "There is no captured, unused payment with this id for this session; book without paymentId to get a hold, then pay for it.",
+    );
+  }
+  const availability = await availabilityFor(
+    anonClient(),
+    { date: request.date, sessionType: request.sessionType },
+    now,
+  );
+  const { start } = chooseSlot(availability, request.time);
+  const guest = db === undefined ? newManageToken() : undefined;
+  const seal = (value: string, column: keyof typeof BOOKING_SEALED_COLUMNS) =>
+    sealPersonalData(value, BOOKING_SEALED_COLUMNS[column]);
+
+  const document = await callBookingFunction(db ?? anonClient(), {
+    fn: "create_booking",
+    action: "creating a booking",
+    notFound: `There is no ${request.format} price for ${request.sessionType} in ${request.currency ?? defaultCurrency()}.`,
+    args: {
+      p_session_type_slug: request.sessionType,
+      p_format: request.format,
+      p_practitioner_id: availability.practitionerId,
+      p_start: start.toISOString(),
+      p_currency: request.currency ?? defaultCurrency(),
+      p_customer_name_sealed: seal(request.customer.name, "customer_name_sealed"),
+      p_customer_email_sealed: seal(request.customer.email, "customer_email_sealed"),
+      p_customer_email_hash: customerEmailHash(request.customer.email),
+      p_customer_phone_sealed: request.customer.phone
+        ? seal(request.customer.phone, "customer_phone_sealed")
+        : null,
+      p_notes_sealed: request.notes ? seal(request.notes, "notes_sealed") : null,
+      p_consent_accepted: request.consentAccepted ?? false,
+      p_consent_id: request.consentId ?? null,
+      p_manage_token_hash: guest?.hash ?? null,
+      p_hold_minutes: HOLD_MINUTES,
+    },
+  });
+  const booking = bookingView(document);
+  const confirmationUrl = new URL(`/bookings/${booking.id}`, siteUrl);
+  if (guest) confirmationUrl.hash = `token=${guest.token}`;
+  return {
+    success: true,
+    bookingId: booking.id,
+    status: booking.status,
+    confirmationUrl: confirmationUrl.toString(),
+    ...(booking.expiresAt && { expiresAt: booking.expiresAt }),
+    ...(guest && { manageToken: guest.token }),
+    booking,
+  };
+}

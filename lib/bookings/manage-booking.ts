@@ -1,0 +1,143 @@
+// Reading and changing one booking, by its owner, a guest with its manage token, or staff. Who
+// may do what is decided by the database functions (can't be raced, can't be bypassed through
+// the Data API); here each operation only shapes its arguments and its answer.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { sealPersonalData } from "../crypto/personal-data.js";
+import { anonClient } from "../db/anon-client.js";
+import { ApiError } from "../http/errors.js";
+import { availabilityFor } from "../scheduling/availability.js";
+import { callBookingFunction } from "./booking-rpc.js";
+import { type BookingView, blockedRange, bookingView } from "./booking-view.js";
+import { BookingNotes } from "./create-booking.js";
+import { CHANGE_WINDOW_INTERVAL } from "./policy.js";
+import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
+import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
+
+/** Who is asking: a signed-in caller's client, or a guest's token hash (null: none sent). */
+export type BookingAccess =
+  | { db: SupabaseClient; manageTokenHash: null }
+  | { db: undefined; manageTokenHash: string | null };
+
+export const BookingParams = z.strictObject({ id: z.uuid() });
+
+export const BookingChange = z
+  .strictObject({
+    /** Move to this slot: a local date and a time label from GET /api/availability. */
+    date: z.iso.date().optional(),
+    time: z.string().regex(TIME_LABEL, "A time such as 10:00 AM or 14:30").optional(),
+    /** Replace the notes; null clears them. */
+    notes: BookingNotes.nullable().optional(),
+  })
+  .refine((change) => (change.date === undefined) === (change.time === undefined), {
+    message: "Send date and time together to move the booking",
+    path: ["time"],
+  })
+  .refine((change) => change.date !== undefined || change.notes !== undefined, {
+    message: "Send a new date and time, notes, or both",
+    path: ["date"],
+  });
+export type BookingChange = z.infer<typeof BookingChange>;
+
+export const BookingCancellation = z
+  .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
+  .optional();
+export type BookingCancellation = z.infer<typeof BookingCancellation>;
+
+const asCaller = (access: BookingAccess) => access.db ?? anonClient();
+
+export async function readBooking(access: BookingAccess, id: string): Promise<BookingView> {
+  const document = await callBookingFunction(asCaller(access), {
+    fn: "read_booking",
+    action: "reading a booking",
+    args: { p_id: id, p_manage_token_hash: access.manageTokenHash },
+  });
+  return bookingView(document);
+}
+
+/** Reschedules within the policy and/or replaces the notes: one transaction. */
+export async function changeBooking(
+  access: BookingAccess,
+  id: string,
+  change: BookingChange,
+  now: Date,
+): Promise<BookingView> {
+  let start: string | null = null;
+  let freed: ReturnType<typeof blockedRange> | undefined;
+  if (change.date !== undefined && change.time !== undefined) {
+    const current = await callBookingFunction(asCaller(access), {
+      fn: "read_booking",
+      action: "reading a booking",
+      args: { p_id: id, p_manage_token_hash: access.manageTokenHash },
+    });
+    freed = blockedRange(current);
+    const availability = await availabilityFor(
+      anonClient(),
+      { date: change.date, sessionType: current.session_type },
+      now,
+      freed,
+    );
+    start = chooseSlot(availability, change.time).start.toISOString();
+  }
+  const document = await callBookingFunction(asCaller(access), {
+    fn: "change_booking",
+    action: "changing a booking",
+    args: {
+      p_id: id,
+      p_manage_token_hash: access.manageTokenHash,
+      p_start: start,
+      p_change_notes: change.notes !== undefined,
+      p_notes_sealed: change.notes
+        ? sealPersonalData(change.notes, BOOKING_SEALED_COLUMNS.notes_sealed)
+        : null,
+      p_window: CHANGE_WINDOW_INTERVAL,
+    },
+    ...(freed && { freed }),
+  });
+  return bookingView(document);
+}
+
+/**
+ * Cancels: `holdsOnly` withdraws an unpaid hold (DELETE); otherwise any live booking within the
+ * customer's window, or any at all for staff. The refund owed is on the booking.
+ */
+export async function cancelBooking(
+  access: BookingAccess,
+  id: string,
+  cancellation: BookingCancellation,
+  holdsOnly: boolean,
+): Promise<BookingView> {
+  const document = await callBookingFunction(asCaller(access), {
+    fn: "cancel_booking",
+    action: "cancelling a booking",
+    args: {
+      p_id: id,
+      p_manage_token_hash: access.manageTokenHash,
+      p_reason: cancellation?.reason ?? null,
+      p_window: CHANGE_WINDOW_INTERVAL,
+      p_holds_only: holdsOnly,
+    },
+  });
+  return bookingView(document);
+}
+
+/** Staff confirm a hold (paid outside the system): the caller must be staff of its practitioner. */
+export async function confirmBooking(db: SupabaseClient, id: string): Promise<BookingView> {
+  const document = await callBookingFunction(db, {
+    fn: "confirm_booking",
+    action: "confirming a booking",
+    args: { p_id: id },
+  });
+  return bookingView(document);
+}
+
+/** Guests must present their token; a request with neither a session nor a token is 401. */
+export function requireAccess(access: BookingAccess): BookingAccess {
+  if (access.db === undefined && access.manageTokenHash === null) {
+    throw new ApiError(
+      "unauthorized",
+      "Sign in, or send the booking's manage token in the X-Booking-Token header.",
+    );
+  }
+  return access;
+}
