@@ -2,6 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import type { AvailabilityResult } from "./availability.js";
 import type { ColdStartResult } from "./cold-start.js";
 import type { PipelineOverheadResult } from "./pipeline-overhead.js";
 import type { SdkLoadResult } from "./sdk-loads.js";
@@ -12,6 +13,11 @@ export const BUDGETS = {
   pipelineOverheadP50Us: 150,
   healthColdStartFactor: 1.5,
   healthColdStartExtraMs: 30,
+  /**
+   * Generous on purpose: about 25 ms on two cores against the local stack. It is there to catch a
+   * query that starts reading the practitioner's whole calendar, not to track milliseconds.
+   */
+  availabilityColdP95Ms: 200,
 };
 
 export interface BenchResults {
@@ -21,6 +27,7 @@ export interface BenchResults {
   coldStart: ColdStartResult[];
   sdkLoads: SdkLoadResult[];
   pipelineOverhead: PipelineOverheadResult;
+  availability: AvailabilityResult;
 }
 
 export interface Budget {
@@ -31,7 +38,7 @@ export interface Budget {
 }
 
 export function evaluateBudgets(results: BenchResults): Budget[] {
-  const { pipelineOverhead, coldStart, sdkLoads } = results;
+  const { pipelineOverhead, coldStart, sdkLoads, availability } = results;
   const bare = coldStart.find((result) => result.function === "api/bare");
   const health = coldStart.find((result) => result.function === "api/health");
   const budgets: Budget[] = [
@@ -67,11 +74,17 @@ export function evaluateBudgets(results: BenchResults): Budget[] {
       pass: false,
     });
   }
+  budgets.push({
+    name: `availability cold p95 (${availability.bookings} bookings)`,
+    limit: `≤ ${BUDGETS.availabilityColdP95Ms} ms`,
+    actual: `${availability.coldMs.p95} ms`,
+    pass: availability.coldMs.p95 <= BUDGETS.availabilityColdP95Ms,
+  });
   return budgets;
 }
 
 export function printReport(results: BenchResults, budgets: Budget[]): void {
-  const { coldStart, sdkLoads, pipelineOverhead: pipe } = results;
+  const { coldStart, sdkLoads, pipelineOverhead: pipe, availability: slots } = results;
   const runs = coldStart[0]?.runs ?? 0;
   console.log(
     `\nBastion bench — Node ${process.version} ${process.platform}/${process.arch}, ${cpus().length} CPUs` +
@@ -125,6 +138,27 @@ export function printReport(results: BenchResults, budgets: Budget[]): void {
       row("bare", pipe.bareUs),
       row("overhead", pipe.overheadUs),
       row("(ES256 verify alone)", pipe.es256VerifyUs),
+    ],
+  );
+  console.log(
+    `\nAvailability, ms: ${slots.sessionType} slots on ${slots.date} of a practitioner booked solid` +
+      ` with ${slots.bookings} bookings,\nthrough the local stack over PGlite (${slots.runs} runs each` +
+      ` after ${slots.warmup} warm-up; ${slots.busyRanges} busy ranges read, ${slots.slots} slots,` +
+      ` ${slots.availableSlots} available)`,
+  );
+  const timing = (name: string, s: { p50: number; p95: number; p99: number; max: number }) => [
+    name,
+    String(s.p50),
+    String(s.p95),
+    String(s.p99),
+    String(s.max),
+  ];
+  printTable(
+    ["", "p50", "p95", "p99", "max"],
+    [
+      timing("cold (cache miss)", slots.coldMs),
+      timing("warm (cache hit)", slots.warmMs),
+      timing("computeSlots alone", slots.computeSlotsMs),
     ],
   );
   console.log("\nBudgets");

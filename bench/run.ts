@@ -2,12 +2,14 @@
 //
 // Builds the project and a bare baseline function with `vercel build`, proves every built
 // function answers a request through @vercel/node's launcher logic, then measures cold starts,
-// the SDKs each function loads and the warm per-request cost of the pipeline. Prints a table,
-// writes bench/results.json and exits 1 when a budget fails (2 when the bench itself fails).
+// the SDKs each function loads, the warm per-request cost of the pipeline and the availability
+// computation for a practitioner with 1,000 bookings. Prints a table, writes bench/results.json
+// and exits 1 when a budget fails (2 when the bench itself fails).
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { measureAvailability } from "./availability.js";
 import {
   BARE_PROJECT_DIR,
   outputDirOf,
@@ -30,6 +32,9 @@ import { recordSdkLoads } from "./sdk-loads.js";
 
 /** Keeps the cold-start phase to a couple of minutes however many functions there are. */
 const MAX_COLD_STARTS = 240;
+/** Cold and warm availability requests each, after the untimed pairs: a few seconds. */
+const AVAILABILITY_RUNS = 100;
+const AVAILABILITY_WARMUP = 10;
 
 const { values: options } = parseArgs({
   options: {
@@ -89,7 +94,17 @@ async function main(): Promise<number> {
     step(`warm pipeline overhead: ${iterations} iterations each`);
     const pipelineOverhead = await measurePipelineOverhead(iterations, Math.ceil(iterations / 10));
 
-    const results: BenchResults = { loadAverage, build, coldStart, sdkLoads, pipelineOverhead };
+    step(`availability with 1,000 bookings: ${AVAILABILITY_RUNS} cold and warm requests`);
+    const availability = await measureAvailability(AVAILABILITY_RUNS, AVAILABILITY_WARMUP);
+
+    const results: BenchResults = {
+      loadAverage,
+      build,
+      coldStart,
+      sdkLoads,
+      pipelineOverhead,
+      availability,
+    };
     const budgets = evaluateBudgets(results);
     printReport(results, budgets);
     await writeResults(results, budgets);

@@ -6,6 +6,7 @@ export interface Summary {
   min: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -21,6 +22,7 @@ export function summarize(samples: readonly number[]): Summary {
     min: sorted[0] as number,
     p50: at(50),
     p90: at(90),
+    p95: at(95),
     p99: at(99),
     max: sorted[sorted.length - 1] as number,
     mean,
@@ -36,6 +38,7 @@ export function rounded(summary: Summary, digits = 1): Summary {
     min: round(summary.min),
     p50: round(summary.p50),
     p90: round(summary.p90),
+    p95: round(summary.p95),
     p99: round(summary.p99),
     max: round(summary.max),
     mean: round(summary.mean),

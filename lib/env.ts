@@ -66,6 +66,14 @@ export function env(): Env {
 
 export const isProduction = () => env().VERCEL_ENV === "production";
 
+/**
+ * Not a Vercel deployment (no VERCEL_ENV, or `vercel dev`'s "development"): the only place the
+ * public development stand-ins (keys, the sandbox payment provider) may run. A preview deployment
+ * can point at a database with real customers in it, so it counts as a deployment.
+ */
+export const isLocalMachine = () =>
+  env().VERCEL_ENV === undefined || env().VERCEL_ENV === "development";
+
 /** The named settings, or 503 provider_not_configured for the endpoint that needs them. */
 export function requireConfig<K extends keyof Env>(
   feature: string,

@@ -13,7 +13,7 @@
 // A value that is set but unusable (short key, duplicate key id, bad base64, only one of the
 // two set) is refused in every environment, with the reason logged: falling back to the public
 // key would seal real data under it without a word.
-import { env, requireConfig } from "../env.js";
+import { env, isLocalMachine, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { developmentKeyring, type PersonalDataKeyring, parseKeyring } from "./keyring.js";
@@ -44,9 +44,8 @@ function keyring(): PersonalDataKeyring {
 function loadKeyring(): PersonalDataKeyring | Refusal {
   const { PERSONAL_DATA_KEYS: keys, PERSONAL_DATA_HMAC_KEY: hmacKey } = env();
   if (keys === undefined && hmacKey === undefined) {
-    // Only a local machine may use the public development keys: a preview deployment can point
-    // at a database with real customers in it.
-    if (env().VERCEL_ENV !== undefined && env().VERCEL_ENV !== "development") return "missing";
+    // Only a local machine may use the public development keys.
+    if (!isLocalMachine()) return "missing";
     log.warn("personal_data_development_keys", {
       reason:
         "PERSONAL_DATA_KEYS and PERSONAL_DATA_HMAC_KEY are not set: personal data is sealed under the built-in development keys, which are public. Production refuses to run this way.",

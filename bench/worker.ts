@@ -1,0 +1,32 @@
+// Runs one measuring script in a fresh process (run by tsx, like the tests), with an environment
+// of its own so that the shell's .env never switches the limiter or the cache to Upstash, the
+// database to DATABASE_URL or the app to production. The script sends its result over IPC.
+import { fork } from "node:child_process";
+import { join } from "node:path";
+import { PROJECT_DIR } from "./build.js";
+
+export async function runWorker<Result>(script: string, args: string[]): Promise<Result> {
+  const output: string[] = [];
+  const child = fork(join(import.meta.dirname, script), args, {
+    cwd: PROJECT_DIR,
+    execArgv: ["--import", "tsx"],
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NODE_ENV: "production",
+      VERCEL_ENV: "preview",
+      TZ: "UTC",
+    },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  let result: Result | undefined;
+  child.on("message", (message) => {
+    result = message as Result;
+  });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  if (code !== 0 || result === undefined) {
+    throw new Error(`${script} exited with ${code}:\n${output.join("").slice(-4000)}`);
+  }
+  return result;
+}
