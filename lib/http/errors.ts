@@ -5,6 +5,8 @@ import { z } from "zod";
 
 export const ERROR_CODES = {
   bad_request: { status: 400, title: "The request is not valid" },
+  payment_verification_failed: { status: 400, title: "The payment could not be verified" },
+  webhook_signature_invalid: { status: 400, title: "The webhook signature does not verify" },
   validation_failed: { status: 400, title: "Some fields are not valid" },
   malformed_json: { status: 400, title: "The body is not valid JSON" },
   idempotency_key_missing: { status: 400, title: "This request needs an Idempotency-Key header" },
@@ -27,6 +29,10 @@ export const ERROR_CODES = {
     status: 409,
     title: "It is too late to change or cancel this booking online",
   },
+  refund_exceeds_captured: {
+    status: 409,
+    title: "The refund is more than what can still be refunded",
+  },
   payload_too_large: { status: 413, title: "The body is too large" },
   unsupported_media_type: { status: 415, title: "Send the body as application/json" },
   idempotency_key_reused: {
@@ -43,6 +49,7 @@ export const ERROR_CODES = {
   },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
+  provider_error: { status: 502, title: "The payment provider could not complete the request" },
   provider_not_configured: { status: 503, title: "This feature is not configured" },
   service_unavailable: { status: 503, title: "The service is temporarily unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -21,6 +21,10 @@ import cronExpireHolds from "../../api/cron/expire-holds.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
+import payment from "../../api/payments/[id].js";
+import paymentsCreateOrder from "../../api/payments/create-order.js";
+import paymentsRefund from "../../api/payments/refund.js";
+import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
 import syncPull from "../../api/sync/pull.js";
 import syncPush from "../../api/sync/push.js";
@@ -56,6 +60,10 @@ export function routes(): Record<string, Route> {
     "/api/cron/purge-consent": cronPurgeConsent,
     "/api/health": health,
     "/api/openapi.json": openapi,
+    "/api/payments/[id]": payment,
+    "/api/payments/create-order": paymentsCreateOrder,
+    "/api/payments/refund": paymentsRefund,
+    "/api/payments/verify": paymentsVerify,
     "/api/services": services,
     "/api/sync/pull": syncPull,
     "/api/sync/push": syncPush,

@@ -1,10 +1,16 @@
 // The service client bypasses row-level security, so which code can reach it is a security
 // boundary (DESIGN.md §5). Two rules, checked over the import graph of every .ts file:
 // 1. Only privileged code imports lib/db/service-client.ts directly: files under api/webhooks,
-//    api/cron or api/admin, files in a lib/ folder named webhooks, cron or admin, lib/db itself,
-//    and tests.
-// 2. No api/ function outside api/webhooks, api/cron and api/admin reaches it through any chain
-//    of imports (a user-facing route importing a lib/ admin helper would be caught here).
+//    api/cron or api/admin, files in a lib/ folder named webhooks, cron, admin or ledger, lib/db
+//    itself, and tests.
+// 2. No api/ function outside api/webhooks, api/cron, api/admin and api/payments reaches it
+//    through any chain of imports (a user-facing route importing a lib/ admin helper would be
+//    caught here). api/payments is the one user-facing exception, by design: the payments
+//    ledger is written only by the server, after it has verified each fact with the provider
+//    (a signature over our stored order, the provider's own record of the payment) and computed
+//    each amount itself; the caller's rows are checked against the caller's id inside the
+//    ledger functions (supabase/migrations/20261121000900_payments.sql). A customer's token
+//    could not be allowed to write the ledger, so these flows cannot run on the user's client.
 // Imports are read with a regex (static, re-export, side-effect and dynamic import()); type-only
 // imports count too, which errs on the safe side.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SERVICE_CLIENT = "lib/db/service-client.ts";
 const PRIVILEGED_FOLDERS = new Set(["webhooks", "cron", "admin"]);
+/** lib/ folders that may import the service client besides the privileged ones. */
+const LEDGER_FOLDERS = new Set(["ledger"]);
+/** api/ folders whose functions may reach it: see rule 2 above. */
+const SERVER_VERIFIED_FOLDERS = new Set(["payments"]);
 const SKIPPED_FOLDERS = new Set(["node_modules", "coverage"]);
 const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']/g;
 
@@ -62,10 +72,17 @@ function isPrivilegedFunction(file: string): boolean {
   return top === "api" && first !== undefined && PRIVILEGED_FOLDERS.has(first);
 }
 
+function isServerVerifiedFunction(file: string): boolean {
+  const [top, first] = folders(file);
+  return top === "api" && first !== undefined && SERVER_VERIFIED_FOLDERS.has(first);
+}
+
 function mayImportServiceClient(file: string): boolean {
   const [top, ...below] = folders(file);
   if (top === "tests" || file.startsWith("lib/db/")) return true;
-  if (top === "lib") return below.some((folder) => PRIVILEGED_FOLDERS.has(folder));
+  if (top === "lib") {
+    return below.some((folder) => PRIVILEGED_FOLDERS.has(folder) || LEDGER_FOLDERS.has(folder));
+  }
   return isPrivilegedFunction(file);
 }
 
@@ -87,7 +104,8 @@ const SPEC_ONLY_IMPORTER = "lib/openapi/routes.ts";
 /** For each non-privileged api/ function that reaches the service client, the import chain. */
 function reachingFunctions(graph: ImportGraph): string[] {
   const functions = [...graph.keys()].filter(
-    (file) => file.startsWith("api/") && !isPrivilegedFunction(file),
+    (file) =>
+      file.startsWith("api/") && !isPrivilegedFunction(file) && !isServerVerifiedFunction(file),
   );
   return functions.flatMap((entry) => {
     const cameFrom = new Map<string, string | undefined>([[entry, undefined]]);
@@ -100,7 +118,9 @@ function reachingFunctions(graph: ImportGraph): string[] {
         return [chain.join(" → ")];
       }
       for (const next of graph.get(file) ?? []) {
-        const specOnly = file === SPEC_ONLY_IMPORTER && isPrivilegedFunction(next);
+        const specOnly =
+          file === SPEC_ONLY_IMPORTER &&
+          (isPrivilegedFunction(next) || isServerVerifiedFunction(next));
         if (!specOnly && !cameFrom.has(next)) {
           cameFrom.set(next, file);
           queue.push(next);
@@ -116,7 +136,7 @@ describe("who can reach the service client", () => {
     expect(directViolations(importGraph(REPO_ROOT))).toEqual([]);
   });
 
-  it("is out of reach of every api/ function outside webhooks, cron and admin", () => {
+  it("is out of reach of every api/ function outside webhooks, cron, admin and payments", () => {
     expect(reachingFunctions(importGraph(REPO_ROOT))).toEqual([]);
   });
 

@@ -1,0 +1,20 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import { Verification, VerifyRequest, verifyPayment } from "../../lib/payments/verify-payment.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Verify a checkout payment",
+      description:
+        "Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing.",
+      tags: ["payments"],
+      auth: "user",
+      body: VerifyRequest,
+      response: Verification,
+      limit: "payment",
+      errors: ["payment_verification_failed", "provider_not_configured", "provider_error"],
+    },
+    ({ caller, body }) => verifyPayment(caller, body),
+  ),
+});

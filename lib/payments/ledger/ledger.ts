@@ -1,0 +1,135 @@
+// The payments ledger, written only by the server through the service role (see the header of
+// supabase/migrations/20261121000900_payments.sql). Each call is one database function, one
+// transaction; this module only names the arguments and checks the answers.
+import { z } from "zod";
+import { serviceClient } from "../../db/service-client.js";
+import { PaymentRow } from "../payment-row.js";
+import type { ProviderName } from "../providers/types.js";
+import { throwLedgerError } from "./ledger-errors.js";
+
+async function call<T>(fn: string, args: Record<string, unknown>, schema: z.ZodType<T>) {
+  const { data, error } = await serviceClient().rpc(fn, args);
+  if (error) throwLedgerError(error, fn);
+  return schema.parse(data);
+}
+
+export interface NewPayment {
+  userId: string;
+  provider: ProviderName;
+  /** Pay for this hold (the amount is the hold's), or for a session from the catalogue. */
+  bookingId: string | null;
+  sessionType: string | null;
+  format: string | null;
+  currency: string;
+}
+
+export function createPayment(payment: NewPayment): Promise<PaymentRow> {
+  return call(
+    "ledger_create_payment",
+    {
+      p_user_id: payment.userId,
+      p_provider: payment.provider,
+      p_booking_id: payment.bookingId,
+      p_session_type_slug: payment.sessionType,
+      p_format: payment.format,
+      p_currency: payment.currency,
+    },
+    PaymentRow,
+  );
+}
+
+export function attachOrder(paymentId: string, providerOrderId: string): Promise<PaymentRow> {
+  return call(
+    "ledger_attach_order",
+    { p_payment_id: paymentId, p_provider_order_id: providerOrderId },
+    PaymentRow,
+  );
+}
+
+export const CaptureOutcome = z.object({
+  payment: PaymentRow,
+  /** This call moved the payment to captured (false: it already was). */
+  newly_captured: z.boolean(),
+  /** What must go back because the booking could not take the payment. */
+  refund_due_minor: z.coerce.number().int(),
+  booking_status: z.string().nullable(),
+});
+export type CaptureOutcome = z.infer<typeof CaptureOutcome>;
+
+export interface VerifiedCapture {
+  provider: ProviderName;
+  providerOrderId: string;
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+export function recordCapture(capture: VerifiedCapture): Promise<CaptureOutcome> {
+  return call(
+    "ledger_record_capture",
+    {
+      p_provider: capture.provider,
+      p_provider_order_id: capture.providerOrderId,
+      p_provider_payment_id: capture.providerPaymentId,
+      p_amount_minor: capture.amountMinor,
+      p_currency: capture.currency,
+    },
+    CaptureOutcome,
+  );
+}
+
+export function recordFailure(
+  provider: ProviderName,
+  providerOrderId: string,
+  reason: string,
+): Promise<PaymentRow> {
+  return call(
+    "ledger_record_failure",
+    { p_provider: provider, p_provider_order_id: providerOrderId, p_reason: reason },
+    PaymentRow,
+  );
+}
+
+export function recordProviderRefund(refund: {
+  provider: ProviderName;
+  providerPaymentId: string;
+  providerRefundId: string;
+  amountMinor: number;
+  reason: string;
+}): Promise<PaymentRow> {
+  return call(
+    "ledger_record_provider_refund",
+    {
+      p_provider: refund.provider,
+      p_provider_payment_id: refund.providerPaymentId,
+      p_provider_refund_id: refund.providerRefundId,
+      p_amount_minor: refund.amountMinor,
+      p_reason: refund.reason,
+    },
+    PaymentRow,
+  );
+}
+
+export async function paymentById(id: string): Promise<PaymentRow | undefined> {
+  const { data, error } = await serviceClient()
+    .from("payments")
+    .select("*")
+    .eq("id", id)
+    .maybeSingle();
+  if (error) throwLedgerError(error, "reading a payment");
+  return data === null ? undefined : PaymentRow.parse(data);
+}
+
+export async function paymentByOrder(
+  provider: ProviderName,
+  providerOrderId: string,
+): Promise<PaymentRow | undefined> {
+  const { data, error } = await serviceClient()
+    .from("payments")
+    .select("*")
+    .eq("provider", provider)
+    .eq("provider_order_id", providerOrderId)
+    .maybeSingle();
+  if (error) throwLedgerError(error, "reading a payment");
+  return data === null ? undefined : PaymentRow.parse(data);
+}

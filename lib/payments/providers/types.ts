@@ -1,0 +1,45 @@
+// What the ledger needs from a payment provider, whatever its API looks like. Razorpay and the
+// local sandbox are order-based (the browser pays an order, and a signature over our order id and
+// the payment id proves it); Stripe is intent-based. Both can report a payment and refund one.
+export type ProviderName = "razorpay" | "stripe" | "sandbox";
+
+/** A payment as the provider itself reports it (fetched, never taken from the client). */
+export interface ProviderPayment {
+  /** Razorpay/sandbox pay_…, Stripe pi_…. */
+  id: string;
+  /** The order it paid: Razorpay/sandbox order_…, Stripe pi_… (the intent is its own order). */
+  orderId: string;
+  status: "created" | "authorized" | "captured" | "refunded" | "failed";
+  amountMinor: number;
+  currency: string;
+}
+
+export interface ProviderRefund {
+  id: string;
+  succeeded: boolean;
+}
+
+/** Every provider: report a payment, refund one (the idempotency key makes a retry the same refund). */
+export interface PaymentProvider {
+  name: ProviderName;
+  fetchPayment(providerPaymentId: string): Promise<ProviderPayment>;
+  refund(
+    providerPaymentId: string,
+    amountMinor: number,
+    idempotencyKey: string,
+  ): Promise<ProviderRefund>;
+}
+
+/** Razorpay-shaped providers: orders the browser checkout pays, proven by a signature. */
+export interface OrderProvider extends PaymentProvider {
+  name: "razorpay" | "sandbox";
+  /** The public key id the browser checkout is opened with. */
+  keyId: string;
+  createOrder(order: {
+    receipt: string;
+    amountMinor: number;
+    currency: string;
+  }): Promise<{ orderId: string }>;
+  /** HMAC-SHA256 of `orderId|paymentId` with the key secret, compared in constant time. */
+  checkoutSignatureValid(orderId: string, paymentId: string, signature: string): boolean;
+}

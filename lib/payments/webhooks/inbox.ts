@@ -1,0 +1,68 @@
+// The durable inbox of provider webhook events (public.webhook_events): each event id is stored
+// once, whoever delivers it how often; processing state lives beside it for the retry sweep.
+import { z } from "zod";
+import { serviceClient } from "../../db/service-client.js";
+import type { ProviderName } from "../providers/types.js";
+
+export interface WebhookEvent {
+  /** The provider's event id: Stripe `event.id`, Razorpay `x-razorpay-event-id`. */
+  id: string;
+  type: string;
+  payload: unknown;
+}
+
+const InboxRow = z.object({ id: z.coerce.number().int() });
+
+export const StoredEvent = z.object({
+  id: z.coerce.number().int(),
+  provider: z.enum(["razorpay", "stripe", "sandbox"]),
+  event_id: z.string(),
+  event_type: z.string(),
+  payload: z.unknown(),
+  attempts: z.coerce.number().int(),
+});
+export type StoredEvent = z.infer<typeof StoredEvent>;
+
+/** The new row's id, or undefined when this event id was already stored (a redelivery). */
+export async function storeEvent(
+  provider: ProviderName,
+  event: WebhookEvent,
+): Promise<number | undefined> {
+  const { data, error } = await serviceClient()
+    .from("webhook_events")
+    .upsert(
+      { provider, event_id: event.id, event_type: event.type, payload: event.payload },
+      { onConflict: "provider,event_id", ignoreDuplicates: true },
+    )
+    .select("id");
+  if (error) throw new Error(`storing a webhook event failed: ${error.code} ${error.message}`);
+  const rows = z.array(InboxRow).parse(data);
+  return rows[0]?.id;
+}
+
+export async function markProcessed(id: number, outcome: string): Promise<void> {
+  await update(id, { processed_at: new Date().toISOString(), outcome, last_error: null });
+}
+
+/** Keeps the event for the sweep; the error is ours, recorded without any payload. */
+export async function markFailed(id: number, attempts: number, error: string): Promise<void> {
+  await update(id, { attempts, last_error: error.slice(0, 500) });
+}
+
+async function update(id: number, values: Record<string, unknown>): Promise<void> {
+  const { error } = await serviceClient().from("webhook_events").update(values).eq("id", id);
+  if (error) throw new Error(`updating a webhook event failed: ${error.code} ${error.message}`);
+}
+
+/** Events stored but not processed yet, oldest first, that have not failed too often. */
+export async function unprocessedEvents(maxAttempts: number, limit: number) {
+  const { data, error } = await serviceClient()
+    .from("webhook_events")
+    .select("id, provider, event_id, event_type, payload, attempts")
+    .is("processed_at", null)
+    .lt("attempts", maxAttempts)
+    .order("received_at")
+    .limit(limit);
+  if (error) throw new Error(`reading webhook events failed: ${error.code} ${error.message}`);
+  return z.array(StoredEvent).parse(data);
+}

@@ -1,0 +1,400 @@
+// Paying for a hold through the order-based checkout with the local sandbox provider (no keys
+// configured, as in `npm run dev`): create-order prices from the server, verify checks the
+// signature over our stored order and the provider's record before anything changes, a capture
+// confirms the hold once, a capture the booking cannot take is refunded in full, and staff
+// refunds never exceed what was captured. Sandbox payment ids and signatures are made with the
+// sandbox provider's own helpers, as a Razorpay test would use Razorpay's scheme.
+//
+// Dates: futureWeekday indexes 20–29 (tests/api/bookings.test.ts uses 0–19).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  sandboxCheckoutSignature,
+  sandboxPaymentId,
+} from "../../lib/payments/providers/sandbox.js";
+import { startTestApi, type TestApi } from "../helpers/api.js";
+import { PROJECT_SEED } from "../helpers/supabase.js";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ seedFile: PROJECT_SEED });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const DAY_MS = 86_400_000;
+const IST_OFFSET_MS = 330 * 60_000;
+const run = crypto.randomUUID().slice(0, 8);
+let emails = 0;
+
+/** The n-th Tuesday-to-Friday in Asia/Kolkata at least three days from today there. */
+function futureWeekday(n: number): string {
+  const today = new Date(Date.now() + IST_OFFSET_MS).toISOString().slice(0, 10);
+  let day = Date.parse(`${today}T00:00:00Z`) + 3 * DAY_MS;
+  let seen = -1;
+  for (;;) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday >= 2 && weekday <= 5 && ++seen === n) break;
+    day += DAY_MS;
+  }
+  return new Date(day).toISOString().slice(0, 10);
+}
+
+function send(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; key?: string } = {},
+): Promise<Response> {
+  return fetch(`${api.url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined && { "content-type": "application/json" }),
+      ...(options.token && { authorization: `Bearer ${options.token}` }),
+      ...(options.key && { "idempotency-key": options.key }),
+    },
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  });
+}
+
+async function json<T>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return JSON.parse(text) as T;
+}
+
+async function problem(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(await response.json()).toMatchObject({ code, status });
+}
+
+/** A signed-in customer's live hold on an individual session (₹2,500.00). */
+async function holdFor(token: string, date: string, time = "10:00 AM") {
+  const email = `payer${++emails}-${run}@example.test`;
+  await json(
+    await send("POST", "/api/consent", {
+      body: {
+        sessionType: "individual",
+        email,
+        consentVersion: "2026-11",
+        acknowledgments: [
+          "confidentiality",
+          "cancellation_policy",
+          "emergency_contact",
+          "telehealth_risks",
+        ],
+      },
+    }),
+    201,
+  );
+  const created = await json<{ bookingId: string }>(
+    await send("POST", "/api/bookings", {
+      token,
+      body: {
+        sessionType: "individual",
+        format: "video",
+        date,
+        time,
+        customer: { name: "Asha Rao", email },
+        consentAccepted: true,
+      },
+    }),
+    201,
+  );
+  return created.bookingId;
+}
+
+interface Order {
+  orderId: string;
+  amount: number;
+  currency: string;
+  keyId: string;
+  paymentId: string;
+  checkoutUrl?: string;
+}
+
+async function order(token: string, bookingId: string): Promise<Order> {
+  return json<Order>(
+    await send("POST", "/api/payments/create-order", {
+      token,
+      key: crypto.randomUUID(),
+      body: { sessionType: "individual", format: "video", bookingId },
+    }),
+    201,
+  );
+}
+
+/** What the sandbox checkout hands the browser after a payment. */
+function paid(o: Order, overrides: { amountMinor?: number; status?: "captured" | "failed" } = {}) {
+  const paymentId = sandboxPaymentId({
+    orderId: o.orderId,
+    amountMinor: overrides.amountMinor ?? o.amount,
+    currency: o.currency,
+    status: overrides.status ?? "captured",
+  });
+  return {
+    razorpay_order_id: o.orderId,
+    razorpay_payment_id: paymentId,
+    razorpay_signature: sandboxCheckoutSignature(o.orderId, paymentId),
+  };
+}
+
+async function row(table: "payments" | "bookings", id: string) {
+  const { rows } = await api.supabase.db.query<Record<string, unknown>>(
+    `select * from public.${table} where id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+async function refundsOf(paymentId: string) {
+  const { rows } = await api.supabase.db.query<{ amount_minor: string; status: string }>(
+    "select amount_minor, status from public.refunds where payment_id = $1 order by created_at",
+    [paymentId],
+  );
+  return rows.map((r) => ({ amount: Number(r.amount_minor), status: r.status }));
+}
+
+describe("create-order", () => {
+  it("prices the order from the hold, and refuses an amount from the client", async () => {
+    const user = await api.signUp();
+    const bookingId = await holdFor(user.accessToken, futureWeekday(20));
+    const created = await order(user.accessToken, bookingId);
+    expect(created).toMatchObject({
+      amount: 250000,
+      currency: "INR",
+      keyId: "rzp_test_bastion_sandbox",
+      checkoutUrl: `/__dev/pay/${created.orderId}`,
+    });
+    expect(await row("payments", created.paymentId)).toMatchObject({
+      booking_id: bookingId,
+      provider: "sandbox",
+      provider_order_id: created.orderId,
+      status: "created",
+      user_id: user.id,
+    });
+    await problem(
+      await send("POST", "/api/payments/create-order", {
+        token: user.accessToken,
+        key: crypto.randomUUID(),
+        body: { sessionType: "individual", format: "video", bookingId, amount: 1 },
+      }),
+      400,
+      "validation_failed",
+    );
+  });
+
+  it("replays the same order for the same Idempotency-Key, and refuses the key for another body", async () => {
+    const user = await api.signUp();
+    const bookingId = await holdFor(user.accessToken, futureWeekday(21));
+    const key = crypto.randomUUID();
+    const body = { sessionType: "individual", format: "video", bookingId };
+    const first = await json<Order>(
+      await send("POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
+      201,
+    );
+    const again = await json<Order>(
+      await send("POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
+      201,
+    );
+    expect(again.orderId).toBe(first.orderId);
+    const { rows } = await api.supabase.db.query(
+      "select count(*)::int as n from public.payments where booking_id = $1",
+      [bookingId],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+    await problem(
+      await send("POST", "/api/payments/create-order", {
+        token: user.accessToken,
+        key,
+        body: { ...body, format: "in_person" },
+      }),
+      422,
+      "idempotency_key_reused",
+    );
+  });
+
+  it("is 404 for another customer's hold", async () => {
+    const [alice, bob] = [await api.signUp(), await api.signUp()];
+    const bookingId = await holdFor(alice.accessToken, futureWeekday(22));
+    await problem(
+      await send("POST", "/api/payments/create-order", {
+        token: bob.accessToken,
+        key: crypto.randomUUID(),
+        body: { sessionType: "individual", format: "video", bookingId },
+      }),
+      404,
+      "not_found",
+    );
+  });
+});
+
+describe("verify", () => {
+  it("captures the payment and confirms the hold once, however often it is verified", async () => {
+    const user = await api.signUp();
+    const bookingId = await holdFor(user.accessToken, futureWeekday(23));
+    const o = await order(user.accessToken, bookingId);
+    const body = paid(o);
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => send("POST", "/api/payments/verify", { token: user.accessToken, body })),
+    );
+    for (const answer of answers) {
+      expect(await json(answer, 200)).toMatchObject({
+        verified: true,
+        paymentId: o.paymentId,
+        status: "captured",
+        bookingStatus: "confirmed",
+      });
+    }
+    expect(await row("payments", o.paymentId)).toMatchObject({
+      status: "captured",
+      provider_payment_id: body.razorpay_payment_id,
+    });
+    const { rows } = await api.supabase.db.query(
+      "select to_status from public.booking_events where booking_id = $1 order by id",
+      [bookingId],
+    );
+    expect(rows).toEqual([{ to_status: "held" }, { to_status: "confirmed" }]);
+    const view = await json(
+      await send("GET", `/api/payments/${o.paymentId}`, { token: user.accessToken }),
+      200,
+    );
+    expect(view).toMatchObject({ status: "captured", amountMinor: 250000, bookingId });
+  });
+
+  it("refuses a changed signature, a swapped payment, a short amount and another's order, changing nothing", async () => {
+    const [user, other] = [await api.signUp(), await api.signUp()];
+    const bookingId = await holdFor(user.accessToken, futureWeekday(24));
+    const o = await order(user.accessToken, bookingId);
+    const good = paid(o);
+    const flipped = good.razorpay_signature.endsWith("0") ? "1" : "0";
+    const attempts = [
+      { ...good, razorpay_signature: `${good.razorpay_signature.slice(0, -1)}${flipped}` },
+      // A payment of another order, signed for this one by someone who knows the secret-less
+      // parts only: the provider's record names the other order.
+      (() => {
+        const elsewhere = sandboxPaymentId({
+          orderId: "order_sbx_someoneelse",
+          amountMinor: o.amount,
+          currency: o.currency,
+          status: "captured",
+        });
+        return {
+          ...good,
+          razorpay_payment_id: elsewhere,
+          razorpay_signature: sandboxCheckoutSignature(o.orderId, elsewhere),
+        };
+      })(),
+      paid(o, { amountMinor: 100 }),
+      paid(o, { status: "failed" }),
+    ];
+    for (const body of attempts) {
+      await problem(
+        await send("POST", "/api/payments/verify", { token: user.accessToken, body }),
+        400,
+        "payment_verification_failed",
+      );
+    }
+    await problem(
+      await send("POST", "/api/payments/verify", { token: other.accessToken, body: good }),
+      400,
+      "payment_verification_failed",
+    );
+    expect(await row("payments", o.paymentId)).toMatchObject({ status: "created" });
+    expect(await row("bookings", bookingId)).toMatchObject({ status: "held" });
+  });
+
+  it("refunds in full a capture that arrives after the hold lapsed and the slot was taken", async () => {
+    const [late, prompt] = [await api.signUp(), await api.signUp()];
+    const date = futureWeekday(25);
+    const bookingId = await holdFor(late.accessToken, date);
+    const o = await order(late.accessToken, bookingId);
+    await api.supabase.db.query(
+      "update public.bookings set expires_at = now() - interval '1 second' where id = $1",
+      [bookingId],
+    );
+    await holdFor(prompt.accessToken, date); // takes the slot, expiring the lapsed hold
+    const answer = await json(
+      await send("POST", "/api/payments/verify", { token: late.accessToken, body: paid(o) }),
+      200,
+    );
+    expect(answer).toMatchObject({ status: "refunded", bookingStatus: "expired" });
+    expect(await refundsOf(o.paymentId)).toEqual([{ amount: 250000, status: "succeeded" }]);
+  });
+
+  it("refunds a second payment for a booking that is already paid", async () => {
+    const user = await api.signUp();
+    const bookingId = await holdFor(user.accessToken, futureWeekday(26));
+    const first = await order(user.accessToken, bookingId);
+    const second = await order(user.accessToken, bookingId);
+    await json(
+      await send("POST", "/api/payments/verify", { token: user.accessToken, body: paid(first) }),
+      200,
+    );
+    const answer = await json(
+      await send("POST", "/api/payments/verify", { token: user.accessToken, body: paid(second) }),
+      200,
+    );
+    expect(answer).toMatchObject({ status: "refunded", bookingStatus: "confirmed" });
+    expect(await row("bookings", bookingId)).toMatchObject({ paid_by_payment_id: first.paymentId });
+    expect(await refundsOf(first.paymentId)).toEqual([]);
+    expect(await refundsOf(second.paymentId)).toEqual([{ amount: 250000, status: "succeeded" }]);
+  });
+});
+
+describe("staff refunds", () => {
+  it("refund in parts up to what was captured, once per Idempotency-Key, and only for staff", async () => {
+    const [customer, staff] = [await api.signUp(), await api.signUp({ role: "staff" })];
+    const bookingId = await holdFor(customer.accessToken, futureWeekday(27));
+    const o = await order(customer.accessToken, bookingId);
+    await json(
+      await send("POST", "/api/payments/verify", { token: customer.accessToken, body: paid(o) }),
+      200,
+    );
+    const refund = (token: string, key: string, body: object) =>
+      send("POST", "/api/payments/refund", {
+        token,
+        key,
+        body: { paymentId: o.paymentId, reason: "Goodwill", ...body },
+      });
+    await problem(
+      await refund(customer.accessToken, crypto.randomUUID(), { amount: 100 }),
+      403,
+      "forbidden",
+    );
+    const key = crypto.randomUUID();
+    const part = await json(await refund(staff.accessToken, key, { amount: 100000 }), 201);
+    expect(part).toMatchObject({ amountMinor: 100000, status: "succeeded" });
+    const replay = await json(await refund(staff.accessToken, key, { amount: 100000 }), 201);
+    expect(replay).toEqual(part);
+    const partly = await row("payments", o.paymentId);
+    expect([partly?.status, Number(partly?.refunded_minor)]).toEqual([
+      "partially_refunded",
+      100000,
+    ]);
+    await problem(
+      await refund(staff.accessToken, crypto.randomUUID(), { amount: 150001 }),
+      409,
+      "refund_exceeds_captured",
+    );
+    const rest = await json(await refund(staff.accessToken, crypto.randomUUID(), {}), 201);
+    expect(rest).toMatchObject({ amountMinor: 150000, status: "succeeded" });
+    const fully = await row("payments", o.paymentId);
+    expect([fully?.status, Number(fully?.refunded_minor)]).toEqual(["refunded", 250000]);
+    const view = await json(
+      await send("GET", `/api/payments/${o.paymentId}`, { token: staff.accessToken }),
+      200,
+    );
+    expect(view).toMatchObject({ status: "refunded", refundedMinor: 250000 });
+  });
+
+  it("keeps a payment hidden from other customers", async () => {
+    const [customer, other] = [await api.signUp(), await api.signUp()];
+    const bookingId = await holdFor(customer.accessToken, futureWeekday(28));
+    const o = await order(customer.accessToken, bookingId);
+    await problem(
+      await send("GET", `/api/payments/${o.paymentId}`, { token: other.accessToken }),
+      404,
+      "not_found",
+    );
+  });
+});
