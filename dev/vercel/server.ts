@@ -1,8 +1,10 @@
 // The API as `vercel dev` would serve it, without a Vercel account: api/ functions under Vercel's
 // routing (file-system routes, `[param]` segments, vercel.json rewrites, redirects and headers),
-// public/ as static files, and the platform's request headers. Edits to api/, lib/, public/ or
+// public/ as static files, and the platform's request headers; /__dev/ pages (dev/tools/) stand in
+// for outside services. Edits to api/, lib/, public/ or
 // vercel.json take effect on the next request, without a restart.
 import { resolve } from "node:path";
+import { devRoute } from "../tools/dev-routes.js";
 import { type RunningServer, serve } from "../web-server.js";
 import { createFunctionLoader } from "./function-loader.js";
 import { handleRequest } from "./handle-request.js";
@@ -36,7 +38,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     loader.invalidate();
   });
   const server = await serve(
-    async (request, context) => handleRequest(request, context, await currentProject(), loader),
+    async (request, context) =>
+      (await devRoute(request)) ?? handleRequest(request, context, await currentProject(), loader),
     { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) },
   ).catch(async (error: unknown) => {
     watcher.close();
