@@ -114,7 +114,9 @@ as $$
 begin
   if new.status is distinct from old.status and not (
     (new.status = 'failed' and old.status in ('created', 'authorized'))
-    or (new.status <> 'failed'
+    or (new.status in ('partially_refunded', 'refunded')
+      and old.status in ('captured', 'partially_refunded'))
+    or (new.status in ('authorized', 'captured')
       and public.payment_status_rank(new.status) > public.payment_status_rank(old.status))
   ) then
     raise exception 'illegal payment transition: % -> %', old.status, new.status
@@ -289,13 +291,14 @@ begin
   if not found then
     raise exception 'no payment for this order' using errcode = 'PT404';
   end if;
-  if p_amount_minor <> v_payment.amount_minor or upper(p_currency) <> v_payment.currency then
+  if p_amount_minor is distinct from v_payment.amount_minor
+    or upper(p_currency) is distinct from v_payment.currency::text then
     raise exception 'the provider captured % %, we asked for % %',
       p_amount_minor, upper(p_currency), v_payment.amount_minor, v_payment.currency
       using errcode = 'BKAMT';
   end if;
-  if v_payment.provider_payment_id is not null
-    and v_payment.provider_payment_id <> p_provider_payment_id then
+  if p_provider_payment_id is null or (v_payment.provider_payment_id is not null
+    and v_payment.provider_payment_id <> p_provider_payment_id) then
     raise exception 'this order was paid with another payment' using errcode = 'BKAMT';
   end if;
 
@@ -377,6 +380,8 @@ declare
   v_payment public.payments;
   v_refunded bigint;
 begin
+  -- Locked before counting, so two refunds settled at once add up instead of one winning.
+  perform 1 from public.payments as p where p.id = p_payment_id for update;
   select coalesce(sum(r.amount_minor), 0) into v_refunded
     from public.refunds as r where r.payment_id = p_payment_id and r.status = 'succeeded';
   update public.payments as p
@@ -452,6 +457,18 @@ as $$
 declare
   v_refund public.refunds;
 begin
+  select * into v_refund from public.refunds as r where r.id = p_refund_id;
+  if not found then
+    raise exception 'no such refund' using errcode = 'PT404';
+  end if;
+  perform 1 from public.payments as p where p.id = v_refund.payment_id for update;
+  -- The provider's webhook may have reported this very refund before its answer reached us
+  -- (ledger_record_provider_refund stored it under the provider's id): that row is ours, once.
+  if v_refund.provider_refund_id is null and p_provider_refund_id is not null then
+    delete from public.refunds as d
+      where d.payment_id = v_refund.payment_id and d.provider_refund_id = p_provider_refund_id
+        and d.id <> p_refund_id and d.idempotency_key is null;
+  end if;
   update public.refunds as r
     set provider_refund_id = coalesce(r.provider_refund_id, p_provider_refund_id),
       status = case when r.status = 'pending'
@@ -459,9 +476,6 @@ begin
         else r.status end
     where r.id = p_refund_id
     returning * into v_refund;
-  if not found then
-    raise exception 'no such refund' using errcode = 'PT404';
-  end if;
   perform public.ledger_apply_refunds(v_refund.payment_id);
   return v_refund;
 end;
@@ -498,27 +512,43 @@ begin
 end;
 $$;
 
--- Bookings whose cancellation owes a refund that has not been asked of the provider yet.
+-- Bookings whose cancellation owes a refund not yet asked of the provider: the refund due, capped
+-- by what is still refundable (staff may have refunded part already). `attempt` numbers the
+-- idempotency key (cancellation:<booking>:<attempt>), so a refund the provider failed is asked
+-- again under a new key rather than answered with the failed one forever.
 create function public.ledger_refunds_owed() returns table (
   booking_id uuid,
   payment_id uuid,
-  amount_minor bigint
+  amount_minor bigint,
+  attempt int
 )
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select b.id, b.paid_by_payment_id, b.refund_due_minor
+  select b.id, b.paid_by_payment_id, owed.amount, owed.failed + 1
   from public.bookings as b
-  where b.status = 'cancelled' and b.refund_due_minor > 0 and b.paid_by_payment_id is not null
-    and not exists (
-      select 1 from public.refunds as r
-      where r.payment_id = b.paid_by_payment_id and r.idempotency_key = 'cancellation:' || b.id
-    )
+  join public.payments as p on p.id = b.paid_by_payment_id
+  cross join lateral (
+    select
+      least(
+        b.refund_due_minor,
+        p.amount_minor - coalesce(sum(r.amount_minor) filter (where r.status <> 'failed'), 0)
+      ) as amount,
+      (count(*) filter (
+        where r.status = 'failed' and r.idempotency_key like 'cancellation:' || b.id || ':%'
+      ))::int as failed,
+      bool_or(r.status <> 'failed' and r.idempotency_key like 'cancellation:' || b.id || ':%')
+        as asked
+    from public.refunds as r
+    where r.payment_id = p.id
+  ) as owed
+  where b.status = 'cancelled' and b.refund_due_minor > 0
+    and owed.amount > 0 and not coalesce(owed.asked, false)
 $$;
 
-revoke execute on function public.payment_status_rank(text) from public;
+revoke execute on function public.payment_status_rank(text) from public, anon, authenticated;
 revoke execute on function public.payments_before_update(), public.refunds_before_update()
   from public, anon, authenticated, service_role;
 revoke execute on function
