@@ -25,7 +25,17 @@ export const PLATFORM_SDKS = [
  * The provider SDKs a function may load because it calls that provider, by function name
  * (e.g. "api/payments/checkout": ["stripe"]). Every function not listed may load none.
  */
-export const PROVIDER_SDKS_USED: Record<string, readonly string[]> = {};
+export const PROVIDER_SDKS_USED: Record<string, readonly string[]> = {
+  "api/cron/settle-payments": ["stripe", "razorpay"],
+  "api/payments/confirm": ["stripe"],
+  "api/payments/create-checkout": ["stripe"],
+  "api/payments/create-intent": ["stripe"],
+  "api/payments/create-order": ["razorpay"],
+  "api/payments/refund": ["stripe", "razorpay"],
+  "api/payments/verify": ["razorpay"],
+  "api/webhooks/razorpay": ["razorpay"],
+  "api/webhooks/stripe": ["stripe"],
+};
 
 const RECORD_LOADS = pathToFileURL(join(import.meta.dirname, "child", "record-loads.mjs")).href;
 

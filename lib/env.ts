@@ -41,6 +41,19 @@ const EnvSchema = z.object({
   BOOKING_CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/)),
   /** Vercel Cron sends it as a Bearer token; cron endpoints refuse every other caller. */
   CRON_SECRET: optional(z.string().min(16)),
+  /** Razorpay API keys (Dashboard → Account & Settings → API Keys); both or neither. */
+  RAZORPAY_KEY_ID: optional(z.string().regex(/^rzp_(test|live)_/)),
+  RAZORPAY_KEY_SECRET: optional(z.string()),
+  /** The secret Razorpay signs webhooks with (Dashboard → Webhooks), not the key secret. */
+  RAZORPAY_WEBHOOK_SECRET: optional(z.string()),
+  /** Tests and local fakes only: where the SDK sends requests (ignored on deployments). */
+  RAZORPAY_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** Stripe's secret key (sk_… or a restricted rk_…): intents, Checkout, refunds. */
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/)),
+  /** The signing secret of the Stripe webhook endpoint (whsec_…). */
+  STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_")),
+  /** Tests and local fakes only: where Stripe's API is, instead of api.stripe.com. */
+  STRIPE_API_URL: optional(z.url({ protocol: /^https?$/ })),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -19,9 +19,13 @@ import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
+import cronSettlePayments from "../../api/cron/settle-payments.js";
 import health from "../../api/health.js";
 import openapi from "../../api/openapi.json.js";
 import payment from "../../api/payments/[id].js";
+import paymentsConfirm from "../../api/payments/confirm.js";
+import paymentsCreateCheckout from "../../api/payments/create-checkout.js";
+import paymentsCreateIntent from "../../api/payments/create-intent.js";
 import paymentsCreateOrder from "../../api/payments/create-order.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
@@ -31,6 +35,9 @@ import syncPush from "../../api/sync/push.js";
 import syncSettings from "../../api/sync/settings.js";
 import usersMeSettings from "../../api/users/me/settings.js";
 import usersMe from "../../api/users/me.js";
+import webhooksRazorpay from "../../api/webhooks/razorpay.js";
+import webhooksSandbox from "../../api/webhooks/sandbox.js";
+import webhooksStripe from "../../api/webhooks/stripe.js";
 import type { Route } from "../http/route.js";
 
 /**
@@ -58,9 +65,13 @@ export function routes(): Record<string, Route> {
     "/api/consent/versions": consentVersions,
     "/api/cron/expire-holds": cronExpireHolds,
     "/api/cron/purge-consent": cronPurgeConsent,
+    "/api/cron/settle-payments": cronSettlePayments,
     "/api/health": health,
     "/api/openapi.json": openapi,
     "/api/payments/[id]": payment,
+    "/api/payments/confirm": paymentsConfirm,
+    "/api/payments/create-checkout": paymentsCreateCheckout,
+    "/api/payments/create-intent": paymentsCreateIntent,
     "/api/payments/create-order": paymentsCreateOrder,
     "/api/payments/refund": paymentsRefund,
     "/api/payments/verify": paymentsVerify,
@@ -70,5 +81,8 @@ export function routes(): Record<string, Route> {
     "/api/sync/settings": syncSettings,
     "/api/users/me": usersMe,
     "/api/users/me/settings": usersMeSettings,
+    "/api/webhooks/razorpay": webhooksRazorpay,
+    "/api/webhooks/sandbox": webhooksSandbox,
+    "/api/webhooks/stripe": webhooksStripe,
   };
 }

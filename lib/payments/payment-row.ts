@@ -18,6 +18,7 @@ export const PaymentRow = z.object({
   provider: z.enum(["razorpay", "stripe", "sandbox"]),
   provider_order_id: z.string().nullable(),
   provider_payment_id: z.string().nullable(),
+  session_type_id: z.uuid(),
   amount_minor: z.coerce.number().int(),
   currency: z.string(),
   status: z.enum(PAYMENT_STATUSES),

@@ -25,7 +25,8 @@ create table public.payments (
   -- Razorpay order_…, Stripe PaymentIntent pi_…, sandbox order_…: what the client pays.
   provider_order_id text constraint payments_provider_order_id_length
     check (char_length(provider_order_id) between 1 and 200),
-  -- Razorpay pay_…, Stripe latest charge ch_…, sandbox pay_…: what was paid with.
+  -- Razorpay pay_…, Stripe pi_… (the intent is both order and payment), sandbox pay_…: what
+  -- was paid with.
   provider_payment_id text constraint payments_provider_payment_id_length
     check (char_length(provider_payment_id) between 1 and 200),
   session_type_id uuid not null references public.session_types (id),
@@ -70,6 +71,9 @@ create table public.refunds (
   requested_by uuid references auth.users (id) on delete set null,
   idempotency_key text constraint refunds_idempotency_key_length
     check (char_length(idempotency_key) between 1 and 300),
+  -- While set and in the future, one caller is asking the provider for this refund; others wait
+  -- (ledger_claim_refund). A provider without idempotency keys (Razorpay) must not be asked twice.
+  claimed_until timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint refunds_provider_refund_unique unique (payment_id, provider_refund_id),
@@ -443,7 +447,10 @@ begin
 end;
 $$;
 
--- The provider's answer to a refund we asked for.
+-- The provider's answer to a refund we asked for: p_succeeded true or false, or null when the
+-- provider accepted it but has not paid it back yet (it stays pending, now with the provider's
+-- id, and the provider's webhook settles it: ledger_record_provider_refund or
+-- ledger_fail_provider_refund).
 create function public.ledger_settle_refund(
   p_refund_id uuid,
   p_provider_refund_id text,
@@ -456,6 +463,7 @@ set search_path = ''
 as $$
 declare
   v_refund public.refunds;
+  v_reported text;
 begin
   select * into v_refund from public.refunds as r where r.id = p_refund_id;
   if not found then
@@ -463,17 +471,22 @@ begin
   end if;
   perform 1 from public.payments as p where p.id = v_refund.payment_id for update;
   -- The provider's webhook may have reported this very refund before its answer reached us
-  -- (ledger_record_provider_refund stored it under the provider's id): that row is ours, once.
+  -- (ledger_record_provider_refund stored it under the provider's id): that row is ours, once,
+  -- and what it reported stands if the answer itself says nothing final.
   if v_refund.provider_refund_id is null and p_provider_refund_id is not null then
     delete from public.refunds as d
       where d.payment_id = v_refund.payment_id and d.provider_refund_id = p_provider_refund_id
-        and d.id <> p_refund_id and d.idempotency_key is null;
+        and d.id <> p_refund_id and d.idempotency_key is null
+      returning d.status into v_reported;
   end if;
   update public.refunds as r
     set provider_refund_id = coalesce(r.provider_refund_id, p_provider_refund_id),
-      status = case when r.status = 'pending'
-        then case when p_succeeded then 'succeeded' else 'failed' end
-        else r.status end
+      claimed_until = null,
+      status = case
+        when r.status <> 'pending' then r.status
+        when p_succeeded then 'succeeded'
+        when not p_succeeded then 'failed'
+        else coalesce(v_reported, 'pending') end
     where r.id = p_refund_id
     returning * into v_refund;
   perform public.ledger_apply_refunds(v_refund.payment_id);
@@ -509,6 +522,82 @@ begin
   on conflict (payment_id, provider_refund_id) do update set status = 'succeeded'
     where public.refunds.status = 'pending';
   return public.ledger_apply_refunds(v_payment.id);
+end;
+$$;
+
+-- Whether the caller may ask the provider for this pending refund now: true for one caller at a
+-- time, for two minutes (then another may try again, as the first evidently died).
+create function public.ledger_claim_refund(p_refund_id uuid) returns boolean
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  with claimed as (
+    update public.refunds as r set claimed_until = now() + interval '2 minutes'
+      where r.id = p_refund_id and r.status = 'pending'
+        and (r.claimed_until is null or r.claimed_until < now())
+      returning 1
+  )
+  select exists (select 1 from claimed)
+$$;
+
+-- A refund the provider reports failed (Stripe's refund.failed): a pending one of ours becomes
+-- failed, which frees its amount to be refunded again. A succeeded refund never un-succeeds.
+create function public.ledger_fail_provider_refund(
+  p_provider text,
+  p_provider_payment_id text,
+  p_provider_refund_id text
+) returns public.refunds
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_refund public.refunds;
+begin
+  update public.refunds as r set status = 'failed'
+    from public.payments as p
+    where p.id = r.payment_id and p.provider = p_provider
+      and p.provider_payment_id = p_provider_payment_id
+      and r.provider_refund_id = p_provider_refund_id and r.status = 'pending'
+    returning r.* into v_refund;
+  if not found then
+    select r.* into v_refund from public.refunds as r
+      join public.payments as p on p.id = r.payment_id
+      where p.provider = p_provider and p.provider_payment_id = p_provider_payment_id
+        and r.provider_refund_id = p_provider_refund_id;
+    if not found then
+      raise exception 'no such refund' using errcode = 'PT404';
+    end if;
+  end if;
+  return v_refund;
+end;
+$$;
+
+-- A payment that will never be paid, found by our id (a Stripe Checkout session that expired
+-- before an intent existed): failed, if it had not been captured; otherwise unchanged.
+create function public.ledger_record_failure_by_id(p_payment_id uuid, p_reason text)
+returns public.payments
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_payment public.payments;
+begin
+  update public.payments as p set status = 'failed', failure_reason = left(p_reason, 500)
+    where p.id = p_payment_id and p.status in ('created', 'authorized')
+    returning * into v_payment;
+  if not found then
+    select * into v_payment from public.payments as p where p.id = p_payment_id;
+    if not found then
+      raise exception 'no such payment' using errcode = 'PT404';
+    end if;
+  end if;
+  return v_payment;
 end;
 $$;
 
@@ -560,6 +649,9 @@ revoke execute on function
   public.ledger_begin_refund(uuid, bigint, text, uuid, text),
   public.ledger_settle_refund(uuid, text, boolean),
   public.ledger_record_provider_refund(text, text, text, bigint, text),
+  public.ledger_fail_provider_refund(text, text, text),
+  public.ledger_record_failure_by_id(uuid, text),
+  public.ledger_claim_refund(uuid),
   public.ledger_refunds_owed()
   from public, anon, authenticated;
 grant execute on function
@@ -571,5 +663,8 @@ grant execute on function
   public.ledger_begin_refund(uuid, bigint, text, uuid, text),
   public.ledger_settle_refund(uuid, text, boolean),
   public.ledger_record_provider_refund(text, text, text, bigint, text),
+  public.ledger_fail_provider_refund(text, text, text),
+  public.ledger_record_failure_by_id(uuid, text),
+  public.ledger_claim_refund(uuid),
   public.ledger_refunds_owed()
   to service_role;

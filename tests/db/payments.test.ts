@@ -492,6 +492,16 @@ describe("who reads and writes the ledger", () => {
           p_reason: "forged",
         },
       ],
+      [
+        "ledger_fail_provider_refund",
+        {
+          p_provider: "sandbox",
+          p_provider_payment_id: `pay_${paymentId}`,
+          p_provider_refund_id: `rfnd_forged_${run}`,
+        },
+      ],
+      ["ledger_record_failure_by_id", { p_payment_id: paymentId, p_reason: "forged" }],
+      ["ledger_claim_refund", { p_refund_id: aliceRefund.id }],
       ["ledger_refunds_owed", {}],
     ];
     for (const db of [anon, alice.client, staff.client]) {

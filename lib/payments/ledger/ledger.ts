@@ -90,6 +90,36 @@ export function recordFailure(
   );
 }
 
+/** A payment that will never be paid, by our id (a Checkout session that expired unpaid). */
+export function recordFailureById(paymentId: string, reason: string): Promise<PaymentRow> {
+  return call(
+    "ledger_record_failure_by_id",
+    { p_payment_id: paymentId, p_reason: reason },
+    PaymentRow,
+  );
+}
+
+/** A refund of ours the provider reports failed: its amount may be refunded again. */
+export async function failProviderRefund(refund: {
+  provider: ProviderName;
+  providerPaymentId: string;
+  providerRefundId: string;
+}): Promise<void> {
+  await call(
+    "ledger_fail_provider_refund",
+    {
+      p_provider: refund.provider,
+      p_provider_payment_id: refund.providerPaymentId,
+      p_provider_refund_id: refund.providerRefundId,
+    },
+    z.unknown(),
+  );
+}
+
+/**
+ * A refund the provider reports paid back: one made in its dashboard, or one of ours it had
+ * still been paying out. Recorded once by the provider's refund id.
+ */
 export function recordProviderRefund(refund: {
   provider: ProviderName;
   providerPaymentId: string;

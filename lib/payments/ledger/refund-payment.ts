@@ -7,6 +7,7 @@ import { serviceClient } from "../../db/service-client.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { paymentProvider } from "../providers/registry.js";
+import type { ProviderRefund } from "../providers/types.js";
 import { paymentById } from "./ledger.js";
 import { throwLedgerError } from "./ledger-errors.js";
 
@@ -43,12 +44,17 @@ export async function refundPayment(request: RefundRequest): Promise<RefundRow> 
   if (reserved.error) throwLedgerError(reserved.error, "reserving a refund");
   const refund = RefundRow.parse(reserved.data);
   if (refund.status !== "pending") return refund;
+  // One caller at a time asks the provider (Razorpay takes no idempotency key); another finds
+  // the refund pending and leaves it to the first, or to the sweep if the first dies.
+  const claimed = await db.rpc("ledger_claim_refund", { p_refund_id: refund.id });
+  if (claimed.error) throwLedgerError(claimed.error, "claiming a refund");
+  if (claimed.data !== true) return refund;
 
   const payment = await paymentById(request.paymentId);
   if (!payment?.provider_payment_id) {
     throw new Error(`refund ${refund.id}: the payment has no provider payment id`);
   }
-  let answer: { id: string; succeeded: boolean };
+  let answer: ProviderRefund;
   try {
     const provider = await paymentProvider(payment.provider);
     answer = await provider.refund(
@@ -58,7 +64,7 @@ export async function refundPayment(request: RefundRequest): Promise<RefundRow> 
     );
   } catch (error) {
     // Left pending: the provider may or may not have it. The reconciliation sweep asks again
-    // with the same idempotency key.
+    // with the same idempotency key once the claim lapses.
     log.error("refund_provider_failed", { refundId: refund.id, error });
     throw new ApiError(
       "provider_error",
@@ -68,7 +74,8 @@ export async function refundPayment(request: RefundRequest): Promise<RefundRow> 
   const settled = await db.rpc("ledger_settle_refund", {
     p_refund_id: refund.id,
     p_provider_refund_id: answer.id,
-    p_succeeded: answer.succeeded,
+    // null: the provider is paying it out; its webhook settles it.
+    p_succeeded: answer.status === "pending" ? null : answer.status === "succeeded",
   });
   if (settled.error) throwLedgerError(settled.error, "settling a refund");
   return RefundRow.parse(settled.data);

@@ -1,15 +1,17 @@
 // Which provider serves a payment. Adapters are imported lazily, so a function that never pays
 // never loads an SDK (Stripe and Razorpay each cost tens of milliseconds of cold start).
-import { ApiError } from "../../http/errors.js";
+import { env } from "../../env.js";
 import type { OrderProvider, PaymentProvider, ProviderName } from "./types.js";
 
 /** The provider a stored payment was made with. */
 export async function paymentProvider(name: ProviderName): Promise<PaymentProvider> {
   switch (name) {
+    case "razorpay":
+      return (await import("./razorpay.js")).razorpayProvider();
     case "sandbox":
       return (await import("./sandbox.js")).sandboxProvider();
-    default:
-      throw new ApiError("provider_not_configured", `The ${name} provider is not available.`);
+    case "stripe":
+      return (await import("./stripe.js")).stripeProvider();
   }
 }
 
@@ -18,5 +20,9 @@ export async function paymentProvider(name: ProviderName): Promise<PaymentProvid
  * else the sandbox on a local machine, else 503.
  */
 export async function orderProvider(): Promise<OrderProvider> {
+  const { RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET } = env();
+  if (RAZORPAY_KEY_ID !== undefined && RAZORPAY_KEY_SECRET !== undefined) {
+    return (await import("./razorpay.js")).razorpayProvider();
+  }
   return (await import("./sandbox.js")).sandboxProvider();
 }

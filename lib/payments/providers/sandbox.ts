@@ -70,7 +70,7 @@ export function sandboxProvider(): OrderProvider {
       return readPaymentId(providerPaymentId);
     },
     async refund(_providerPaymentId, _amountMinor, idempotencyKey) {
-      return { id: `rfnd_sbx_${hmac(idempotencyKey).slice(0, 14)}`, succeeded: true };
+      return { id: `rfnd_sbx_${hmac(idempotencyKey).slice(0, 14)}`, status: "succeeded" };
     },
   };
 }

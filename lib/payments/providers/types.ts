@@ -14,9 +14,16 @@ export interface ProviderPayment {
   currency: string;
 }
 
+/**
+ * Metadata (Stripe) or notes (Razorpay) on every refund we create, holding our idempotency key:
+ * the webhook tells our refunds from those made in the provider's dashboard by it.
+ */
+export const LEDGER_REFUND_KEY = "ledger_refund_key";
+
 export interface ProviderRefund {
   id: string;
-  succeeded: boolean;
+  /** pending: the provider took it and is paying it out; its webhook settles it later. */
+  status: "pending" | "succeeded" | "failed";
 }
 
 /** Every provider: report a payment, refund one (the idempotency key makes a retry the same refund). */

@@ -54,13 +54,17 @@ async function update(id: number, values: Record<string, unknown>): Promise<void
   if (error) throw new Error(`updating a webhook event failed: ${error.code} ${error.message}`);
 }
 
-/** Events stored but not processed yet, oldest first, that have not failed too often. */
-export async function unprocessedEvents(maxAttempts: number, limit: number) {
+/**
+ * Events stored but not processed, oldest first, that have not failed too often and were
+ * received before `receivedBefore` (so the sweep leaves alone one a delivery is still handling).
+ */
+export async function unprocessedEvents(maxAttempts: number, limit: number, receivedBefore: Date) {
   const { data, error } = await serviceClient()
     .from("webhook_events")
     .select("id, provider, event_id, event_type, payload, attempts")
     .is("processed_at", null)
     .lt("attempts", maxAttempts)
+    .lt("received_at", receivedBefore.toISOString())
     .order("received_at")
     .limit(limit);
   if (error) throw new Error(`reading webhook events failed: ${error.code} ${error.message}`);

@@ -1,0 +1,29 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import {
+  ConfirmRequest,
+  confirmStripeIntent,
+  PaymentConfirmation,
+} from "../../lib/payments/confirm-intent.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Confirm a Stripe payment",
+      description:
+        "After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.",
+      tags: ["payments"],
+      auth: "user",
+      body: ConfirmRequest,
+      response: PaymentConfirmation,
+      limit: "payment",
+      errors: [
+        "not_found",
+        "payment_verification_failed",
+        "provider_not_configured",
+        "provider_error",
+      ],
+    },
+    ({ caller, body, db }) => confirmStripeIntent(db.user, caller, body),
+  ),
+});

@@ -1,0 +1,26 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import {
+  CheckoutCreated,
+  CheckoutRequest,
+  createStripeCheckout,
+} from "../../lib/payments/create-checkout.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Create a Stripe Checkout Session",
+      description:
+        "Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of this site or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.",
+      tags: ["payments"],
+      auth: "user",
+      body: CheckoutRequest,
+      response: CheckoutCreated,
+      status: 201,
+      limit: "payment",
+      idempotency: "required",
+      errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
+    },
+    ({ caller, body, request }) => createStripeCheckout(caller, body, request),
+  ),
+});

@@ -1,0 +1,26 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import {
+  createStripeIntent,
+  IntentCreated,
+  IntentRequest,
+} from "../../lib/payments/create-intent.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Create a Stripe PaymentIntent",
+      description:
+        "Send `bookingId` to pay for the caller's live hold (its amount and currency are used), or `sessionType` and `format` (and optionally `currency`) to pay the catalogue's price. The amount always comes from the server: a body with an amount is refused. Pay in the browser with `clientSecret` (Stripe's Payment Element), then call POST /api/payments/confirm; the webhook records the payment too, whichever comes first.",
+      tags: ["payments"],
+      auth: "user",
+      body: IntentRequest,
+      response: IntentCreated,
+      status: 201,
+      limit: "payment",
+      idempotency: "required",
+      errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
+    },
+    ({ caller, body }) => createStripeIntent(caller, body),
+  ),
+});

@@ -1,0 +1,26 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import { orderProviderWebhookSource } from "../../lib/payments/webhooks/razorpay-events.js";
+import { receiveWebhook, WebhookReceipt } from "../../lib/payments/webhooks/receive.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Razorpay webhook",
+      description:
+        "For Razorpay only: the X-Razorpay-Signature header must be the HMAC-SHA256 of the raw body with the webhook secret, and X-Razorpay-Event-Id must name the event; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once: a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle or an order we did not make. Payments are re-fetched from Razorpay before anything changes.",
+      tags: ["webhooks"],
+      auth: "public",
+      rawBody: true,
+      response: WebhookReceipt,
+      errors: [
+        "webhook_signature_invalid",
+        "bad_request",
+        "malformed_json",
+        "provider_not_configured",
+      ],
+    },
+    ({ request, rawBody }) =>
+      receiveWebhook(orderProviderWebhookSource("razorpay"), request, rawBody),
+  ),
+});

@@ -1,0 +1,24 @@
+// Every notification template, by the name callers and the outbox store.
+import { bookingCancellation } from "./booking-cancellation.js";
+import { bookingConfirmation } from "./booking-confirmation.js";
+import { bookingReminder } from "./booking-reminder.js";
+import { bookingRescheduled } from "./booking-rescheduled.js";
+import { passwordReset } from "./password-reset.js";
+import { paymentReceipt } from "./payment-receipt.js";
+import { refundIssued } from "./refund-issued.js";
+import { welcome } from "./welcome.js";
+
+export const TEMPLATES = {
+  welcome,
+  password_reset: passwordReset,
+  booking_confirmation: bookingConfirmation,
+  booking_reminder: bookingReminder,
+  booking_cancellation: bookingCancellation,
+  booking_rescheduled: bookingRescheduled,
+  payment_receipt: paymentReceipt,
+  refund_issued: refundIssued,
+};
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as [TemplateName, ...TemplateName[]];

@@ -1,0 +1,82 @@
+// POST /api/payments/create-checkout: a Stripe Checkout Session (Stripe's hosted payment page) for
+// a session, priced by the server like every other payment, returning only to pages of our own
+// origins. Stripe creates the session's PaymentIntent when the customer pays; its metadata names
+// our payment, so the webhook attaches it to the ledger then (reconcile-intent.ts).
+import { z } from "zod";
+import type { Caller } from "../auth/caller.js";
+import { defaultCurrency } from "../bookings/policy.js";
+import { SESSION_FORMATS } from "../catalogue/services.js";
+import { anonClient } from "../db/anon-client.js";
+import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
+import { createPayment } from "./ledger/ledger.js";
+import { createCheckoutSession } from "./providers/stripe.js";
+import { RedirectUrl, requireAllowedRedirects } from "./redirect-url.js";
+
+export const CheckoutRequest = z.strictObject({
+  sessionType: z.string().regex(SESSION_TYPE_SLUG),
+  format: z.enum(SESSION_FORMATS),
+  customer: z.strictObject({ email: z.email().max(254) }),
+  /** Where Stripe returns the customer: a page of this site or of an allowed app origin. */
+  successUrl: RedirectUrl,
+  cancelUrl: RedirectUrl,
+  /** Pay for this hold: its amount and currency are used. */
+  bookingId: z.uuid().optional(),
+  /** ISO 4217, without a booking; the practice's currency when omitted. */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+});
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
+
+export const CheckoutCreated = z
+  .object({
+    sessionId: z.string(),
+    /** Stripe's payment page: send the browser there. */
+    url: z.url(),
+    /** Our payment id: GET /api/payments/{id}. */
+    paymentId: z.uuid(),
+  })
+  .meta({ id: "CheckoutCreated" });
+export type CheckoutCreated = z.infer<typeof CheckoutCreated>;
+
+export async function createStripeCheckout(
+  caller: Caller,
+  request: CheckoutRequest,
+  httpRequest: Request,
+): Promise<CheckoutCreated> {
+  requireAllowedRedirects(
+    { successUrl: request.successUrl, cancelUrl: request.cancelUrl },
+    httpRequest,
+  );
+  const [payment, productName] = await Promise.all([
+    createPayment({
+      userId: caller.userId,
+      provider: "stripe",
+      bookingId: request.bookingId ?? null,
+      sessionType: request.sessionType,
+      format: request.format,
+      currency: request.currency ?? defaultCurrency(),
+    }),
+    sessionTypeName(request.sessionType),
+  ]);
+  const session = await createCheckoutSession(payment, {
+    productName,
+    customerEmail: request.customer.email,
+    successUrl: request.successUrl,
+    cancelUrl: request.cancelUrl,
+  });
+  if (session.url === null) throw new Error(`Stripe answered session ${session.id} without a url`);
+  return { sessionId: session.id, url: session.url, paymentId: payment.id };
+}
+
+/** The name the customer sees on Stripe's page; the amount is the ledger's, whatever it says. */
+async function sessionTypeName(slug: string): Promise<string> {
+  const { data, error } = await anonClient()
+    .from("session_types")
+    .select("name")
+    .eq("slug", slug)
+    .maybeSingle<{ name: string }>();
+  if (error) throw new Error(`reading a session type failed: ${error.code} ${error.message}`);
+  return data?.name ?? slug;
+}

@@ -1,0 +1,132 @@
+// What each kind of Razorpay-shaped event does to the ledger (razorpay-events.ts says which kind
+// an event type is, and has already found the order ours). Payments and refunds are re-fetched
+// from the provider rather than read from the event, so the ledger follows the provider's record.
+import { log } from "../../log.js";
+import {
+  type CaptureOutcome,
+  failProviderRefund,
+  recordCapture,
+  recordFailure,
+  recordProviderRefund,
+  type VerifiedCapture,
+} from "../ledger/ledger.js";
+import { settleCapture } from "../ledger/settle-capture.js";
+import { paymentProvider } from "../providers/registry.js";
+import type { OrderProvider, ProviderPayment } from "../providers/types.js";
+import type { EventFacts } from "./razorpay-event-facts.js";
+
+type OrderProviderName = OrderProvider["name"];
+
+/** As the provider reports the payment now: captured (the hold confirmed), or failed. */
+export async function applyPayment(
+  name: OrderProviderName,
+  paymentId: string,
+  failureReason: string | undefined,
+): Promise<string> {
+  const payment = await (await paymentProvider(name)).fetchPayment(paymentId);
+  switch (payment.status) {
+    case "captured":
+      return describeCapture(await settleCapture(verifiedCapture(name, payment)));
+    case "refunded": {
+      // Captured, then refunded in full: nothing more can go back, whatever the booking; the
+      // refund's own event records the refund.
+      const { newly_captured } = await recordCapture(verifiedCapture(name, payment));
+      return `${newly_captured ? "captured" : "already captured"}, refunded at the provider`;
+    }
+    case "failed": {
+      const reason = failureReason ?? "The provider reported the payment failed";
+      const row = await recordFailure(name, payment.orderId, reason);
+      // Only a payment not yet captured can fail; a later capture stays.
+      return row.status === "failed" ? "failed" : `ignored: already ${row.status}`;
+    }
+    default:
+      return `pending: ${payment.status}`;
+  }
+}
+
+/**
+ * A refund paid back: one of ours the provider was still paying out (it settles), or one made in
+ * the provider's dashboard (it flows into the ledger).
+ */
+export async function applyRefund(
+  name: OrderProviderName,
+  refund: NonNullable<EventFacts["refund"]>,
+): Promise<string> {
+  // refund.created also comes for a refund still being paid out; refund.processed follows it.
+  if (refund.status !== "processed") return `ignored: the refund is ${refund.status}`;
+  if (refund.ledgerKey !== undefined) {
+    await recordProviderRefund({
+      provider: name,
+      providerPaymentId: refund.paymentId,
+      providerRefundId: refund.id,
+      amountMinor: refund.amountMinor,
+      reason: "Paid back by the provider",
+    });
+    return `our refund ${refund.id} paid back`;
+  }
+  const payment = await (await paymentProvider(name)).fetchPayment(refund.paymentId);
+  if (payment.status !== "captured" && payment.status !== "refunded") {
+    throw new Error(`refund ${refund.id} is of a payment that is ${payment.status}`);
+  }
+  // The capture first, as its own event may not have come yet — without refunding what its
+  // booking cannot take, since this refund may be that money: it is counted before anything
+  // more goes back.
+  const capture = verifiedCapture(name, payment);
+  const captured = await recordCapture(capture);
+  await recordProviderRefund({
+    provider: name,
+    providerPaymentId: payment.id,
+    providerRefundId: refund.id,
+    amountMinor: refund.amountMinor,
+    reason: "Refunded in the provider's dashboard",
+  });
+  const recorded = `refund ${refund.id} recorded`;
+  if (captured.refund_due_minor === 0) return recorded;
+  return `${recorded}; ${describeCapture(await settleCapture(capture))}`;
+}
+
+/** Ours failed: its amount is free to be refunded again (a dashboard refund was never counted). */
+export async function refundFailed(
+  name: OrderProviderName,
+  refund: NonNullable<EventFacts["refund"]>,
+): Promise<string> {
+  if (refund.ledgerKey === undefined) return "ignored: a dashboard refund that failed";
+  log.error("provider_refund_failed", { provider: name, refundId: refund.id });
+  await failProviderRefund({
+    provider: name,
+    providerPaymentId: refund.paymentId,
+    providerRefundId: refund.id,
+  });
+  return `our refund ${refund.id} failed at the provider`;
+}
+
+/**
+ * There is no dispute table yet: the inbox row's outcome is the record, and the log line is what
+ * tells staff to answer it in the provider's dashboard before the deadline.
+ */
+export function disputed(
+  name: OrderProviderName,
+  type: string,
+  dispute: NonNullable<EventFacts["dispute"]>,
+): string {
+  const state = type.slice("payment.dispute.".length);
+  const reason = dispute.reasonCode ?? "no reason code";
+  log.warn("payment_disputed", { provider: name, disputeId: dispute.id, state, reason });
+  return `dispute: ${state}, ${reason}, ${dispute.amountMinor} ${dispute.currency} (${dispute.id})`;
+}
+
+function verifiedCapture(name: OrderProviderName, payment: ProviderPayment): VerifiedCapture {
+  return {
+    provider: name,
+    providerOrderId: payment.orderId,
+    providerPaymentId: payment.id,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+  };
+}
+
+function describeCapture(outcome: CaptureOutcome): string {
+  const capture = outcome.newly_captured ? "captured" : "already captured";
+  if (outcome.refund_due_minor === 0) return capture;
+  return `${capture}; ${outcome.refund_due_minor} refunded (booking ${outcome.booking_status})`;
+}

@@ -1,0 +1,81 @@
+// Refunds and disputes Stripe reports, including those made in its dashboard, flowing into the
+// ledger. A refund event is only a nudge: the refunds are listed from Stripe as they are now, so
+// charge.refunded, refund.created and refund.updated arriving in any order, or twice, record each
+// refund once (the ledger keys it by Stripe's refund id). Refunds we asked for carry our key in
+// their metadata; those Stripe was still paying out when it answered are settled here: paid
+// back, or failed (which frees their amount to be refunded again).
+import { log } from "../../log.js";
+import { failProviderRefund, paymentByOrder, recordProviderRefund } from "../ledger/ledger.js";
+import type { PaymentRow } from "../payment-row.js";
+import { listRefunds, refundStatus } from "../providers/stripe.js";
+import { LEDGER_REFUND_KEY } from "../providers/types.js";
+import { reconcileIntent } from "../reconcile-intent.js";
+
+export async function recordStripeRefunds(intentId: string): Promise<string> {
+  const payment = await capturedPayment(intentId);
+  if (!payment) return "ignored: unknown payment";
+  const refunds = await listRefunds(intentId);
+  let fromDashboard = 0;
+  let oursFailed = 0;
+  for (const refund of refunds) {
+    const ours = Boolean(refund.metadata?.[LEDGER_REFUND_KEY]);
+    const status = refundStatus(refund.status);
+    if (status === "succeeded") {
+      await recordProviderRefund({
+        provider: "stripe",
+        providerPaymentId: intentId,
+        providerRefundId: refund.id,
+        amountMinor: refund.amount,
+        reason: ours
+          ? "Paid back by Stripe"
+          : `Refunded in Stripe (${refund.reason ?? "no reason given"})`,
+      });
+      if (!ours) fromDashboard += 1;
+    } else if (status === "failed" && ours) {
+      log.error("stripe_refund_failed", { paymentId: payment.id, refundId: refund.id });
+      await failProviderRefund({
+        provider: "stripe",
+        providerPaymentId: intentId,
+        providerRefundId: refund.id,
+      });
+      oursFailed += 1;
+    }
+  }
+  return `dashboard refunds: ${fromDashboard}${oursFailed > 0 ? `; ours failed: ${oursFailed}` : ""}`;
+}
+
+/**
+ * The intent's payment once captured. A refund event can overtake the success event; then the
+ * intent is reconciled first, so the refund applies to a captured payment and never goes back.
+ */
+async function capturedPayment(intentId: string): Promise<PaymentRow | undefined> {
+  const payment = await paymentByOrder("stripe", intentId);
+  if (payment?.captured_at) return payment;
+  const reconciled = await reconcileIntent(intentId);
+  return reconciled?.payment.captured_at ? reconciled.payment : undefined;
+}
+
+export interface StripeDispute {
+  id: string;
+  paymentIntentId: string;
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  status: string;
+}
+
+/**
+ * There is no dispute table yet: the inbox row's outcome is the record, and the log line is what
+ * tells staff to answer it in Stripe's dashboard before the deadline.
+ */
+export async function recordStripeDispute(dispute: StripeDispute): Promise<string> {
+  const payment = await paymentByOrder("stripe", dispute.paymentIntentId);
+  if (!payment) return "ignored: unknown payment";
+  log.warn("payment_disputed", {
+    paymentId: payment.id,
+    disputeId: dispute.id,
+    status: dispute.status,
+    reason: dispute.reason,
+  });
+  return `dispute: ${dispute.status}, ${dispute.reason}, ${dispute.amountMinor} ${dispute.currency.toUpperCase()} (${dispute.id})`;
+}

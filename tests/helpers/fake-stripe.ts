@@ -1,0 +1,295 @@
+// A network-level fake of the part of Stripe's API that Bastion calls, for the real `stripe` SDK
+// pointed at it with STRIPE_API_URL: PaymentIntents (create, retrieve), Refunds (create, list) and
+// Checkout Sessions (create). Bodies arrive form-encoded with bracketed keys, as the SDK sends
+// them; answers are Stripe's JSON shapes and error envelopes. Like Stripe, a POST repeated with the
+// same Idempotency-Key gets the first answer again, and one with other parameters gets 400.
+// Tests play the customer and the dashboard through the methods below, then sign events with
+// stripeEvent().
+import { randomBytes } from "node:crypto";
+import { type RunningServer, serve } from "../../dev/web-server.js";
+
+type StripeObject = Record<string, unknown>;
+
+export interface FakeIntent extends StripeObject {
+  id: string;
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: string;
+  metadata: Record<string, string>;
+}
+
+export interface FakeStripe {
+  url: string;
+  secretKey: string;
+  /** Every request received: method, path and Idempotency-Key. */
+  requests: { method: string; path: string; idempotencyKey: string | null }[];
+  intent(id: string): FakeIntent;
+  /** The customer pays the intent. */
+  pay(intentId: string): FakeIntent;
+  /** The customer's card is declined. */
+  decline(intentId: string): FakeIntent;
+  /** The customer pays on Checkout's page: Stripe creates and pays the session's intent. */
+  completeCheckout(sessionId: string): { session: StripeObject; intent: FakeIntent };
+  /** A refund made in Stripe's dashboard (no metadata of ours). */
+  dashboardRefund(intentId: string, amount?: number): StripeObject;
+  /** The charge of a paid intent, as charge.* events carry it. */
+  charge(intentId: string): StripeObject;
+  close(): Promise<void>;
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promise<FakeStripe> {
+  const intents = new Map<string, FakeIntent>();
+  const refunds: StripeObject[] = [];
+  const sessions = new Map<string, StripeObject & { intentMetadata: Record<string, string> }>();
+  const replies = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  const requests: FakeStripe["requests"] = [];
+
+  function intent(intentId: string): FakeIntent {
+    const found = intents.get(intentId);
+    if (!found) throw new Error(`the fake has no intent ${intentId}`);
+    return found;
+  }
+
+  function pay(intentId: string): FakeIntent {
+    const paying = intent(intentId);
+    return Object.assign(paying, {
+      status: "succeeded",
+      amount_received: paying.amount,
+      latest_charge: id("ch"),
+      last_payment_error: null,
+    });
+  }
+
+  function createIntent(params: FormFields): FakeIntent {
+    const intentId = id("pi");
+    const created: FakeIntent = {
+      id: intentId,
+      object: "payment_intent",
+      amount: Number(params.amount),
+      amount_received: 0,
+      currency: String(params.currency),
+      status: "requires_payment_method",
+      client_secret: `${intentId}_secret_${randomBytes(8).toString("hex")}`,
+      metadata: (params.metadata as Record<string, string> | undefined) ?? {},
+      automatic_payment_methods: {
+        enabled: (params.automatic_payment_methods as FormFields | undefined)?.enabled === "true",
+      },
+      last_payment_error: null,
+      cancellation_reason: null,
+      latest_charge: null,
+      created: now(),
+      livemode: false,
+    };
+    intents.set(intentId, created);
+    return created;
+  }
+
+  function refund(intentId: string, amount: number | undefined, extra: StripeObject) {
+    const paid = intent(intentId);
+    const refunded = refunds
+      .filter((r) => r.payment_intent === intentId && r.status === "succeeded")
+      .reduce((sum, r) => sum + Number(r.amount), 0);
+    const left = paid.amount_received - refunded;
+    if (paid.status !== "succeeded" || (amount ?? left) > left || (amount ?? left) <= 0) {
+      return undefined;
+    }
+    const made = {
+      id: id("re"),
+      object: "refund",
+      amount: amount ?? left,
+      currency: paid.currency,
+      payment_intent: intentId,
+      charge: paid.latest_charge,
+      status: "succeeded",
+      reason: null,
+      metadata: {},
+      created: now(),
+      ...extra,
+    };
+    refunds.push(made);
+    return made;
+  }
+
+  function route(method: string, path: string, query: URLSearchParams, params: FormFields) {
+    const [, version, resource, resourceId, more] = path.split("/");
+    if (version !== "v1") return notFound(path);
+    if (method === "POST" && resource === "payment_intents" && !resourceId) {
+      return { status: 200, body: createIntent(params) };
+    }
+    if (method === "GET" && resource === "payment_intents" && resourceId) {
+      const found = intents.get(resourceId);
+      return found ? { status: 200, body: found } : notFound(`payment_intent: '${resourceId}'`);
+    }
+    if (method === "POST" && resource === "refunds") {
+      const intentId = String(params.payment_intent);
+      if (!intents.has(intentId)) return notFound(`payment_intent: '${intentId}'`);
+      const amount = params.amount === undefined ? undefined : Number(params.amount);
+      const made = refund(intentId, amount, { metadata: params.metadata ?? {} });
+      return made ? { status: 200, body: made } : invalid("This refund is not possible.");
+    }
+    if (method === "GET" && resource === "refunds") {
+      const data = refunds.filter((r) => r.payment_intent === query.get("payment_intent"));
+      return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/refunds" } };
+    }
+    if (method === "POST" && resource === "checkout" && resourceId === "sessions" && !more) {
+      return { status: 200, body: createSession(params) };
+    }
+    return notFound(path);
+  }
+
+  function createSession(params: FormFields) {
+    const sessionId = id("cs_test");
+    const [item] = (params.line_items as FormFields[] | undefined) ?? [];
+    const price = (item?.price_data ?? {}) as FormFields;
+    const created = {
+      id: sessionId,
+      object: "checkout.session",
+      mode: params.mode,
+      url: `https://checkout.stripe.test/c/pay/${sessionId}`,
+      status: "open",
+      payment_status: "unpaid",
+      payment_intent: null,
+      amount_total: Number(price.unit_amount) * Number(item?.quantity ?? 1),
+      currency: price.currency,
+      line_items: params.line_items,
+      customer_email: params.customer_email,
+      client_reference_id: params.client_reference_id,
+      success_url: params.success_url,
+      cancel_url: params.cancel_url,
+      expires_at: Number(params.expires_at),
+      metadata: params.metadata ?? {},
+      intentMetadata: ((params.payment_intent_data as FormFields | undefined)?.metadata ??
+        {}) as Record<string, string>,
+    };
+    sessions.set(sessionId, created);
+    const { intentMetadata: _, ...visible } = created;
+    return visible;
+  }
+
+  const server: RunningServer = await serve(
+    async (request) => {
+      const url = new URL(request.url);
+      const key = request.headers.get("idempotency-key");
+      requests.push({ method: request.method, path: url.pathname, idempotencyKey: key });
+      if (request.headers.get("authorization") !== `Bearer ${secretKey}`) {
+        return reply(401, { error: { type: "invalid_request_error", message: "Invalid API Key" } });
+      }
+      const text = await request.text();
+      const fingerprint = `${request.method} ${url.pathname}\n${text}`;
+      const earlier = key === null ? undefined : replies.get(key);
+      if (earlier) {
+        return earlier.fingerprint === fingerprint
+          ? reply(earlier.status, earlier.body, { "idempotent-replayed": "true" })
+          : reply(400, {
+              error: {
+                type: "idempotency_error",
+                message: "Keys for idempotent requests can only be used with the same parameters.",
+              },
+            });
+      }
+      const answer = route(request.method, url.pathname, url.searchParams, parseForm(text));
+      if (key !== null && request.method === "POST") replies.set(key, { fingerprint, ...answer });
+      return reply(answer.status, answer.body);
+    },
+    { port: 0 },
+  );
+
+  return {
+    url: server.url,
+    secretKey,
+    requests,
+    intent,
+    pay,
+    decline(intentId) {
+      return Object.assign(intent(intentId), {
+        status: "requires_payment_method",
+        last_payment_error: { code: "card_declined", decline_code: "insufficient_funds" },
+      });
+    },
+    completeCheckout(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) throw new Error(`the fake has no session ${sessionId}`);
+      const paid = createIntent({
+        amount: String(session.amount_total),
+        currency: String(session.currency),
+        metadata: session.intentMetadata,
+      });
+      pay(paid.id);
+      Object.assign(session, {
+        status: "complete",
+        payment_status: "paid",
+        payment_intent: paid.id,
+      });
+      const { intentMetadata: _, ...visible } = session;
+      return { session: visible, intent: paid };
+    },
+    dashboardRefund(intentId, amount) {
+      const made = refund(intentId, amount, { reason: "requested_by_customer" });
+      if (!made) throw new Error(`the fake cannot refund ${intentId}`);
+      return made;
+    },
+    charge(intentId) {
+      const paid = intent(intentId);
+      const refunded = refunds
+        .filter((r) => r.payment_intent === intentId && r.status === "succeeded")
+        .reduce((sum, r) => sum + Number(r.amount), 0);
+      return {
+        id: paid.latest_charge,
+        object: "charge",
+        amount: paid.amount_received,
+        amount_refunded: refunded,
+        currency: paid.currency,
+        payment_intent: intentId,
+        refunded: refunded === paid.amount_received,
+        billing_details: { email: "payer@example.test", name: "Asha Rao" },
+      };
+    },
+    close: () => server.close(),
+  };
+}
+
+type FormFields = { [key: string]: string | FormFields | FormFields[] | undefined };
+
+/** `a[b][0][c]=1` → { a: { b: [{ c: "1" }] } }, as Stripe reads the SDK's bodies. */
+function parseForm(text: string): FormFields {
+  const root: FormFields = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    const keys = name.split(/\[|\]\[|\]/).filter(Boolean);
+    let node: Record<string, unknown> = root;
+    keys.forEach((key, index) => {
+      if (index === keys.length - 1) {
+        node[key] = value;
+        return;
+      }
+      const nextIsIndex = /^\d+$/.test(keys[index + 1] ?? "");
+      node[key] ??= nextIsIndex ? [] : {};
+      node = node[key] as Record<string, unknown>;
+    });
+  }
+  return root;
+}
+
+function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "request-id": id("req"), ...headers } });
+}
+
+function notFound(what: string) {
+  return {
+    status: 404,
+    body: {
+      error: {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        message: `No such ${what}`,
+      },
+    },
+  };
+}
+
+function invalid(message: string) {
+  return { status: 400, body: { error: { type: "invalid_request_error", message } } };
+}

@@ -1,0 +1,75 @@
+// Valid variables for every template: each test changes only what it is about.
+import type { TemplateName } from "../../../lib/notify/templates/registry.js";
+import type { TemplateVariables } from "../../../lib/notify/templates/render.js";
+
+export const BOOKING_ID = "6f1c2b1e-2f57-4d7e-9a4b-0b8f6f0a8c11";
+export const MANAGE_URL = `https://app.example.com/bookings/${BOOKING_ID}`;
+
+const booking = {
+  customerName: "Asha Rao",
+  practiceName: "Calm Minds",
+  sessionTypeName: "Initial consultation",
+  // 2026-06-01 10:00–10:50 in New York (EDT, UTC−4).
+  startsAt: "2026-06-01T14:00:00Z",
+  endsAt: "2026-06-01T14:50:00Z",
+  timeZone: "America/New_York",
+  format: "video",
+  bookingId: BOOKING_ID,
+  manageUrl: MANAGE_URL,
+} as const;
+
+const calendar = {
+  practiceEmail: "hello@calm.example",
+  updatedAt: "2026-05-20T09:30:00Z",
+};
+
+export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> } = {
+  welcome: {
+    name: "Asha Rao",
+    practiceName: "Calm Minds",
+    appUrl: "https://app.example.com/",
+  },
+  password_reset: {
+    practiceName: "Calm Minds",
+    resetUrl: "https://app.example.com/reset-password#token=abc",
+    expiresInMinutes: 60,
+  },
+  booking_confirmation: { ...booking, ...calendar },
+  booking_reminder: { ...booking, kind: "24h" },
+  booking_cancellation: {
+    customerName: booking.customerName,
+    practiceName: booking.practiceName,
+    sessionTypeName: booking.sessionTypeName,
+    startsAt: booking.startsAt,
+    endsAt: booking.endsAt,
+    timeZone: booking.timeZone,
+    bookingId: booking.bookingId,
+    ...calendar,
+    updatedAt: "2026-05-25T12:00:00Z",
+    bookAgainUrl: "https://app.example.com/book",
+  },
+  booking_rescheduled: {
+    ...booking,
+    ...calendar,
+    updatedAt: "2026-05-22T08:00:00Z",
+    previousStartsAt: "2026-05-29T14:00:00Z",
+  },
+  payment_receipt: {
+    customerName: "Asha Rao",
+    practiceName: "Calm Minds",
+    amountMinor: 250000,
+    currency: "INR",
+    paymentId: "d0c5a3c2-8f53-4d3c-9f0e-2d8f3c1b7a10",
+    paidAt: "2026-05-20T09:30:00Z",
+    timeZone: "Asia/Kolkata",
+    sessionTypeName: "Initial consultation",
+  },
+  refund_issued: {
+    customerName: "Asha Rao",
+    practiceName: "Calm Minds",
+    amountMinor: 250000,
+    currency: "INR",
+    refundId: "rfnd_29QQoUBi66xm2f",
+    reason: "Cancelled by the practice",
+  },
+};
