@@ -6,16 +6,23 @@
 // - refunds owed by cancelled paid bookings are asked of the provider, under a key per booking
 //   and attempt (supabase/migrations/20261121000900_payments.sql, ledger_refunds_owed);
 // - refunds left pending (the provider did not answer) are asked again under their own key, so
-//   the provider answers with the same refund instead of making a second.
+//   the provider answers with the same refund instead of making a second;
+// - reconciliation: recent payments still unpaid in the ledger are looked up at the provider, and
+//   a capture that no webhook or verify reported (a missed delivery) is recorded, confirming its
+//   hold or refunding it like any other late capture.
 import { z } from "zod";
 import { serviceClient } from "../db/service-client.js";
 import { log } from "../log.js";
 import { refundPayment } from "../payments/ledger/refund-payment.js";
+import { settleCapture } from "../payments/ledger/settle-capture.js";
+import { paymentProvider } from "../payments/providers/registry.js";
 import { unprocessedEvents } from "../payments/webhooks/inbox.js";
 import { processStored } from "../payments/webhooks/receive.js";
 import { webhookSource } from "../payments/webhooks/sources.js";
 
 const MAX_EVENT_ATTEMPTS = 10;
+/** How far back reconciliation looks: longer than any provider retries its webhooks. */
+const RECONCILE_WINDOW_MS = 72 * 3_600_000;
 const BATCH = 50;
 /** Younger events and refunds may still be in the hands of the request that made them. */
 const GRACE_MS = 60_000;
@@ -26,6 +33,8 @@ export const PaymentsSweep = z
     eventsFailed: z.number().int(),
     refundsRequested: z.number().int(),
     refundsFailed: z.number().int(),
+    /** Captures found at the provider that the ledger had missed. */
+    reconciled: z.number().int(),
   })
   .meta({ id: "PaymentsSweep" });
 export type PaymentsSweep = z.infer<typeof PaymentsSweep>;
@@ -51,6 +60,7 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
     eventsFailed: 0,
     refundsRequested: 0,
     refundsFailed: 0,
+    reconciled: 0,
   };
 
   for (const event of await unprocessedEvents(MAX_EVENT_ATTEMPTS, BATCH, before)) {
@@ -86,7 +96,47 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
       sweep.refundsFailed += 1;
     }
   }
+  for (const payment of await unpaidPayments(
+    new Date(now.getTime() - RECONCILE_WINDOW_MS),
+    before,
+  )) {
+    try {
+      const provider = await paymentProvider(payment.provider);
+      const captured = await provider.capturedPaymentOf(payment.provider_order_id);
+      if (!captured) continue;
+      await settleCapture({
+        provider: payment.provider,
+        providerOrderId: payment.provider_order_id,
+        providerPaymentId: captured.id,
+        amountMinor: captured.amountMinor,
+        currency: captured.currency,
+      });
+      sweep.reconciled += 1;
+    } catch (error) {
+      log.error("reconciliation_failed", { paymentId: payment.id, error });
+    }
+  }
   return sweep;
+}
+
+const UnpaidPayment = z.object({
+  id: z.uuid(),
+  provider: z.enum(["razorpay", "stripe", "sandbox"]),
+  provider_order_id: z.string(),
+});
+
+async function unpaidPayments(createdAfter: Date, createdBefore: Date) {
+  const { data, error } = await serviceClient()
+    .from("payments")
+    .select("id, provider, provider_order_id")
+    .in("status", ["created", "authorized", "failed"])
+    .not("provider_order_id", "is", null)
+    .gt("created_at", createdAfter.toISOString())
+    .lt("created_at", createdBefore.toISOString())
+    .order("created_at")
+    .limit(BATCH);
+  if (error) throw new Error(`reading unpaid payments failed: ${error.code} ${error.message}`);
+  return z.array(UnpaidPayment).parse(data);
 }
 
 async function owedRefunds() {

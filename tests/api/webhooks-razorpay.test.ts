@@ -12,7 +12,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxPaymentId, sandboxWebhookSignature } from "../../lib/payments/providers/sandbox.js";
-import { startTestApi, type TestApi } from "../helpers/api.js";
+import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
 import {
   type FakePayment,
@@ -449,6 +449,32 @@ describe("the Razorpay webhook", () => {
       bookingStatus: "confirmed",
     });
     expect(await row("bookings", bookingId)).toMatchObject({ status: "confirmed" });
+  });
+});
+
+describe("reconciliation (GET /api/cron/settle-payments)", () => {
+  it("records a capture whose webhook and verify never came, confirming the hold", async () => {
+    const { bookingId, order: o } = await orderedHold(10);
+    const paid = fake.pay(o.orderId);
+    // Older than the sweep's grace period, as a payment whose webhook went missing would be.
+    await api.supabase.db.query(
+      "update public.payments set created_at = now() - interval '10 minutes' where id = $1",
+      [o.paymentId],
+    );
+    const sweep = await fetch(`${api.url}/api/cron/settle-payments`, {
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    expect(await json<{ reconciled: number }>(sweep, 200)).toMatchObject({
+      reconciled: expect.any(Number),
+    });
+    expect(await row("payments", o.paymentId)).toMatchObject({
+      status: "captured",
+      provider_payment_id: paid.id,
+    });
+    expect(await row("bookings", bookingId)).toMatchObject({ status: "confirmed" });
+    expect(fake.requests).toContainEqual(
+      expect.objectContaining({ method: "GET", path: `/v1/orders/${o.orderId}/payments` }),
+    );
   });
 });
 

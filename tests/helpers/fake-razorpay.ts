@@ -113,6 +113,10 @@ export async function startFakeRazorpay(keyId: string, keySecret: string): Promi
     if (method === "POST" && resource === "orders" && !resourceId) {
       return { status: 200, body: createOrder(body) };
     }
+    if (method === "GET" && resource === "orders" && resourceId && more === "payments") {
+      const items = [...payments.values()].filter((p) => p.order_id === resourceId);
+      return { status: 200, body: { entity: "collection", count: items.length, items } };
+    }
     const found = resource === "payments" && resourceId ? payments.get(resourceId) : undefined;
     if (resource === "payments" && !found) return invalid("The id provided does not exist");
     if (method === "GET" && found && !more) return { status: 200, body: found };

@@ -7,10 +7,16 @@ import { z } from "zod";
 import { requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { razorpayRequest } from "./razorpay-client.js";
-import { LEDGER_REFUND_KEY, type OrderProvider, type ProviderRefund } from "./types.js";
+import {
+  LEDGER_REFUND_KEY,
+  type OrderProvider,
+  type ProviderPayment,
+  type ProviderRefund,
+} from "./types.js";
 
 /** Checked before an id goes into a request path (the SDK puts it there as it is). */
 const PAYMENT_ID = /^pay_[A-Za-z0-9]{1,40}$/;
+const ORDER_ID = /^order_[A-Za-z0-9]{1,40}$/;
 
 /** Razorpay sends notes as an object, or as an empty array when there are none. */
 export const RazorpayNotes = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
@@ -60,13 +66,18 @@ export function razorpayProvider(): OrderProvider {
         ),
       );
       if (!payment.order_id) throw unknownPayment();
-      return {
-        id: payment.id,
-        orderId: payment.order_id,
-        status: payment.status,
-        amountMinor: payment.amount,
-        currency: payment.currency,
-      };
+      return providerPayment(payment, payment.order_id);
+    },
+    async capturedPaymentOf(orderId) {
+      if (!ORDER_ID.test(orderId)) return undefined;
+      const list = await razorpayRequest("orders.fetchPayments", (razorpay) =>
+        razorpay.orders.fetchPayments(orderId),
+      );
+      const paid = z
+        .object({ items: z.array(RazorpayPayment) })
+        .parse(list)
+        .items.find((payment) => payment.status === "captured" || payment.status === "refunded");
+      return paid && providerPayment(paid, orderId);
     },
     // Razorpay takes no idempotency key for refunds: the key rides in the refund's notes, and a
     // retry looks for a refund carrying it before making one.
@@ -123,6 +134,19 @@ async function refundCarrying(
 /** The notes as an object (Razorpay's empty array, or none, is no notes). */
 export function notesOf(notes: z.infer<typeof RazorpayNotes> | null | undefined) {
   return notes && !Array.isArray(notes) ? notes : {};
+}
+
+function providerPayment(
+  payment: z.infer<typeof RazorpayPayment>,
+  orderId: string,
+): ProviderPayment {
+  return {
+    id: payment.id,
+    orderId,
+    status: payment.status,
+    amountMinor: payment.amount,
+    currency: payment.currency,
+  };
 }
 
 /** Razorpay's refund as the ledger's: processed is paid back, pending is on its way. */

@@ -69,6 +69,11 @@ export function sandboxProvider(): OrderProvider {
     async fetchPayment(providerPaymentId) {
       return readPaymentId(providerPaymentId);
     },
+    // The sandbox keeps no record of payments (their ids are the record), so it has nothing to
+    // reconcile: its pay page always delivers the webhook.
+    async capturedPaymentOf() {
+      return undefined;
+    },
     async refund(_providerPaymentId, _amountMinor, idempotencyKey) {
       return { id: `rfnd_sbx_${hmac(idempotencyKey).slice(0, 14)}`, status: "succeeded" };
     },

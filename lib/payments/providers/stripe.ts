@@ -27,6 +27,10 @@ export function stripeProvider(): PaymentProvider {
     async fetchPayment(intentId) {
       return providerPayment(await retrieveIntent(intentId));
     },
+    async capturedPaymentOf(intentId) {
+      const payment = providerPayment(await retrieveIntent(intentId));
+      return payment.status === "captured" || payment.status === "refunded" ? payment : undefined;
+    },
     async refund(intentId, amountMinor, idempotencyKey) {
       const refund = await stripeRequest("refunds.create", (stripe) =>
         stripe.refunds.create(

@@ -30,6 +30,11 @@ export interface ProviderRefund {
 export interface PaymentProvider {
   name: ProviderName;
   fetchPayment(providerPaymentId: string): Promise<ProviderPayment>;
+  /**
+   * The captured payment of one of our orders, if the provider has one: how the reconciliation
+   * sweep finds a payment whose webhook and verify never arrived. Undefined when none is.
+   */
+  capturedPaymentOf(providerOrderId: string): Promise<ProviderPayment | undefined>;
   refund(
     providerPaymentId: string,
     amountMinor: number,
