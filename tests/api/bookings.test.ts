@@ -8,6 +8,7 @@
 // Friday (futureWeekday(n), a different n per test), so tests never compete for a slot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
+import { futureWeekday } from "../helpers/booking-hold.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -18,26 +19,10 @@ afterAll(async () => {
   await api?.close();
 });
 
-const DAY_MS = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000;
 const run = crypto.randomUUID().slice(0, 8);
 let emails = 0;
 const newEmail = () => `client${++emails}-${run}@example.test`;
-
-/** The n-th Tuesday-to-Friday in Asia/Kolkata at least three days from today there. */
-function futureWeekday(n: number): string {
-  let day = Date.parse(
-    `${new Date(Date.now() + IST_OFFSET_MS).toISOString().slice(0, 10)}T00:00:00Z`,
-  );
-  day += 3 * DAY_MS;
-  let seen = -1;
-  for (;;) {
-    const weekday = new Date(day).getUTCDay();
-    if (weekday >= 2 && weekday <= 5 && ++seen === n) break;
-    day += DAY_MS;
-  }
-  return new Date(day).toISOString().slice(0, 10);
-}
 
 /** A local time in Asia/Kolkata on the date, as the UTC instant the API answers with. */
 function ist(date: string, hhmm: string): string {

@@ -12,6 +12,7 @@ import {
   sandboxPaymentId,
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -21,24 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
 });
-
-const DAY_MS = 86_400_000;
-const IST_OFFSET_MS = 330 * 60_000;
-const run = crypto.randomUUID().slice(0, 8);
-let emails = 0;
-
-/** The n-th Tuesday-to-Friday in Asia/Kolkata at least three days from today there. */
-function futureWeekday(n: number): string {
-  const today = new Date(Date.now() + IST_OFFSET_MS).toISOString().slice(0, 10);
-  let day = Date.parse(`${today}T00:00:00Z`) + 3 * DAY_MS;
-  let seen = -1;
-  for (;;) {
-    const weekday = new Date(day).getUTCDay();
-    if (weekday >= 2 && weekday <= 5 && ++seen === n) break;
-    day += DAY_MS;
-  }
-  return new Date(day).toISOString().slice(0, 10);
-}
 
 function send(
   method: string,
@@ -67,41 +50,8 @@ async function problem(response: Response, status: number, code: string) {
   expect(await response.json()).toMatchObject({ code, status });
 }
 
-/** A signed-in customer's live hold on an individual session (₹2,500.00). */
-async function holdFor(token: string, date: string, time = "10:00 AM") {
-  const email = `payer${++emails}-${run}@example.test`;
-  await json(
-    await send("POST", "/api/consent", {
-      body: {
-        sessionType: "individual",
-        email,
-        consentVersion: "2026-11",
-        acknowledgments: [
-          "confidentiality",
-          "cancellation_policy",
-          "emergency_contact",
-          "telehealth_risks",
-        ],
-      },
-    }),
-    201,
-  );
-  const created = await json<{ bookingId: string }>(
-    await send("POST", "/api/bookings", {
-      token,
-      body: {
-        sessionType: "individual",
-        format: "video",
-        date,
-        time,
-        customer: { name: "Asha Rao", email },
-        consentAccepted: true,
-      },
-    }),
-    201,
-  );
-  return created.bookingId;
-}
+/** A signed-in customer's live hold on an individual session (₹2,500.00) at 10 AM. */
+const holdFor = (token: string, date: string) => holdBooking(api, token, date, "10:00 AM");
 
 interface Order {
   orderId: string;
