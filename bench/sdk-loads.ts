@@ -21,20 +21,29 @@ export const PLATFORM_SDKS = [
   "zod",
 ];
 
+/** What delivering the notifications a request enqueued may load (lib/notify/providers). */
+const NOTIFY_SDKS = ["resend", "twilio"];
+
 /**
  * The provider SDKs a function may load because it calls that provider, by function name
  * (e.g. "api/payments/checkout": ["stripe"]). Every function not listed may load none.
  */
 export const PROVIDER_SDKS_USED: Record<string, readonly string[]> = {
+  "api/cron/deliver-notifications": NOTIFY_SDKS,
   "api/cron/settle-payments": ["stripe", "razorpay"],
-  "api/payments/confirm": ["stripe"],
+  "api/payments/confirm": ["stripe", ...NOTIFY_SDKS],
   "api/payments/create-checkout": ["stripe"],
   "api/payments/create-intent": ["stripe"],
   "api/payments/create-order": ["razorpay"],
-  "api/payments/refund": ["stripe", "razorpay"],
-  "api/payments/verify": ["razorpay"],
-  "api/webhooks/razorpay": ["razorpay"],
-  "api/webhooks/stripe": ["stripe"],
+  "api/payments/refund": ["stripe", "razorpay", ...NOTIFY_SDKS],
+  "api/payments/verify": ["razorpay", ...NOTIFY_SDKS],
+  "api/subscriptions/index": ["stripe"],
+  "api/subscriptions/portal": ["stripe"],
+  "api/webhooks/razorpay": ["razorpay", ...NOTIFY_SDKS],
+  "api/webhooks/resend": ["resend"],
+  "api/webhooks/sandbox": NOTIFY_SDKS,
+  "api/webhooks/stripe": ["stripe", ...NOTIFY_SDKS],
+  "api/webhooks/twilio": ["twilio"],
 };
 
 const RECORD_LOADS = pathToFileURL(join(import.meta.dirname, "child", "record-loads.mjs")).href;

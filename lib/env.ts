@@ -19,6 +19,20 @@ const origins = z
   )
   .pipe(z.array(z.url().transform((url) => new URL(url).origin)));
 
+/**
+ * Stripe price ids, comma-separated: the first is sold; the others are older prices that
+ * subscribers may still be paying, which keep counting as the same tier.
+ */
+const prices = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().startsWith("price_")).min(1));
+
 const EnvSchema = z.object({
   VERCEL_ENV: optional(z.enum(["production", "preview", "development"])),
   VERCEL_GIT_COMMIT_SHA: optional(z.string()),
@@ -39,6 +53,21 @@ const EnvSchema = z.object({
   PERSONAL_DATA_HMAC_KEY: optional(z.string()),
   /** The currency bookings are priced in unless the request names another (ISO 4217). */
   BOOKING_CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/)),
+  /**
+   * ISO 3166-1 alpha-2 codes of the countries SMS may go to, comma-separated ("IN,US,GB"); see
+   * lib/notify/sms-destination.ts for what unset means.
+   */
+  SMS_ALLOWED_COUNTRIES: optional(
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((item) => item.trim().toUpperCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[A-Z]{2}$/)).min(1)),
+  ),
   /** Vercel Cron sends it as a Bearer token; cron endpoints refuse every other caller. */
   CRON_SECRET: optional(z.string().min(16)),
   /** Razorpay API keys (Dashboard → Account & Settings → API Keys); both or neither. */
@@ -54,6 +83,28 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_")),
   /** Tests and local fakes only: where Stripe's API is, instead of api.stripe.com. */
   STRIPE_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** The recurring Stripe prices of the extension's paid tiers; both or neither. */
+  STRIPE_PRICE_PRO: optional(prices),
+  STRIPE_PRICE_PREMIUM: optional(prices),
+  /** Resend's API key (re_…): email notifications; without it a local machine uses the outbox. */
+  RESEND_API_KEY: optional(z.string().startsWith("re_")),
+  /** The sender of notification email, e.g. `Bastion Practice <care@example.com>`. */
+  EMAIL_FROM: optional(z.string().min(3)),
+  /** Tests and local fakes only: where Resend's API is, instead of api.resend.com. */
+  RESEND_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** The signing secret of the Resend webhook endpoint (whsec_…): delivery status. */
+  RESEND_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_")),
+  /** Twilio credentials and sending number (E.164) for SMS notifications; all three or none. */
+  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/)),
+  TWILIO_AUTH_TOKEN: optional(z.string().min(16)),
+  TWILIO_FROM: optional(z.string().regex(/^\+[1-9][0-9]{1,14}$/)),
+  /** Tests and local fakes only: where Twilio's API is, instead of api.twilio.com. */
+  TWILIO_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** The practice's name and address as notifications show them. */
+  PRACTICE_NAME: optional(z.string().min(1).max(100)),
+  PRACTICE_EMAIL: optional(z.email()),
+  /** The app's public address: links in notifications, and Twilio's status callback URL. */
+  APP_URL: optional(z.url({ protocol: /^https?$/ })),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -11,6 +11,7 @@ import {
 import { CHANGE_WINDOW_HOURS } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenKickDelivery } from "../../lib/notify/kick-delivery.js";
 
 const who =
   "Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404.";
@@ -33,21 +34,30 @@ export default route({
   PUT: endpoint(
     {
       summary: "Reschedule a booking or change its notes",
-      description: `${who} Send \`date\` and \`time\` (a free slot from GET /api/availability) to move it, \`notes\` to replace the notes (null clears them), or both. Customers may do so up to ${CHANGE_WINDOW_HOURS} hours before the session; staff at any time.`,
+      description: `${who} Send \`date\` and \`time\` (a free slot from GET /api/availability) to move it, \`notes\` to replace the notes (null clears them), \`smsReminders\` to have texts about it sent to its phone number too (an E.164 number in a country we text, else 400; at any time), or several. Customers may do so up to ${CHANGE_WINDOW_HOURS} hours before the session; staff at any time.`,
       tags: ["bookings"],
       auth: "optional",
       params: BookingParams,
       body: BookingChange,
       response: BookingView,
       limit: "write",
-      errors: ["not_found", "slot_unavailable", "cancellation_window_closed", "conflict"],
+      errors: [
+        "not_found",
+        "slot_unavailable",
+        "cancellation_window_closed",
+        "conflict",
+        "bad_request",
+      ],
     },
     ({ params, body, caller, db, request }) =>
-      changeBooking(
-        requireAccess(bookingAccess(request, caller, () => db.user)),
-        params.id,
-        body,
-        new Date(),
+      thenKickDelivery(
+        request,
+        changeBooking(
+          requireAccess(bookingAccess(request, caller, () => db.user)),
+          params.id,
+          body,
+          new Date(),
+        ),
       ),
   ),
   DELETE: endpoint(

@@ -7,6 +7,7 @@ import { BookingList, BookingListQuery, listMyBookings } from "../../lib/booking
 import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenKickDelivery } from "../../lib/notify/kick-delivery.js";
 
 export default route({
   GET: endpoint(
@@ -36,6 +37,6 @@ export default route({
       errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
     },
     ({ body, caller, db, request }) =>
-      createBooking(caller && db.user, body, request.url, new Date()),
+      thenKickDelivery(request, createBooking(caller && db.user, body, request.url, new Date())),
   ),
 });

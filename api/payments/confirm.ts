@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 import {
   ConfirmRequest,
   confirmStripeIntent,
@@ -24,6 +25,6 @@ export default route({
         "provider_error",
       ],
     },
-    ({ caller, body, db }) => confirmStripeIntent(db.user, caller, body),
+    ({ caller, body, db }) => thenDeliver(confirmStripeIntent(db.user, caller, body)),
   ),
 });

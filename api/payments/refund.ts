@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 import { RefundRequest, RefundView, staffRefund } from "../../lib/payments/staff-refund.js";
 
 export default route({
@@ -18,6 +19,6 @@ export default route({
       errors: ["not_found", "conflict", "refund_exceeds_captured", "provider_error"],
     },
     ({ caller, body, request }) =>
-      staffRefund(caller, body, request.headers.get("idempotency-key") ?? ""),
+      thenDeliver(staffRefund(caller, body, request.headers.get("idempotency-key") ?? "")),
   ),
 });

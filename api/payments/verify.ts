@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 import { Verification, VerifyRequest, verifyPayment } from "../../lib/payments/verify-payment.js";
 
 export default route({
@@ -15,6 +16,6 @@ export default route({
       limit: "payment",
       errors: ["payment_verification_failed", "provider_not_configured", "provider_error"],
     },
-    ({ caller, body }) => verifyPayment(caller, body),
+    ({ caller, body }) => thenDeliver(verifyPayment(caller, body)),
   ),
 });

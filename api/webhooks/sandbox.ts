@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 import { orderProviderWebhookSource } from "../../lib/payments/webhooks/razorpay-events.js";
 import { receiveWebhook, WebhookReceipt } from "../../lib/payments/webhooks/receive.js";
 
@@ -21,6 +22,6 @@ export default route({
       ],
     },
     ({ request, rawBody }) =>
-      receiveWebhook(orderProviderWebhookSource("sandbox"), request, rawBody),
+      thenDeliver(receiveWebhook(orderProviderWebhookSource("sandbox"), request, rawBody)),
   ),
 });

@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 import { receiveWebhook, WebhookReceipt } from "../../lib/payments/webhooks/receive.js";
 import { stripeWebhookSource } from "../../lib/payments/webhooks/stripe-webhook.js";
 
@@ -15,6 +16,6 @@ export default route({
       response: WebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },
-    ({ request, rawBody }) => receiveWebhook(stripeWebhookSource(), request, rawBody),
+    ({ request, rawBody }) => thenDeliver(receiveWebhook(stripeWebhookSource(), request, rawBody)),
   ),
 });

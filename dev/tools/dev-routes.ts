@@ -1,14 +1,18 @@
 // The dev server's own pages under /__dev/, in front of Vercel's routing: stand-ins for outside
-// services that only exist on a local machine (the sandbox checkout). Never deployed: dev/ is not
-// part of the Vercel build.
+// services that only exist on a local machine (the sandbox checkout, the email and SMS outbox).
+// Never deployed: dev/ is not part of the Vercel build.
+import { outboxPage } from "./outbox.js";
 import { sandboxPay } from "./sandbox-pay.js";
 
 const SANDBOX_PAY = /^\/__dev\/pay\/([^/]+)$/;
+const OUTBOX = /^\/__dev\/outbox(\/.*)?$/;
 
 /** The dev page's answer, or undefined when the path is not one of them. */
 export async function devRoute(request: Request): Promise<Response | undefined> {
   const { pathname } = new URL(request.url);
   const pay = SANDBOX_PAY.exec(pathname);
   if (pay?.[1]) return sandboxPay(request, pay[1]);
+  const outbox = OUTBOX.exec(pathname);
+  if (outbox) return outboxPage(request, outbox[1] ?? "");
   return undefined;
 }

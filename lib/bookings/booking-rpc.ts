@@ -13,7 +13,8 @@ type BookingFunction =
   | "read_booking"
   | "change_booking"
   | "cancel_booking"
-  | "confirm_booking";
+  | "confirm_booking"
+  | "set_booking_sms_opt_in";
 
 export interface BookingCall {
   fn: BookingFunction;

@@ -13,6 +13,7 @@ import { BookingNotes } from "./create-booking.js";
 import { CHANGE_WINDOW_INTERVAL } from "./policy.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
+import { setSmsReminders } from "./sms-reminders.js";
 
 /** Who is asking: a signed-in caller's client, or a guest's token hash (null: none sent). */
 export type BookingAccess =
@@ -28,15 +29,21 @@ export const BookingChange = z
     time: z.string().regex(TIME_LABEL, "A time such as 10:00 AM or 14:30").optional(),
     /** Replace the notes; null clears them. */
     notes: BookingNotes.nullable().optional(),
+    /** Texts about the booking too (reminders included), to its phone number; false stops them. */
+    smsReminders: z.boolean().optional(),
   })
   .refine((change) => (change.date === undefined) === (change.time === undefined), {
     message: "Send date and time together to move the booking",
     path: ["time"],
   })
-  .refine((change) => change.date !== undefined || change.notes !== undefined, {
-    message: "Send a new date and time, notes, or both",
-    path: ["date"],
-  });
+  .refine(
+    (change) =>
+      change.date !== undefined || change.notes !== undefined || change.smsReminders !== undefined,
+    {
+      message: "Send a new date and time, notes, smsReminders, or several",
+      path: ["date"],
+    },
+  );
 export type BookingChange = z.infer<typeof BookingChange>;
 
 export const BookingCancellation = z
@@ -55,13 +62,25 @@ export async function readBooking(access: BookingAccess, id: string): Promise<Bo
   return bookingView(document);
 }
 
-/** Reschedules within the policy and/or replaces the notes: one transaction. */
+/**
+ * Reschedules within the policy and/or replaces the notes: one transaction. smsReminders is its
+ * own (lib/bookings/sms-reminders.ts), applied first.
+ */
 export async function changeBooking(
   access: BookingAccess,
   id: string,
   change: BookingChange,
   now: Date,
 ): Promise<BookingView> {
+  if (change.smsReminders !== undefined) {
+    const document = await setSmsReminders(
+      asCaller(access),
+      access.manageTokenHash,
+      id,
+      change.smsReminders,
+    );
+    if (change.date === undefined && change.notes === undefined) return bookingView(document);
+  }
   let start: string | null = null;
   let freed: ReturnType<typeof blockedRange> | undefined;
   if (change.date !== undefined && change.time !== undefined) {

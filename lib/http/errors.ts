@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, title: "Sign in to continue" },
   invalid_credentials: { status: 401, title: "Wrong email or password" },
   session_expired: { status: 401, title: "The session has ended; sign in again" },
+  subscription_required: { status: 402, title: "This needs a higher subscription tier" },
   reauthentication_required: { status: 403, title: "Confirm it is you to continue" },
   forbidden: { status: 403, title: "You may not do this" },
   origin_not_allowed: { status: 403, title: "This origin may not make this request" },

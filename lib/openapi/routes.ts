@@ -17,10 +17,16 @@ import bookings from "../../api/bookings/index.js";
 import consentRecord from "../../api/consent/[id].js";
 import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
+import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
+import cronReminders from "../../api/cron/reminders.js";
 import cronSettlePayments from "../../api/cron/settle-payments.js";
 import health from "../../api/health.js";
+import notificationsBatch from "../../api/notifications/batch.js";
+import notificationsEmail from "../../api/notifications/email.js";
+import notificationsSms from "../../api/notifications/sms.js";
+import notificationsTemplates from "../../api/notifications/templates.js";
 import openapi from "../../api/openapi.json.js";
 import payment from "../../api/payments/[id].js";
 import paymentsConfirm from "../../api/payments/confirm.js";
@@ -30,14 +36,18 @@ import paymentsCreateOrder from "../../api/payments/create-order.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
+import subscriptions from "../../api/subscriptions/index.js";
+import subscriptionsPortal from "../../api/subscriptions/portal.js";
 import syncPull from "../../api/sync/pull.js";
 import syncPush from "../../api/sync/push.js";
 import syncSettings from "../../api/sync/settings.js";
 import usersMeSettings from "../../api/users/me/settings.js";
 import usersMe from "../../api/users/me.js";
 import webhooksRazorpay from "../../api/webhooks/razorpay.js";
+import webhooksResend from "../../api/webhooks/resend.js";
 import webhooksSandbox from "../../api/webhooks/sandbox.js";
 import webhooksStripe from "../../api/webhooks/stripe.js";
+import webhooksTwilio from "../../api/webhooks/twilio.js";
 import type { Route } from "../http/route.js";
 
 /**
@@ -63,10 +73,16 @@ export function routes(): Record<string, Route> {
     "/api/consent": consent,
     "/api/consent/[id]": consentRecord,
     "/api/consent/versions": consentVersions,
+    "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
     "/api/cron/purge-consent": cronPurgeConsent,
+    "/api/cron/reminders": cronReminders,
     "/api/cron/settle-payments": cronSettlePayments,
     "/api/health": health,
+    "/api/notifications/batch": notificationsBatch,
+    "/api/notifications/email": notificationsEmail,
+    "/api/notifications/sms": notificationsSms,
+    "/api/notifications/templates": notificationsTemplates,
     "/api/openapi.json": openapi,
     "/api/payments/[id]": payment,
     "/api/payments/confirm": paymentsConfirm,
@@ -76,13 +92,17 @@ export function routes(): Record<string, Route> {
     "/api/payments/refund": paymentsRefund,
     "/api/payments/verify": paymentsVerify,
     "/api/services": services,
+    "/api/subscriptions": subscriptions,
+    "/api/subscriptions/portal": subscriptionsPortal,
     "/api/sync/pull": syncPull,
     "/api/sync/push": syncPush,
     "/api/sync/settings": syncSettings,
     "/api/users/me": usersMe,
     "/api/users/me/settings": usersMeSettings,
     "/api/webhooks/razorpay": webhooksRazorpay,
+    "/api/webhooks/resend": webhooksResend,
     "/api/webhooks/sandbox": webhooksSandbox,
     "/api/webhooks/stripe": webhooksStripe,
+    "/api/webhooks/twilio": webhooksTwilio,
   };
 }

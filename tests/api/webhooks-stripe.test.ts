@@ -207,7 +207,7 @@ describe("payment events", () => {
 
   it("answers unhandled types and other people's payments with 200 and records them", async () => {
     expect(
-      await outcomeOf(stripeEvent("customer.created", { id: "cus_123", object: "customer" })),
+      await outcomeOf(stripeEvent("product.created", { id: "prod_123", object: "product" })),
     ).toBe("ignored: unhandled type");
     const foreign = await fetch(`${stripe.url}/v1/payment_intents`, {
       method: "POST",

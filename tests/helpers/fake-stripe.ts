@@ -1,10 +1,11 @@
 // A network-level fake of the part of Stripe's API that Bastion calls, for the real `stripe` SDK
-// pointed at it with STRIPE_API_URL: PaymentIntents (create, retrieve), Refunds (create, list) and
-// Checkout Sessions (create). Bodies arrive form-encoded with bracketed keys, as the SDK sends
-// them; answers are Stripe's JSON shapes and error envelopes. Like Stripe, a POST repeated with the
-// same Idempotency-Key gets the first answer again, and one with other parameters gets 400.
-// Tests play the customer and the dashboard through the methods below, then sign events with
-// stripeEvent().
+// pointed at it with STRIPE_API_URL: PaymentIntents (create, retrieve), Refunds (create, list),
+// Checkout Sessions (create, in payment and subscription mode), Customers (create), Subscriptions
+// (retrieve, update) and billing portal sessions (create). Bodies arrive form-encoded with
+// bracketed keys, as the SDK sends them; answers are Stripe's JSON shapes and error envelopes.
+// Like Stripe, a POST repeated with the same Idempotency-Key gets the first answer again, and one
+// with other parameters gets 400. Tests play the customer, the dashboard and Stripe's billing
+// clock through the methods below, then sign events with stripeEvent().
 import { randomBytes } from "node:crypto";
 import { type RunningServer, serve } from "../../dev/web-server.js";
 
@@ -19,11 +20,25 @@ export interface FakeIntent extends StripeObject {
   metadata: Record<string, string>;
 }
 
+export interface FakeSubscription extends StripeObject {
+  id: string;
+  customer: string;
+  status: string;
+  cancel_at_period_end: boolean;
+  metadata: Record<string, string>;
+  items: { object: "list"; data: (StripeObject & { id: string; price: { id: string } })[] };
+}
+
 export interface FakeStripe {
   url: string;
   secretKey: string;
-  /** Every request received: method, path and Idempotency-Key. */
-  requests: { method: string; path: string; idempotencyKey: string | null }[];
+  /** Every request received: method, path, Idempotency-Key and the parsed form parameters. */
+  requests: {
+    method: string;
+    path: string;
+    idempotencyKey: string | null;
+    params: FormFields;
+  }[];
   intent(id: string): FakeIntent;
   /** The customer pays the intent. */
   pay(intentId: string): FakeIntent;
@@ -35,18 +50,42 @@ export interface FakeStripe {
   dashboardRefund(intentId: string, amount?: number): StripeObject;
   /** The charge of a paid intent, as charge.* events carry it. */
   charge(intentId: string): StripeObject;
+  /** The customer subscribes on Checkout's page: Stripe creates the subscription, active. */
+  completeSubscriptionCheckout(sessionId: string): {
+    session: StripeObject;
+    subscription: FakeSubscription;
+  };
+  subscription(id: string): FakeSubscription;
+  /** A renewal: paid (active, a new period) or declined (past_due while Stripe retries). */
+  renew(subscriptionId: string, paid: boolean): FakeSubscription;
+  /** The period runs out on a subscription set to cancel at its end: Stripe ends it. */
+  endPeriod(subscriptionId: string): FakeSubscription;
+  /** The subscription's latest invoice, as invoice.* events carry it. */
+  invoice(subscriptionId: string): StripeObject;
   close(): Promise<void>;
 }
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 const now = () => Math.floor(Date.now() / 1000);
+const MONTH_SECONDS = 30 * 86_400;
 
 export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promise<FakeStripe> {
   const intents = new Map<string, FakeIntent>();
   const refunds: StripeObject[] = [];
-  const sessions = new Map<string, StripeObject & { intentMetadata: Record<string, string> }>();
+  const sessions = new Map<
+    string,
+    StripeObject & { intentMetadata: Record<string, string>; subscriptionMetadata: FormFields }
+  >();
+  const customers = new Map<string, StripeObject>();
+  const subscriptions = new Map<string, FakeSubscription>();
   const replies = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   const requests: FakeStripe["requests"] = [];
+
+  function subscription(subscriptionId: string): FakeSubscription {
+    const found = subscriptions.get(subscriptionId);
+    if (!found) throw new Error(`the fake has no subscription ${subscriptionId}`);
+    return found;
+  }
 
   function intent(intentId: string): FakeIntent {
     const found = intents.get(intentId);
@@ -136,15 +175,96 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
       return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/refunds" } };
     }
     if (method === "POST" && resource === "checkout" && resourceId === "sessions" && !more) {
+      const customer = params.customer === undefined ? undefined : String(params.customer);
+      if (customer !== undefined && !customers.has(customer)) {
+        return notFound(`customer: '${customer}'`);
+      }
       return { status: 200, body: createSession(params) };
     }
+    if (method === "POST" && resource === "customers" && !resourceId) {
+      const customerId = id("cus");
+      const created = {
+        id: customerId,
+        object: "customer",
+        email: null,
+        metadata: params.metadata ?? {},
+        created: now(),
+        livemode: false,
+      };
+      customers.set(customerId, created);
+      return { status: 200, body: created };
+    }
+    if (resource === "subscriptions" && resourceId && !more) {
+      const found = subscriptions.get(resourceId);
+      if (!found) return notFound(`subscription: '${resourceId}'`);
+      if (method === "GET") return { status: 200, body: found };
+      if (method === "POST") return { status: 200, body: updateSubscription(found, params) };
+    }
+    if (method === "POST" && resource === "billing_portal" && resourceId === "sessions") {
+      const customer = String(params.customer);
+      if (!customers.has(customer)) return notFound(`customer: '${customer}'`);
+      const portalId = id("bps");
+      return {
+        status: 200,
+        body: {
+          id: portalId,
+          object: "billing_portal.session",
+          customer,
+          return_url: params.return_url,
+          url: `https://billing.stripe.test/p/session/${portalId}`,
+          created: now(),
+          livemode: false,
+        },
+      };
+    }
     return notFound(path);
+  }
+
+  function updateSubscription(updating: FakeSubscription, params: FormFields) {
+    for (const change of (params.items as FormFields[] | undefined) ?? []) {
+      const item = updating.items.data.find((candidate) => candidate.id === change.id);
+      if (item && change.price !== undefined) item.price = price(String(change.price));
+    }
+    if (params.cancel_at_period_end !== undefined) {
+      updating.cancel_at_period_end = params.cancel_at_period_end === "true";
+    }
+    return updating;
+  }
+
+  function createSubscription(customer: string, priceId: string, metadata: FormFields) {
+    const subscriptionId = id("sub");
+    const created: FakeSubscription = {
+      id: subscriptionId,
+      object: "subscription",
+      customer,
+      status: "active",
+      cancel_at_period_end: false,
+      canceled_at: null,
+      metadata: metadata as Record<string, string>,
+      items: {
+        object: "list",
+        data: [
+          {
+            id: id("si"),
+            object: "subscription_item",
+            price: price(priceId),
+            quantity: 1,
+            current_period_start: now(),
+            current_period_end: now() + MONTH_SECONDS,
+          },
+        ],
+      },
+      created: now(),
+      livemode: false,
+    };
+    subscriptions.set(subscriptionId, created);
+    return created;
   }
 
   function createSession(params: FormFields) {
     const sessionId = id("cs_test");
     const [item] = (params.line_items as FormFields[] | undefined) ?? [];
-    const price = (item?.price_data ?? {}) as FormFields;
+    const priceData = (item?.price_data ?? {}) as FormFields;
     const created = {
       id: sessionId,
       object: "checkout.session",
@@ -153,8 +273,13 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
       status: "open",
       payment_status: "unpaid",
       payment_intent: null,
-      amount_total: Number(price.unit_amount) * Number(item?.quantity ?? 1),
-      currency: price.currency,
+      subscription: null,
+      customer: params.customer ?? null,
+      amount_total:
+        priceData.unit_amount === undefined
+          ? null
+          : Number(priceData.unit_amount) * Number(item?.quantity ?? 1),
+      currency: priceData.currency ?? null,
       line_items: params.line_items,
       customer_email: params.customer_email,
       client_reference_id: params.client_reference_id,
@@ -164,21 +289,23 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
       metadata: params.metadata ?? {},
       intentMetadata: ((params.payment_intent_data as FormFields | undefined)?.metadata ??
         {}) as Record<string, string>,
+      subscriptionMetadata: ((params.subscription_data as FormFields | undefined)?.metadata ??
+        {}) as FormFields,
     };
     sessions.set(sessionId, created);
-    const { intentMetadata: _, ...visible } = created;
-    return visible;
+    return visibleSession(created);
   }
 
   const server: RunningServer = await serve(
     async (request) => {
       const url = new URL(request.url);
       const key = request.headers.get("idempotency-key");
-      requests.push({ method: request.method, path: url.pathname, idempotencyKey: key });
+      const text = await request.text();
+      const params = parseForm(text);
+      requests.push({ method: request.method, path: url.pathname, idempotencyKey: key, params });
       if (request.headers.get("authorization") !== `Bearer ${secretKey}`) {
         return reply(401, { error: { type: "invalid_request_error", message: "Invalid API Key" } });
       }
-      const text = await request.text();
       const fingerprint = `${request.method} ${url.pathname}\n${text}`;
       const earlier = key === null ? undefined : replies.get(key);
       if (earlier) {
@@ -191,7 +318,7 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
               },
             });
       }
-      const answer = route(request.method, url.pathname, url.searchParams, parseForm(text));
+      const answer = route(request.method, url.pathname, url.searchParams, params);
       if (key !== null && request.method === "POST") replies.set(key, { fingerprint, ...answer });
       return reply(answer.status, answer.body);
     },
@@ -224,8 +351,58 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
         payment_status: "paid",
         payment_intent: paid.id,
       });
-      const { intentMetadata: _, ...visible } = session;
-      return { session: visible, intent: paid };
+      return { session: visibleSession(session), intent: paid };
+    },
+    completeSubscriptionCheckout(sessionId) {
+      const session = sessions.get(sessionId);
+      if (session?.mode !== "subscription") {
+        throw new Error(`the fake has no subscription session ${sessionId}`);
+      }
+      const [item] = (session.line_items as FormFields[] | undefined) ?? [];
+      const created = createSubscription(
+        String(session.customer),
+        String(item?.price),
+        session.subscriptionMetadata,
+      );
+      Object.assign(session, {
+        status: "complete",
+        payment_status: "paid",
+        subscription: created.id,
+      });
+      return { session: visibleSession(session), subscription: created };
+    },
+    subscription,
+    renew(subscriptionId, paid) {
+      const renewing = subscription(subscriptionId);
+      const [item] = renewing.items.data;
+      if (paid && item) {
+        item.current_period_start = now();
+        item.current_period_end = now() + MONTH_SECONDS;
+      }
+      renewing.status = paid ? "active" : "past_due";
+      return renewing;
+    },
+    endPeriod(subscriptionId) {
+      return Object.assign(subscription(subscriptionId), {
+        status: "canceled",
+        canceled_at: now(),
+        ended_at: now(),
+      });
+    },
+    invoice(subscriptionId) {
+      const billed = subscription(subscriptionId);
+      return {
+        id: id("in"),
+        object: "invoice",
+        customer: billed.customer,
+        status: billed.status === "past_due" ? "open" : "paid",
+        parent: {
+          type: "subscription_details",
+          quote_details: null,
+          subscription_details: { subscription: subscriptionId, metadata: billed.metadata },
+        },
+        customer_email: "subscriber@example.test",
+      };
     },
     dashboardRefund(intentId, amount) {
       const made = refund(intentId, amount, { reason: "requested_by_customer" });
@@ -253,6 +430,18 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
 }
 
 type FormFields = { [key: string]: string | FormFields | FormFields[] | undefined };
+
+const price = (priceId: string) => ({
+  id: priceId,
+  object: "price",
+  recurring: { interval: "month" },
+});
+
+/** A session as Stripe shows it, without what the fake keeps for the objects it creates later. */
+function visibleSession(session: StripeObject): StripeObject {
+  const { intentMetadata: _, subscriptionMetadata: __, ...visible } = session;
+  return visible;
+}
 
 /** `a[b][0][c]=1` → { a: { b: [{ c: "1" }] } }, as Stripe reads the SDK's bodies. */
 function parseForm(text: string): FormFields {

@@ -9,6 +9,7 @@ import {
 import { CHANGE_WINDOW_HOURS } from "../../../lib/bookings/policy.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
+import { thenKickDelivery } from "../../../lib/notify/kick-delivery.js";
 
 export default route({
   POST: endpoint(
@@ -24,11 +25,14 @@ export default route({
       errors: ["not_found", "cancellation_window_closed", "conflict"],
     },
     ({ params, body, caller, db, request }) =>
-      cancelBooking(
-        requireAccess(bookingAccess(request, caller, () => db.user)),
-        params.id,
-        body,
-        false,
+      thenKickDelivery(
+        request,
+        cancelBooking(
+          requireAccess(bookingAccess(request, caller, () => db.user)),
+          params.id,
+          body,
+          false,
+        ),
       ),
   ),
 });

@@ -2,6 +2,7 @@ import { BookingView } from "../../../lib/bookings/booking-view.js";
 import { BookingParams, confirmBooking } from "../../../lib/bookings/manage-booking.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
+import { thenKickDelivery } from "../../../lib/notify/kick-delivery.js";
 
 export default route({
   POST: endpoint(
@@ -16,6 +17,6 @@ export default route({
       limit: "write",
       errors: ["not_found", "conflict"],
     },
-    ({ params, db }) => confirmBooking(db.user, params.id),
+    ({ params, db, request }) => thenKickDelivery(request, confirmBooking(db.user, params.id)),
   ),
 });

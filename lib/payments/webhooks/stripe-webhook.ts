@@ -7,14 +7,26 @@
 //   payment_intent.succeeded / .payment_failed / .canceled  the intent → captured (the hold
 //       confirmed, or refunded in full when it cannot take the payment) or failed
 //   checkout.session.completed / .async_payment_succeeded / .async_payment_failed  the session's
-//       intent is attached to the payment named in the metadata, then applied as above
+//       intent is attached to the payment named in the metadata, then applied as above; in
+//       subscription mode, the session's subscription is synced as below (its customer recorded
+//       for the user the session names)
 //   checkout.session.expired  the payment named in the metadata failed, if it was never paid
 //   charge.refunded, refund.created / .updated / .failed  the intent's refunds as Stripe has them:
 //       dashboard refunds recorded, each once; ours that Stripe was paying out settled, paid
 //       back or failed
 //   charge.dispute.created / .closed  recorded in the inbox and logged (no dispute table yet)
+//   customer.subscription.created / .updated / .deleted / .paused / .resumed, invoice.paid,
+//       invoice.payment_failed  the subscription (the invoice's, for invoices) re-read from
+//       Stripe and stored if no later read is: tier, status, period end, cancel at period end
+//       (lib/subscriptions/webhooks/stripe-subscription-events.ts)
+//   customer.created  a customer we created, recorded as the user's in its metadata (from the
+//       signed event itself: a customer's id and our user id in it never change)
 //   anything else  stored and answered 200 ("ignored: unhandled type")
 import { z } from "zod";
+import {
+  recordCustomer,
+  syncSubscription,
+} from "../../subscriptions/webhooks/stripe-subscription-events.js";
 import { paymentById, recordFailureById } from "../ledger/ledger.js";
 import { constructEvent } from "../providers/stripe.js";
 import { type Reconciled, reconcileIntent } from "../reconcile-intent.js";
@@ -31,7 +43,15 @@ const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(und
 const EventObject = z.object({
   id: optional(z.string()),
   payment_intent: optional(z.string()),
-  metadata: optional(z.object({ payment_id: optional(z.string()) })),
+  metadata: optional(z.object({ payment_id: optional(z.string()), user_id: optional(z.string()) })),
+  mode: optional(z.string()),
+  subscription: optional(z.string()),
+  client_reference_id: optional(z.string()),
+  parent: optional(
+    z.object({
+      subscription_details: optional(z.object({ subscription: optional(z.string()) })),
+    }),
+  ),
   amount: optional(z.number().int()),
   currency: optional(z.string()),
   reason: optional(z.string()),
@@ -62,6 +82,11 @@ export function stripeWebhookSource(): WebhookSource {
         case "checkout.session.completed":
         case "checkout.session.async_payment_succeeded":
         case "checkout.session.async_payment_failed":
+          if (object.mode === "subscription") {
+            return object.subscription
+              ? syncSubscription(object.subscription, object.client_reference_id)
+              : "ignored: no subscription";
+          }
           return object.payment_intent
             ? outcome(await reconcileIntent(object.payment_intent, object.metadata?.payment_id))
             : "ignored: no payment intent";
@@ -88,6 +113,23 @@ export function stripeWebhookSource(): WebhookSource {
                 status: object.status ?? "unknown",
               })
             : "ignored: no payment intent";
+        case "customer.subscription.created":
+        case "customer.subscription.updated":
+        case "customer.subscription.deleted":
+        case "customer.subscription.paused":
+        case "customer.subscription.resumed":
+          return object.id ? syncSubscription(object.id) : "ignored: no subscription id";
+        case "invoice.paid":
+        case "invoice.payment_failed": {
+          const subscriptionId = object.parent?.subscription_details?.subscription;
+          return subscriptionId
+            ? syncSubscription(subscriptionId)
+            : "ignored: not a subscription's";
+        }
+        case "customer.created":
+          return object.id
+            ? recordCustomer(object.id, object.metadata?.user_id)
+            : "ignored: no customer id";
         default:
           return "ignored: unhandled type";
       }
@@ -99,7 +141,7 @@ export function stripeWebhookSource(): WebhookSource {
 async function expired(paymentId: string): Promise<string> {
   if (!z.uuid().safeParse(paymentId).success) return "ignored: unknown payment";
   const payment = await paymentById(paymentId);
-  if (!payment || payment.provider !== "stripe") return "ignored: unknown payment";
+  if (payment?.provider !== "stripe") return "ignored: unknown payment";
   const row = await recordFailureById(paymentId, "The Checkout session expired unpaid");
   return row.status === "failed" ? "failed: checkout expired" : `ignored: already ${row.status}`;
 }

@@ -1,0 +1,38 @@
+import { endpoint } from "../../lib/http/endpoint.js";
+import { route } from "../../lib/http/route.js";
+import {
+  MAX_BATCH,
+  NotificationBatch,
+  NotificationsAccepted,
+} from "../../lib/notify/requests/notification-request.js";
+import { requestNotifications } from "../../lib/notify/requests/request-notifications.js";
+
+export default route({
+  POST: endpoint(
+    {
+      summary: "Email and text several bookings' customers (staff)",
+      description: `Up to ${MAX_BATCH} notifications, each a template about one booking of your practitioner (any booking, for admins) by email or SMS, queued all or none. Every SMS obeys the rules of POST /api/notifications/sms and counts against its limits. Answers 202 with the ids in order. The Idempotency-Key names the batch: a retry answers the same ids and sends nothing twice.`,
+      tags: ["notifications"],
+      auth: ["staff"],
+      body: NotificationBatch,
+      response: NotificationsAccepted,
+      status: 202,
+      limit: "write",
+      idempotency: "required",
+      errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
+    },
+    ({ body, caller, db, request }) =>
+      requestNotifications(
+        {
+          db: db.user,
+          caller,
+          idempotencyKey: request.headers.get("idempotency-key") ?? "",
+        },
+        body.notifications.map((notification, index) => ({
+          ...notification,
+          field: `notifications.${index}.bookingId`,
+        })),
+        body.locale,
+      ),
+  ),
+});

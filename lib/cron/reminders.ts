@@ -1,0 +1,23 @@
+// The reminder sweep (vercel.json cron → GET /api/cron/reminders): enqueues booking_reminder 24
+// hours and 1 hour before every confirmed session (public.enqueue_due_reminders, in
+// supabase/migrations/20261121001300_notification_requests.sql, says which are due and why each
+// is enqueued once however many runs overlap). They are delivered right after the response;
+// what fails is retried by the delivery sweep, like every other row in the outbox.
+import { z } from "zod";
+import { serviceClient } from "../db/service-client.js";
+import { thenDeliver } from "../notify/ledger/deliver.js";
+
+export const ReminderSweep = z.object({ enqueued: z.number().int() }).meta({ id: "ReminderSweep" });
+export type ReminderSweep = z.infer<typeof ReminderSweep>;
+
+export function sendDueReminders(now = new Date()): Promise<ReminderSweep> {
+  return thenDeliver(enqueueDueReminders(now));
+}
+
+async function enqueueDueReminders(now: Date): Promise<ReminderSweep> {
+  const { data, error } = await serviceClient().rpc("enqueue_due_reminders", {
+    p_now: now.toISOString(),
+  });
+  if (error) throw new Error(`enqueuing reminders failed: ${error.code} ${error.message}`);
+  return { enqueued: z.number().int().parse(data) };
+}

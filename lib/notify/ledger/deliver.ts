@@ -1,0 +1,94 @@
+// Delivery: claim due outbox rows, compose and render each message, hand it to its channel's
+// sender, record the outcome. Run right after a response that enqueued something (afterResponse
+// or the delivery kick) and by the cron sweep, which retries what failed with backoff. Whatever
+// goes wrong with one row is recorded on that row; the others carry on.
+import { z } from "zod";
+import { ApiError } from "../../http/errors.js";
+import { log } from "../../log.js";
+import { afterResponse } from "../after-response.js";
+import { SendFailure } from "../providers/types.js";
+import { render } from "../templates/render.js";
+import { TemplateVariablesError } from "../templates/template-errors.js";
+import { composeMessage, Undeliverable } from "./compose.js";
+import { claimDue, markFailed, markSent, type NotificationRow } from "./outbox-rows.js";
+import { senderFor } from "./senders.js";
+
+/** Rows claimed at once: each send waits on a provider, so a batch is sent side by side. */
+const BATCH = 10;
+/** A run stops after this many batches, leaving the rest to the next run. */
+const MAX_BATCHES = 10;
+/** The migration's limit: the eighth failed attempt is the last. */
+const MAX_ATTEMPTS = 8;
+
+export const NotificationsDelivery = z
+  .object({
+    sent: z.number().int(),
+    /** Failed this time, queued again with backoff. */
+    retrying: z.number().int(),
+    /** Failed for good: nobody to send to, or out of attempts. */
+    failed: z.number().int(),
+  })
+  .meta({ id: "NotificationsDelivery" });
+export type NotificationsDelivery = z.infer<typeof NotificationsDelivery>;
+
+type Outcome = keyof NotificationsDelivery;
+
+export async function deliverNotifications(): Promise<NotificationsDelivery> {
+  const delivery: NotificationsDelivery = { sent: 0, retrying: 0, failed: 0 };
+  for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
+    const rows = await claimDue(BATCH);
+    for (const outcome of await Promise.all(rows.map(deliverOne))) delivery[outcome] += 1;
+    if (rows.length < BATCH) break;
+  }
+  return delivery;
+}
+
+async function deliverOne(row: NotificationRow): Promise<Outcome> {
+  try {
+    const message = await composeMessage(row);
+    const rendered = render(message.template, message.variables, row.locale);
+    const sender = await senderFor(row.channel);
+    const messageId = await sender.send({
+      notificationId: row.id,
+      idempotencyKey: row.idempotency_key,
+      channel: row.channel,
+      template: row.template,
+      to: message.to,
+      rendered,
+    });
+    await markSent(row.id, sender.provider, messageId);
+    return "sent";
+  } catch (error) {
+    const { reason, final } = failureOf(error);
+    log.warn("notification_not_sent", {
+      notificationId: row.id,
+      template: row.template,
+      channel: row.channel,
+      attempt: row.attempts,
+      reason,
+      ...(!(error instanceof SendFailure || error instanceof Undeliverable) && { error }),
+    });
+    await markFailed(row.id, reason, final);
+    return final || row.attempts >= MAX_ATTEMPTS ? "failed" : "retrying";
+  }
+}
+
+/** What is recorded on the row (never a provider's text or anything personal) and whether to retry. */
+function failureOf(error: unknown): { reason: string; final: boolean } {
+  if (error instanceof Undeliverable) return { reason: error.message, final: true };
+  if (error instanceof TemplateVariablesError)
+    return { reason: "template_variables_invalid", final: true };
+  if (error instanceof SendFailure) return { reason: error.message, final: error.final };
+  if (error instanceof ApiError) return { reason: error.code, final: false };
+  return { reason: "delivery_error", final: false };
+}
+
+/**
+ * For privileged paths (payments, webhooks) whose write may have enqueued a notification (a
+ * receipt, a confirmation, a refund): once it succeeded, deliver after the response.
+ */
+export async function thenDeliver<T>(write: Promise<T>): Promise<T> {
+  const result = await write;
+  afterResponse(deliverNotifications());
+  return result;
+}
