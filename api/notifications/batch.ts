@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenKickQueued } from "../../lib/notify/kick-delivery.js";
 import {
   MAX_BATCH,
   NotificationBatch,
@@ -22,17 +23,20 @@ export default route({
       errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
     },
     ({ body, caller, db, request }) =>
-      requestNotifications(
-        {
-          db: db.user,
-          caller,
-          idempotencyKey: request.headers.get("idempotency-key") ?? "",
-        },
-        body.notifications.map((notification, index) => ({
-          ...notification,
-          field: `notifications.${index}.bookingId`,
-        })),
-        body.locale,
+      thenKickQueued(
+        request,
+        requestNotifications(
+          {
+            db: db.user,
+            caller,
+            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+          },
+          body.notifications.map((notification, index) => ({
+            ...notification,
+            field: `notifications.${index}.bookingId`,
+          })),
+          body.locale,
+        ),
       ),
   ),
 });

@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenKickQueued } from "../../lib/notify/kick-delivery.js";
 import {
   NotificationRequest,
   NotificationsAccepted,
@@ -22,21 +23,24 @@ export default route({
       errors: ["not_found", "conflict"],
     },
     ({ body, caller, db, request }) =>
-      requestNotifications(
-        {
-          db: db.user,
-          caller,
-          idempotencyKey: request.headers.get("idempotency-key") ?? "",
-        },
-        [
+      thenKickQueued(
+        request,
+        requestNotifications(
           {
-            channel: "email",
-            template: body.template,
-            bookingId: body.bookingId,
-            field: "bookingId",
+            db: db.user,
+            caller,
+            idempotencyKey: request.headers.get("idempotency-key") ?? "",
           },
-        ],
-        body.locale,
+          [
+            {
+              channel: "email",
+              template: body.template,
+              bookingId: body.bookingId,
+              field: "bookingId",
+            },
+          ],
+          body.locale,
+        ),
       ),
   ),
 });

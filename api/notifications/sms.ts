@@ -1,5 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { thenKickQueued } from "../../lib/notify/kick-delivery.js";
 import {
   NotificationRequest,
   NotificationsAccepted,
@@ -23,22 +24,25 @@ export default route({
       errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
     },
     ({ body, caller, db, request }) =>
-      requestNotifications(
-        {
-          db: db.user,
-          caller,
-          idempotencyKey: request.headers.get("idempotency-key") ?? "",
-          smsCountedPerRequest: true,
-        },
-        [
+      thenKickQueued(
+        request,
+        requestNotifications(
           {
-            channel: "sms",
-            template: body.template,
-            bookingId: body.bookingId,
-            field: "bookingId",
+            db: db.user,
+            caller,
+            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+            smsCountedPerRequest: true,
           },
-        ],
-        body.locale,
+          [
+            {
+              channel: "sms",
+              template: body.template,
+              bookingId: body.bookingId,
+              field: "bookingId",
+            },
+          ],
+          body.locale,
+        ),
       ),
   ),
 });

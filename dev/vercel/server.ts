@@ -9,6 +9,7 @@ import { type RunningServer, serve } from "../web-server.js";
 import { createFunctionLoader } from "./function-loader.js";
 import { handleRequest } from "./handle-request.js";
 import { loadProject, type Project } from "./project.js";
+import { installRequestContext, settleWaitUntil } from "./request-context.js";
 import { watchProject } from "./watch-project.js";
 
 export interface ApiServerOptions {
@@ -19,6 +20,7 @@ export interface ApiServerOptions {
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
   const rootDir = resolve(options.rootDir);
+  installRequestContext();
   const loader = createFunctionLoader();
   let project: Promise<Project> | undefined;
   const currentProject = () => {
@@ -50,6 +52,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ...server,
     async close() {
       watcher.close();
+      await settleWaitUntil();
       await server.close();
       await loader.close();
     },

@@ -24,6 +24,16 @@ export async function thenKickDelivery<T extends { status: string }>(
   return result;
 }
 
+/** Awaits a staff request that queued notifications, then kicks their delivery. */
+export async function thenKickQueued<T extends { notificationIds: string[] }>(
+  request: Request,
+  queued: Promise<T>,
+): Promise<T> {
+  const result = await queued;
+  if (result.notificationIds.length > 0) kickDelivery(request);
+  return result;
+}
+
 /** Starts delivery of what the request's write enqueued; `request`: whose origin to call. */
 function kickDelivery(request: Request): void {
   const secret = env().CRON_SECRET;

@@ -422,6 +422,11 @@ describe("the Razorpay webhook", () => {
       await outcomeOf(razorpayEvent("payment.dispute.created", { payment: paid, dispute })),
     ).toBe(`dispute: created, chargeback, 250000 INR (${dispute.id})`);
     expect(await row("payments", o.paymentId)).toMatchObject({ status: "captured" });
+    const { rows } = await api.supabase.db.query(
+      "select payment_id, status, reason from public.payment_disputes where provider_dispute_id = $1",
+      [String(dispute.id)],
+    );
+    expect(rows).toEqual([{ payment_id: o.paymentId, status: "created", reason: "chargeback" }]);
   });
 
   it("lets the checkout signature made with the key secret verify a payment, and no other", async () => {

@@ -317,12 +317,13 @@ describe("refund and dispute events", () => {
     });
   });
 
-  it("records a dispute in the inbox", async () => {
+  it("records a dispute in the ledger beside its payment", async () => {
     const paid = await payment();
     stripe.pay(paid.paymentIntentId);
     await outcomeOf(stripeEvent("payment_intent.succeeded", stripe.intent(paid.paymentIntentId)));
+    const disputeId = `dp_${crypto.randomUUID().replaceAll("-", "")}`;
     const dispute = stripeEvent("charge.dispute.created", {
-      id: "dp_123",
+      id: disputeId,
       object: "dispute",
       amount: paid.amount,
       currency: "inr",
@@ -331,8 +332,20 @@ describe("refund and dispute events", () => {
       status: "needs_response",
     });
     expect(await outcomeOf(dispute)).toBe(
-      `dispute: needs_response, fraudulent, ${paid.amount} INR (dp_123)`,
+      `dispute: needs_response, fraudulent, ${paid.amount} INR (${disputeId})`,
     );
     expect(await paymentRow(paid.paymentId)).toMatchObject({ status: "captured" });
+    const { rows } = await api.supabase.db.query(
+      "select payment_id, status, reason, currency from public.payment_disputes where provider_dispute_id = $1",
+      [disputeId],
+    );
+    expect(rows).toEqual([
+      {
+        payment_id: paid.paymentId,
+        status: "needs_response",
+        reason: "fraudulent",
+        currency: "INR",
+      },
+    ]);
   });
 });

@@ -502,6 +502,18 @@ describe("who reads and writes the ledger", () => {
       ],
       ["ledger_record_failure_by_id", { p_payment_id: paymentId, p_reason: "forged" }],
       ["ledger_claim_refund", { p_refund_id: aliceRefund.id }],
+      [
+        "ledger_record_dispute",
+        {
+          p_provider: "sandbox",
+          p_provider_payment_id: `pay_${paymentId}`,
+          p_provider_dispute_id: `disp_forged_${run}`,
+          p_status: "created",
+          p_reason: null,
+          p_amount_minor: 1,
+          p_currency: "INR",
+        },
+      ],
       ["ledger_refunds_owed", {}],
     ];
     for (const db of [anon, alice.client, staff.client]) {

@@ -163,3 +163,28 @@ export async function paymentByOrder(
   if (error) throwLedgerError(error, "reading a payment");
   return data === null ? undefined : PaymentRow.parse(data);
 }
+
+/** A dispute (chargeback) the provider reports, recorded or updated by its id; PT404 if not ours. */
+export async function recordDispute(dispute: {
+  provider: ProviderName;
+  providerPaymentId: string;
+  providerDisputeId: string;
+  status: string;
+  reason: string | null;
+  amountMinor: number;
+  currency: string;
+}): Promise<void> {
+  await call(
+    "ledger_record_dispute",
+    {
+      p_provider: dispute.provider,
+      p_provider_payment_id: dispute.providerPaymentId,
+      p_provider_dispute_id: dispute.providerDisputeId,
+      p_status: dispute.status,
+      p_reason: dispute.reason,
+      p_amount_minor: dispute.amountMinor,
+      p_currency: dispute.currency,
+    },
+    z.unknown(),
+  );
+}

@@ -6,6 +6,7 @@ import {
   type CaptureOutcome,
   failProviderRefund,
   recordCapture,
+  recordDispute,
   recordFailure,
   recordProviderRefund,
   type VerifiedCapture,
@@ -101,17 +102,30 @@ export async function refundFailed(
 }
 
 /**
- * There is no dispute table yet: the inbox row's outcome is the record, and the log line is what
- * tells staff to answer it in the provider's dashboard before the deadline.
+ * Recorded in the ledger's payment_disputes beside the payment (each later event of the same
+ * dispute updates its status); the log line tells staff to answer it in the provider's
+ * dashboard before the deadline.
  */
-export function disputed(
+export async function disputed(
   name: OrderProviderName,
   type: string,
+  paymentId: string | undefined,
   dispute: NonNullable<EventFacts["dispute"]>,
-): string {
+): Promise<string> {
   const state = type.slice("payment.dispute.".length);
   const reason = dispute.reasonCode ?? "no reason code";
   log.warn("payment_disputed", { provider: name, disputeId: dispute.id, state, reason });
+  if (paymentId) {
+    await recordDispute({
+      provider: name,
+      providerPaymentId: paymentId,
+      providerDisputeId: dispute.id,
+      status: state,
+      reason: dispute.reasonCode ?? null,
+      amountMinor: dispute.amountMinor,
+      currency: dispute.currency,
+    });
+  }
   return `dispute: ${state}, ${reason}, ${dispute.amountMinor} ${dispute.currency} (${dispute.id})`;
 }
 

@@ -80,7 +80,9 @@ export function orderProviderWebhookSource(name: OrderProviderName): WebhookSour
             ? refundFailed(name, facts.refund)
             : "ignored: no refund in the payload";
         case "dispute":
-          return facts.dispute ? disputed(name, event.type, facts.dispute) : "ignored: no dispute";
+          return facts.dispute
+            ? disputed(name, event.type, facts.paymentId, facts.dispute)
+            : "ignored: no dispute";
       }
     },
   };

@@ -5,7 +5,12 @@
 // their metadata; those Stripe was still paying out when it answered are settled here: paid
 // back, or failed (which frees their amount to be refunded again).
 import { log } from "../../log.js";
-import { failProviderRefund, paymentByOrder, recordProviderRefund } from "../ledger/ledger.js";
+import {
+  failProviderRefund,
+  paymentByOrder,
+  recordDispute,
+  recordProviderRefund,
+} from "../ledger/ledger.js";
 import type { PaymentRow } from "../payment-row.js";
 import { listRefunds, refundStatus } from "../providers/stripe.js";
 import { LEDGER_REFUND_KEY } from "../providers/types.js";
@@ -65,12 +70,21 @@ export interface StripeDispute {
 }
 
 /**
- * There is no dispute table yet: the inbox row's outcome is the record, and the log line is what
- * tells staff to answer it in Stripe's dashboard before the deadline.
+ * Recorded in the ledger's payment_disputes beside the payment (later events of the same dispute
+ * update its status); the log line tells staff to answer it in Stripe's dashboard in time.
  */
 export async function recordStripeDispute(dispute: StripeDispute): Promise<string> {
   const payment = await paymentByOrder("stripe", dispute.paymentIntentId);
   if (!payment) return "ignored: unknown payment";
+  await recordDispute({
+    provider: "stripe",
+    providerPaymentId: dispute.paymentIntentId,
+    providerDisputeId: dispute.id,
+    status: dispute.status,
+    reason: dispute.reason,
+    amountMinor: dispute.amountMinor,
+    currency: dispute.currency.toUpperCase(),
+  });
   log.warn("payment_disputed", {
     paymentId: payment.id,
     disputeId: dispute.id,

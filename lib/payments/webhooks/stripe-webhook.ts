@@ -14,7 +14,7 @@
 //   charge.refunded, refund.created / .updated / .failed  the intent's refunds as Stripe has them:
 //       dashboard refunds recorded, each once; ours that Stripe was paying out settled, paid
 //       back or failed
-//   charge.dispute.created / .closed  recorded in the inbox and logged (no dispute table yet)
+//   charge.dispute.created / .closed  recorded in payment_disputes beside the payment, and logged
 //   customer.subscription.created / .updated / .deleted / .paused / .resumed, invoice.paid,
 //       invoice.payment_failed  the subscription (the invoice's, for invoices) re-read from
 //       Stripe and stored if no later read is: tier, status, period end, cancel at period end
