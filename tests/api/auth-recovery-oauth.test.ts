@@ -1,6 +1,6 @@
 // Forgotten passwords and OAuth sign-in through HTTP against the local stack: the reset link goes
-// out through Supabase Auth (the stack's mailbox), redeeming it sets the password, ends the other
-// sessions and signs in; OAuth runs the PKCE flow with the stack's `local` provider, following
+// out through Bastion's outbox (here the local outbox) with its password_reset template,
+// redeeming it sets the password, ends the other sessions and signs in; OAuth runs the PKCE flow with the stack's `local` provider, following
 // every redirect by hand, and never lands anywhere but on a path of our own site.
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/password-reset.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
+import { openPersonalData } from "../../lib/crypto/personal-data.js";
+import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
@@ -84,21 +86,34 @@ async function signInAtStack(email: string, password = OLD_PASSWORD) {
   return api.supabase.client().auth.signInWithPassword({ email, password });
 }
 
+/** The password_reset emails the local outbox holds for the address, oldest first. */
 async function mailsTo(recipient: string): Promise<string[]> {
-  const { rows } = await api.supabase.db.query<{ body: string }>(
-    "select body from local_stack.mailbox where recipient = $1 order by id",
-    [recipient],
+  await api.settle();
+  const { rows } = await api.supabase.db.query<{ message_sealed: string }>(
+    "select message_sealed from public.local_outbox_messages where template = 'password_reset' order by created_at",
   );
-  return rows.map((row) => row.body);
+  return rows
+    .map(
+      (row) =>
+        JSON.parse(openPersonalData(row.message_sealed, LOCAL_OUTBOX_CONTEXT)) as {
+          to: string;
+          text: string;
+        },
+    )
+    .filter((mail) => mail.to === recipient)
+    .map((mail) => mail.text);
 }
 
-/** The link in the recovery mail: its token (the token hash) and where it leads afterwards. */
+/** The link in the reset email: `<the app's reset page>#token=<token hash>`. */
 async function recoveryLink(email: string) {
   const mails = await mailsTo(email);
-  const link = new URL(/https?:\/\/\S+/.exec(mails.at(-1) ?? "")?.[0] ?? "http://no.link/");
-  const token = link.searchParams.get("token");
-  if (!token) throw new Error(`no recovery link mailed to ${email}`);
-  return { token, redirectTo: link.searchParams.get("redirect_to") };
+  const link = new URL(
+    /https?:\/\/\S+#token=\S+/.exec(mails.at(-1) ?? "")?.[0] ?? "http://no.link/",
+  );
+  const token = new URLSearchParams(link.hash.slice(1)).get("token");
+  if (!token) throw new Error(`no reset link mailed to ${email}`);
+  link.hash = "";
+  return { token, redirectTo: link.href };
 }
 
 async function requestReset(email: string) {
@@ -164,6 +179,14 @@ describe("POST /api/auth/forgot-password", () => {
     expect(await mailsTo(unknown)).toEqual([]);
     expect(await mailsTo(known)).toHaveLength(1);
     expect((await recoveryLink(known)).redirectTo).toBe(`${api.url}/reset-password`);
+    // Sent, and the sealed link gone from the outbox row: no reset secret is kept once sent.
+    const { rows } = await api.supabase.db.query<{ status: string; data: object }>(
+      `select n.status, n.data from public.notifications as n
+       join auth.users as u on u.id = n.user_id
+       where n.template = 'password_reset' and u.email = $1`,
+      [known],
+    );
+    expect(rows).toEqual([{ status: "sent", data: { expires_at: expect.any(String) } }]);
   });
 
   it("links to the allowlisted SPA's reset page, never to a foreign origin", async () => {

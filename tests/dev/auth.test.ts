@@ -397,6 +397,40 @@ describe("admin users", () => {
     expectApiError((await asUser.deleteUser(user.user.id)).error, 403, "not_admin");
     expect((await stack.client().auth.getUser(user.access_token)).error).toBeNull();
   });
+
+  it("generates a recovery link without mailing it, and it signs in once", async () => {
+    const user = await signUp(stack);
+    const email = user.user.email ?? "";
+    const admin = stack.client(stack.serviceRoleKey).auth.admin;
+    const link = await admin.generateLink({
+      type: "recovery",
+      email,
+      options: { redirectTo: "http://app.example.test/reset-password" },
+    });
+    expect(link.error).toBeNull();
+    expect(link.data.user?.id).toBe(user.user.id);
+    expect(link.data.properties?.verification_type).toBe("recovery");
+    expect(link.data.properties?.redirect_to).toBe("http://app.example.test/reset-password");
+    const { rows } = await stack.db.query(
+      "select 1 from local_stack.mailbox where recipient = $1",
+      [email],
+    );
+    expect(rows).toEqual([]);
+    const hashed = link.data.properties?.hashed_token ?? "";
+    const verified = await stack.client().auth.verifyOtp({ token_hash: hashed, type: "recovery" });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.id).toBe(user.user.id);
+    const again = await stack.client().auth.verifyOtp({ token_hash: hashed, type: "recovery" });
+    expect(again.error).not.toBeNull();
+    const unknown = await admin.generateLink({ type: "recovery", email: newEmail("nobody") });
+    expectApiError(unknown.error, 404, "user_not_found");
+    const asUser = stack.client(user.access_token).auth.admin;
+    expectApiError(
+      (await asUser.generateLink({ type: "recovery", email })).error,
+      403,
+      "not_admin",
+    );
+  });
 });
 
 describe("access tokens", () => {

@@ -2,6 +2,7 @@
 // of the api/ functions, configured for a local Supabase stack started for the test file (and a
 // local Upstash endpoint over a throwaway Redis when one is asked for and available).
 import { fileURLToPath } from "node:url";
+import { settleWaitUntil } from "../../dev/vercel/request-context.js";
 import { startApiServer } from "../../dev/vercel/server.js";
 import type { RunningServer } from "../../dev/web-server.js";
 import { startTestSupabase, type TestSupabase, type TestSupabaseOptions } from "./supabase.js";
@@ -17,6 +18,8 @@ export interface TestApi {
   supabase: TestSupabase;
   /** A fresh user signed up through the local Auth API; app_metadata set with the service key. */
   signUp(appMetadata?: Record<string, unknown>): Promise<{ id: string; accessToken: string }>;
+  /** Waits for the work functions started after their responses (waitUntil), as Vercel does. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       if (session.error || !session.data.session) throw session.error ?? new Error("no session");
       return { id: created.data.user.id, accessToken: session.data.session.access_token };
     },
+    settle: settleWaitUntil,
     async close() {
       await api.close();
       await supabase.close();

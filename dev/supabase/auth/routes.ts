@@ -3,6 +3,7 @@
 import type { Endpoint } from "./context.js";
 import { adminCreateUser, adminDeleteUser } from "./endpoints/admin.js";
 import { authorize } from "./endpoints/authorize.js";
+import { adminGenerateLink } from "./endpoints/generate-link.js";
 import { jwks } from "./endpoints/jwks.js";
 import { logout } from "./endpoints/logout.js";
 import { recover } from "./endpoints/recover.js";
@@ -45,6 +46,7 @@ export const ROUTES: readonly Route[] = [
       PUT: unsupported("auth.admin.updateUserById"),
     },
   },
+  { path: /^admin\/generate_link$/, methods: { POST: adminGenerateLink } },
   { path: /^admin\/.+$/, methods: { "*": unsupported("This Auth admin endpoint") } },
   { path: /^(otp|magiclink)$/, methods: { "*": unsupported("Magic link and OTP sign-in") } },
   { path: /^resend$/, methods: { "*": unsupported("Resending auth emails") } },

@@ -2,9 +2,11 @@
 // booking's customer, or the account) and the template's variables. Nothing personal was stored
 // in the outbox row; it is opened here, in memory, for as long as one send takes.
 
+import { z } from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 import { appUrl, manageUrl, practiceEmail, practiceName } from "../practice.js";
+import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../reset-link.js";
 import type { TemplateName } from "../templates/registry.js";
 import { type BookingFacts, type DeliveryContext, deliveryContext } from "./delivery-context.js";
 import type { NotificationRow } from "./outbox-rows.js";
@@ -34,7 +36,7 @@ export async function composeMessage(row: NotificationRow): Promise<ComposedMess
   if (row.template === "payment_receipt") return composePaymentReceipt(row, context);
   if (row.template === "refund_issued") return composeRefundIssued(row, context);
   if (row.template === "welcome") return composeWelcome(context);
-  // password_reset is sent by the Auth server with its one-time link, never from this outbox.
+  if (row.template === "password_reset") return composePasswordReset(row, context);
   throw new Undeliverable(`the outbox does not deliver ${row.template}`);
 }
 
@@ -152,6 +154,31 @@ function composeWelcome(context: DeliveryContext): ComposedMessage {
       ...(name !== undefined && { name }),
       practiceName: practiceName(),
       appUrl: appUrl(),
+    },
+  };
+}
+
+const ResetData = z.object({
+  reset_url_sealed: z.string(),
+  expires_at: z.iso.datetime({ offset: true }),
+});
+
+/** A reset link is sent only while it still works, and only to the account's own address. */
+function composePasswordReset(row: NotificationRow, context: DeliveryContext): ComposedMessage {
+  const to = context.account?.email ?? undefined;
+  if (to === undefined) throw new Undeliverable("no recipient");
+  const data = ResetData.safeParse(row.data);
+  if (!data.success) throw new Undeliverable("no reset link");
+  if (Date.parse(data.data.expires_at) <= Date.now()) throw new Undeliverable("the link expired");
+  const name = context.account?.full_name ?? undefined;
+  return {
+    template: "password_reset",
+    to,
+    variables: {
+      ...(name !== undefined && { name }),
+      practiceName: practiceName(),
+      resetUrl: openPersonalData(data.data.reset_url_sealed, RESET_URL_CONTEXT),
+      expiresInMinutes: RESET_LINK_MINUTES,
     },
   };
 }

@@ -17,7 +17,7 @@ import { emailTaken, findUserByEmail, insertUser, normalizeEmail, userJson } fro
 
 const ADMIN_ROLES = ["service_role", "supabase_admin"];
 
-async function requireAdmin(request: Request, context: AuthContext): Promise<void> {
+export async function requireAdmin(request: Request, context: AuthContext): Promise<void> {
   const claims = await verifiedClaims(context.keys, bearerToken(request));
   if (typeof claims.role !== "string" || !ADMIN_ROLES.includes(claims.role)) {
     throw forbidden("not_admin", "User not allowed");
