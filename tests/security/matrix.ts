@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import { HTTP_METHODS, type HttpMethod, type Route } from "../../lib/http/route.js";
-import { SPA_ORIGIN, startTestApi, type TestApi, type TestApiOptions } from "../helpers/api.js";
+import {
+  SPA_ORIGIN,
+  startTestApi,
+  TEST_CRON_SECRET,
+  type TestApi,
+  type TestApiOptions,
+} from "../helpers/api.js";
 import { loadRoutes } from "../helpers/routes.js";
 
 interface Case {
@@ -141,8 +147,10 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
   // Each endpoint's hostile bodies come from an admin of its own: per-user rate limits (payment:
   // 10 in 10 minutes, shared by every payment route) would otherwise spill from one endpoint's
   // cases into the next one's and answer 429 instead of the 400 under test.
+  // The scheduler's endpoints take only the cron secret, so their hostile bodies carry it.
   const admins = new Map<string, Promise<string>>();
   const adminOf = (c: Case) => {
+    if (c.endpoint.spec.auth === "cron") return Promise.resolve(TEST_CRON_SECRET);
     let token = admins.get(name(c));
     if (!token) {
       token = api.signUp({ roles: ["admin"] }).then((admin) => admin.accessToken);

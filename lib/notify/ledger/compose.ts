@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
+import { ApiError } from "../../http/errors.js";
 import { appUrl, manageUrl, practiceEmail, practiceName } from "../practice.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../reset-link.js";
+import { requireSmsDestination } from "../sms-destination.js";
 import type { TemplateName } from "../templates/registry.js";
 import { type BookingFacts, type DeliveryContext, deliveryContext } from "./delivery-context.js";
 import type { NotificationRow } from "./outbox-rows.js";
@@ -44,6 +46,21 @@ function opened(sealed: string | null, column: keyof typeof BOOKING_SEALED_COLUM
   return sealed === null ? undefined : openPersonalData(sealed, BOOKING_SEALED_COLUMNS[column]);
 }
 
+/**
+ * The number as E.164 if it may still be texted: checked again at sending, since the allowlist
+ * may have changed since the customer opted in.
+ */
+function allowedNumber(typed: string): string {
+  try {
+    return requireSmsDestination(typed, "phone");
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "bad_request") {
+      throw new Undeliverable("the number may not be texted");
+    }
+    throw error;
+  }
+}
+
 /** The booking's customer as its announcements address them; erased data means nobody. */
 function bookingCustomer(row: NotificationRow, booking: BookingFacts | null) {
   const name = opened(booking?.customer_name_sealed ?? null, "customer_name_sealed");
@@ -54,7 +71,7 @@ function bookingCustomer(row: NotificationRow, booking: BookingFacts | null) {
   if (booking === null || name === undefined || to === undefined) {
     throw new Undeliverable("no recipient");
   }
-  return { booking, name, to };
+  return { booking, name, to: row.channel === "sms" ? allowedNumber(to) : to };
 }
 
 function composeBookingMessage(row: NotificationRow, context: DeliveryContext): ComposedMessage {
