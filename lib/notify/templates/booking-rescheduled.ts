@@ -1,18 +1,14 @@
 // booking_rescheduled: sent when a booking moves to another time. Its booking.ics has the same UID
 // as the confirmation's and a higher SEQUENCE, so the customer's calendar moves the event.
 import { z } from "zod";
-import { bookingCalendar } from "./booking-calendar.js";
-import { bookingDetails, bookingView, manageAction } from "./booking-content.js";
+import { bookingView, renderPublishedBooking } from "./booking-content.js";
 import {
   bookingFields,
   calendarFields,
   ENDS_AFTER_START,
   endsAfterStart,
 } from "./booking-variables.js";
-import { renderEmail } from "./email-layout.js";
 import { formatShortInstant } from "./formatting.js";
-import { messageParts } from "./messages/messages.js";
-import { smsBody } from "./sms.js";
 import { defineTemplate } from "./template.js";
 import { instant } from "./variables.js";
 
@@ -33,28 +29,6 @@ export const bookingRescheduled = defineTemplate({
       ...bookingView(booking, locale),
       previousWhenShort: formatShortInstant(booking.previousStartsAt, booking.timeZone, locale),
     };
-    return {
-      ...renderEmail(
-        {
-          ...messageParts(m, view),
-          details: bookingDetails(booking, view, resolved),
-          action: manageAction(booking, resolved),
-          closing: [messages.common.contact(booking.practiceEmail)],
-          footer: messages.common.footer(booking.practiceName),
-        },
-        locale,
-      ),
-      attachments: [
-        bookingCalendar(
-          {
-            ...booking,
-            summary: messages.booking.calendarSummary(view),
-            description: messages.booking.calendarDescription(booking.manageUrl),
-          },
-          "PUBLISH",
-        ),
-      ],
-      sms: smsBody(m.sms(view), booking.manageUrl),
-    };
+    return renderPublishedBooking(booking, resolved, m, view);
   },
 });
