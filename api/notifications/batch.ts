@@ -1,12 +1,11 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenKickQueued } from "../../lib/notify/kick-delivery.js";
 import {
   MAX_BATCH,
   NotificationBatch,
   NotificationsAccepted,
 } from "../../lib/notify/requests/notification-request.js";
-import { requestNotifications } from "../../lib/notify/requests/request-notifications.js";
+import { requestBatch } from "../../lib/notify/requests/staff-requests.js";
 
 export default route({
   POST: endpoint(
@@ -22,21 +21,6 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
     },
-    ({ body, caller, db, request }) =>
-      thenKickQueued(
-        request,
-        requestNotifications(
-          {
-            db: db.user,
-            caller,
-            idempotencyKey: request.headers.get("idempotency-key") ?? "",
-          },
-          body.notifications.map((notification, index) => ({
-            ...notification,
-            field: `notifications.${index}.bookingId`,
-          })),
-          body.locale,
-        ),
-      ),
+    ({ body, caller, db, request }) => requestBatch({ request, caller, db: db.user }, body),
   ),
 });

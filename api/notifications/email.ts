@@ -1,11 +1,10 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenKickQueued } from "../../lib/notify/kick-delivery.js";
 import {
   NotificationRequest,
   NotificationsAccepted,
 } from "../../lib/notify/requests/notification-request.js";
-import { requestNotifications } from "../../lib/notify/requests/request-notifications.js";
+import { requestOne } from "../../lib/notify/requests/staff-requests.js";
 
 export default route({
   POST: endpoint(
@@ -22,25 +21,6 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict"],
     },
-    ({ body, caller, db, request }) =>
-      thenKickQueued(
-        request,
-        requestNotifications(
-          {
-            db: db.user,
-            caller,
-            idempotencyKey: request.headers.get("idempotency-key") ?? "",
-          },
-          [
-            {
-              channel: "email",
-              template: body.template,
-              bookingId: body.bookingId,
-              field: "bookingId",
-            },
-          ],
-          body.locale,
-        ),
-      ),
+    ({ body, caller, db, request }) => requestOne({ request, caller, db: db.user }, "email", body),
   ),
 });

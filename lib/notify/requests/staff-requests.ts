@@ -1,0 +1,63 @@
+// The three staff endpoints (POST /api/notifications/email, /sms, /batch) as one request each:
+// their bodies made into orders, queued by requestNotifications, and delivery kicked right after
+// the response.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Caller } from "../../auth/caller.js";
+import { thenKickQueued } from "../kick-delivery.js";
+import type {
+  Channel,
+  NotificationBatch,
+  NotificationRequest,
+  NotificationsAccepted,
+} from "./notification-request.js";
+import { type NotificationOrder, requestNotifications } from "./request-notifications.js";
+
+export interface StaffRequest {
+  request: Request;
+  caller: Caller;
+  /** The caller's own client: row-level security decides which bookings they reach. */
+  db: SupabaseClient;
+}
+
+function queue(
+  staff: StaffRequest,
+  orders: NotificationOrder[],
+  locale: string | undefined,
+  smsCountedPerRequest: boolean,
+): Promise<NotificationsAccepted> {
+  return thenKickQueued(
+    staff.request,
+    requestNotifications(
+      {
+        db: staff.db,
+        caller: staff.caller,
+        idempotencyKey: staff.request.headers.get("idempotency-key") ?? "",
+        ...(smsCountedPerRequest && { smsCountedPerRequest: true as const }),
+      },
+      orders,
+      locale,
+    ),
+  );
+}
+
+/** One template about one booking, on one channel (the SMS endpoint's spec counts the request). */
+export function requestOne(
+  staff: StaffRequest,
+  channel: Channel,
+  body: NotificationRequest,
+): Promise<NotificationsAccepted> {
+  const order = { channel, template: body.template, bookingId: body.bookingId, field: "bookingId" };
+  return queue(staff, [order], body.locale, channel === "sms");
+}
+
+/** Several at once; every SMS among them counts against the caller's SMS limit. */
+export function requestBatch(
+  staff: StaffRequest,
+  body: NotificationBatch,
+): Promise<NotificationsAccepted> {
+  const orders = body.notifications.map((notification, index) => ({
+    ...notification,
+    field: `notifications.${index}.bookingId`,
+  }));
+  return queue(staff, orders, body.locale, false);
+}
