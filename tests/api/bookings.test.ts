@@ -425,7 +425,6 @@ describe("another customer's booking (BOLA)", () => {
       404,
       "not_found",
     );
-    // Bob holding Alice's guest-style token changes nothing: signed-in callers act as themselves.
     const list = await send("GET", "/api/bookings", { token: bob.accessToken });
     expect(((await list.json()) as { bookings: Booking[] }).bookings).toEqual([]);
     expect(await bookingRow(created.bookingId)).toMatchObject({
@@ -461,6 +460,30 @@ describe("another customer's booking (BOLA)", () => {
     const mine = await asBob.rpc("my_bookings", { p_limit: 10 });
     expect(mine.data).toEqual([]);
     expect(await bookingRow(created.bookingId)).toMatchObject({ status: "held" });
+  });
+});
+
+describe("a guest's manage token in another's hands", () => {
+  it("is 404 to a signed-in user B, who acts as themselves, and to a wrong guest token", async () => {
+    const bob = await api.signUp();
+    const email = newEmail();
+    await consent(email);
+    const created = await book(seedsBody(futureWeekday(11), "2:00 PM", email));
+    const token = created.manageToken ?? "";
+    const path = `/api/bookings/${created.bookingId}`;
+    await problem(
+      await send("GET", path, { token: bob.accessToken, manageToken: token }),
+      404,
+      "not_found",
+    );
+    await problem(
+      await send("POST", `${path}/cancel`, { token: bob.accessToken, manageToken: token }),
+      404,
+      "not_found",
+    );
+    expect(await bookingRow(created.bookingId)).toMatchObject({ status: "held" });
+    // The token alone still works for the guest it was given to.
+    expect((await send("GET", path, { manageToken: token })).status).toBe(200);
   });
 });
 
