@@ -4,6 +4,7 @@
 // A SUPABASE_URL or UPSTASH_REDIS_REST_URL set in the shell or .env is used instead.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { buildWeb } from "./build-web.js";
 import { loadUserEnv, writeLocalEnv } from "./local-env.js";
 import { startSupabase } from "./supabase/server.js";
 import { startUpstash } from "./upstash/server.js";
@@ -56,10 +57,15 @@ if (!setting("CRON_SECRET")) stackEnv.CRON_SECRET = randomBytes(24).toString("ba
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 
+// The demo app's bundle, rebuilt on every edit of lib/web/ or lib/client/ while this runs.
+const web = await buildWeb({ watch: true });
 const api = await startApiServer({ port: port("PORT", 3000), rootDir });
 
 const rows: [string, string][] = [
-  ["API", `${api.url}   (try ${api.url}/api/health)`],
+  ["Demo app", `${api.url}   (book and pay for a session; the sandbox takes the payment)`],
+  ["API reference", `${api.url}/docs`],
+  ["API", `${api.url}/api   (try ${api.url}/api/health)`],
+  ["Outbox", `${api.url}/__dev/outbox   (email and SMS sent locally)`],
   supabase
     ? [
         "Supabase API",
@@ -104,7 +110,7 @@ function redactCredentials(url: string): string {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void Promise.all([api.close(), upstash?.close(), supabase?.close()]).finally(() =>
+    void Promise.all([web.close(), api.close(), upstash?.close(), supabase?.close()]).finally(() =>
       process.exit(0),
     );
   });

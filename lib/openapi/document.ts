@@ -21,7 +21,7 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
     }
     paths[openApiPath(path)] = operations;
   }
-  return {
+  return hoistDefinitions({
     openapi: "3.1.0" as const,
     info: {
       title: "Bastion API",
@@ -45,9 +45,42 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
           description: "CRON_SECRET, sent by Vercel Cron; scheduled jobs only.",
         },
       },
-      schemas: { Problem: jsonSchema(ProblemSchema, "output") },
+      schemas: { Problem: jsonSchema(ProblemSchema, "output") } as Record<string, unknown>,
     },
+  });
+}
+
+/**
+ * zod writes each named schema (`.meta({ id })`) into a `$defs` of every schema that uses it and
+ * refers to it as `#/$defs/Name`. Inside an OpenAPI document that pointer resolves against the
+ * document's root, where there is no `$defs`: renderers and generators cannot follow it. Every
+ * definition moves to `components.schemas`, once, and the references point there.
+ */
+function hoistDefinitions<T extends { components: { schemas: Record<string, unknown> } }>(
+  document: T,
+): T {
+  const definitions: Record<string, unknown> = {};
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (!value || typeof value !== "object") return value;
+    const result: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$defs") {
+        for (const [name, definition] of Object.entries(child as Record<string, unknown>)) {
+          definitions[name] = visit(definition);
+        }
+      } else if (key === "$ref" && typeof child === "string") {
+        result[key] = child.replace(/^#\/\$defs\//, "#/components/schemas/");
+      } else if (key !== "$schema") {
+        result[key] = visit(child);
+      }
+    }
+    return result;
   };
+  const hoisted = visit(document) as T;
+  // A named root schema was only a reference to its own definition; the definition replaces it.
+  hoisted.components.schemas = { ...hoisted.components.schemas, ...definitions };
+  return hoisted;
 }
 
 /** Who may call: a signed-in user, anyone with or without a token, or the scheduler. */

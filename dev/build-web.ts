@@ -1,0 +1,63 @@
+// Builds what public/ serves but git does not keep: the demo app's bundle (lib/web/ and the typed
+// client in lib/client/, TypeScript → one ES module) and Swagger UI's files for /docs, copied
+// from swagger-ui-dist so the reference loads nothing from a CDN. `npm run build:web` runs it
+// (Vercel's build command, see vercel.json); `npm run dev` runs it in watch mode.
+import { copyFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SWAGGER_UI_FILES = [
+  "swagger-ui-bundle.js",
+  "swagger-ui-bundle.js.LICENSE.txt",
+  "swagger-ui.css",
+];
+
+const appBuild: esbuild.BuildOptions = {
+  entryPoints: [join(ROOT, "lib/web/main.ts")],
+  outfile: join(ROOT, "public/app/main.js"),
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  // Browsers from 2021 on: native modules, optional chaining, top-level await.
+  target: ["chrome100", "firefox100", "safari15"],
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "linked",
+  logLevel: "warning",
+};
+
+export interface WebBuild {
+  /** Stops watching (watch mode only). */
+  close(): Promise<void>;
+}
+
+export async function buildWeb(options: { watch?: boolean } = {}): Promise<WebBuild> {
+  await copySwaggerUi();
+  if (!options.watch) {
+    await esbuild.build(appBuild);
+    return { close: async () => {} };
+  }
+  const context = await esbuild.context(appBuild);
+  await context.rebuild();
+  await context.watch();
+  return { close: () => context.dispose() };
+}
+
+async function copySwaggerUi(): Promise<void> {
+  const swaggerUiDir = dirname(
+    createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"),
+  );
+  const vendorDir = join(ROOT, "public/docs/vendor");
+  await mkdir(vendorDir, { recursive: true });
+  for (const file of SWAGGER_UI_FILES) {
+    await copyFile(join(swaggerUiDir, file), join(vendorDir, file));
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildWeb();
+  console.info("built public/app/main.js and public/docs/vendor/");
+}
