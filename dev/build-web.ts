@@ -1,12 +1,13 @@
 // Builds what public/ serves but git does not keep: the demo app's bundle (lib/web/ and the typed
-// client in lib/client/, TypeScript → one ES module) and Swagger UI's files for /docs, copied
-// from swagger-ui-dist so the reference loads nothing from a CDN. `npm run build:web` runs it
+// client in lib/client/, TypeScript → one ES module), Swagger UI's files for /docs, copied
+// from swagger-ui-dist so the reference loads nothing from a CDN, and /docs/errors. `npm run build:web` runs it
 // (Vercel's build command, see vercel.json); `npm run dev` runs it in watch mode.
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { errorCodesPage } from "./error-codes-page.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SWAGGER_UI_FILES = [
@@ -36,6 +37,7 @@ export interface WebBuild {
 
 export async function buildWeb(options: { watch?: boolean } = {}): Promise<WebBuild> {
   await copySwaggerUi();
+  await writeFile(join(ROOT, "public/docs/errors.html"), errorCodesPage());
   if (!options.watch) {
     await esbuild.build(appBuild);
     return { close: async () => {} };
@@ -59,5 +61,5 @@ async function copySwaggerUi(): Promise<void> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await buildWeb();
-  console.info("built public/app/main.js and public/docs/vendor/");
+  console.info("built public/app/, public/docs/vendor/ and public/docs/errors.html");
 }

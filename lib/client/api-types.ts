@@ -13,6 +13,8 @@ export type paths = {
         /**
          * Queue a password-reset email (internal)
          * @description Called by POST /api/auth/forgot-password with CRON_SECRET, never by a browser: makes the recovery link with the Auth admin API and sends Bastion's password_reset email through the outbox. `queued` is false for an address without an account.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         post: operations["postApiAdminPasswordResetMail"];
         delete?: never;
@@ -31,6 +33,8 @@ export type paths = {
         /**
          * Where Supabase Auth sends the browser back after an OAuth sign-in
          * @description Answers 302: to the page asked for at the start, with the refresh cookie set (then call POST /api/auth/refresh for an access token), or to /?authError=cancelled|expired|failed|unavailable.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiAuthCallback"];
         put?: never;
@@ -53,6 +57,8 @@ export type paths = {
         /**
          * Mail a link to reset a forgotten password
          * @description Always 202 with the same body, whether or not the address has an account, and never faster than one second. The link leads to /reset-password on the app's origin with the token to send to POST /api/auth/reset-password.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthForgotPassword"];
         delete?: never;
@@ -70,7 +76,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /**
+         * Sign in with email and password
+         * @description **Auth:** none; anyone may call it.
+         */
         post: operations["postApiAuthLogin"];
         delete?: never;
         options?: never;
@@ -87,7 +96,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** End this session (local) or every session of the user (global) */
+        /**
+         * End this session (local) or every session of the user (global)
+         * @description **Auth:** none; anyone may call it.
+         */
         post: operations["postApiAuthLogout"];
         delete?: never;
         options?: never;
@@ -102,7 +114,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and their profile */
+        /**
+         * The signed-in user and their profile
+         * @description **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
         get: operations["getApiAuthMe"];
         put?: never;
         post?: never;
@@ -122,6 +137,8 @@ export type paths = {
         /**
          * Start signing in with an OAuth provider (a browser navigation)
          * @description Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. The provider `local` exists only outside production.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiAuthOauthProvider"];
         put?: never;
@@ -144,6 +161,8 @@ export type paths = {
         /**
          * A new access token for the session in the refresh cookie
          * @description Rotates the refresh cookie. Call from the app's own origin with the X-Requested-With header; a replayed old cookie ends the whole session.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthRefresh"];
         delete?: never;
@@ -164,6 +183,8 @@ export type paths = {
         /**
          * Create an account and start a session
          * @description Answers the session (refresh token in the httpOnly cookie only). When the project requires e-mail confirmation the answer is 202 with confirmationRequired and no session.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthRegister"];
         delete?: never;
@@ -184,6 +205,8 @@ export type paths = {
         /**
          * Set a new password with the token from a reset link, and sign in
          * @description Ends every other session of the account and answers a new session (refresh token in the httpOnly cookie only). An unknown, expired or used token is 400 bad_request; a refused password is 400 validation_failed.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthResetPassword"];
         delete?: never;
@@ -202,12 +225,16 @@ export type paths = {
         /**
          * The bookable slots of one session type on one day
          * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiAvailability"];
         put?: never;
         /**
          * The bookable slots of one session type on one day (JSON body)
          * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409. Same as GET, for clients that send the question as a JSON body.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAvailability"];
         delete?: never;
@@ -226,12 +253,16 @@ export type paths = {
         /**
          * My bookings, newest first
          * @description The signed-in customer's bookings, a page at a time (`limit`, default 20, at most 50); pass `nextCursor` as `cursor` for the next page.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         get: operations["getApiBookings"];
         put?: never;
         /**
          * Book a session (a hold until it is paid)
          * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token. Also served at POST /api/bookings/create.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiBookings"];
         delete?: never;
@@ -250,17 +281,23 @@ export type paths = {
         /**
          * One booking
          * @description Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404. Staff reads of the customer's details are audit-logged.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         get: operations["getApiBookingsId"];
         /**
          * Reschedule a booking or change its notes
          * @description Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404. Send `date` and `time` (a free slot from GET /api/availability) to move it, `notes` to replace the notes (null clears them), `smsReminders` to have texts about it sent to its phone number too (an E.164 number in a country we text, else 400; at any time), or several. Customers may do so up to 24 hours before the session; staff at any time.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         put: operations["putApiBookingsId"];
         post?: never;
         /**
          * Withdraw an unpaid hold
          * @description Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404. Frees the slot at once. A confirmed booking is cancelled with POST /api/bookings/{id}/cancel instead.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         delete: operations["deleteApiBookingsId"];
         options?: never;
@@ -280,6 +317,8 @@ export type paths = {
         /**
          * Cancel a booking
          * @description By its customer (signed in, or a guest with X-Booking-Token) up to 24 hours before it starts, or by staff of its practitioner at any time. The slot frees at once; a paid booking records the full amount in `refundDueMinor`, which the payments module refunds.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiBookingsIdCancel"];
         delete?: never;
@@ -300,6 +339,8 @@ export type paths = {
         /**
          * Confirm a hold (staff)
          * @description Staff of the booking's practitioner, or an admin, confirm a hold without an online payment (paid at the practice, a courtesy session). Other bookings are 404.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiBookingsIdConfirm"];
         delete?: never;
@@ -320,6 +361,8 @@ export type paths = {
         /**
          * Record a client's consent before a session
          * @description Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.
+         *
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiConsent"];
         delete?: never;
@@ -338,6 +381,8 @@ export type paths = {
         /**
          * One consent record, for an audit
          * @description Staff and admins only. Shows what was acknowledged, when, and from which IP address and user agent; the client's email is never shown. Every read is recorded in the personal-data access log.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         get: operations["getApiConsentId"];
         put?: never;
@@ -358,6 +403,8 @@ export type paths = {
         /**
          * The consent versions a client may give, with their required items
          * @description Public. The active versions, newest first: ask the client to acknowledge every one of `requiredItems` and send them with `version` to POST /api/consent. `retentionDays` is how long the record is kept.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiConsentVersions"];
         put?: never;
@@ -378,6 +425,8 @@ export type paths = {
         /**
          * Deliver due notifications (scheduled, and kicked after bookings)
          * @description Run by Vercel Cron with CRON_SECRET, and called by the booking endpoints right after they answer: sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         get: operations["getApiCronDeliverNotifications"];
         put?: never;
@@ -398,6 +447,8 @@ export type paths = {
         /**
          * Mark lapsed holds expired (scheduled)
          * @description Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         get: operations["getApiCronExpireHolds"];
         put?: never;
@@ -418,6 +469,8 @@ export type paths = {
         /**
          * Delete the consent records past their retention
          * @description For the scheduler (Authorization: Bearer CRON_SECRET). Idempotent: running it again deletes only what has expired since.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         get: operations["getApiCronPurgeConsent"];
         put?: never;
@@ -438,6 +491,8 @@ export type paths = {
         /**
          * Queue booking reminders (scheduled)
          * @description Run by Vercel Cron with CRON_SECRET, every 30 minutes: queues the reminder 24 hours and 1 hour before each confirmed session, by email and, when the customer agreed, by SMS. A run up to 6 hours late still sends; none is sent once the session has started, and none twice, however many runs overlap.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         get: operations["getApiCronReminders"];
         put?: never;
@@ -458,6 +513,8 @@ export type paths = {
         /**
          * Finish what payments left unfinished (scheduled)
          * @description Run by Vercel Cron with CRON_SECRET: processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, and asks again for refunds it never answered. Idempotent.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
          */
         get: operations["getApiCronSettlePayments"];
         put?: never;
@@ -475,7 +532,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Whether the API can reach its database and cache */
+        /**
+         * Whether the API can reach its database and cache
+         * @description **Auth:** none; anyone may call it.
+         */
         get: operations["getApiHealth"];
         put?: never;
         post?: never;
@@ -497,6 +557,8 @@ export type paths = {
         /**
          * Email and text several bookings' customers (staff)
          * @description Up to 50 notifications, each a template about one booking of your practitioner (any booking, for admins) by email or SMS, queued all or none. Every SMS obeys the rules of POST /api/notifications/sms and counts against its limits. Answers 202 with the ids in order. The Idempotency-Key names the batch: a retry answers the same ids and sends nothing twice.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiNotificationsBatch"];
         delete?: never;
@@ -517,6 +579,8 @@ export type paths = {
         /**
          * Email a booking's customer (staff)
          * @description Queues a template about one booking of your practitioner (any booking, for admins) for its customer's email address; no text, HTML or address of your own. Answers 202 with the notification's id; it is delivered right after. The Idempotency-Key names the message: a retry answers the same id and sends nothing twice.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiNotificationsEmail"];
         delete?: never;
@@ -537,6 +601,8 @@ export type paths = {
         /**
          * Text a booking's customer (staff)
          * @description Queues a template about one booking of your practitioner (any booking, for admins) as an SMS to the phone number its customer gave, if they agreed to texts; no text or number of your own. The number must be E.164 in a country SMS_ALLOWED_COUNTRIES lists (else 400). Limits: 5 SMS an hour per caller and 3 an hour per destination number, across all callers; both refuse (503) when the limiter is unreachable. Answers 202 with the notification's id. The Idempotency-Key names the message: a retry answers the same id and sends nothing twice.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiNotificationsSms"];
         delete?: never;
@@ -555,6 +621,8 @@ export type paths = {
         /**
          * Notification templates (staff)
          * @description Every email and SMS template with its variables, which the server fills in from the booking, payment or account it is about; `requestable` marks those staff may send with POST /api/notifications/email, /sms and /batch.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         get: operations["getApiNotificationsTemplates"];
         put?: never;
@@ -572,7 +640,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** This API's OpenAPI 3.1 document */
+        /**
+         * This API's OpenAPI 3.1 document
+         * @description **Auth:** none; anyone may call it.
+         */
         get: operations["getApiOpenapiJson"];
         put?: never;
         post?: never;
@@ -592,6 +663,8 @@ export type paths = {
         /**
          * One payment
          * @description Its customer, or staff; anyone else gets 404.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         get: operations["getApiPaymentsId"];
         put?: never;
@@ -614,6 +687,8 @@ export type paths = {
         /**
          * Confirm a Stripe payment
          * @description After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiPaymentsConfirm"];
         delete?: never;
@@ -634,6 +709,8 @@ export type paths = {
         /**
          * Create a Stripe Checkout Session
          * @description Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of this site or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiPaymentsCreateCheckout"];
         delete?: never;
@@ -654,6 +731,8 @@ export type paths = {
         /**
          * Create a Stripe PaymentIntent
          * @description Send `bookingId` to pay for the caller's live hold (its amount and currency are used), or `sessionType` and `format` (and optionally `currency`) to pay the catalogue's price. The amount always comes from the server: a body with an amount is refused. Pay in the browser with `clientSecret` (Stripe's Payment Element), then call POST /api/payments/confirm; the webhook records the payment too, whichever comes first.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiPaymentsCreateIntent"];
         delete?: never;
@@ -674,6 +753,8 @@ export type paths = {
         /**
          * Create a checkout order (Razorpay, or the local sandbox)
          * @description The amount comes from the server: the hold's when `bookingId` is given (it must be the caller's live hold), else the catalogue's price for the session type and format. Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiPaymentsCreateOrder"];
         delete?: never;
@@ -694,6 +775,8 @@ export type paths = {
         /**
          * Refund a payment (staff)
          * @description Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. The Idempotency-Key names the refund: a retry is the same refund.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiPaymentsRefund"];
         delete?: never;
@@ -714,6 +797,8 @@ export type paths = {
         /**
          * Verify a checkout payment
          * @description Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiPaymentsVerify"];
         delete?: never;
@@ -732,6 +817,8 @@ export type paths = {
         /**
          * The session types that can be booked, with their prices
          * @description Public. Amounts are integers in the currency's minor unit (paise, cents); display is the same amount formatted for people.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiServices"];
         put?: never;
@@ -752,21 +839,29 @@ export type paths = {
         /**
          * My subscription
          * @description The tier the account has now — `free` without a subscription that gives one — and the live subscription behind it. Active and trialing subscriptions give their tier; one whose renewal payment failed (past_due) keeps it for 7 days while Stripe retries the card. Changes show once Stripe's webhook has reported them, usually within seconds.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         get: operations["getApiSubscriptions"];
         /**
          * Change my subscription's tier
          * @description Moves the live subscription to the tier's price, prorated: the difference is charged or credited on the next invoice. Answers the subscription as Stripe has it after the change; GET shows it once the webhook has recorded it.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         put: operations["putApiSubscriptions"];
         /**
          * Subscribe to a tier
          * @description Stripe Checkout, in subscription mode, at the tier's price as the server has it. `successUrl` and `cancelUrl` must be pages of this site or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the subscription when Checkout completes. 409 while the account already has a live subscription: change its tier with PUT instead.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiSubscriptions"];
         /**
          * Cancel my subscription at the end of the period
          * @description The subscription stops renewing and keeps its tier until `currentPeriodEnd`. Answers the subscription as Stripe has it after the change. The billing portal can resume it before then.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         delete: operations["deleteApiSubscriptions"];
         options?: never;
@@ -786,6 +881,8 @@ export type paths = {
         /**
          * Open the billing portal
          * @description A Stripe billing portal session for the account's customer: card, invoices, cancelling or resuming. `returnUrl` must be a page of this site or of an origin in ALLOWED_ORIGINS. 404 before the account has subscribed.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiSubscriptionsPortal"];
         delete?: never;
@@ -804,6 +901,8 @@ export type paths = {
         /**
          * Pull the settings if they are newer than the device's version (else 304)
          * @description 304 Not Modified, with no body, when `since` is the current version or later: the device is up to date.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         get: operations["getApiSyncPull"];
         put?: never;
@@ -826,6 +925,8 @@ export type paths = {
         /**
          * Replace the settings from a device, if nobody changed them since baseVersion
          * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiSyncPush"];
         delete?: never;
@@ -841,11 +942,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The current settings, for a syncing device */
+        /**
+         * The current settings, for a syncing device
+         * @description **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
         get: operations["getApiSyncSettings"];
         /**
          * Replace the settings from a device, if nobody changed them since baseVersion
          * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         put: operations["putApiSyncSettings"];
         post?: never;
@@ -862,17 +968,24 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** My profile */
+        /**
+         * My profile
+         * @description **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
         get: operations["getApiUsersMe"];
         /**
          * Replace my profile
          * @description Send every field; null clears one.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         put: operations["putApiUsersMe"];
         post?: never;
         /**
          * Delete my account
          * @description Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. Password guesses count against the account's sign-in limit.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         delete: operations["deleteApiUsersMe"];
         options?: never;
@@ -887,11 +1000,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** My settings (version 0 and an empty document until the first write) */
+        /**
+         * My settings (version 0 and an empty document until the first write)
+         * @description **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
         get: operations["getApiUsersMeSettings"];
         /**
          * Replace my settings, if nobody changed them since baseVersion
          * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         put: operations["putApiUsersMeSettings"];
         post?: never;
@@ -913,6 +1031,8 @@ export type paths = {
         /**
          * Razorpay webhook
          * @description For Razorpay only: the X-Razorpay-Signature header must be the HMAC-SHA256 of the raw body with the webhook secret, and X-Razorpay-Event-Id must name the event; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once: a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle or an order we did not make. Payments are re-fetched from Razorpay before anything changes.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksRazorpay"];
         delete?: never;
@@ -933,6 +1053,8 @@ export type paths = {
         /**
          * Resend delivery status webhook
          * @description For Resend only: the svix-id, svix-timestamp and svix-signature headers must verify over the raw body with the endpoint's signing secret, within five minutes; otherwise 400 and nothing changes. email.delivered, email.bounced, email.complained and email.failed move the notification's status forward (never back); a repeated or unknown event answers 200 and changes nothing.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksResend"];
         delete?: never;
@@ -953,6 +1075,8 @@ export type paths = {
         /**
          * Sandbox payment webhook (local machines only)
          * @description The local sandbox provider's Razorpay-shaped events, delivered by the dev server's /__dev/pay page and signed with the sandbox's public secret in X-Razorpay-Signature, with X-Razorpay-Event-Id. Handled exactly as the Razorpay webhook. Answers 503 on every Vercel deployment.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksSandbox"];
         delete?: never;
@@ -973,6 +1097,8 @@ export type paths = {
         /**
          * Stripe webhook
          * @description For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksStripe"];
         delete?: never;
@@ -993,6 +1119,8 @@ export type paths = {
         /**
          * Twilio message status callback
          * @description For Twilio only: X-Twilio-Signature must verify over APP_URL/api/webhooks/twilio and the form parameters with the auth token; otherwise 400 and nothing changes. MessageStatus delivered, undelivered and failed move the notification's status forward (never back); anything else answers 200 and changes nothing.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksTwilio"];
         delete?: never;

@@ -5,7 +5,11 @@ import { z } from "zod";
 import type { AuthRequirement, Endpoint } from "../http/endpoint.js";
 import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";
-import type { HttpMethod, Route } from "../http/route.js";
+import { HTTP_METHODS, type HttpMethod, type Route } from "../http/route.js";
+import { exampleFromSchema } from "./example-from-schema.js";
+import { OPERATION_EXAMPLES, type OperationExamples } from "./examples.js";
+import { API_GUIDE, authNote } from "./guide.js";
+import { type ProblemContext, problemExample } from "./problem-examples.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -16,8 +20,11 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, route] of Object.entries(routes).sort(([a], [b]) => a.localeCompare(b))) {
     const operations: Record<string, unknown> = {};
+    // As lib/http/route.ts answers a 405: the methods served, HEAD with GET, and OPTIONS.
+    const served = HTTP_METHODS.filter((method) => route.endpoints[method]);
+    const allow = [...served, ...(route.endpoints.GET ? ["HEAD"] : []), "OPTIONS"];
     for (const [method, endpoint] of Object.entries(route.endpoints) as [HttpMethod, Endpoint][]) {
-      operations[method.toLowerCase()] = operation(path, method, endpoint);
+      operations[method.toLowerCase()] = operation(path, method, endpoint, allow);
     }
     paths[openApiPath(path)] = operations;
   }
@@ -26,8 +33,7 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
     info: {
       title: "Bastion API",
       version,
-      description:
-        "The same-origin API a single-page app calls so that no secret reaches the browser. Errors are RFC 9457 problem details.",
+      description: API_GUIDE,
     },
     servers: [{ url: "/" }],
     paths,
@@ -37,7 +43,8 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
           type: "http",
           scheme: "bearer",
           bearerFormat: "JWT",
-          description: "The Supabase access token of the signed-in user.",
+          description:
+            "The Supabase access token of the signed-in user: `accessToken` from POST /api/auth/login, /api/auth/register or /api/auth/refresh.",
         },
         cronSecret: {
           type: "http",
@@ -96,11 +103,13 @@ export function openApiPath(routePath: string): string {
   return routePath.replace(/\[([^\]]+)\]/g, "{$1}");
 }
 
-function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
+function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: string[]) {
   const { spec } = endpoint;
+  // Hand-written examples where there are some (examples.ts), else ones made from the schema.
+  const given: OperationExamples = OPERATION_EXAMPLES[`${method} ${openApiPath(path)}`] ?? {};
   const parameters = [
-    ...objectParameters(spec.params, "path"),
-    ...objectParameters(spec.query, "query"),
+    ...objectParameters(spec.params, "path", given.parameters),
+    ...objectParameters(spec.query, "query", given.parameters),
     ...(spec.idempotency
       ? [
           {
@@ -109,6 +118,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
             required: spec.idempotency === "required",
             description:
               "A fresh UUID per operation; a retry with the same key replays the answer.",
+            // No example: Swagger UI would fill the same key into every "Try it out".
             schema: { type: "string", maxLength: 255 },
           },
         ]
@@ -120,13 +130,15 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
   const success = spec.response
     ? {
         description: "Success",
-        content: { "application/json": { schema: jsonSchema(spec.response, "output") } },
+        content: {
+          "application/json": withExample(jsonSchema(spec.response, "output"), given.response),
+        },
       }
     : { description: "Success, no content" };
   return {
     operationId: `${method.toLowerCase()}${path.replace(/\W+(\w)?/g, (_, c: string = "") => c.toUpperCase())}`,
     summary: spec.summary,
-    ...(spec.description && { description: spec.description }),
+    description: [spec.description, authNote(spec.auth)].filter(Boolean).join("\n\n"),
     tags: spec.tags ?? [path.split("/")[2] ?? "api"],
     ...(security(spec.auth) && { security: security(spec.auth) }),
     ...(Array.isArray(spec.auth) && { "x-roles": spec.auth }),
@@ -134,7 +146,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
     ...(spec.body && {
       requestBody: {
         required: !spec.body.safeParse(undefined).success,
-        content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+        content: { "application/json": withExample(jsonSchema(spec.body, "input"), given.request) },
       },
     }),
     ...(spec.rawBody && {
@@ -150,19 +162,37 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint) {
           { description },
         ]),
       ),
-      ...errorResponses(errorCodes(endpoint)),
+      ...errorResponses(errorCodes(endpoint), { allow, endpoint }),
     },
   };
 }
 
-function objectParameters(schema: z.ZodType | undefined, location: "path" | "query") {
+/** A media type object with its schema and an example: the one given, else one made from it. */
+function withExample(schema: JsonSchema, given: unknown) {
+  const example = given ?? exampleFromSchema(schema);
+  return { schema, ...(example !== undefined && { example }) };
+}
+
+function objectParameters(
+  schema: z.ZodType | undefined,
+  location: "path" | "query",
+  examples: OperationExamples["parameters"] = {},
+) {
   if (!(schema instanceof z.ZodObject)) return [];
-  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
-    name,
-    in: location,
-    required: location === "path" || !field.safeParse(undefined).success,
-    schema: jsonSchema(field, "input"),
-  }));
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
+    const fieldSchema = jsonSchema(field, "input");
+    const required = location === "path" || !field.safeParse(undefined).success;
+    // Swagger UI fills examples in for "Try it out": an optional parameter gets one only when
+    // it was written for it, so that a made-up value is never sent unasked.
+    const example = examples[name] ?? (required ? exampleFromSchema(fieldSchema) : undefined);
+    return {
+      name,
+      in: location,
+      required,
+      schema: fieldSchema,
+      ...(example !== undefined && { example }),
+    };
+  });
 }
 
 /** The errors an endpoint can answer with, from what its spec switches on. */
@@ -188,8 +218,11 @@ export function errorCodes(endpoint: Endpoint): ErrorCode[] {
   return [...codes];
 }
 
-/** OpenAPI keys responses by status; codes that share one (400 has several) are listed together. */
-function errorResponses(codes: ErrorCode[]): Record<string, unknown> {
+/**
+ * OpenAPI keys responses by status; codes that share one (400 has several) are listed together,
+ * with a named example per code.
+ */
+function errorResponses(codes: ErrorCode[], context: ProblemContext): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const { status } = ERROR_CODES[code];
@@ -203,12 +236,19 @@ function errorResponses(codes: ErrorCode[]): Record<string, unknown> {
         content: {
           [PROBLEM_CONTENT_TYPE]: {
             schema: { $ref: "#/components/schemas/Problem" },
-            examples: Object.fromEntries(
-              shared.map((code) => [
-                code,
-                { value: { code, status, title: ERROR_CODES[code].title } },
-              ]),
-            ),
+            ...(shared.length === 1 && shared[0]
+              ? { example: problemExample(shared[0], context) }
+              : {
+                  examples: Object.fromEntries(
+                    shared.map((code) => [
+                      code,
+                      {
+                        summary: `${code}: ${ERROR_CODES[code].title}`,
+                        value: problemExample(code, context),
+                      },
+                    ]),
+                  ),
+                }),
           },
         },
       },
