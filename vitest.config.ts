@@ -1,8 +1,13 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { browserTestsRunnable } from "./tests/e2e/helpers/chromium.js";
 
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
+    // The browser tests need Chromium; without it they are left out, loudly (and CI, which sets
+    // E2E_REQUIRED=1, fails instead).
+    exclude: [...configDefaults.exclude, ...(browserTestsRunnable() ? [] : ["tests/e2e/**"])],
     // Each file starts its own local stack (PGlite in memory, throwaway Redis); two cores.
     pool: "forks",
     maxWorkers: 2,

@@ -83,8 +83,8 @@ function messagePage(row: OutboxRow, message: OutboxMessage): string {
   );
   const body =
     row.channel === "sms"
-      ? `<h2>SMS</h2><pre>${escapeHtml(message.sms)}</pre>`
-      : `<h2>Text</h2><pre>${escapeHtml(message.text)}</pre>
+      ? `<h2>SMS</h2><pre style="white-space:pre-wrap">${escapeHtml(message.sms)}</pre>`
+      : `<h2>Text</h2><pre style="white-space:pre-wrap">${escapeHtml(message.text)}</pre>
 <h2>HTML</h2><iframe sandbox title="The email's HTML" srcdoc="${escapeHtml(message.html)}" style="width:100%;height:40rem;border:1px solid #ccc"></iframe>
 <h2>Attachments</h2><ul>${attachments.join("") || "<li>None</li>"}</ul>`;
   return `<p><a href="/__dev/outbox">← Local outbox</a></p>

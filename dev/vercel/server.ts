@@ -3,7 +3,7 @@
 // public/ as static files, and the platform's request headers; /__dev/ pages (dev/tools/) stand in
 // for outside services. Edits to api/, lib/, public/ or
 // vercel.json take effect on the next request, without a restart.
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { devRoute } from "../tools/dev-routes.js";
 import { type RunningServer, serve } from "../web-server.js";
 import { createFunctionLoader } from "./function-loader.js";
@@ -34,10 +34,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   await currentProject();
 
   const watcher = watchProject(rootDir, (path) => {
-    if (project)
+    // A static file changes only what public/ lists; functions never import from it, so they
+    // keep their module state (in-process rate-limit windows, caches) as a running instance would.
+    const staticOnly = path === "public" || path.startsWith(`public${sep}`);
+    if (project && !staticOnly)
       console.info(`[api] ${path} changed: routes and functions reload on the next request`);
     project = undefined;
-    loader.invalidate();
+    if (!staticOnly) loader.invalidate();
   });
   const server = await serve(
     async (request, context) =>
