@@ -28,10 +28,10 @@ export const BookingRequest = z.strictObject({
   format: z.enum(SESSION_FORMATS),
   /** The practitioner's local date and a time label from GET /api/availability. */
   date: z.iso.date(),
-  time: z.string().regex(TIME_LABEL, "A time such as 10:00 AM or 14:30"),
+  time: z.string().regex(TIME_LABEL, "Choose a time, such as 10:00 AM or 14:30"),
   customer: z.strictObject({
-    name: z.string().trim().min(1).max(200),
-    email: z.email().max(254),
+    name: z.string().trim().min(1, "Enter the client's name").max(200),
+    email: z.email("Enter an email address, such as name@example.com").max(254),
     phone: z.string().trim().regex(PHONE, "A phone number").nullish(),
   }),
   /** The client ticked the consent box; session types that require consent need it true. */
