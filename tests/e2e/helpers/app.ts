@@ -34,33 +34,33 @@ export async function signedInAs(page: Page, email: string): Promise<void> {
 }
 
 /** Signs in with the app's form; answers the access token the app received. */
-export async function signInWithForm(page: Page, account: Account): Promise<string> {
-  await page.getByRole("heading", { name: "Sign in or create an account" }).waitFor();
-  await page.getByLabel("Email", { exact: true }).fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  const answer = page.waitForResponse(
-    (response) =>
-      new URL(response.url()).pathname === "/api/auth/login" &&
-      response.request().method() === "POST",
-  );
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  const session = (await (await answer).json()) as { accessToken: string };
-  await signedInAs(page, account.email);
-  return session.accessToken;
+export function signInWithForm(page: Page, account: Account): Promise<string> {
+  return submitAuthForm(page, account, { button: "Sign in", endpoint: "/api/auth/login" });
 }
 
 /** Creates an account with the app's form (which signs in); answers the access token. */
 export async function createAccountWithForm(page: Page, account: Account): Promise<string> {
   await page.getByRole("heading", { name: "Sign in or create an account" }).waitFor();
+  await page.getByLabel("Your name", { exact: true }).fill(account.fullName);
+  return submitAuthForm(page, account, {
+    button: "Create account",
+    endpoint: "/api/auth/register",
+  });
+}
+
+async function submitAuthForm(
+  page: Page,
+  account: Account,
+  via: { button: string; endpoint: string },
+): Promise<string> {
+  await page.getByRole("heading", { name: "Sign in or create an account" }).waitFor();
   await page.getByLabel("Email", { exact: true }).fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByLabel("Your name", { exact: true }).fill(account.fullName);
   const answer = page.waitForResponse(
     (response) =>
-      new URL(response.url()).pathname === "/api/auth/register" &&
-      response.request().method() === "POST",
+      new URL(response.url()).pathname === via.endpoint && response.request().method() === "POST",
   );
-  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.getByRole("button", { name: via.button, exact: true }).click();
   const session = (await (await answer).json()) as { accessToken: string };
   await signedInAs(page, account.email);
   return session.accessToken;
