@@ -165,4 +165,31 @@ describe("the session in a browser", { timeout: 90_000 }, () => {
     await shot(page, "still signed in after the other origin's attempts");
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
+
+  it("serves the app under a Content-Security-Policy that refuses an injected script", async () => {
+    const { page } = browser;
+    const response = await page.goto(api.url);
+    const policy = response?.headers()["content-security-policy"] ?? "";
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain("unsafe-inline");
+    expect(policy).not.toContain("unsafe-eval");
+    await page.getByRole("heading", { name: "Sign in or create an account" }).waitFor();
+    const seenBefore = browser.problems.length;
+
+    // What a cross-site-scripting bug would hand an attacker: a script element of their own.
+    const ran = await page.evaluate(() => {
+      const injected = document.createElement("script");
+      injected.textContent = "document.body.dataset.injected = 'ran'";
+      document.head.append(injected);
+      return document.body.dataset.injected ?? "refused";
+    });
+
+    expect(ran).toBe("refused");
+    await expect
+      .poll(() => browser.problems.slice(seenBefore).map((problem) => problem.text))
+      .toContainEqual(expect.stringMatching(/^script-src(-elem)? refused inline/));
+    // The refusal was the point of this test; it is no problem of the app's.
+    browser.problems.splice(seenBefore);
+  });
 });
