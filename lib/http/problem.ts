@@ -20,7 +20,17 @@ export const ProblemSchema = z
   .meta({ id: "Problem" });
 
 export function problemResponse(error: ApiError, requestId: string): Response {
-  const body: z.infer<typeof ProblemSchema> = {
+  const headers = new Headers(error.options.headers);
+  headers.set("content-type", PROBLEM_CONTENT_TYPE);
+  return new Response(JSON.stringify(problemBody(error, requestId)), {
+    status: error.status,
+    headers,
+  });
+}
+
+/** The body of the error's response; also what the OpenAPI document shows as its example. */
+export function problemBody(error: ApiError, requestId: string): z.infer<typeof ProblemSchema> {
+  return {
     ...error.options.extensions,
     type: `/docs/errors#${error.code}`,
     title: error.title,
@@ -30,9 +40,6 @@ export function problemResponse(error: ApiError, requestId: string): Response {
     requestId,
     ...(error.options.errors && { errors: error.options.errors }),
   };
-  const headers = new Headers(error.options.headers);
-  headers.set("content-type", PROBLEM_CONTENT_TYPE);
-  return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
 /** Any thrown value as an ApiError; what is not one is logged and hidden behind a 500. */

@@ -1,13 +1,13 @@
 // Example problem+json bodies for the OpenAPI document: one per error code an operation lists,
-// shaped exactly as lib/http/problem.ts writes them (type, title, status, detail, code,
-// requestId; errors for validation failures). Titles and statuses come from the code table;
+// built by lib/http/problem.ts's own problemBody, so they are exactly what the API sends. The
 // details are what the code's usual thrower says. The field errors of validation_failed are
 // the endpoint's own: its zod schemas are run on an empty or unknown input, as the pipeline
 // would run them, so the example names fields the endpoint really has.
 import type { z } from "zod";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../http/body.js";
 import type { Endpoint } from "../http/endpoint.js";
-import { ApiError, ERROR_CODES, type ErrorCode, type FieldErrors } from "../http/errors.js";
+import { ApiError, type ErrorCode, type FieldErrors } from "../http/errors.js";
+import { problemBody } from "../http/problem.js";
 import { type InputLocation, parseInput } from "../http/validation.js";
 
 /** Shaped like Vercel's x-vercel-id, which Bastion uses as the request id. */
@@ -62,25 +62,21 @@ export interface ProblemContext {
 }
 
 export function problemExample(code: ErrorCode, context: ProblemContext = {}) {
-  const { status, title } = ERROR_CODES[code];
-  return {
-    type: `/docs/errors#${code}`,
-    title,
-    status,
-    detail: detailFor(code, context),
-    code,
-    requestId: EXAMPLE_REQUEST_ID,
+  const error = new ApiError(code, detailFor(code, context), {
     ...(code === "validation_failed" && { errors: fieldErrors(context.endpoint) }),
     // lib/settings/write.ts sends the server's copy along, to merge with.
     ...(code === "version_conflict" && {
-      current: {
-        version: 13,
-        schemaVersion: 1,
-        data: { theme: "dark" },
-        updatedAt: "2026-11-21T15:20:00.000Z",
+      extensions: {
+        current: {
+          version: 13,
+          schemaVersion: 1,
+          data: { theme: "dark" },
+          updatedAt: "2026-11-21T15:20:00.000Z",
+        },
       },
     }),
-  };
+  });
+  return problemBody(error, EXAMPLE_REQUEST_ID);
 }
 
 function detailFor(code: ErrorCode, { allow, endpoint }: ProblemContext): string {
