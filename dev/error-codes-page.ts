@@ -1,9 +1,7 @@
 // /docs/errors: every problem's `type` (`/docs/errors#<code>`) lands on the entry for its code.
 // Written at build time from the code table the API itself throws from, so it cannot drift.
 import { ERROR_CODES } from "../lib/http/errors.js";
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+import { escapeHtml } from "../lib/notify/templates/html.js";
 
 export function errorCodesPage(): string {
   const entries = Object.entries(ERROR_CODES)

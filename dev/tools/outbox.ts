@@ -5,6 +5,7 @@
 // Read with the local service key; sealed messages are opened with the server's own keys.
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
 import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
+import { escapeHtml } from "../../lib/notify/templates/html.js";
 import type { Attachment } from "../../lib/notify/templates/template.js";
 
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -122,12 +123,5 @@ function page(status: number, body: string): Response {
         "cache-control": "no-store",
       },
     },
-  );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );
 }

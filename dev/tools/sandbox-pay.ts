@@ -5,7 +5,8 @@
 // `return` with what Razorpay Checkout hands its handler (order id, payment id, signature), for
 // the SPA to POST to /api/payments/verify. Whichever of the two arrives first confirms the hold.
 import { randomUUID } from "node:crypto";
-import { formatMoney } from "../../lib/catalogue/services.js";
+import { formatMoney } from "../../lib/catalogue/money.js";
+import { escapeHtml } from "../../lib/notify/templates/html.js";
 import {
   sandboxCheckoutSignature,
   sandboxPaymentId,
@@ -137,12 +138,5 @@ function page(status: number, body: string): Response {
         "cache-control": "no-store",
       },
     },
-  );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );
 }

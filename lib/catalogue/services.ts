@@ -4,6 +4,7 @@
 // the query asks for them too, so the list is the same whichever client reads it.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
+import { formatMoney } from "./money.js";
 
 export const SESSION_FORMATS = ["video", "in_person"] as const;
 export type SessionFormat = (typeof SESSION_FORMATS)[number];
@@ -95,24 +96,4 @@ function byCurrencyThenFormat(a: ServicePrice, b: ServicePrice): number {
     a.currency.localeCompare(b.currency) ||
     SESSION_FORMATS.indexOf(a.format) - SESSION_FORMATS.indexOf(b.format)
   );
-}
-
-/** Each currency in its home locale: rupees group in lakhs (₹1,00,000.00), dollars in thousands. */
-const LOCALE_OF_CURRENCY: Record<string, string> = { INR: "en-IN", USD: "en-US" };
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-/** An amount in minor units, formatted in the currency's usual locale. */
-export function formatMoney(amountMinor: number, currency: string): string {
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(LOCALE_OF_CURRENCY[currency] ?? "en", {
-      style: "currency",
-      currency,
-    });
-    formatters.set(currency, formatter);
-  }
-  // The minor unit's size comes from the currency (2 digits for INR and USD, 0 for JPY).
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amountMinor / 10 ** digits);
 }

@@ -1,7 +1,9 @@
 // What the customer sees once a booking is settled: the session, when, how, and the price.
+
+import { formatMoney } from "../catalogue/money.js";
 import type { Schemas } from "../client/bastion-client.js";
 import { h } from "./dom.js";
-import { FORMAT_NAMES, money, when } from "./format.js";
+import { FORMAT_NAMES, when } from "./format.js";
 
 export function confirmation(booking: Schemas["Booking"], serviceName: string): HTMLElement {
   const confirmed = booking.status === "confirmed";
@@ -23,7 +25,7 @@ export function confirmation(booking: Schemas["Booking"], serviceName: string): 
       h("dt", {}, "Format"),
       h("dd", {}, FORMAT_NAMES[booking.format]),
       h("dt", {}, "Price"),
-      h("dd", {}, money(booking.price.amountMinor, booking.price.currency)),
+      h("dd", {}, formatMoney(booking.price.amountMinor, booking.price.currency)),
       h("dt", {}, "Status"),
       h("dd", { class: "status" }, booking.status),
     ),

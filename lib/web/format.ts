@@ -1,15 +1,6 @@
-// Money and times as the person expects to read them: amounts arrive in minor units and are
-// shown in the currency's own format; times are the practitioner's, named with their zone.
+// Times as the person expects to read them: the practitioner's, named with their zone. Money is
+// lib/catalogue/money.ts's formatMoney, the same as the catalogue's prices and the emails.
 import type { Schemas } from "../client/bastion-client.js";
-
-export function money(amountMinor: number, currency: string): string {
-  const digits =
-    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(
-    amountMinor / 10 ** digits,
-  );
-}
 
 export function when(booking: Schemas["Booking"]): string {
   const day = new Intl.DateTimeFormat(undefined, {

@@ -1,9 +1,11 @@
 // "My bookings": the signed-in customer's bookings, newest first, with what can still be done:
 // pay for a live hold, and cancel (a hold is withdrawn; a confirmed booking is cancelled under
 // the practice's policy, which the API enforces — its refusal is shown as it comes).
+
+import { formatMoney } from "../catalogue/money.js";
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
 import { busy, h, show } from "./dom.js";
-import { money, when } from "./format.js";
+import { when } from "./format.js";
 import { showProblem } from "./problems.js";
 
 type Booking = Schemas["Booking"];
@@ -97,7 +99,7 @@ export function myBookings(options: MyBookingsOptions): {
         {},
         h("span", { class: "status" }, booking.status),
         " · ",
-        money(booking.price.amountMinor, booking.price.currency),
+        formatMoney(booking.price.amountMinor, booking.price.currency),
       ),
       actions,
     );

@@ -49,17 +49,6 @@ export function formatInstant(instant: string, timeZone: string, locale: string)
   return new Intl.DateTimeFormat(locale, { ...LONG, timeZone }).format(new Date(instant));
 }
 
-/**
- * An amount in minor units in its currency: INR 250000 is "₹2,500.00", JPY 5000 is "¥5,000".
- * The size of the minor unit is the currency's own (2 digits for INR and USD, 0 for JPY, 3 for
- * KWD), as Intl reports it, so no table of currencies is kept here.
- */
-export function formatAmount(amountMinor: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amountMinor / 10 ** digits);
-}
-
 /** "1 hour", "90 minutes": whole hours as hours, with the locale's own plural forms. */
 export function formatMinutes(minutes: number, locale: string): string {
   const hours = minutes % 60 === 0;

@@ -1,7 +1,8 @@
 // payment_receipt: sent when a payment is captured; the customer's receipt.
 import { z } from "zod";
+import { formatMoney } from "../../catalogue/money.js";
 import { renderEmail } from "./email-layout.js";
-import { formatAmount, formatInstant } from "./formatting.js";
+import { formatInstant } from "./formatting.js";
 import { messageParts } from "./messages/messages.js";
 import { smsBody } from "./sms.js";
 import { defineTemplate } from "./template.js";
@@ -25,7 +26,7 @@ export const paymentReceipt = defineTemplate({
       customerName: payment.customerName,
       practiceName: payment.practiceName,
       sessionTypeName: payment.sessionTypeName,
-      amount: formatAmount(payment.amountMinor, payment.currency, locale),
+      amount: formatMoney(payment.amountMinor, payment.currency, locale),
     };
     return {
       ...renderEmail(

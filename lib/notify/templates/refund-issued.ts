@@ -1,7 +1,7 @@
 // refund_issued: sent when a refund has been accepted by the payment provider.
 import { z } from "zod";
+import { formatMoney } from "../../catalogue/money.js";
 import { renderEmail } from "./email-layout.js";
-import { formatAmount } from "./formatting.js";
 import { messageParts } from "./messages/messages.js";
 import { smsBody } from "./sms.js";
 import { defineTemplate } from "./template.js";
@@ -22,7 +22,7 @@ export const refundIssued = defineTemplate({
     const view = {
       customerName: refund.customerName,
       practiceName: refund.practiceName,
-      amount: formatAmount(refund.amountMinor, refund.currency, locale),
+      amount: formatMoney(refund.amountMinor, refund.currency, locale),
     };
     return {
       ...renderEmail(

@@ -1,30 +1,27 @@
 // Money, durations and session times as the reader's locale writes them.
 import { describe, expect, it } from "vitest";
-import {
-  formatAmount,
-  formatMinutes,
-  formatSession,
-} from "../../../lib/notify/templates/formatting.js";
+import { formatMoney } from "../../../lib/catalogue/money.js";
+import { formatMinutes, formatSession } from "../../../lib/notify/templates/formatting.js";
 import { render } from "../../../lib/notify/templates/render.js";
 import { VALID_VARIABLES } from "./template-variables.js";
 
 const spaced = (text: string) => text.replace(/[\u00a0\u2009\u202f]/g, " ");
 
-describe("formatAmount", () => {
+describe("formatMoney", () => {
   it("reads amounts in the currency's minor unit", () => {
-    expect(formatAmount(250000, "INR", "en")).toBe("₹2,500.00");
-    expect(formatAmount(6000, "USD", "en")).toBe("$60.00");
-    expect(formatAmount(1, "USD", "en")).toBe("$0.01");
+    expect(formatMoney(250000, "INR", "en")).toBe("₹2,500.00");
+    expect(formatMoney(6000, "USD", "en")).toBe("$60.00");
+    expect(formatMoney(1, "USD", "en")).toBe("$0.01");
     // Yen have no minor unit: 5000 is ¥5,000, not ¥50.00.
-    expect(formatAmount(5000, "JPY", "en")).toBe("¥5,000");
+    expect(formatMoney(5000, "JPY", "en")).toBe("¥5,000");
     // Dinars have three decimals.
-    expect(spaced(formatAmount(1500, "KWD", "en"))).toBe("KWD 1.500");
+    expect(spaced(formatMoney(1500, "KWD", "en"))).toBe("KWD 1.500");
   });
 
   it("follows the locale's grouping and symbol placement", () => {
-    expect(formatAmount(10_000_000, "INR", "en-IN")).toBe("₹1,00,000.00");
-    expect(formatAmount(10_000_000, "INR", "en")).toBe("₹100,000.00");
-    expect(spaced(formatAmount(1005, "EUR", "de"))).toBe("10,05 €");
+    expect(formatMoney(10_000_000, "INR", "en-IN")).toBe("₹1,00,000.00");
+    expect(formatMoney(10_000_000, "INR", "en")).toBe("₹100,000.00");
+    expect(spaced(formatMoney(1005, "EUR", "de"))).toBe("10,05 €");
   });
 
   it("is what receipts and refunds show", () => {
