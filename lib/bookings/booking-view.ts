@@ -114,6 +114,17 @@ export function bookingView(document: BookingDocument): BookingView {
 }
 
 /** What a booking keeps free, for invalidating cached availability. */
-export function blockedRange(document: BookingDocument): TimeRange {
+/** What a reschedule needs to choose its new slot (public.booking_change_facts): no personal data. */
+export const BookingChangeFacts = BookingDocument.pick({
+  session_type: true,
+  practitioner_id: true,
+  blocked_from: true,
+  blocked_to: true,
+});
+export type BookingChangeFacts = z.infer<typeof BookingChangeFacts>;
+
+export function blockedRange(
+  document: Pick<BookingDocument, "blocked_from" | "blocked_to">,
+): TimeRange {
   return { start: document.blocked_from, end: document.blocked_to };
 }

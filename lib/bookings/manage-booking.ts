@@ -7,13 +7,14 @@ import { sealPersonalData } from "../crypto/personal-data.js";
 import { anonClient } from "../db/anon-client.js";
 import { ApiError } from "../http/errors.js";
 import { availabilityFor } from "../scheduling/availability.js";
+import { throwBookingError } from "./booking-errors.js";
 import { callBookingFunction } from "./booking-rpc.js";
-import { type BookingView, blockedRange, bookingView } from "./booking-view.js";
+import { BookingChangeFacts, type BookingView, blockedRange, bookingView } from "./booking-view.js";
 import { BookingNotes } from "./create-booking.js";
 import { CHANGE_WINDOW_INTERVAL } from "./policy.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
-import { setSmsReminders } from "./sms-reminders.js";
+import { requireTextableNumber, setSmsReminders } from "./sms-reminders.js";
 
 /** Who is asking: a signed-in caller's client, or a guest's token hash (null: none sent). */
 export type BookingAccess =
@@ -26,7 +27,7 @@ export const BookingChange = z
   .strictObject({
     /** Move to this slot: a local date and a time label from GET /api/availability. */
     date: z.iso.date().optional(),
-    time: z.string().regex(TIME_LABEL, "A time such as 10:00 AM or 14:30").optional(),
+    time: z.string().regex(TIME_LABEL, "Choose a time, such as 10:00 AM or 14:30").optional(),
     /** Replace the notes; null clears them. */
     notes: BookingNotes.nullable().optional(),
     /** Texts about the booking too (reminders included), to its phone number; false stops them. */
@@ -63,8 +64,9 @@ export async function readBooking(access: BookingAccess, id: string): Promise<Bo
 }
 
 /**
- * Reschedules within the policy and/or replaces the notes: one transaction. smsReminders is its
- * own (lib/bookings/sms-reminders.ts), applied first.
+ * Reschedules within the policy, replaces the notes and/or turns texts on or off: one
+ * transaction (change_booking). A change of the SMS opt-in alone has no time window
+ * (set_booking_sms_opt_in): declining texts must always be possible.
  */
 export async function changeBooking(
   access: BookingAccess,
@@ -72,33 +74,33 @@ export async function changeBooking(
   change: BookingChange,
   now: Date,
 ): Promise<BookingView> {
-  if (change.smsReminders !== undefined) {
-    const document = await setSmsReminders(
-      asCaller(access),
-      access.manageTokenHash,
-      id,
-      change.smsReminders,
-    );
-    if (change.date === undefined && change.notes === undefined) return bookingView(document);
+  const db = asCaller(access);
+  const move =
+    change.date !== undefined && change.time !== undefined
+      ? { date: change.date, time: change.time }
+      : undefined;
+  if (!move && change.notes === undefined && change.smsReminders !== undefined) {
+    return bookingView(await setSmsReminders(db, access.manageTokenHash, id, change.smsReminders));
   }
   let start: string | null = null;
   let freed: ReturnType<typeof blockedRange> | undefined;
-  if (change.date !== undefined && change.time !== undefined) {
-    const current = await callBookingFunction(asCaller(access), {
-      fn: "read_booking",
-      action: "reading a booking",
-      args: { p_id: id, p_manage_token_hash: access.manageTokenHash },
-    });
+  if (move) {
+    // Turning texts on reads the booking to check its number; that read serves the move too.
+    const current = change.smsReminders
+      ? await requireTextableNumber(db, access.manageTokenHash, id)
+      : await bookingChangeFacts(db, access.manageTokenHash, id);
     freed = blockedRange(current);
     const availability = await availabilityFor(
       anonClient(),
-      { date: change.date, sessionType: current.session_type },
+      { date: move.date, sessionType: current.session_type },
       now,
       freed,
     );
-    start = chooseSlot(availability, change.time).start.toISOString();
+    start = chooseSlot(availability, move.time).start.toISOString();
+  } else if (change.smsReminders) {
+    await requireTextableNumber(db, access.manageTokenHash, id);
   }
-  const document = await callBookingFunction(asCaller(access), {
+  const document = await callBookingFunction(db, {
     fn: "change_booking",
     action: "changing a booking",
     args: {
@@ -110,10 +112,24 @@ export async function changeBooking(
         ? sealPersonalData(change.notes, BOOKING_SEALED_COLUMNS.notes_sealed)
         : null,
       p_window: CHANGE_WINDOW_INTERVAL,
+      p_sms_opt_in: change.smsReminders ?? null,
     },
     ...(freed && { freed }),
   });
   return bookingView(document);
+}
+
+async function bookingChangeFacts(
+  db: SupabaseClient,
+  manageTokenHash: string | null,
+  id: string,
+): Promise<BookingChangeFacts> {
+  const { data, error } = await db.rpc("booking_change_facts", {
+    p_id: id,
+    p_manage_token_hash: manageTokenHash,
+  });
+  if (error) throwBookingError(error, "reading a booking");
+  return BookingChangeFacts.parse(data);
 }
 
 /**

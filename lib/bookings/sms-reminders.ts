@@ -16,23 +16,31 @@ export async function setSmsReminders(
   id: string,
   optIn: boolean,
 ): Promise<BookingDocument> {
-  if (optIn) {
-    const current = await callBookingFunction(db, {
-      fn: "read_booking",
-      action: "reading a booking",
-      args: { p_id: id, p_manage_token_hash: manageTokenHash },
-    });
-    if (current.customer_phone_sealed === null) {
-      throw new ApiError("conflict", "Add a phone number to the booking to get text messages.");
-    }
-    requireSmsDestination(
-      openPersonalData(current.customer_phone_sealed, BOOKING_SEALED_COLUMNS.customer_phone_sealed),
-      "smsReminders",
-    );
-  }
+  if (optIn) await requireTextableNumber(db, manageTokenHash, id);
   return callBookingFunction(db, {
     fn: "set_booking_sms_opt_in",
     action: "changing SMS reminders",
     args: { p_id: id, p_manage_token_hash: manageTokenHash, p_opt_in: optIn },
   });
+}
+
+/** The booking, once its phone number is known to be one we may text (400 or 409 otherwise). */
+export async function requireTextableNumber(
+  db: SupabaseClient,
+  manageTokenHash: string | null,
+  id: string,
+): Promise<BookingDocument> {
+  const current = await callBookingFunction(db, {
+    fn: "read_booking",
+    action: "reading a booking",
+    args: { p_id: id, p_manage_token_hash: manageTokenHash },
+  });
+  if (current.customer_phone_sealed === null) {
+    throw new ApiError("conflict", "Add a phone number to the booking to get text messages.");
+  }
+  requireSmsDestination(
+    openPersonalData(current.customer_phone_sealed, BOOKING_SEALED_COLUMNS.customer_phone_sealed),
+    "smsReminders",
+  );
+  return current;
 }

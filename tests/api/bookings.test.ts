@@ -619,6 +619,54 @@ describe("changing and cancelling within the policy", () => {
       "validation_failed",
     );
   });
+
+  it("moves and turns texts on in one transaction; a staff move reads no personal data", async () => {
+    const [customer, admin] = [await api.signUp(), await api.signUp({ role: "admin" })];
+    const email = newEmail();
+    await consent(email);
+    const date = futureWeekday(19);
+    const created = await book(seedsBody(date, "11:00 AM", email), {
+      token: customer.accessToken,
+    });
+    await book(seedsBody(date, "3:00 PM", email), { token: customer.accessToken });
+    const path = `/api/bookings/${created.bookingId}`;
+    const smsOptIn = async () =>
+      (
+        await api.supabase.db.query<{ sms_opt_in: boolean }>(
+          "select sms_opt_in from public.bookings where id = $1",
+          [created.bookingId],
+        )
+      ).rows[0]?.sms_opt_in;
+
+    // The move is refused, so the opt-in sent with it is not kept either.
+    await problem(
+      await send("PUT", path, {
+        token: customer.accessToken,
+        body: { date, time: "3:00 PM", smsReminders: true },
+      }),
+      409,
+      "slot_unavailable",
+    );
+    expect(await smsOptIn()).toBe(false);
+
+    const byStaff = await send("PUT", path, {
+      token: admin.accessToken,
+      body: { date, time: "11:30 AM" },
+    });
+    expect(await byStaff.json()).toMatchObject({ time: "11:30 AM" });
+    const { rows: reads } = await api.supabase.db.query(
+      "select actor from public.personal_data_reads where subject_table = 'bookings' and subject_id = $1",
+      [created.bookingId],
+    );
+    expect(reads).toEqual([]);
+
+    const both = await send("PUT", path, {
+      token: customer.accessToken,
+      body: { date, time: "12:00 PM", smsReminders: true },
+    });
+    expect(await both.json()).toMatchObject({ time: "12:00 PM" });
+    expect(await smsOptIn()).toBe(true);
+  });
 });
 
 describe("personal data", () => {
