@@ -15,6 +15,7 @@ export default route({
         "After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.",
       tags: ["payments"],
       auth: "user",
+      privileged: true,
       body: ConfirmRequest,
       response: PaymentConfirmation,
       limit: "payment",

@@ -14,6 +14,7 @@ export default route({
         "Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of this site or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.",
       tags: ["payments"],
       auth: "user",
+      privileged: true,
       body: CheckoutRequest,
       response: CheckoutCreated,
       status: 201,

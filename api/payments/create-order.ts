@@ -10,6 +10,7 @@ export default route({
         "The amount comes from the server: the hold's when `bookingId` is given (it must be the caller's live hold), else the catalogue's price for the session type and format. Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.",
       tags: ["payments"],
       auth: "user",
+      privileged: true,
       body: OrderRequest,
       response: Order,
       status: 201,

@@ -11,6 +11,7 @@ export default route({
         "Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. The Idempotency-Key names the refund: a retry is the same refund.",
       tags: ["payments"],
       auth: ["staff"],
+      privileged: true,
       body: RefundRequest,
       response: RefundView,
       status: 201,

@@ -11,6 +11,7 @@ export default route({
         "Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing.",
       tags: ["payments"],
       auth: "user",
+      privileged: true,
       body: VerifyRequest,
       response: Verification,
       limit: "payment",

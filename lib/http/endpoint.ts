@@ -31,6 +31,7 @@ const NO_INPUT = z.strictObject({});
 const loadAuth = lazily(() => import("../auth/caller.js"));
 const loadCronSecret = lazily(() => import("../auth/cron-secret.js"));
 const loadUserClient = lazily(() => import("../db/user-client.js"));
+const loadServiceClient = lazily(() => import("../db/service-client.js"));
 const loadIdempotency = lazily(() => import("./idempotency.js"));
 
 function lazily<T>(load: () => Promise<T>): () => Promise<T> {
@@ -86,6 +87,14 @@ export interface EndpointSpec<
   cacheControl?: string;
   /** Error codes the handler itself may answer with, for the OpenAPI document. */
   errors?: ErrorCode[];
+  /**
+   * The handler needs the service client (db.service), which bypasses row-level security: for
+   * writes only the server may make (sealed personal data, consent evidence, the ledger) after
+   * it has checked the caller itself, and for guests, whose manage token only the server can
+   * verify. Without this declaration db.service throws, and the import-graph test
+   * (tests/lib/db/service-client-imports.test.ts) refuses any other way to reach it.
+   */
+  privileged?: true;
 }
 
 type InferOr<T, Fallback> = T extends z.ZodType ? z.infer<T> : Fallback;
@@ -109,6 +118,8 @@ export interface HandlerContext<
   db: {
     /** supabase-js carrying the caller's token, so row-level security decides. */
     readonly user: SupabaseClient;
+    /** The service client, bypassing row-level security: only on `privileged` endpoints. */
+    readonly service: SupabaseClient;
   };
 }
 
@@ -188,6 +199,7 @@ export function endpoint<
 
       let userDb: SupabaseClient | undefined;
       const userClient = caller && (await loadUserClient()).userClient;
+      const serviceClient = spec.privileged && (await loadServiceClient()).serviceClient;
       const context = {
         request,
         requestId,
@@ -204,6 +216,12 @@ export function endpoint<
             }
             userDb ??= userClient(caller.accessToken);
             return userDb;
+          },
+          get service() {
+            if (!serviceClient) {
+              throw new Error("db.service needs `privileged: true` in the endpoint's spec");
+            }
+            return serviceClient();
           },
         },
       } as HandlerContext<never, never, never, never>;

@@ -1,16 +1,17 @@
 // The service client bypasses row-level security, so which code can reach it is a security
-// boundary (DESIGN.md §5). Two rules, checked over the import graph of every .ts file:
+// boundary. Three rules, checked over the import graph of every .ts file:
 // 1. Only privileged code imports lib/db/service-client.ts directly: files under api/webhooks,
 //    api/cron or api/admin, files in a lib/ folder named webhooks, cron, admin or ledger, lib/db
-//    itself, and tests.
-// 2. No api/ function outside api/webhooks, api/cron, api/admin and api/payments reaches it
-//    through any chain of imports (a user-facing route importing a lib/ admin helper would be
-//    caught here). api/payments is the one user-facing exception, by design: the payments
-//    ledger is written only by the server, after it has verified each fact with the provider
-//    (a signature over our stored order, the provider's own record of the payment) and computed
-//    each amount itself; the caller's rows are checked against the caller's id inside the
-//    ledger functions (supabase/migrations/20261121000900_payments.sql). A customer's token
-//    could not be allowed to write the ledger, so these flows cannot run on the user's client.
+//    itself, the pipeline (lib/http/endpoint.ts, which hands it to privileged endpoints as
+//    db.service), and tests.
+// 2. No api/ function outside api/webhooks, api/cron and api/admin reaches it through any chain
+//    of imports (a user-facing route importing a lib/ admin helper would be caught here) unless
+//    its spec declares `privileged: true`: privilege is declared where the endpoint's contract
+//    is, and reviewed there. A privileged user-facing endpoint checks the caller itself before
+//    the server writes on their behalf (sealed personal data, consent evidence, the payments
+//    ledger, a guest's booking reached by its manage token).
+// 3. The pipeline's own lazy import does not count as reaching it: at run time db.service
+//    throws unless the endpoint is declared privileged.
 // Imports are read with a regex (static, re-export, side-effect and dynamic import()); type-only
 // imports count too, which errs on the safe side.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,8 +25,10 @@ const SERVICE_CLIENT = "lib/db/service-client.ts";
 const PRIVILEGED_FOLDERS = new Set(["webhooks", "cron", "admin"]);
 /** lib/ folders that may import the service client besides the privileged ones. */
 const LEDGER_FOLDERS = new Set(["ledger"]);
-/** api/ folders whose functions may reach it: see rule 2 above. */
-const SERVER_VERIFIED_FOLDERS = new Set(["payments"]);
+/** The pipeline: it imports the service client lazily and hands it only to privileged specs. */
+const PIPELINE = "lib/http/endpoint.ts";
+/** How an api/ file declares that it reaches the service client (rule 2). */
+const PRIVILEGED_DECLARATION = /\bprivileged:\s*true\b/;
 const SKIPPED_FOLDERS = new Set(["node_modules", "coverage"]);
 const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']/g;
 
@@ -51,18 +54,27 @@ function resolveSpecifier(from: string, specifier: string, files: Set<string>) {
   return candidates.find((candidate) => files.has(candidate));
 }
 
-function importGraph(root: string): ImportGraph {
+interface ProjectGraph {
+  imports: ImportGraph;
+  /** api/ files whose source declares `privileged: true`. */
+  declared: Set<string>;
+}
+
+function importGraph(root: string): ProjectGraph {
   const files = typescriptFiles(root);
   const known = new Set(files);
-  return new Map(
+  const declared = new Set<string>();
+  const imports: ImportGraph = new Map(
     files.map((file) => {
       const source = readFileSync(join(root, file), "utf8");
-      const imports = [...source.matchAll(SPECIFIER)]
+      if (file.startsWith("api/") && PRIVILEGED_DECLARATION.test(source)) declared.add(file);
+      const targets = [...source.matchAll(SPECIFIER)]
         .map((match) => resolveSpecifier(file, match[1] ?? "", known))
         .filter((target): target is string => target !== undefined);
-      return [file, [...new Set(imports)]];
+      return [file, [...new Set(targets)]];
     }),
   );
+  return { imports, declared };
 }
 
 const folders = (file: string) => file.split("/").slice(0, -1);
@@ -72,14 +84,9 @@ function isPrivilegedFunction(file: string): boolean {
   return top === "api" && first !== undefined && PRIVILEGED_FOLDERS.has(first);
 }
 
-function isServerVerifiedFunction(file: string): boolean {
-  const [top, first] = folders(file);
-  return top === "api" && first !== undefined && SERVER_VERIFIED_FOLDERS.has(first);
-}
-
 function mayImportServiceClient(file: string): boolean {
   const [top, ...below] = folders(file);
-  if (top === "tests" || file.startsWith("lib/db/")) return true;
+  if (top === "tests" || file.startsWith("lib/db/") || file === PIPELINE) return true;
   if (top === "lib") {
     return below.some((folder) => PRIVILEGED_FOLDERS.has(folder) || LEDGER_FOLDERS.has(folder));
   }
@@ -87,7 +94,7 @@ function mayImportServiceClient(file: string): boolean {
 }
 
 /** Files that import the service client directly without being allowed to. */
-function directViolations(graph: ImportGraph): string[] {
+function directViolations({ imports: graph }: ProjectGraph): string[] {
   return [...graph]
     .filter(([file, imports]) => imports.includes(SERVICE_CLIENT) && !mayImportServiceClient(file))
     .map(([file]) => file)
@@ -101,11 +108,10 @@ function directViolations(graph: ImportGraph): string[] {
  */
 const SPEC_ONLY_IMPORTER = "lib/openapi/routes.ts";
 
-/** For each non-privileged api/ function that reaches the service client, the import chain. */
-function reachingFunctions(graph: ImportGraph): string[] {
+/** For each undeclared api/ function that reaches the service client, the import chain. */
+function reachingFunctions({ imports: graph, declared }: ProjectGraph): string[] {
   const functions = [...graph.keys()].filter(
-    (file) =>
-      file.startsWith("api/") && !isPrivilegedFunction(file) && !isServerVerifiedFunction(file),
+    (file) => file.startsWith("api/") && !isPrivilegedFunction(file) && !declared.has(file),
   );
   return functions.flatMap((entry) => {
     const cameFrom = new Map<string, string | undefined>([[entry, undefined]]);
@@ -119,9 +125,9 @@ function reachingFunctions(graph: ImportGraph): string[] {
       }
       for (const next of graph.get(file) ?? []) {
         const specOnly =
-          file === SPEC_ONLY_IMPORTER &&
-          (isPrivilegedFunction(next) || isServerVerifiedFunction(next));
-        if (!specOnly && !cameFrom.has(next)) {
+          file === SPEC_ONLY_IMPORTER && (isPrivilegedFunction(next) || declared.has(next));
+        const pipelineOnly = file === PIPELINE && next === SERVICE_CLIENT;
+        if (!specOnly && !pipelineOnly && !cameFrom.has(next)) {
           cameFrom.set(next, file);
           queue.push(next);
         }
@@ -132,17 +138,17 @@ function reachingFunctions(graph: ImportGraph): string[] {
 }
 
 describe("who can reach the service client", () => {
-  it("is imported directly only by webhooks, cron, admin, lib/db and tests", () => {
+  it("is imported directly only by webhooks, cron, admin, ledger, lib/db, the pipeline and tests", () => {
     expect(directViolations(importGraph(REPO_ROOT))).toEqual([]);
   });
 
-  it("is out of reach of every api/ function outside webhooks, cron, admin and payments", () => {
+  it("is out of reach of every api/ function outside webhooks, cron and admin that does not declare privileged", () => {
     expect(reachingFunctions(importGraph(REPO_ROOT))).toEqual([]);
   });
 
   it("sees this repository's files (the graph is not empty by mistake)", () => {
     const graph = importGraph(REPO_ROOT);
-    expect(graph.get("lib/db/service-client.ts")).toContain("lib/env.ts");
+    expect(graph.imports.get("lib/db/service-client.ts")).toContain("lib/env.ts");
   });
 });
 
@@ -165,6 +171,12 @@ describe("the checks themselves, on a fixture project", () => {
     "api/shops/admin/members.ts": 'import { x } from "../../../lib/bookings/admin/export.js";',
     "api/everything.ts": 'import * as db from "../lib/db/index.js";',
     "api/lazy.ts": 'const { serviceClient } = await import("../lib/db/service-client.js");',
+    "lib/http/endpoint.ts": 'const load = () => import("../db/service-client.js");',
+    "api/profile.ts": 'import { endpoint } from "../lib/http/endpoint.js";',
+    "api/payments/refund.ts":
+      'import { x } from "../../lib/bookings/admin/export.js";\nendpoint({ privileged: true });',
+    "api/payments/sneaky.ts":
+      'import { x } from "../../lib/bookings/admin/export.js";\n// privileged: false',
     "bench/cold-start.ts": 'import { serviceClient } from "../lib/db/service-client.js";',
     "tests/lib/db/clients.test.ts":
       'import { serviceClient } from "../../../lib/db/service-client.js";',
@@ -191,6 +203,7 @@ describe("the checks themselves, on a fixture project", () => {
       "api/bookings/[id].ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
       "api/everything.ts → lib/db/index.ts → lib/db/service-client.ts",
       "api/lazy.ts → lib/db/service-client.ts",
+      "api/payments/sneaky.ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
       "api/shops/admin/members.ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
     ]);
   });
