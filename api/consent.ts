@@ -1,7 +1,6 @@
 // POST /api/consent: a client's informed consent, from a guest or a signed-in user. The evidence
 // of where it came from (IP, user agent) is taken from the request, never from the body.
 import { ConsentReceipt, ConsentRequest, recordConsent } from "../lib/consent/record-consent.js";
-import { anonClient } from "../lib/db/anon-client.js";
 import { endpoint } from "../lib/http/endpoint.js";
 import { route } from "../lib/http/route.js";
 
@@ -13,6 +12,7 @@ export default route({
         "Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.",
       tags: ["consent"],
       auth: "optional",
+      privileged: true,
       body: ConsentRequest,
       response: ConsentReceipt,
       status: 201,
@@ -20,7 +20,7 @@ export default route({
       errors: ["not_found"],
     },
     ({ caller, db, body, ip, request }) =>
-      recordConsent(caller ? db.user : anonClient(), body, {
+      recordConsent(db.service, caller?.userId ?? null, body, {
         ip,
         userAgent: request.headers.get("user-agent"),
       }),

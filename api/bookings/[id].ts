@@ -1,4 +1,4 @@
-import { bookingAccess } from "../../lib/bookings/booking-access.js";
+import { bookingAccess, requireAccess } from "../../lib/bookings/booking-access.js";
 import { BookingView } from "../../lib/bookings/booking-view.js";
 import {
   BookingChange,
@@ -6,12 +6,11 @@ import {
   cancelBooking,
   changeBooking,
   readBooking,
-  requireAccess,
 } from "../../lib/bookings/manage-booking.js";
 import { CHANGE_WINDOW_HOURS } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenKickDelivery } from "../../lib/notify/kick-delivery.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 
 const who =
   "Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404.";
@@ -23,13 +22,14 @@ export default route({
       description: `${who} Staff reads of the customer's details are audit-logged.`,
       tags: ["bookings"],
       auth: "optional",
+      privileged: true,
       params: BookingParams,
       response: BookingView,
       limit: "read",
       errors: ["not_found"],
     },
     ({ params, caller, db, request }) =>
-      readBooking(requireAccess(bookingAccess(request, caller, () => db.user)), params.id),
+      readBooking(requireAccess(bookingAccess(request, caller, db)), params.id),
   ),
   PUT: endpoint(
     {
@@ -37,6 +37,7 @@ export default route({
       description: `${who} Send \`date\` and \`time\` (a free slot from GET /api/availability) to move it, \`notes\` to replace the notes (null clears them), \`smsReminders\` to have texts about it sent to its phone number too (an E.164 number in a country we text, else 400; at any time), or several. Customers may do so up to ${CHANGE_WINDOW_HOURS} hours before the session; staff at any time.`,
       tags: ["bookings"],
       auth: "optional",
+      privileged: true,
       params: BookingParams,
       body: BookingChange,
       response: BookingView,
@@ -50,10 +51,9 @@ export default route({
       ],
     },
     ({ params, body, caller, db, request }) =>
-      thenKickDelivery(
-        request,
+      thenDeliver(
         changeBooking(
-          requireAccess(bookingAccess(request, caller, () => db.user)),
+          requireAccess(bookingAccess(request, caller, db)),
           params.id,
           body,
           new Date(),
@@ -66,17 +66,13 @@ export default route({
       description: `${who} Frees the slot at once. A confirmed booking is cancelled with POST /api/bookings/{id}/cancel instead.`,
       tags: ["bookings"],
       auth: "optional",
+      privileged: true,
       params: BookingParams,
       response: BookingView,
       limit: "write",
       errors: ["not_found", "conflict"],
     },
     ({ params, caller, db, request }) =>
-      cancelBooking(
-        requireAccess(bookingAccess(request, caller, () => db.user)),
-        params.id,
-        undefined,
-        true,
-      ),
+      cancelBooking(requireAccess(bookingAccess(request, caller, db)), params.id, undefined, true),
   ),
 });

@@ -7,7 +7,7 @@ import { BookingList, BookingListQuery, listMyBookings } from "../../lib/booking
 import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenKickDelivery } from "../../lib/notify/kick-delivery.js";
+import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
 
 export default route({
   GET: endpoint(
@@ -26,17 +26,19 @@ export default route({
   POST: endpoint(
     {
       summary: "Book a session (a hold until it is paid)",
-      description: `For signed-in customers and guests. \`date\` and \`time\` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for ${HOLD_MINUTES} minutes (\`expiresAt\`) while the customer pays; a free one is confirmed at once. Session types that require consent need \`consentAccepted: true\` and a consent record for the same email (POST /api/consent; \`consentId\`, or the latest one is used). Guests get a \`manageToken\`, shown once, to send as X-Booking-Token. Also served at POST /api/bookings/create.`,
+      description: `For signed-in customers and guests. \`date\` and \`time\` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for ${HOLD_MINUTES} minutes (\`expiresAt\`) while the customer pays; a free one is confirmed at once. Session types that require consent need \`consentAccepted: true\` and a consent record for the same email (POST /api/consent; \`consentId\`, or the latest one is used). Guests get a \`manageToken\`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with \`Idempotent-Replayed: true\`) answers the same booking without \`manageToken\` and without the token in \`confirmationUrl\`. Also served at POST /api/bookings/create.`,
       tags: ["bookings"],
       auth: "optional",
+      privileged: true,
       body: BookingRequest,
       response: BookingCreated,
       status: 201,
       limit: "write",
       idempotency: "optional",
+      shownOnce: ["manageToken"],
       errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
     },
     ({ body, caller, db, request }) =>
-      thenKickDelivery(request, createBooking(caller && db.user, body, request.url, new Date())),
+      thenDeliver(createBooking(db.service, caller?.userId ?? null, body, request.url, new Date())),
   ),
 });

@@ -14,6 +14,7 @@ export default route({
       description: `Up to ${MAX_BATCH} notifications, each a template about one booking of your practitioner (any booking, for admins) by email or SMS, queued all or none. Every SMS obeys the rules of POST /api/notifications/sms and counts against its limits. Answers 202 with the ids in order. The Idempotency-Key names the batch: a retry answers the same ids and sends nothing twice.`,
       tags: ["notifications"],
       auth: ["staff"],
+      privileged: true,
       body: NotificationBatch,
       response: NotificationsAccepted,
       status: 202,

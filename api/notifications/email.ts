@@ -14,6 +14,7 @@ export default route({
         "Queues a template about one booking of your practitioner (any booking, for admins) for its customer's email address; no text, HTML or address of your own. Answers 202 with the notification's id; it is delivered right after. The Idempotency-Key names the message: a retry answers the same id and sends nothing twice.",
       tags: ["notifications"],
       auth: ["staff"],
+      privileged: true,
       body: NotificationRequest,
       response: NotificationsAccepted,
       status: 202,

@@ -1,17 +1,53 @@
 // Who a booking request comes from, for the endpoints that serve customers and guests alike
-// (auth "optional"): a signed-in caller acts through their own client and RLS; a guest through
-// the anon client with the hash of the manage token they present.
+// (auth "optional"), and which database client each kind of booking function is called with:
+// - functions a client may call (read, cancel, SMS opt-in): a signed-in caller's own client, so
+//   the database checks their token; for a guest the server's, because only the server may
+//   present a manage token's hash (the database refuses it from anyone else);
+// - functions only the server may call (create and change, which take sealed personal data):
+//   the server's, naming the signed-in caller's id or the guest's token hash.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Caller } from "../auth/caller.js";
-import type { BookingAccess } from "./manage-booking.js";
+import { ApiError } from "../http/errors.js";
 import { presentedManageTokenHash } from "./manage-token.js";
+
+export interface BookingAccess {
+  /** The signed-in caller's id, or null for a guest. */
+  userId: string | null;
+  /** The hash of the manage token a guest presents; null for signed-in callers or without one. */
+  manageTokenHash: string | null;
+  /** For client-callable functions. */
+  client: SupabaseClient;
+  /** For server-only functions. */
+  server: SupabaseClient;
+}
+
+export interface BookingClients {
+  readonly user: SupabaseClient;
+  readonly service: SupabaseClient;
+}
 
 export function bookingAccess(
   request: Request,
   caller: Caller | undefined,
-  userDb: () => SupabaseClient,
+  db: BookingClients,
 ): BookingAccess {
   return caller
-    ? { db: userDb(), manageTokenHash: null }
-    : { db: undefined, manageTokenHash: presentedManageTokenHash(request) };
+    ? { userId: caller.userId, manageTokenHash: null, client: db.user, server: db.service }
+    : {
+        userId: null,
+        manageTokenHash: presentedManageTokenHash(request),
+        client: db.service,
+        server: db.service,
+      };
+}
+
+/** Guests must present their token; a request with neither a session nor a token is 401. */
+export function requireAccess(access: BookingAccess): BookingAccess {
+  if (access.userId === null && access.manageTokenHash === null) {
+    throw new ApiError(
+      "unauthorized",
+      "Sign in, or send the booking's manage token in the X-Booking-Token header.",
+    );
+  }
+  return access;
 }

@@ -1,5 +1,5 @@
 // What the booking functions' SQLSTATEs mean to a client (the list and the reasons are in
-// supabase/migrations/20261121000800_booking_management.sql). Anything else is our bug: thrown
+// supabase/migrations/20261121000800_booking_management.sql and 20261203000100). Anything else is our bug: thrown
 // as a plain Error, answered 500 and logged with the code.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { ApiError } from "../http/errors.js";
@@ -23,6 +23,8 @@ const KNOWN: Record<string, () => ApiError> = {
       "cancellation_window_closed",
       `Bookings can be changed or cancelled online up to ${CHANGE_WINDOW_HOURS} hours before they start; please contact the practice.`,
     ),
+  // The signed-in account was deleted while its access token is still valid.
+  "28000": () => new ApiError("unauthorized", "This account no longer exists; sign in again."),
   PT409: () =>
     new ApiError("conflict", "This booking cannot be changed this way in its current state."),
 };

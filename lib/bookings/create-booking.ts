@@ -1,8 +1,10 @@
 // POST /api/bookings: a hold on the slot the customer picked (a confirmed booking when the
 // session is free), for a signed-in customer or a guest. The API resolves the slot from the same
 // availability the SPA showed (minimum notice and horizon included), seals the customer's data,
-// and leaves every invariant that could race — the slot being free, working hours, consent, the
-// price — to public.create_booking, one transaction.
+// and leaves every invariant that could race — the slot being free, the grid, notice and horizon,
+// consent, the price, the hold's length — to public.create_booking, one transaction. That
+// function takes sealed data, so only the server may call it: `server` is the service client,
+// and the booking is the signed-in caller's (their verified id) or a guest's (a new token).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
@@ -14,7 +16,7 @@ import { availabilityFor, SESSION_TYPE_SLUG } from "../scheduling/availability.j
 import { callBookingFunction } from "./booking-rpc.js";
 import { BookingView, bookingView } from "./booking-view.js";
 import { newManageToken } from "./manage-token.js";
-import { defaultCurrency, HOLD_MINUTES } from "./policy.js";
+import { defaultCurrency } from "./policy.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
 
@@ -65,9 +67,10 @@ export const BookingCreated = z
   .meta({ id: "BookingCreated" });
 export type BookingCreated = z.infer<typeof BookingCreated>;
 
-/** `db`: the signed-in caller's client, or undefined for a guest. */
+/** `userId`: the signed-in caller's, or null for a guest. */
 export async function createBooking(
-  db: SupabaseClient | undefined,
+  server: SupabaseClient,
+  userId: string | null,
   request: BookingRequest,
   siteUrl: string,
   now: Date,
@@ -85,15 +88,17 @@ export async function createBooking(
     now,
   );
   const { start } = chooseSlot(availability, request.time);
-  const guest = db === undefined ? newManageToken() : undefined;
+  const guest = userId === null ? newManageToken() : undefined;
   const seal = (value: string, column: keyof typeof BOOKING_SEALED_COLUMNS) =>
     sealPersonalData(value, BOOKING_SEALED_COLUMNS[column]);
 
-  const document = await callBookingFunction(db ?? anonClient(), {
+  const document = await callBookingFunction(server, {
     fn: "create_booking",
     action: "creating a booking",
     notFound: `There is no ${request.format} price for ${request.sessionType} in ${request.currency ?? defaultCurrency()}.`,
     args: {
+      p_user_id: userId,
+      p_manage_token_hash: guest?.hash ?? null,
       p_session_type_slug: request.sessionType,
       p_format: request.format,
       p_practitioner_id: availability.practitionerId,
@@ -108,8 +113,6 @@ export async function createBooking(
       p_notes_sealed: request.notes ? seal(request.notes, "notes_sealed") : null,
       p_consent_accepted: request.consentAccepted ?? false,
       p_consent_id: request.consentId ?? null,
-      p_manage_token_hash: guest?.hash ?? null,
-      p_hold_minutes: HOLD_MINUTES,
     },
   });
   const booking = bookingView(document);

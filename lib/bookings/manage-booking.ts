@@ -1,25 +1,21 @@
 // Reading and changing one booking, by its owner, a guest with its manage token, or staff. Who
-// may do what is decided by the database functions (can't be raced, can't be bypassed through
-// the Data API); here each operation only shapes its arguments and its answer.
+// may do what, and every rule (the change window, the slot grid, notice and horizon), is decided
+// by the database functions, which read the rules from public.booking_rules and take none as an
+// argument, so calling them directly through the Data API gains nothing; here each operation
+// only shapes its arguments and its answer.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { anonClient } from "../db/anon-client.js";
-import { ApiError } from "../http/errors.js";
 import { availabilityFor } from "../scheduling/availability.js";
+import type { BookingAccess } from "./booking-access.js";
 import { throwBookingError } from "./booking-errors.js";
 import { callBookingFunction } from "./booking-rpc.js";
 import { BookingChangeFacts, type BookingView, blockedRange, bookingView } from "./booking-view.js";
 import { BookingNotes } from "./create-booking.js";
-import { CHANGE_WINDOW_INTERVAL } from "./policy.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
 import { requireTextableNumber, setSmsReminders } from "./sms-reminders.js";
-
-/** Who is asking: a signed-in caller's client, or a guest's token hash (null: none sent). */
-export type BookingAccess =
-  | { db: SupabaseClient; manageTokenHash: null }
-  | { db: undefined; manageTokenHash: string | null };
 
 export const BookingParams = z.strictObject({ id: z.uuid() });
 
@@ -52,10 +48,8 @@ export const BookingCancellation = z
   .optional();
 export type BookingCancellation = z.infer<typeof BookingCancellation>;
 
-const asCaller = (access: BookingAccess) => access.db ?? anonClient();
-
 export async function readBooking(access: BookingAccess, id: string): Promise<BookingView> {
-  const document = await callBookingFunction(asCaller(access), {
+  const document = await callBookingFunction(access.client, {
     fn: "read_booking",
     action: "reading a booking",
     args: { p_id: id, p_manage_token_hash: access.manageTokenHash },
@@ -74,21 +68,20 @@ export async function changeBooking(
   change: BookingChange,
   now: Date,
 ): Promise<BookingView> {
-  const db = asCaller(access);
   const move =
     change.date !== undefined && change.time !== undefined
       ? { date: change.date, time: change.time }
       : undefined;
   if (!move && change.notes === undefined && change.smsReminders !== undefined) {
-    return bookingView(await setSmsReminders(db, access.manageTokenHash, id, change.smsReminders));
+    return bookingView(await setSmsReminders(access, id, change.smsReminders));
   }
   let start: string | null = null;
   let freed: ReturnType<typeof blockedRange> | undefined;
   if (move) {
     // Turning texts on reads the booking to check its number; that read serves the move too.
     const current = change.smsReminders
-      ? await requireTextableNumber(db, access.manageTokenHash, id)
-      : await bookingChangeFacts(db, access.manageTokenHash, id);
+      ? await requireTextableNumber(access, id)
+      : await bookingChangeFacts(access, id);
     freed = blockedRange(current);
     const availability = await availabilityFor(
       anonClient(),
@@ -98,20 +91,20 @@ export async function changeBooking(
     );
     start = chooseSlot(availability, move.time).start.toISOString();
   } else if (change.smsReminders) {
-    await requireTextableNumber(db, access.manageTokenHash, id);
+    await requireTextableNumber(access, id);
   }
-  const document = await callBookingFunction(db, {
+  const document = await callBookingFunction(access.server, {
     fn: "change_booking",
     action: "changing a booking",
     args: {
       p_id: id,
+      p_user_id: access.userId,
       p_manage_token_hash: access.manageTokenHash,
       p_start: start,
       p_change_notes: change.notes !== undefined,
       p_notes_sealed: change.notes
         ? sealPersonalData(change.notes, BOOKING_SEALED_COLUMNS.notes_sealed)
         : null,
-      p_window: CHANGE_WINDOW_INTERVAL,
       p_sms_opt_in: change.smsReminders ?? null,
     },
     ...(freed && { freed }),
@@ -119,14 +112,10 @@ export async function changeBooking(
   return bookingView(document);
 }
 
-async function bookingChangeFacts(
-  db: SupabaseClient,
-  manageTokenHash: string | null,
-  id: string,
-): Promise<BookingChangeFacts> {
-  const { data, error } = await db.rpc("booking_change_facts", {
+async function bookingChangeFacts(access: BookingAccess, id: string): Promise<BookingChangeFacts> {
+  const { data, error } = await access.client.rpc("booking_change_facts", {
     p_id: id,
-    p_manage_token_hash: manageTokenHash,
+    p_manage_token_hash: access.manageTokenHash,
   });
   if (error) throwBookingError(error, "reading a booking");
   return BookingChangeFacts.parse(data);
@@ -142,14 +131,13 @@ export async function cancelBooking(
   cancellation: BookingCancellation,
   holdsOnly: boolean,
 ): Promise<BookingView> {
-  const document = await callBookingFunction(asCaller(access), {
+  const document = await callBookingFunction(access.client, {
     fn: "cancel_booking",
     action: "cancelling a booking",
     args: {
       p_id: id,
       p_manage_token_hash: access.manageTokenHash,
       p_reason: cancellation?.reason ?? null,
-      p_window: CHANGE_WINDOW_INTERVAL,
       p_holds_only: holdsOnly,
     },
   });
@@ -164,15 +152,4 @@ export async function confirmBooking(db: SupabaseClient, id: string): Promise<Bo
     args: { p_id: id },
   });
   return bookingView(document);
-}
-
-/** Guests must present their token; a request with neither a session nor a token is 401. */
-export function requireAccess(access: BookingAccess): BookingAccess {
-  if (access.db === undefined && access.manageTokenHash === null) {
-    throw new ApiError(
-      "unauthorized",
-      "Sign in, or send the booking's manage token in the X-Booking-Token header.",
-    );
-  }
-  return access;
 }

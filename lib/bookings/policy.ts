@@ -1,6 +1,6 @@
-// The practice's booking rules, in one place. The database enforces them (the functions in
-// supabase/migrations/20261121000800_booking_management.sql take the window as an argument);
-// the numbers live here so the API documents and sends the same ones.
+// The practice's booking rules as the API documents them. The database keeps and enforces them
+// (public.booking_rules, read by the booking functions, which take no rule as an argument); these
+// are the values its migration installs, and a test checks they agree.
 import { env } from "../env.js";
 
 /** A hold keeps its slot this long for the customer to pay; then it lapses by itself. */
@@ -12,9 +12,6 @@ export const HOLD_MINUTES = 10;
  * can. An unpaid hold may always be withdrawn.
  */
 export const CHANGE_WINDOW_HOURS = 24;
-
-/** The window as a Postgres interval, for the database functions. */
-export const CHANGE_WINDOW_INTERVAL = `${CHANGE_WINDOW_HOURS} hours`;
 
 /** The currency a booking is priced in when the request names none. */
 export const defaultCurrency = () => env().BOOKING_CURRENCY ?? "INR";

@@ -1,9 +1,11 @@
 // Recording a client's consent (POST /api/consent): one call to public.record_consent, which
 // checks the acknowledgments against the version's items and computes the expiry from its
-// retention (supabase/migrations/20261121000700_consent.sql). The record's evidence comes from
-// the request as the platform delivered it — the client's IP from the platform's header, the
-// user agent from the request's header — never from the body: the body schema is strict, so a
-// client that sends its own `ip` or `userAgent` is refused with 400.
+// retention (supabase/migrations/20261121000700_consent.sql, 20261203000100). The record's
+// evidence comes from the request as the platform delivered it — the client's IP from the
+// platform's header, the user agent from the request's header — never from the body: the body
+// schema is strict, so a client that sends its own `ip` or `userAgent` is refused with 400. For
+// the same reason the function is the server's alone (the service client), naming the signed-in
+// caller: through the Data API a client could type any evidence it liked.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
@@ -49,17 +51,16 @@ export interface ConsentOrigin {
   userAgent: string | null;
 }
 
-/**
- * Records the consent for the caller of `db`: the signed-in user's client, so the record names
- * them, or the anon client for a guest.
- */
+/** Records the consent for the signed-in caller (`userId`) or a guest (null), as the server. */
 export async function recordConsent(
-  db: SupabaseClient,
+  server: SupabaseClient,
+  userId: string | null,
   consent: ConsentRequest,
   origin: ConsentOrigin,
 ): Promise<ConsentReceipt> {
-  const { data, error } = await db
+  const { data, error } = await server
     .rpc("record_consent", {
+      p_user_id: userId,
       p_session_type_slug: consent.sessionType,
       p_consent_version: consent.consentVersion,
       p_email_hash: customerEmailHash(consent.email),
@@ -90,6 +91,8 @@ function refusal(error: PostgrestError): Error {
       );
     case "PT404":
       return new ApiError("not_found", "There is no bookable session type with this name.");
+    case "28000":
+      return new ApiError("unauthorized", "This account no longer exists; sign in again.");
     default:
       return new Error(`recording consent failed: ${error.code} ${error.message}`);
   }

@@ -9,8 +9,10 @@
 //   practitioner by display name (then id, so the choice is stable). Once there are several the
 //   request will name one (or slots will be merged across them); the cache key already is per
 //   practitioner.
-// - Rules: MINIMUM_NOTICE_MINUTES and HORIZON_DAYS below. Every slot of the day is listed; the
-//   ones too soon, too far ahead, during an exception or taken are `available: false`.
+// - Rules: minimum notice, horizon and slot grid come from public.booking_rules, the row the
+//   booking functions enforce (lib/scheduling/booking-rules.ts), read beside the session type.
+//   Every slot of the day is listed; the ones too soon, too far ahead, during an exception or
+//   taken are `available: false`.
 // - Buffers as the database counts them. bookings_no_overlap refuses a booking whose
 //   [start, end + its buffer) overlaps a live booking's `blocked`, and busy_ranges returns
 //   `blocked` (which already holds the booked type's buffer). computeSlots adds the requested
@@ -31,10 +33,15 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { cacheNamespace } from "../cache/cache.js";
 import { ApiError } from "../http/errors.js";
+import { readBookingRules } from "./booking-rules.js";
 import { computeSlots, type TimeRange } from "./slots.js";
 import { parseDate } from "./zoned.js";
 
-/** A slot must start at least this long after the request (2 hours). */
+/**
+ * The rules the migration installs in public.booking_rules (a test checks they agree), for
+ * documentation and the bench; requests use the database's row. A slot must start at least
+ * this long after the request (2 hours)…
+ */
 export const MINIMUM_NOTICE_MINUTES = 120;
 /** …and less than this many days after it: bookings open about two months ahead. */
 export const HORIZON_DAYS = 60;
@@ -123,9 +130,10 @@ export async function availabilityFor(
   now: Date,
   ignoring?: TimeRange,
 ): Promise<Availability & { practitionerId: string }> {
-  const [sessionType, practitioner] = await Promise.all([
+  const [sessionType, practitioner, rules] = await Promise.all([
     readSessionType(db, request.sessionType),
     bookablePractitioner(db),
+    readBookingRules(db),
   ]);
   if (!sessionType) {
     throw new ApiError("not_found", "There is no bookable session type with this name.");
@@ -154,8 +162,7 @@ export async function availabilityFor(
     durationMinutes: sessionType.duration_minutes,
     bufferMinutes: sessionType.buffer_minutes,
     now,
-    minimumNoticeMinutes: MINIMUM_NOTICE_MINUTES,
-    horizonDays: HORIZON_DAYS,
+    ...rules,
   });
   return {
     date: request.date,

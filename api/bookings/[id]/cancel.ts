@@ -1,15 +1,14 @@
-import { bookingAccess } from "../../../lib/bookings/booking-access.js";
+import { bookingAccess, requireAccess } from "../../../lib/bookings/booking-access.js";
 import { BookingView } from "../../../lib/bookings/booking-view.js";
 import {
   BookingCancellation,
   BookingParams,
   cancelBooking,
-  requireAccess,
 } from "../../../lib/bookings/manage-booking.js";
 import { CHANGE_WINDOW_HOURS } from "../../../lib/bookings/policy.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
-import { thenKickDelivery } from "../../../lib/notify/kick-delivery.js";
+import { thenDeliver } from "../../../lib/notify/ledger/deliver.js";
 
 export default route({
   POST: endpoint(
@@ -18,6 +17,7 @@ export default route({
       description: `By its customer (signed in, or a guest with X-Booking-Token) up to ${CHANGE_WINDOW_HOURS} hours before it starts, or by staff of its practitioner at any time. The slot frees at once; a paid booking records the full amount in \`refundDueMinor\`, which the payments module refunds.`,
       tags: ["bookings"],
       auth: "optional",
+      privileged: true,
       params: BookingParams,
       body: BookingCancellation,
       response: BookingView,
@@ -25,14 +25,8 @@ export default route({
       errors: ["not_found", "cancellation_window_closed", "conflict"],
     },
     ({ params, body, caller, db, request }) =>
-      thenKickDelivery(
-        request,
-        cancelBooking(
-          requireAccess(bookingAccess(request, caller, () => db.user)),
-          params.id,
-          body,
-          false,
-        ),
+      thenDeliver(
+        cancelBooking(requireAccess(bookingAccess(request, caller, db)), params.id, body, false),
       ),
   ),
 });

@@ -2,7 +2,7 @@ import { BookingView } from "../../../lib/bookings/booking-view.js";
 import { BookingParams, confirmBooking } from "../../../lib/bookings/manage-booking.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
-import { thenKickDelivery } from "../../../lib/notify/kick-delivery.js";
+import { thenDeliver } from "../../../lib/notify/ledger/deliver.js";
 
 export default route({
   POST: endpoint(
@@ -12,11 +12,12 @@ export default route({
         "Staff of the booking's practitioner, or an admin, confirm a hold without an online payment (paid at the practice, a courtesy session). Other bookings are 404.",
       tags: ["bookings"],
       auth: ["staff"],
+      privileged: true,
       params: BookingParams,
       response: BookingView,
       limit: "write",
       errors: ["not_found", "conflict"],
     },
-    ({ params, db, request }) => thenKickDelivery(request, confirmBooking(db.user, params.id)),
+    ({ params, db }) => thenDeliver(confirmBooking(db.user, params.id)),
   ),
 });

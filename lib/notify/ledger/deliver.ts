@@ -1,6 +1,6 @@
 // Delivery: claim due outbox rows, compose and render each message, hand it to its channel's
-// sender, record the outcome. Run right after a response that enqueued something (afterResponse
-// or the delivery kick) and by the cron sweep, which retries what failed with backoff. Whatever
+// sender, record the outcome. Run right after a response that enqueued something (afterResponse,
+// in the privileged function that wrote it) and by the cron sweep, which retries what failed with backoff. Whatever
 // goes wrong with one row is recorded on that row; the others carry on.
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
@@ -84,8 +84,9 @@ function failureOf(error: unknown): { reason: string; final: boolean } {
 }
 
 /**
- * For privileged paths (payments, webhooks) whose write may have enqueued a notification (a
- * receipt, a confirmation, a refund): once it succeeded, deliver after the response.
+ * For privileged paths (bookings, payments, staff requests, webhooks) whose write may have
+ * enqueued a notification (a confirmation, a receipt, a refund): once it succeeded, deliver after
+ * the response, in this same function: never by calling the API over HTTP.
  */
 export async function thenDeliver<T>(write: Promise<T>): Promise<T> {
   const result = await write;

@@ -1,9 +1,9 @@
 // The three staff endpoints (POST /api/notifications/email, /sms, /batch) as one request each:
-// their bodies made into orders, queued by requestNotifications, and delivery kicked right after
-// the response.
+// their bodies made into orders, queued by requestNotifications, and delivered right after the
+// response, in this same function (the endpoints are privileged for that).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Caller } from "../../auth/caller.js";
-import { thenKickQueued } from "../kick-delivery.js";
+import { thenDeliver } from "../ledger/deliver.js";
 import type {
   Channel,
   NotificationBatch,
@@ -25,8 +25,7 @@ function queue(
   locale: string | undefined,
   smsCountedPerRequest: boolean,
 ): Promise<NotificationsAccepted> {
-  return thenKickQueued(
-    staff.request,
+  return thenDeliver(
     requestNotifications(
       {
         db: staff.db,
