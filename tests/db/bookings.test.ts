@@ -1,16 +1,21 @@
-// Bookings in the database (supabase/migrations/20261121000400_bookings.sql and
-// 20261121000800_booking_management.sql): holds through the create_booking function over the
-// real supabase-js client, the exclusion constraint under
-// concurrency, expiry without a sweep, the state machine and its audit trail, and RLS.
+// Bookings in the database (supabase/migrations/20261121000400_bookings.sql,
+// 20261121000800_booking_management.sql and 20261203000100_booking_rules_in_the_database.sql):
+// holds through the create_booking function over the real supabase-js client — the server's
+// (service role) call naming the acting user, as the API makes it — the exclusion constraint under
+// concurrency, the booking rules (slot grid, notice, horizon), expiry without a sweep, the state
+// machine and its audit trail, and RLS.
 //
 // With DATABASE_URL the database is shared between files and runs, so every test makes its own
 // practitioner (working every day, all day, in UTC) and nothing depends on rows it did not make.
 import { createHash, randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeSealed } from "../helpers/sealed.js";
 import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
 let stack: TestSupabase;
+/** The server's client: create_booking is the service role's alone. */
+let server: SupabaseClient;
 const run = randomUUID().slice(0, 8);
 /** The email hash this file's bookings carry, with a consent record for every session type. */
 const CONSENTED_EMAIL_HASH = createHash("sha256").update(`consented-${run}`).digest("hex");
@@ -55,23 +60,37 @@ async function withRole(name: string, role: string): Promise<User> {
   };
 }
 
-async function newPractitioner(staffUserId: string | null = null): Promise<string> {
+/**
+ * A practitioner in UTC working every day, all day: by default one interval 00:00–24:00, so the
+ * slot grid (booking_rules.slot_step_minutes, 30) is every :00 and :30; `splitAt` splits the day
+ * into two intervals there, which puts the second one's grid on that time.
+ */
+async function newPractitioner(
+  staffUserId: string | null = null,
+  splitAt: string | null = null,
+): Promise<string> {
   const { rows } = await stack.db.query<{ id: string }>(
     `insert into public.practitioners (display_name, time_zone, user_id)
      values ($1, 'UTC', $2) returning id`,
     [`Test ${run}`, staffUserId],
   );
   const id = rows[0]?.id as string;
-  await stack.db.query(
-    `insert into public.working_hours (practitioner_id, weekday, start_time, end_time)
-     select $1, d, time '00:00', time '24:00' from generate_series(1, 7) as d`,
-    [id],
-  );
+  const bounds = splitAt === null ? ["00:00", "24:00"] : ["00:00", splitAt, splitAt, "24:00"];
+  for (let i = 0; i < bounds.length; i += 2) {
+    await stack.db.query(
+      `insert into public.working_hours (practitioner_id, weekday, start_time, end_time)
+       select $1, d, $2::time, $3::time from generate_series(1, 7) as d`,
+      [id, bounds[i], bounds[i + 1]],
+    );
+  }
   return id;
 }
 
-/** Tomorrow (UTC) at the given time, as an ISO instant. */
-function at(hhmm: string, daysAhead = 1): string {
+/**
+ * The day after tomorrow (UTC) at the given time, as an ISO instant: far enough ahead that any
+ * time of that day is past the minimum notice (booking_rules: 2 hours), whenever the suite runs.
+ */
+function at(hhmm: string, daysAhead = 2): string {
   const day = new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
   return `${day}T${hhmm}:00.000Z`;
 }
@@ -82,16 +101,25 @@ interface HoldOptions {
   currency?: string;
 }
 
-/** Every argument of create_booking; the consent rests on CONSENTED_EMAIL_HASH's records. */
-function bookingArguments(practitionerId: string, start: string, options: HoldOptions = {}) {
+/**
+ * Every argument of create_booking for `user` (a guest when null, who then needs a manage-token
+ * hash); the consent rests on CONSENTED_EMAIL_HASH's records.
+ */
+function bookingArguments(
+  user: User | null,
+  practitionerId: string,
+  start: string,
+  options: HoldOptions = {},
+) {
   return {
+    p_user_id: user?.id ?? null,
     p_session_type_slug: options.slug ?? "individual",
     p_format: options.format ?? "video",
     p_practitioner_id: practitionerId,
     p_start: start,
     p_currency: options.currency ?? "INR",
-    p_customer_name_sealed: "v1.k1.sealed-name",
-    p_customer_email_sealed: "v1.k1.sealed-email",
+    p_customer_name_sealed: fakeSealed("name"),
+    p_customer_email_sealed: fakeSealed("email"),
     p_customer_email_hash: CONSENTED_EMAIL_HASH,
     p_customer_phone_sealed: null,
     p_notes_sealed: null,
@@ -101,8 +129,9 @@ function bookingArguments(practitionerId: string, start: string, options: HoldOp
   };
 }
 
+/** A hold for `user`, placed as the API places it: by the server, naming the user. */
 function hold(user: User, practitionerId: string, start: string, options: HoldOptions = {}) {
-  return user.client.rpc("create_booking", bookingArguments(practitionerId, start, options));
+  return server.rpc("create_booking", bookingArguments(user, practitionerId, start, options));
 }
 
 async function holdOk(user: User, practitionerId: string, start: string, options?: HoldOptions) {
@@ -125,6 +154,7 @@ async function statusOf(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   stack = await startTestSupabase({ seedFile: PROJECT_SEED });
+  server = stack.client(stack.serviceRoleKey);
   [alice, bob] = await Promise.all([signUp("alice"), signUp("bob")]);
   crowd = await Promise.all(Array.from({ length: 50 }, (_, i) => signUp(`crowd${i}`)));
   await stack.db.query(
@@ -153,11 +183,17 @@ describe("holding a slot", () => {
   });
 
   it("accepts a booking that starts when the previous one's buffer ends, not before", async () => {
+    // individual: 50 minutes and a 10-minute buffer, so 10:00 keeps [10:00, 11:00) free. Starts
+    // in the buffer are on the grid only of a working interval that begins there, so each of those
+    // two probes has a practitioner whose day is split at that time.
+    for (const inBuffer of ["10:50", "10:59"]) {
+      const split = await newPractitioner(null, inBuffer);
+      await holdOk(alice, split, at("10:00"));
+      expect((await hold(bob, split, at(inBuffer))).error?.code).toBe("23P01");
+    }
     const practitioner = await newPractitioner();
-    // individual: 50 minutes and a 10-minute buffer, so 10:00 keeps [10:00, 11:00) free.
     await holdOk(alice, practitioner, at("10:00"));
-    expect((await hold(bob, practitioner, at("10:50"))).error?.code).toBe("23P01");
-    expect((await hold(bob, practitioner, at("10:59"))).error?.code).toBe("23P01");
+    expect((await hold(bob, practitioner, at("10:30"))).error?.code).toBe("23P01");
     await holdOk(bob, practitioner, at("11:00"));
     // And one that ends with its buffer exactly where 10:00 starts: [9:00, 10:00).
     await holdOk(bob, practitioner, at("09:00"));
@@ -203,8 +239,8 @@ describe("holding a slot", () => {
       currency: "USD",
     });
     expect(usd).toMatchObject({ amount_minor: 7000, currency: "USD" });
-    const forged = await alice.client.rpc("create_booking", {
-      ...bookingArguments(practitioner, at("15:00")),
+    const forged = await server.rpc("create_booking", {
+      ...bookingArguments(alice, practitioner, at("15:00")),
       p_amount_minor: 1,
     });
     expect(forged.error?.code).toBe("PGRST202");
@@ -224,21 +260,61 @@ describe("holding a slot", () => {
     await stack.db.query(
       `insert into public.schedule_exceptions (practitioner_id, during)
        values ($1, tstzrange($2::timestamptz, $3::timestamptz, '[)'))`,
-      [practitioner, at("17:00"), at("18:00")],
+      [practitioner, at("16:50"), at("17:50")],
     );
     expect((await hold(alice, practitioner, at("17:30"))).error?.code).toBe("BKSLT");
-    expect((await hold(alice, practitioner, at("16:20"))).error?.code).toBe("BKSLT");
-    await holdOk(alice, practitioner, at("16:05")); // ends 16:55; its buffer may run into it
+    expect((await hold(alice, practitioner, at("16:30"))).error?.code).toBe("BKSLT");
+    await holdOk(alice, practitioner, at("16:00")); // ends 16:50; its buffer may run into it
     expect((await hold(alice, practitioner, at("10:00", -1))).error?.code).toBe("BKSLT");
+  });
+
+  it("refuses starts off the slot grid and beyond the horizon (booking_rules)", async () => {
+    const practitioner = await newPractitioner();
+    // The grid is every 30 minutes from the working interval's start (00:00 here).
+    for (const offGrid of ["16:05", "10:07", "10:15", "10:45"]) {
+      expect((await hold(alice, practitioner, at(offGrid))).error?.code).toBe("BKSLT");
+    }
+    // 60 days ahead at the latest: 61 days from now is past it, 58 days is within it.
+    expect((await hold(alice, practitioner, at("10:00", 61))).error?.code).toBe("BKSLT");
+    await holdOk(alice, practitioner, at("10:00", 58));
+    const { rows } = await stack.db.query(
+      "select count(*)::int as n from public.bookings where practitioner_id = $1",
+      [practitioner],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it("refuses a start sooner than the minimum notice (booking_rules: 2 hours)", async () => {
+    const practitioner = await newPractitioner();
+    // The next time on the grid, 1 to 31 minutes from now. Near midnight UTC the practitioner
+    // works in Kolkata instead, where that time is early morning, so only the notice can refuse it.
+    const soon = new Date(Math.ceil((Date.now() + 60_000) / 1_800_000) * 1_800_000);
+    if (soon.getUTCHours() < 2 || soon.getUTCHours() >= 22) {
+      await stack.db.query(
+        "update public.practitioners set time_zone = 'Asia/Kolkata' where id = $1",
+        [practitioner],
+      );
+    }
+    expect((await hold(alice, practitioner, soon.toISOString())).error?.code).toBe("BKSLT");
+    // The same time two days later is bookable.
+    await holdOk(alice, practitioner, new Date(soon.getTime() + 2 * 86_400_000).toISOString());
   });
 
   it("takes a guest only with a manage token, and stores only its hash", async () => {
     const practitioner = await newPractitioner();
-    const anon = stack.client();
-    const tokenless = await anon.rpc("create_booking", bookingArguments(practitioner, at("10:00")));
+    const tokenless = await server.rpc(
+      "create_booking",
+      bookingArguments(null, practitioner, at("10:00")),
+    );
     expect(tokenless.error?.code).toBe("22023");
-    const guest = await anon.rpc("create_booking", {
-      ...bookingArguments(practitioner, at("10:00")),
+    // A booking is a user's or a guest's, never both.
+    const both = await server.rpc("create_booking", {
+      ...bookingArguments(alice, practitioner, at("10:00")),
+      p_manage_token_hash: `token-hash-${run}`,
+    });
+    expect(both.error?.code).toBe("22023");
+    const guest = await server.rpc("create_booking", {
+      ...bookingArguments(null, practitioner, at("10:00")),
       p_manage_token_hash: `token-hash-${run}`,
     });
     expect(guest.error).toBeNull();
@@ -251,18 +327,18 @@ describe("holding a slot", () => {
 
   it("needs a consent record for the email when the session type requires consent", async () => {
     const practitioner = await newPractitioner();
-    const unconsented = await alice.client.rpc("create_booking", {
-      ...bookingArguments(practitioner, at("10:00")),
+    const unconsented = await server.rpc("create_booking", {
+      ...bookingArguments(alice, practitioner, at("10:00")),
       p_customer_email_hash: `nobody-${run}`,
     });
     expect(unconsented.error?.code).toBe("BKCNS");
-    const unticked = await alice.client.rpc("create_booking", {
-      ...bookingArguments(practitioner, at("10:00")),
+    const unticked = await server.rpc("create_booking", {
+      ...bookingArguments(alice, practitioner, at("10:00")),
       p_consent_accepted: false,
     });
     expect(unticked.error?.code).toBe("BKCNS");
-    const free = await alice.client.rpc("create_booking", {
-      ...bookingArguments(practitioner, at("10:00"), { slug: "free" }),
+    const free = await server.rpc("create_booking", {
+      ...bookingArguments(alice, practitioner, at("10:00"), { slug: "free" }),
       p_customer_email_hash: `nobody-${run}`,
       p_consent_accepted: false,
     });
