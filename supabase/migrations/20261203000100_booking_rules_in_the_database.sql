@@ -654,6 +654,11 @@ begin
 end;
 $$;
 
+-- Supabase's default privileges hand the API roles every sequence too. They insert into no
+-- table directly, so they need none: take them away, now and for what later migrations create.
+revoke all on all sequences in schema public from anon, authenticated;
+alter default privileges in schema public revoke all on sequences from anon, authenticated;
+
 -- Internal helpers: called by the functions above, never through the API. is_sealed stays
 -- executable by the service role, whose writes the check constraints above evaluate it for.
 revoke execute on function public.is_sealed(text) from public, anon, authenticated;
