@@ -82,6 +82,12 @@ export interface EndpointSpec<
   alsoAnswers?: { status: 202 | 302 | 303 | 304; description: string }[];
   limit?: RateLimitRule<InferOr<Body, undefined>> | RateLimitRule<InferOr<Body, undefined>>[];
   idempotency?: "optional" | "required";
+  /**
+   * Top-level response fields that hold a secret shown once (a guest's manage token). An
+   * Idempotency-Key replay answers without them (and without a URL fragment carrying them):
+   * the stored response must not keep them (lib/http/shown-once.ts).
+   */
+  shownOnce?: readonly string[];
   bodyLimitBytes?: number;
   /** Cache-Control for public GETs that may be cached; everything else is no-store. */
   cacheControl?: string;
@@ -232,6 +238,7 @@ export function endpoint<
             request,
             {
               required: spec.idempotency === "required",
+              shownOnce: spec.shownOnce,
               scope: caller?.userId ?? `ip:${ip}`,
               rawBody,
             },

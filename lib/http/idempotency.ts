@@ -1,15 +1,26 @@
 // Idempotency-Key (draft-ietf-httpapi-idempotency-key-header) for endpoints that create things:
 // the same key with the same request replays the stored response and does the work once.
 // The fingerprint covers method, path and body, so a key reused for another request is refused.
-import { createHash } from "node:crypto";
+// It is a keyed hash (the personal-data lookup key): a body may hold a name and an email, and a
+// plain hash of it in Redis would let anyone confirm a guess.
+import { lookupHash } from "../crypto/personal-data.js";
 import { runIdempotently } from "../idempotency/store.js";
 import { ApiError } from "./errors.js";
+import { withoutShownOnce } from "./shown-once.js";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 
+const FINGERPRINT_CONTEXT = "idempotency.fingerprint";
+
 export async function withIdempotency(
   request: Request,
-  options: { required: boolean; scope: string; rawBody: string },
+  options: {
+    required: boolean;
+    scope: string;
+    rawBody: string;
+    /** Response fields holding a secret shown once: a replay answers without them. */
+    shownOnce?: readonly string[] | undefined;
+  },
   respond: () => Promise<Response>,
 ): Promise<Response> {
   const key = request.headers.get(IDEMPOTENCY_HEADER);
@@ -23,11 +34,18 @@ export async function withIdempotency(
     return respond();
   }
   const url = new URL(request.url);
-  const fingerprint = createHash("sha256")
-    .update(`${request.method} ${url.pathname}${url.search}\n${options.rawBody}`)
-    .digest("hex");
+  const fingerprint = lookupHash(
+    `${request.method} ${url.pathname}${url.search}\n${options.rawBody}`,
+    FINGERPRINT_CONTEXT,
+  );
+  const { shownOnce } = options;
   const { response, replayed } = await runIdempotently(
-    { scope: options.scope, key, fingerprint },
+    {
+      scope: options.scope,
+      key,
+      fingerprint,
+      ...(shownOnce?.length && { forReplay: (live) => withoutShownOnce(live, shownOnce) }),
+    },
     async () => {
       const live = await respond();
       return {

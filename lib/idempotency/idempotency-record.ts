@@ -1,4 +1,5 @@
-// What is kept per Idempotency-Key: a claim while the first request runs, then its response.
+// What is kept per Idempotency-Key: a claim while the first request runs, then its response,
+// sealed (store.ts): a response may hold personal data, and Redis keeps none in the clear.
 import { z } from "zod";
 
 export const StoredResponseSchema = z.object({
@@ -19,7 +20,8 @@ export const IdempotencyRecordSchema = z.discriminatedUnion("state", [
   z.object({
     state: z.literal("completed"),
     fingerprint: z.string(),
-    response: StoredResponseSchema,
+    /** StoredResponse as JSON, sealed with the personal-data keys for this record's key. */
+    sealedResponse: z.string(),
   }),
 ]);
 

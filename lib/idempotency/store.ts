@@ -14,7 +14,17 @@
 //   a retry should really run again.
 // - Storage fails closed: when Redis is unreachable the request is refused (503), since a
 //   payment retried without deduplication is worse than an error.
+// - Nothing personal and no bearer secret in Redis (DESIGN.md §12): a response (a guest's booking
+//   holds their name, email, phone and notes) is stored sealed with the personal-data keys
+//   (AES-256-GCM, key id inside), for this record's key only, so a sealed response copied under
+//   another key does not open. A secret shown once (a guest's manage token) is not stored at all:
+//   the caller's forReplay() takes it out of what is kept, and a replay answers without it.
 import { createHash, randomUUID } from "node:crypto";
+import {
+  currentPersonalDataKeyId,
+  openPersonalData,
+  sealPersonalData,
+} from "../crypto/personal-data.js";
 import { isProduction } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
@@ -24,6 +34,7 @@ import {
   type IdempotencyRecord,
   IdempotencyRecordSchema,
   type StoredResponse,
+  StoredResponseSchema,
 } from "./idempotency-record.js";
 import type { IdempotencyStorage } from "./idempotency-storage.js";
 import { inProcessIdempotencyStorage } from "./in-process-idempotency-storage.js";
@@ -36,8 +47,13 @@ export interface IdempotentRequest {
   scope: string;
   /** The Idempotency-Key header value as received (bare or as a quoted structured string). */
   key: string;
-  /** A hash the pipeline computes over method, path and body. */
+  /** A keyed hash the pipeline computes over method, path and body. */
   fingerprint: string;
+  /**
+   * What is kept for replays, given the response: the response without any secret that is
+   * shown once. Everything it returns is stored (sealed) for 24 hours. Default: the response.
+   */
+  forReplay?: (response: StoredResponse) => StoredResponse;
 }
 
 export interface IdempotentResult {
@@ -68,16 +84,21 @@ export async function runIdempotently(
 ): Promise<IdempotentResult> {
   const key = parseIdempotencyKey(request.key);
   const store = await requireStorage();
+  // Throws 503 now, before the side effect, when the keys the response is sealed with are
+  // missing: afterwards the response could not be kept and every retry would answer 409.
+  currentPersonalDataKeyId();
   // Hashed so the caller's scope and the client-chosen key never appear in Redis, and the Redis
   // key has a fixed length; the JSON array keeps ("a:b", "c") and ("a", "b:c") apart.
   const digest = createHash("sha256")
     .update(JSON.stringify([request.scope, key]))
     .digest();
   const recordKey = `idempotency:${digest.toString("base64url")}`;
+  const sealContext = `idempotency.response:${digest.toString("base64url")}`;
 
   const claim = await claimOrFind(store, recordKey, request.fingerprint);
   if (!claim.claimed) {
-    return { response: replay(claim.record, request.fingerprint), replayed: true };
+    const response = replay(claim.record, request.fingerprint, recordKey, sealContext);
+    return { response, replayed: true };
   }
 
   let response: StoredResponse;
@@ -91,8 +112,14 @@ export async function runIdempotently(
     await releaseClaim(store, recordKey);
     return { response, replayed: false };
   }
-  const completed = { state: "completed", fingerprint: request.fingerprint, response } as const;
   try {
+    const kept = request.forReplay?.(response) ?? response;
+    const sealedResponse = sealPersonalData(JSON.stringify(kept), sealContext);
+    const completed: IdempotencyRecord = {
+      state: "completed",
+      fingerprint: request.fingerprint,
+      sealedResponse,
+    };
     await store.save(recordKey, completed, RECORD_TTL_SECONDS);
   } catch (error) {
     // The side effect is done, so the caller still gets its response; retries with this key
@@ -139,7 +166,12 @@ async function claimOrFind(
   throw new ApiError("idempotency_in_progress", "Retry this request in a moment.");
 }
 
-function replay(record: IdempotencyRecord, fingerprint: string): StoredResponse {
+function replay(
+  record: IdempotencyRecord,
+  fingerprint: string,
+  recordKey: string,
+  sealContext: string,
+): StoredResponse {
   if (record.fingerprint !== fingerprint) {
     throw new ApiError(
       "idempotency_key_reused",
@@ -149,7 +181,15 @@ function replay(record: IdempotencyRecord, fingerprint: string): StoredResponse 
   if (record.state === "running") {
     throw new ApiError("idempotency_in_progress", "Retry this request once the first one ends.");
   }
-  return record.response;
+  try {
+    return StoredResponseSchema.parse(
+      JSON.parse(openPersonalData(record.sealedResponse, sealContext)),
+    );
+  } catch (error) {
+    // Altered, moved from another key, or sealed under a key this server no longer holds.
+    log.error("idempotency_record_invalid", { record: recordKey, error });
+    throw new ApiError("service_unavailable", "Please try again later.");
+  }
 }
 
 function parseRecord(stored: unknown, recordKey: string): IdempotencyRecord {

@@ -103,6 +103,14 @@ export function openApiPath(routePath: string): string {
   return routePath.replace(/\[([^\]]+)\]/g, "{$1}");
 }
 
+/** What a retry with the same Idempotency-Key gets, and what it does not (shown-once secrets). */
+function idempotencyKeyDescription(shownOnce: readonly string[]): string {
+  const replays = "A fresh UUID per operation; a retry with the same key replays the answer";
+  if (shownOnce.length === 0) return `${replays}.`;
+  const fields = shownOnce.map((field) => `\`${field}\``).join(", ");
+  return `${replays} (with \`Idempotent-Replayed: true\`) except ${fields}, which is shown once and never stored: a replay answers without it, nor with it in a link's fragment.`;
+}
+
 function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: string[]) {
   const { spec } = endpoint;
   // Hand-written examples where there are some (examples.ts), else ones made from the schema.
@@ -116,8 +124,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: 
             name: "Idempotency-Key",
             in: "header",
             required: spec.idempotency === "required",
-            description:
-              "A fresh UUID per operation; a retry with the same key replays the answer.",
+            description: idempotencyKeyDescription(spec.shownOnce ?? []),
             // No example: Swagger UI would fill the same key into every "Try it out".
             schema: { type: "string", maxLength: 255 },
           },

@@ -2,6 +2,7 @@
 // in production that is refused, since a retry reaching another instance would run again.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../../helpers/log-capture.js";
+import { stubPersonalDataKeys } from "../../helpers/personal-data-keys.js";
 
 type StoreModule = typeof import("../../../lib/idempotency/store.js");
 
@@ -13,6 +14,7 @@ async function loadStore(vercelEnv: string): Promise<StoreModule> {
   vi.stubEnv("UPSTASH_REDIS_REST_URL", "");
   vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "");
   vi.stubEnv("VERCEL_ENV", vercelEnv);
+  stubPersonalDataKeys();
   return import("../../../lib/idempotency/store.js");
 }
 

@@ -7,6 +7,7 @@ import { parseIdempotencyKey } from "../../../lib/idempotency/idempotency-key.js
 import type { StoredResponse } from "../../../lib/idempotency/store.js";
 import { type LocalUpstash, startLocalUpstash } from "../../helpers/local-upstash.js";
 import { captureLogs } from "../../helpers/log-capture.js";
+import { stubPersonalDataKeys } from "../../helpers/personal-data-keys.js";
 import { redisServerBinary } from "../../helpers/redis.js";
 import {
   type ReplyDroppingProxy,
@@ -114,6 +115,7 @@ if (!binary) {
       vi.stubEnv("UPSTASH_REDIS_REST_URL", proxy.url);
       vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", upstash.token);
       vi.stubEnv("VERCEL_ENV", "production");
+      stubPersonalDataKeys();
       ({ runIdempotently } = await import("../../../lib/idempotency/store.js"));
     });
 
@@ -290,7 +292,60 @@ if (!binary) {
       expect(JSON.parse((await upstash.direct.get(recordKey)) ?? "")).toEqual({
         state: "completed",
         fingerprint: "fp-a",
-        response: created,
+        sealedResponse: expect.stringMatching(/^v1\.t1\./),
+      });
+    });
+
+    it("keeps the response sealed: Redis holds none of it, and an altered record is refused", async () => {
+      const request = { scope: "user-ada", key: freshKey(), fingerprint: "fp-a" };
+      const personal = {
+        status: 201,
+        headers: { "content-type": "application/json", location: "/api/people/ada" },
+        body: '{"name":"Ada Lovelace","email":"ada@example.com"}',
+      };
+      const before = new Set(await upstash.direct.keys("idempotency:*"));
+      await runIdempotently(request, sideEffect(personal));
+      const [recordKey = ""] = (await upstash.direct.keys("idempotency:*")).filter(
+        (name) => !before.has(name),
+      );
+      const raw = (await upstash.direct.get(recordKey)) ?? "";
+      for (const text of ["Ada", "Lovelace", "ada@example.com", "/api/people", "201"]) {
+        expect(raw).not.toContain(text);
+      }
+      expect(await runIdempotently(request, sideEffect())).toEqual({
+        response: personal,
+        replayed: true,
+      });
+
+      // Another record's sealed response copied here does not open (sealed for its own key).
+      const other = { scope: "user-ada", key: freshKey(), fingerprint: "fp-a" };
+      await runIdempotently(other, sideEffect());
+      const [otherKey = ""] = (await upstash.direct.keys("idempotency:*")).filter(
+        (name) => !before.has(name) && name !== recordKey,
+      );
+      await upstash.direct.set(recordKey, (await upstash.direct.get(otherKey)) ?? "", "KEEPTTL");
+      const logs = captureLogs();
+      await expect(runIdempotently(request, sideEffect())).rejects.toMatchObject({
+        code: "service_unavailable",
+      });
+      expect(logs).toMatchObject([{ level: "error", event: "idempotency_record_invalid" }]);
+    });
+
+    it("keeps what forReplay leaves of the response, and answers the first request in full", async () => {
+      const request = {
+        scope: "ip:203.0.113.9",
+        key: freshKey(),
+        fingerprint: "fp-a",
+        forReplay: (response: StoredResponse) => ({ ...response, body: '{"id":"b_1"}' }),
+      };
+      const full = { ...created, body: '{"id":"b_1","token":"shown-once"}' };
+      expect(await runIdempotently(request, sideEffect(full))).toEqual({
+        response: full,
+        replayed: false,
+      });
+      expect(await runIdempotently(request, sideEffect())).toEqual({
+        response: { ...created, body: '{"id":"b_1"}' },
+        replayed: true,
       });
     });
 

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { closedPortUrl } from "../../helpers/local-upstash.js";
 import { captureLogs } from "../../helpers/log-capture.js";
+import { stubPersonalDataKeys } from "../../helpers/personal-data-keys.js";
 
 type StoreModule = typeof import("../../../lib/idempotency/store.js");
 
@@ -12,6 +13,7 @@ describe("runIdempotently when Redis is unreachable", () => {
   beforeAll(async () => {
     vi.stubEnv("UPSTASH_REDIS_REST_URL", await closedPortUrl());
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "token-for-a-redis-that-is-down");
+    stubPersonalDataKeys();
     ({ runIdempotently } = await import("../../../lib/idempotency/store.js"));
   });
 
