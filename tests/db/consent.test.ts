@@ -1,5 +1,6 @@
-// Consent in the database (supabase/migrations/20261121000700_consent.sql): record_consent over
-// the real supabase-js client, records that no role can change or delete before they expire
+// Consent in the database (supabase/migrations/20261121000700_consent.sql and
+// 20261203000100_booking_rules_in_the_database.sql): record_consent over the real supabase-js
+// client — the server's alone (service role), naming the acting user — records that no role can change or delete before they expire
 // (through the Data API with each key, and through SQL as each role and as the table owner), the
 // staff read and its log, the purge, and the versions' own rules.
 //
@@ -8,6 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeSealed } from "../helpers/sealed.js";
 import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
 let stack: TestSupabase;
@@ -31,6 +33,8 @@ const SHORT = `short-${run}`;
 const INDIVIDUAL = "5e55a0e1-0000-4000-8000-000000000001";
 
 const emailHash = () => randomBytes(32).toString("hex");
+/** The request's IP as the server seals it (the evidence record_consent stores). */
+const IP_SEALED = fakeSealed("203.0.113.7");
 
 async function signUp(name: string, role?: string): Promise<User> {
   const email = `${name}-${run}@example.test`;
@@ -56,21 +60,26 @@ interface Consent {
   acknowledgments?: (string | null)[];
 }
 
-function recordConsent(db: SupabaseClient, consent: Consent = {}) {
-  return db
+/**
+ * record_consent as the API calls it: the server (service role) for a signed-in user, or for a
+ * guest when `user` is null.
+ */
+function recordConsent(user: User | null, consent: Consent = {}) {
+  return service
     .rpc("record_consent", {
+      p_user_id: user?.id ?? null,
       p_session_type_slug: consent.slug ?? "individual",
       p_consent_version: consent.version ?? VERSION,
       p_email_hash: consent.hash ?? emailHash(),
       p_acknowledgments: consent.acknowledgments ?? ITEMS,
-      p_ip_sealed: "v1.dev.sealed-ip",
+      p_ip_sealed: IP_SEALED,
       p_user_agent: "ConsentTest/1.0",
     })
     .single<{ id: string; expires_at: string }>();
 }
 
-async function recordOk(db: SupabaseClient, consent?: Consent) {
-  const { data, error } = await recordConsent(db, consent);
+async function recordOk(user: User | null, consent?: Consent) {
+  const { data, error } = await recordConsent(user, consent);
   expect(error).toBeNull();
   return data as { id: string; expires_at: string };
 }
@@ -125,21 +134,21 @@ afterAll(async () => {
 
 describe("record_consent", () => {
   it("records a guest's consent without a user, and a signed-in caller's with theirs", async () => {
-    const guest = await recordOk(anon);
+    const guest = await recordOk(null);
     expect((await recordRow(guest.id))?.user_id).toBeNull();
-    const signedIn = await recordOk(alice.client);
+    const signedIn = await recordOk(alice);
     expect((await recordRow(signedIn.id))?.user_id).toBe(alice.id);
   });
 
   it("sets expires_at from the version's retention", async () => {
-    const consent = await recordOk(anon, { version: SHORT, acknowledgments: ["confidentiality"] });
+    const consent = await recordOk(null, { version: SHORT, acknowledgments: ["confidentiality"] });
     const { rows } = await stack.db.query<{ retention: string; returned: boolean }>(
       `select (expires_at - created_at)::text as retention, expires_at = $2::timestamptz as returned
        from public.consent_records where id = $1`,
       [consent.id, consent.expires_at],
     );
     expect(rows).toEqual([{ retention: "30 days", returned: true }]);
-    const seeded = await recordOk(anon);
+    const seeded = await recordOk(null);
     const { rows: seededRows } = await stack.db.query<{ retention: string }>(
       "select (expires_at - created_at)::text as retention from public.consent_records where id = $1",
       [seeded.id],
@@ -148,7 +157,7 @@ describe("record_consent", () => {
   });
 
   it("stores the acknowledgments sorted and without repeats", async () => {
-    const consent = await recordOk(anon, { acknowledgments: [...ITEMS].reverse().concat(ITEMS) });
+    const consent = await recordOk(null, { acknowledgments: [...ITEMS].reverse().concat(ITEMS) });
     expect((await recordRow(consent.id))?.acknowledgments).toEqual(ITEMS);
   });
 
@@ -161,7 +170,7 @@ describe("record_consent", () => {
 
   it.each(wrong)("refuses %s with VC001 and writes nothing", async (_, acknowledgments) => {
     const hash = emailHash();
-    const { error } = await recordConsent(anon, { hash, acknowledgments });
+    const { error } = await recordConsent(null, { hash, acknowledgments });
     expect(error?.code).toBe("VC001");
     const { rows } = await stack.db.query(
       "select 1 from public.consent_records where email_hash = $1",
@@ -178,27 +187,51 @@ describe("record_consent", () => {
       [retired],
     );
     for (const version of [`unknown-${run}`, retired]) {
-      const { error } = await recordConsent(anon, {
+      const { error } = await recordConsent(null, {
         version,
         acknowledgments: ["confidentiality"],
       });
       expect(error?.code).toBe("VC002");
     }
-    expect((await recordConsent(anon, { slug: `nope-${run}` })).error?.code).toBe("PT404");
+    expect((await recordConsent(null, { slug: `nope-${run}` })).error?.code).toBe("PT404");
     await stack.db.query("delete from public.consent_versions where version = $1", [retired]);
   });
 
-  it("takes the user from the token, not from an argument", async () => {
-    const forged = await anon.rpc("record_consent", {
+  it("takes the user only from the server, and only one who exists", async () => {
+    // A client cannot name a user (nor type the evidence): the function is not theirs to call.
+    const hash = emailHash();
+    for (const db of [anon, alice.client, staff.client]) {
+      const forged = await db.rpc("record_consent", {
+        p_user_id: alice.id,
+        p_session_type_slug: "individual",
+        p_consent_version: VERSION,
+        p_email_hash: hash,
+        p_acknowledgments: ITEMS,
+        p_ip_sealed: null,
+        p_user_agent: null,
+      });
+      expect(forged.error?.code).toBe("42501");
+    }
+    const gone = await recordConsent({ id: randomUUID(), client: anon }, { hash });
+    expect(gone.error?.code).toBe("28000");
+    const { rows } = await stack.db.query(
+      "select 1 from public.consent_records where email_hash = $1",
+      [hash],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it("stores the IP only sealed", async () => {
+    const { error } = await service.rpc("record_consent", {
+      p_user_id: null,
       p_session_type_slug: "individual",
       p_consent_version: VERSION,
       p_email_hash: emailHash(),
       p_acknowledgments: ITEMS,
-      p_ip_sealed: null,
-      p_user_agent: null,
-      p_user_id: alice.id,
+      p_ip_sealed: "203.0.113.7",
+      p_user_agent: "ConsentTest/1.0",
     });
-    expect(forged.error?.code).toBe("PGRST202");
+    expect(error?.code).toBe("23514");
   });
 });
 
@@ -206,7 +239,7 @@ describe("consent records are append-only", () => {
   let id: string;
 
   beforeAll(async () => {
-    id = (await recordOk(alice.client)).id;
+    id = (await recordOk(alice)).id;
   });
 
   it("lets no API role read, change or delete a record through the Data API", async () => {
@@ -280,7 +313,7 @@ describe("consent records are append-only", () => {
 
   it("keeps the record, without the user, when the account is deleted", async () => {
     const carol = await signUp("carol");
-    const consent = await recordOk(carol.client);
+    const consent = await recordOk(carol);
     await stack.db.query("delete from auth.users where id = $1", [carol.id]);
     expect(await recordRow(consent.id)).toEqual({
       user_id: null,
@@ -295,7 +328,24 @@ describe("read_consent_record", () => {
   let id: string;
 
   beforeAll(async () => {
-    id = (await recordOk(alice.client)).id;
+    id = (await recordOk(alice)).id;
+    // Staff see the records their practitioner's bookings rest on: staff's practitioner has a
+    // booking on this one.
+    const { rows } = await stack.db.query<{ id: string }>(
+      `insert into public.practitioners (display_name, time_zone, user_id)
+       values ($1, 'UTC', $2) returning id`,
+      [`Consent ${run}`, staff.id],
+    );
+    await stack.db.query(
+      `insert into public.bookings (
+         practitioner_id, session_type_id, format, during, blocked, status, amount_minor, currency,
+         customer_name_sealed, customer_email_sealed, customer_email_hash, consent_id
+       )
+       values ($1, $2, 'video', tstzrange(now() + interval '10 days', now() + interval '10 days 50 minutes', '[)'),
+         tstzrange(now() + interval '10 days', now() + interval '10 days 1 hour', '[)'),
+         'confirmed', 0, 'INR', $3, $4, $5, $6)`,
+      [rows[0]?.id, INDIVIDUAL, fakeSealed("name"), fakeSealed("email"), emailHash(), id],
+    );
   });
 
   async function readsOf(subject: string) {
@@ -315,7 +365,7 @@ describe("read_consent_record", () => {
       session_type: "individual",
       consent_version: VERSION,
       acknowledgments: ITEMS,
-      ip_sealed: "v1.dev.sealed-ip",
+      ip_sealed: IP_SEALED,
       user_agent: "ConsentTest/1.0",
       user_id: alice.id,
       created_at: expect.any(String),
@@ -342,7 +392,7 @@ describe("read_consent_record", () => {
 describe("purge_expired_consent", () => {
   it("runs for the service role only and deletes the expired records alone", async () => {
     const expired = await expiredRecord();
-    const kept = (await recordOk(anon)).id;
+    const kept = (await recordOk(null)).id;
     for (const db of [anon, alice.client, staff.client]) {
       expect((await db.rpc("purge_expired_consent")).error?.code).toBe("42501");
     }
