@@ -5,6 +5,10 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
+    // Every test process is the local stack, so the stand-ins (sandbox payments, development
+    // personal-data keys, the local outbox, provider URL overrides to the fakes) may run. Tests
+    // of the refusals take the setting away (startTestApi's `env`, or vi.stubEnv).
+    env: { BASTION_LOCAL_STACK: "1" },
     // The browser tests need Chromium; without it they are left out, loudly (and CI, which sets
     // E2E_REQUIRED=1, fails instead).
     exclude: [...configDefaults.exclude, ...(browserTestsRunnable() ? [] : ["tests/e2e/**"])],

@@ -41,7 +41,10 @@ const upstash =
       })
     : undefined;
 
-const stackEnv: Record<string, string> = {};
+// This process is the local stack: the functions may use its stand-ins (the sandbox payment
+// provider, the public development personal-data keys, the local outbox). lib/env.ts refuses the
+// setting where NODE_ENV=production or on a Vercel preview or production deployment.
+const stackEnv: Record<string, string> = { BASTION_LOCAL_STACK: "1" };
 if (supabase) {
   stackEnv.SUPABASE_URL = supabase.url;
   stackEnv.SUPABASE_ANON_KEY = supabase.anonKey;
@@ -54,12 +57,17 @@ if (upstash) {
 // Cron endpoints refuse to run without a secret; locally one is made up per start, so they can
 // be called by hand (`curl -H "Authorization: Bearer $CRON_SECRET" …`).
 if (!setting("CRON_SECRET")) stackEnv.CRON_SECRET = randomBytes(24).toString("base64url");
+
+// Links in mail, redirects and provider callbacks point at APP_URL, never at a request's Host:
+// here the dev server's own address, unless .env names another (a tunnel, say).
+const apiPort = port("PORT", 3000);
+if (!setting("APP_URL")) stackEnv.APP_URL = `http://127.0.0.1:${apiPort}`;
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 
 // The demo app's bundle, rebuilt on every edit of lib/web/ or lib/client/ while this runs.
 const web = await buildWeb({ watch: true });
-const api = await startApiServer({ port: port("PORT", 3000), rootDir });
+const api = await startApiServer({ port: apiPort, rootDir });
 
 const rows: [string, string][] = [
   ["Demo app", `${api.url}   (book and pay for a session; the sandbox takes the payment)`],

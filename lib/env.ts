@@ -1,6 +1,9 @@
-// Configuration: one zod schema, read once per cold start. Only Supabase is needed to serve
-// data; every outside provider is optional, and an endpoint whose provider is missing answers
-// 503 provider_not_configured while the rest keep working. Problems are logged, never returned.
+// Configuration: one zod schema, read once per cold start. A few settings every deployment needs
+// (configurationProblems: APP_URL, the personal-data keys); without them a function refuses to
+// serve and /api/health names what is missing. Every outside provider is optional: an endpoint
+// whose provider is missing answers 503 provider_not_configured while the rest keep working.
+// The local stand-ins (sandbox payments, development keys, the local outbox) run only when the
+// local stack asks for them with BASTION_LOCAL_STACK=1. Values are never logged or returned.
 import { z } from "zod";
 import { ApiError } from "./http/errors.js";
 import { log } from "./log.js";
@@ -33,8 +36,26 @@ const prices = z
   )
   .pipe(z.array(z.string().startsWith("price_")).min(1));
 
+/**
+ * The app's public address, as an origin (scheme, host, port; no path): the base of every
+ * absolute URL Bastion hands out, whatever Host a request names.
+ */
+const appAddress = z
+  .url({ protocol: /^https?$/ })
+  .refine((url) => {
+    const { pathname, search, hash } = new URL(url);
+    return pathname === "/" && search === "" && hash === "";
+  }, "An origin without a path, such as https://app.example.com")
+  .transform((url) => new URL(url).origin);
+
 const EnvSchema = z.object({
   VERCEL_ENV: optional(z.enum(["production", "preview", "development"])),
+  NODE_ENV: optional(z.string()),
+  /**
+   * "1" on the local stack (`npm run dev`, the tests, the bench): the local stand-ins may run.
+   * Refused where NODE_ENV=production or on a Vercel preview or production deployment.
+   */
+  BASTION_LOCAL_STACK: optional(z.enum(["0", "1"])),
   VERCEL_GIT_COMMIT_SHA: optional(z.string()),
   /** Origins allowed to call the API from a browser, comma-separated (exact origins). */
   ALLOWED_ORIGINS: optional(origins),
@@ -75,7 +96,7 @@ const EnvSchema = z.object({
   RAZORPAY_KEY_SECRET: optional(z.string()),
   /** The secret Razorpay signs webhooks with (Dashboard → Webhooks), not the key secret. */
   RAZORPAY_WEBHOOK_SECRET: optional(z.string()),
-  /** Tests and local fakes only: where the SDK sends requests (ignored on deployments). */
+  /** Tests and local fakes only: where the SDK sends requests (local stack only). */
   RAZORPAY_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** Stripe's secret key (sk_… or a restricted rk_…): intents, Checkout, refunds. */
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/)),
@@ -86,7 +107,7 @@ const EnvSchema = z.object({
   /** The recurring Stripe prices of the extension's paid tiers; both or neither. */
   STRIPE_PRICE_PRO: optional(prices),
   STRIPE_PRICE_PREMIUM: optional(prices),
-  /** Resend's API key (re_…): email notifications; without it a local machine uses the outbox. */
+  /** Resend's API key (re_…): email notifications; without it the local stack uses the outbox. */
   RESEND_API_KEY: optional(z.string().startsWith("re_")),
   /** The sender of notification email, e.g. `Bastion Practice <care@example.com>`. */
   EMAIL_FROM: optional(z.string().min(3)),
@@ -103,13 +124,18 @@ const EnvSchema = z.object({
   /** The practice's name and address as notifications show them. */
   PRACTICE_NAME: optional(z.string().min(1).max(100)),
   PRACTICE_EMAIL: optional(z.email()),
-  /** The app's public address: links in notifications, and Twilio's status callback URL. */
-  APP_URL: optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * The app's public origin: links in email, redirects, provider callbacks. Required on every
+   * deployment; see appUrl().
+   */
+  APP_URL: optional(appAddress),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 let loaded: Env | undefined;
+/** The variables that were set but failed validation (and so count as not configured). */
+let invalid: ReadonlySet<string> = new Set();
 
 /** The validated configuration; a variable that fails validation counts as not configured. */
 export function env(): Env {
@@ -119,7 +145,7 @@ export function env(): Env {
     loaded = result.data;
     return loaded;
   }
-  const invalid = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+  invalid = new Set(result.error.issues.map((issue) => String(issue.path[0])));
   log.error("configuration_invalid", { variables: [...invalid] });
   const sanitized = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !invalid.has(name)),
@@ -131,12 +157,65 @@ export function env(): Env {
 export const isProduction = () => env().VERCEL_ENV === "production";
 
 /**
- * Not a Vercel deployment (no VERCEL_ENV, or `vercel dev`'s "development"): the only place the
- * public development stand-ins (keys, the sandbox payment provider) may run. A preview deployment
- * can point at a database with real customers in it, so it counts as a deployment.
+ * Where the local stack must never run: NODE_ENV=production, or a Vercel production or preview
+ * deployment (a preview can point at a database with real customers in it).
  */
-export const isLocalMachine = () =>
-  env().VERCEL_ENV === undefined || env().VERCEL_ENV === "development";
+const productionHost = (config: Env) =>
+  config.NODE_ENV === "production" ||
+  config.VERCEL_ENV === "production" ||
+  config.VERCEL_ENV === "preview";
+
+/**
+ * Whether the local stand-ins may run: the sandbox payment provider, the public development
+ * personal-data keys, the local outbox, SMS to every known country, the `local` OAuth provider
+ * and the provider URL overrides (RAZORPAY_API_URL, STRIPE_API_URL, RESEND_API_URL,
+ * TWILIO_API_URL). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
+ * and the bench do, and never on a production host: there the setting is a start-up error
+ * (configurationProblems) and this answers false.
+ */
+export const localStackEnabled = () => env().BASTION_LOCAL_STACK === "1" && !productionHost(env());
+
+/** A setting this deployment cannot serve without, by name (never its value). */
+export interface ConfigurationProblem {
+  setting: string;
+  /** missing: not set; invalid: set but unusable; refused: set where it must not be. */
+  problem: "missing" | "invalid" | "refused";
+}
+
+/**
+ * What stops this deployment from serving: APP_URL unset (every absolute URL comes from it), the
+ * personal-data keys unset outside the local stack (the local stack has public stand-ins), or
+ * the local stack asked for on a production host. Every function but /api/health refuses to
+ * serve while this is not empty (lib/http/startup-check.ts); /api/health lists it.
+ */
+export function configurationProblems(): ConfigurationProblem[] {
+  const config = env();
+  const problems: ConfigurationProblem[] = [];
+  if (config.BASTION_LOCAL_STACK === "1" && productionHost(config)) {
+    problems.push({ setting: "BASTION_LOCAL_STACK", problem: "refused" });
+  }
+  const required: (keyof Env)[] = localStackEnabled()
+    ? ["APP_URL"]
+    : ["APP_URL", "PERSONAL_DATA_KEYS", "PERSONAL_DATA_HMAC_KEY"];
+  for (const setting of required) {
+    if (config[setting] === undefined) {
+      problems.push({ setting, problem: invalid.has(setting) ? "invalid" : "missing" });
+    }
+  }
+  return problems;
+}
+
+/**
+ * APP_URL, the app's origin: the one base of every absolute URL Bastion puts in an email, a
+ * redirect, a provider callback or a request — never the Host a request names, which its sender
+ * chooses. Functions refuse to serve without it (configurationProblems), so this throws only
+ * in code that runs outside one (a script, a test).
+ */
+export function appUrl(): string {
+  const url = env().APP_URL;
+  if (url === undefined) throw new Error("APP_URL is not set: set it to the app's public origin.");
+  return url;
+}
 
 /** The named settings, or 503 provider_not_configured for the endpoint that needs them. */
 export function requireConfig<K extends keyof Env>(

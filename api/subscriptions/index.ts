@@ -27,7 +27,7 @@ export default route({
     {
       summary: "Subscribe to a tier",
       description:
-        "Stripe Checkout, in subscription mode, at the tier's price as the server has it. `successUrl` and `cancelUrl` must be pages of this site or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the subscription when Checkout completes. 409 while the account already has a live subscription: change its tier with PUT instead.",
+        "Stripe Checkout, in subscription mode, at the tier's price as the server has it. `successUrl` and `cancelUrl` must be pages of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the subscription when Checkout completes. 409 while the account already has a live subscription: change its tier with PUT instead.",
       tags: ["subscriptions"],
       auth: "user",
       body: SubscriptionCheckoutRequest,
@@ -42,7 +42,6 @@ export default route({
         db.user,
         caller,
         body,
-        request,
         request.headers.get("idempotency-key") ?? "",
       ),
   ),

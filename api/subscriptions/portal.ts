@@ -11,7 +11,7 @@ export default route({
     {
       summary: "Open the billing portal",
       description:
-        "A Stripe billing portal session for the account's customer: card, invoices, cancelling or resuming. `returnUrl` must be a page of this site or of an origin in ALLOWED_ORIGINS. 404 before the account has subscribed.",
+        "A Stripe billing portal session for the account's customer: card, invoices, cancelling or resuming. `returnUrl` must be a page of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. 404 before the account has subscribed.",
       tags: ["subscriptions"],
       auth: "user",
       body: PortalRequest,
@@ -20,6 +20,6 @@ export default route({
       limit: "payment",
       errors: ["not_found", "provider_not_configured", "provider_error"],
     },
-    ({ db, caller, body, request }) => openBillingPortal(db.user, caller, body, request),
+    ({ db, caller, body }) => openBillingPortal(db.user, caller, body),
   ),
 });

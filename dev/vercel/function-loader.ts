@@ -14,8 +14,13 @@ export interface FunctionLoader {
   close(): Promise<void>;
 }
 
+/**
+ * Counted per process, not per loader: modules are cached by URL, so two servers in one process
+ * (tests that start the API twice, with other configuration) must never share a namespace.
+ */
+let generation = 0;
+
 export function createFunctionLoader(): FunctionLoader {
-  let generation = 0;
   let current:
     | { tsx: NamespacedUnregister; modules: Map<string, Promise<FunctionModule>> }
     | undefined;

@@ -6,7 +6,7 @@
 // Neither token ever appears in a URL, a response body or a log line.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { isProduction, requireConfig } from "../env.js";
+import { appUrl, localStackEnabled, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { safeLandingPath } from "./landing-path.js";
@@ -19,7 +19,7 @@ import {
 import { refreshCookie } from "./refresh-cookie.js";
 import { remainingLifetimeSeconds } from "./session.js";
 
-/** `local` is the local stack's provider (dev/supabase/auth): development and tests only. */
+/** `local` is the local stack's provider (dev/supabase/auth): BASTION_LOCAL_STACK=1 only. */
 export const OAUTH_PROVIDERS = ["google", "github", "local"] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 
@@ -41,8 +41,12 @@ export type OAuthCallbackQuery = z.infer<typeof OAuthCallbackQuery>;
 
 const EXCHANGE_TIMEOUT_MS = 10_000;
 
-export function startOAuth(request: Request, provider: OAuthProvider, landing: string): Response {
-  if (provider === "local" && isProduction()) {
+/**
+ * The redirect to Supabase Auth's /authorize. Supabase sends the browser back to APP_URL's
+ * callback, never to the Host this request named: that is whoever sent it.
+ */
+export function startOAuth(provider: OAuthProvider, landing: string): Response {
+  if (provider === "local" && !localStackEnabled()) {
     throw new ApiError("not_found", "This sign-in provider is not available.");
   }
   const { SUPABASE_URL } = requireConfig("Sign-in with a provider", "SUPABASE_URL");
@@ -50,7 +54,7 @@ export function startOAuth(request: Request, provider: OAuthProvider, landing: s
   const authorize = new URL(`${authBase(SUPABASE_URL)}/authorize`);
   authorize.search = new URLSearchParams({
     provider,
-    redirect_to: `${new URL(request.url).origin}${OAUTH_CALLBACK_PATH}`,
+    redirect_to: `${appUrl()}${OAUTH_CALLBACK_PATH}`,
     code_challenge: createHash("sha256").update(verifier).digest("base64url"),
     code_challenge_method: "s256",
   }).toString();

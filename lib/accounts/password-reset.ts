@@ -1,17 +1,19 @@
 // Forgotten passwords through Supabase Auth. The request mails a recovery link (Bastion's own
-// password_reset email through the outbox; Supabase Auth's mail when CRON_SECRET is not set) and
-// answers the same way, equally slowly, whether or not the address has an account. The reset
-// redeems the mailed token, sets the new password, ends every other session of the account
+// password_reset email through the outbox; Supabase Auth's mail when the service role key is not
+// set) and answers the same way, equally slowly, whether or not the address has an account. The
+// reset redeems the mailed token, sets the new password, ends every other session of the account
 // (whoever knew the old password is signed out) and signs the person in.
 import type { AuthError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { env } from "../env.js";
+import { appUrl, env } from "../env.js";
 import { allowedOrigin } from "../http/cors.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { afterResponse } from "../notify/after-response.js";
+import { deliverNotifications } from "../notify/ledger/deliver.js";
 import { authClient } from "./auth-client.js";
 import { checkPassword } from "./password-policy.js";
+import { queuePasswordResetMail } from "./password-reset-mail.js";
 import { sessionResponse } from "./session.js";
 
 /** The app's page that reads the token from the link and asks for the new password. */
@@ -30,19 +32,22 @@ export const ResetRequested = z
   })
   .meta({ id: "ResetRequested" });
 
+/** `db.service` is read only when Bastion mails the link itself (the service role key is set). */
 export async function requestPasswordReset(
   request: Request,
   email: string,
+  db: { readonly service: SupabaseClient },
 ): Promise<z.infer<typeof ResetRequested>> {
   const earliestAnswer = Date.now() + RESET_REQUEST_MIN_MS;
-  const redirectTo = `${appOrigin(request)}${RESET_PAGE_PATH}`;
-  const secret = env().CRON_SECRET;
-  if (secret !== undefined) {
-    // After the response: how long the privileged step takes (longer for a known address) must
-    // not show in this answer's timing.
-    afterResponse(queueOwnResetMail(request, email, redirectTo, secret));
+  const resetPage = `${resetPageOrigin(request)}${RESET_PAGE_PATH}`;
+  if (env().SUPABASE_SERVICE_ROLE_KEY !== undefined) {
+    // After the response, in this function: how long the privileged step takes (longer for a
+    // known address) must not show in this answer's timing.
+    afterResponse(mailOwnResetLink(db.service, email, resetPage));
   } else {
-    const { error } = await authClient().auth.resetPasswordForEmail(email, { redirectTo });
+    const { error } = await authClient().auth.resetPasswordForEmail(email, {
+      redirectTo: resetPage,
+    });
     // Refusals are logged and not answered: Supabase's answers differ for known addresses (a
     // mail rate limit, a failed send), so passing any of them on would tell who has an account.
     if (error) log.warn("password_reset_not_sent", { code: error.code, status: error.status });
@@ -53,38 +58,23 @@ export async function requestPasswordReset(
   };
 }
 
-/**
- * Bastion's own password_reset email (the outbox's template, delivered like every other mail):
- * the privileged step that makes the recovery link needs the service role, which this
- * user-facing function may not reach, so it is asked over HTTP with CRON_SECRET. Without
- * CRON_SECRET, Supabase Auth mails its own template instead. Failures are logged, never answered.
- */
-async function queueOwnResetMail(
-  request: Request,
+/** Bastion's own password_reset email, queued in the outbox and delivered at once. */
+async function mailOwnResetLink(
+  service: SupabaseClient,
   email: string,
-  redirectTo: string,
-  secret: string,
+  resetPage: string,
 ): Promise<void> {
-  try {
-    const response = await fetch(new URL("/api/admin/password-reset-mail", request.url), {
-      method: "POST",
-      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-      body: JSON.stringify({ email, redirectTo }),
-    });
-    await response.body?.cancel();
-    if (!response.ok) log.warn("password_reset_not_queued", { status: response.status });
-  } catch (error) {
-    log.warn("password_reset_not_queued", { error });
-  }
+  if (await queuePasswordResetMail(service, email, resetPage)) await deliverNotifications();
 }
 
 /**
- * The page of the app the link leads to: on the origin the request came from when that is one of
- * ALLOWED_ORIGINS (an SPA served apart from the API), else on the API's own origin. Never a
- * caller-chosen origin: a link to a foreign site would hand it the reset token.
+ * The origin of the app page the link leads to: the request's Origin when it is one of
+ * ALLOWED_ORIGINS (an SPA served apart from the API), else the app's own (APP_URL). Never the
+ * request's Host or any other origin the caller chooses: a link to a foreign site would hand it
+ * the reset token.
  */
-function appOrigin(request: Request): string {
-  return allowedOrigin(request) ?? new URL(request.url).origin;
+function resetPageOrigin(request: Request): string {
+  return allowedOrigin(request) ?? appUrl();
 }
 
 export async function resetPassword(token: string, password: string): Promise<Response> {

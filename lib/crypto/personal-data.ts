@@ -5,15 +5,17 @@
 //
 // Keys come from PERSONAL_DATA_KEYS and PERSONAL_DATA_HMAC_KEY (see keyring.ts and
 // .env.example), read once per process, on first use, and never logged. With neither set:
-// - on a local machine (no VERCEL_ENV, or "development"), built-in development keys, public and
-//   logged as such, so `npm run dev` and the tests need no setup. Their key id is "dev", which
-//   real keys may not use, so what was sealed under them never opens once real keys are set;
-// - on Vercel (production and preview), every call answers 503 provider_not_configured: a
-//   public key there would protect nothing.
+// - on the local stack (BASTION_LOCAL_STACK=1), built-in development keys, public and logged as
+//   such, so `npm run dev` and the tests need no setup. Their key id is "dev", which real keys
+//   may not use, so what was sealed under them never opens once real keys are set;
+// - anywhere else the function refuses to serve at all (lib/http/startup-check.ts, with
+//   /api/health naming the missing keys), and every call here answers 503
+//   provider_not_configured for code that runs outside a function: a public key would protect
+//   nothing.
 // A value that is set but unusable (short key, duplicate key id, bad base64, only one of the
 // two set) is refused in every environment, with the reason logged: falling back to the public
 // key would seal real data under it without a word.
-import { env, isLocalMachine, requireConfig } from "../env.js";
+import { env, localStackEnabled, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { developmentKeyring, type PersonalDataKeyring, parseKeyring } from "./keyring.js";
@@ -44,8 +46,8 @@ function keyring(): PersonalDataKeyring {
 function loadKeyring(): PersonalDataKeyring | Refusal {
   const { PERSONAL_DATA_KEYS: keys, PERSONAL_DATA_HMAC_KEY: hmacKey } = env();
   if (keys === undefined && hmacKey === undefined) {
-    // Only a local machine may use the public development keys.
-    if (!isLocalMachine()) return "missing";
+    // Only the local stack may use the public development keys.
+    if (!localStackEnabled()) return "missing";
     log.warn("personal_data_development_keys", {
       reason:
         "PERSONAL_DATA_KEYS and PERSONAL_DATA_HMAC_KEY are not set: personal data is sealed under the built-in development keys, which are public. Production refuses to run this way.",

@@ -10,6 +10,7 @@ import { ApiError } from "./errors.js";
 import { asApiError, problemResponse } from "./problem.js";
 import { requestIdOf } from "./request-id.js";
 import { withSecurityHeaders } from "./security-headers.js";
+import { requireServableConfiguration } from "./startup-check.js";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -19,11 +20,23 @@ export interface Route {
   fetch(request: Request): Promise<Response>;
 }
 
-export function route(endpoints: Partial<Record<HttpMethod, Endpoint>>): Route {
+export interface RouteOptions {
+  /**
+   * The health check only: it serves even when the configuration stops every other function
+   * (lib/http/startup-check.ts), because it is where that is reported.
+   */
+  reportsConfiguration?: true;
+}
+
+export function route(
+  endpoints: Partial<Record<HttpMethod, Endpoint>>,
+  options: RouteOptions = {},
+): Route {
   const served = HTTP_METHODS.filter((method) => endpoints[method]);
   const allow = [...served, ...(endpoints.GET ? ["HEAD"] : []), "OPTIONS"];
 
   async function dispatch(request: Request, requestId: string) {
+    if (!options.reportsConfiguration) requireServableConfiguration();
     if (isPreflight(request)) return { response: preflightResponse(request, allow) };
     if (request.method === "OPTIONS") {
       return {

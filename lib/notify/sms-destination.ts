@@ -2,11 +2,11 @@
 // a booking opts into SMS, before staff text a customer and before anything is enqueued, so a
 // number we refuse never reaches a provider or costs a cent.
 //
-// SMS_ALLOWED_COUNTRIES unset: on a local machine every country the table knows is allowed (SMS
-// goes to the local outbox there); on a deployment SMS is refused (503 provider_not_configured)
+// SMS_ALLOWED_COUNTRIES unset: on the local stack every country the table knows is allowed (SMS
+// goes to the local outbox there); anywhere else SMS is refused (503 provider_not_configured)
 // until someone decides where the business texts — an allowlist nobody chose would be "every
 // country", which is what SMS pumping needs.
-import { env, isLocalMachine, requireConfig } from "../env.js";
+import { env, localStackEnabled, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { countryOf } from "./sms-countries.js";
 import { e164 } from "./sms-number.js";
@@ -32,7 +32,7 @@ const refusal = (field: string, message: string) =>
   new ApiError("bad_request", message, { errors: { [field]: [message] } });
 
 function allowedCountries(): ReadonlySet<string> | "known" {
-  if (env().SMS_ALLOWED_COUNTRIES === undefined && isLocalMachine()) return "known";
-  // Unset on a deployment: logs provider_not_configured and answers 503.
+  if (env().SMS_ALLOWED_COUNTRIES === undefined && localStackEnabled()) return "known";
+  // Unset outside the local stack: logs provider_not_configured and answers 503.
   return new Set(requireConfig("SMS", "SMS_ALLOWED_COUNTRIES").SMS_ALLOWED_COUNTRIES);
 }

@@ -16,7 +16,7 @@ export const API_GUIDE = `The same-origin API a single-page app calls so that no
 
 Some operations need a role as well as a signed-in user; their description says so (\`Requires role: staff\`) and \`x-roles\` lists the roles. Roles come from the user's \`app_metadata\`, which only the server can set; without one the answer is 403 \`forbidden\`. Booking and consent operations also take guests: without a token they act for a guest, and a guest reads, changes or cancels a booking with the \`manageToken\` it was given, sent as the \`X-Booking-Token\` header.
 
-Scheduled jobs (\`/api/cron/*\`) and \`/api/admin/*\` are called by Vercel Cron and by Bastion itself with \`Authorization: Bearer <CRON_SECRET>\` (the **cronSecret** scheme), never by an app.
+Scheduled jobs (\`/api/cron/*\`) are called by Vercel Cron (or by hand) with \`Authorization: Bearer <CRON_SECRET>\` (the **cronSecret** scheme), never by an app.
 
 ## Errors
 

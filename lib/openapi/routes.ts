@@ -1,6 +1,5 @@
 // Every api/ function, by its route path. The OpenAPI document and the security test matrix are
 // generated from this list; a test fails when an api/ file is missing from it.
-import adminPasswordResetMail from "../../api/admin/password-reset-mail.js";
 import authCallback from "../../api/auth/callback.js";
 import forgotPassword from "../../api/auth/forgot-password.js";
 import login from "../../api/auth/login.js";
@@ -57,7 +56,6 @@ import type { Route } from "../http/route.js";
  */
 export function routes(): Record<string, Route> {
   return {
-    "/api/admin/password-reset-mail": adminPasswordResetMail,
     "/api/auth/callback": authCallback,
     "/api/auth/forgot-password": forgotPassword,
     "/api/auth/login": login,

@@ -16,7 +16,7 @@ export const CheckoutRequest = z.strictObject({
   sessionType: z.string().regex(SESSION_TYPE_SLUG),
   format: z.enum(SESSION_FORMATS),
   customer: z.strictObject({ email: z.email().max(254) }),
-  /** Where Stripe returns the customer: a page of this site or of an allowed app origin. */
+  /** Where Stripe returns the customer: a page of the app or of an allowed app origin. */
   successUrl: RedirectUrl,
   cancelUrl: RedirectUrl,
   /** Pay for this hold: its amount and currency are used. */
@@ -43,12 +43,8 @@ export type CheckoutCreated = z.infer<typeof CheckoutCreated>;
 export async function createStripeCheckout(
   caller: Caller,
   request: CheckoutRequest,
-  httpRequest: Request,
 ): Promise<CheckoutCreated> {
-  requireAllowedRedirects(
-    { successUrl: request.successUrl, cancelUrl: request.cancelUrl },
-    httpRequest,
-  );
+  requireAllowedRedirects({ successUrl: request.successUrl, cancelUrl: request.cancelUrl });
   const [payment, productName] = await Promise.all([
     createPayment({
       userId: caller.userId,

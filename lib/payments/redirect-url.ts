@@ -1,17 +1,18 @@
-// Where a hosted payment page may send the customer back to: a page on the API's own origin or on
-// one of ALLOWED_ORIGINS (the SPAs), never an origin the caller picks. Stripe would otherwise
+// Where a hosted payment page may send the customer back to: a page of the app (APP_URL's
+// origin) or of one of ALLOWED_ORIGINS (SPAs served elsewhere), never an origin the caller picks
+// — nor the one the request's Host names, which the caller picks too. Stripe would otherwise
 // redirect our customers, fresh from paying us, to any site the request named: an open redirect
 // that lends that site our checkout's credibility.
 import { z } from "zod";
-import { env } from "../env.js";
+import { appUrl, env } from "../env.js";
 import { ApiError } from "../http/errors.js";
 
-/** An absolute http(s) URL; where it points is checked against the request. */
+/** An absolute http(s) URL; where it points is checked against the allowed origins. */
 export const RedirectUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
-/** Refuses, per field, every URL whose origin is neither the API's nor an allowed app's. */
-export function requireAllowedRedirects(urls: Record<string, string>, request: Request): void {
-  const allowed = new Set([new URL(request.url).origin, ...(env().ALLOWED_ORIGINS ?? [])]);
+/** Refuses, per field, every URL whose origin is neither the app's nor an allowed app's. */
+export function requireAllowedRedirects(urls: Record<string, string>): void {
+  const allowed = new Set([appUrl(), ...(env().ALLOWED_ORIGINS ?? [])]);
   const refused = Object.entries(urls)
     .filter(([, url]) => !allowed.has(new URL(url).origin))
     .map(([field]) => field);

@@ -1,7 +1,8 @@
-// What GET /api/health reports: whether this deployment can reach its database and its cache.
-// Only states, never configuration values or error texts.
+// What GET /api/health reports: whether this deployment can reach its database and its cache,
+// and which settings it cannot serve without (while any is missing, every other function
+// refuses to serve). Only states and setting names, never configuration values or error texts.
 import { z } from "zod";
-import { env } from "../env.js";
+import { configurationProblems, env } from "../env.js";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";
 import { appVersion } from "./version.js";
@@ -12,7 +13,18 @@ export const HealthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]),
     version: z.string(),
-    checks: z.object({ database: CheckState, cache: CheckState }),
+    checks: z.object({
+      database: CheckState,
+      cache: CheckState,
+      configuration: z.enum(["ok", "not_configured"]),
+    }),
+    /** The settings at fault while `checks.configuration` is not ok; empty otherwise. */
+    configuration: z.array(
+      z.object({
+        setting: z.string().describe("The variable's name, e.g. APP_URL"),
+        problem: z.enum(["missing", "invalid", "refused"]),
+      }),
+    ),
   })
   .meta({ id: "Health" });
 
@@ -21,10 +33,13 @@ type CheckStateValue = z.infer<typeof CheckState>;
 
 export async function checkHealth(): Promise<Health> {
   const [database, cache] = await Promise.all([checkDatabase(), checkCache()]);
+  const configuration = configurationProblems();
+  const configured = configuration.length === 0;
   return {
-    status: database === "ok" && cache !== "unavailable" ? "ok" : "degraded",
+    status: database === "ok" && cache !== "unavailable" && configured ? "ok" : "degraded",
     version: appVersion(),
-    checks: { database, cache },
+    checks: { database, cache, configuration: configured ? "ok" : "not_configured" },
+    configuration,
   };
 }
 

@@ -10,7 +10,7 @@ import { createPortalSession } from "./stripe-billing.js";
 import { currentSubscription } from "./subscription-status.js";
 
 export const PortalRequest = z.strictObject({
-  /** Where the portal's back link goes: a page of this site or of an allowed app origin. */
+  /** Where the portal's back link goes: a page of the app or of an allowed app origin. */
   returnUrl: RedirectUrl,
 });
 export type PortalRequest = z.infer<typeof PortalRequest>;
@@ -27,9 +27,8 @@ export async function openBillingPortal(
   db: SupabaseClient,
   caller: Caller,
   request: PortalRequest,
-  httpRequest: Request,
 ): Promise<PortalSession> {
-  requireAllowedRedirects({ returnUrl: request.returnUrl }, httpRequest);
+  requireAllowedRedirects({ returnUrl: request.returnUrl });
   const [current, recorded] = await Promise.all([
     currentSubscription(db, caller.userId),
     recordedCustomer(db, caller.userId),

@@ -16,7 +16,7 @@ import { PAID_TIERS, soldPrice } from "./tiers.js";
 
 export const SubscriptionCheckoutRequest = z.strictObject({
   tier: z.enum(PAID_TIERS),
-  /** Where Stripe returns the customer: a page of this site or of an allowed app origin. */
+  /** Where Stripe returns the customer: a page of the app or of an allowed app origin. */
   successUrl: RedirectUrl,
   cancelUrl: RedirectUrl,
 });
@@ -35,13 +35,9 @@ export async function startSubscriptionCheckout(
   db: SupabaseClient,
   caller: Caller,
   request: SubscriptionCheckoutRequest,
-  httpRequest: Request,
   idempotencyKey: string,
 ): Promise<SubscriptionCheckoutCreated> {
-  requireAllowedRedirects(
-    { successUrl: request.successUrl, cancelUrl: request.cancelUrl },
-    httpRequest,
-  );
+  requireAllowedRedirects({ successUrl: request.successUrl, cancelUrl: request.cancelUrl });
   const priceId = soldPrice(request.tier);
   const [current, recorded] = await Promise.all([
     currentSubscription(db, caller.userId),

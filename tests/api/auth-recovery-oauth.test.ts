@@ -468,20 +468,22 @@ describe("OAuth sign-in (PKCE)", () => {
     expect(setCookie(response, OAUTH_COOKIE)).toBeUndefined();
   });
 
-  it("offers the local provider only outside production", async () => {
-    // Configuration is read once per cold start, so this loads the module afresh, as a
-    // production instance would, instead of restarting the API.
+  it.each([
+    ["without BASTION_LOCAL_STACK", { BASTION_LOCAL_STACK: "" }],
+    ["with it on a production host", { BASTION_LOCAL_STACK: "1", VERCEL_ENV: "production" }],
+  ])("offers the local provider only on the local stack: not %s", async (_, settings) => {
+    // Configuration is read once per cold start, so this loads the module afresh, as such an
+    // instance would, instead of restarting the API.
     vi.resetModules();
-    process.env.VERCEL_ENV = "production";
+    for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
     try {
       const { startOAuth: start } = await import("../../lib/accounts/oauth.js");
-      const request = new Request(`${api.url}/api/auth/oauth/local`);
-      expect(() => start(request, "local", "/")).toThrow(
+      expect(() => start("local", "/")).toThrow(
         expect.objectContaining({ code: "not_found", status: 404 }),
       );
-      expect(start(request, "google", "/").status).toBe(302);
+      expect(start("google", "/").status).toBe(302);
     } finally {
-      delete process.env.VERCEL_ENV;
+      vi.unstubAllEnvs();
       vi.resetModules();
     }
   });

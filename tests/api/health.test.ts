@@ -11,13 +11,14 @@ afterAll(async () => {
 });
 
 describe("GET /api/health", () => {
-  it("reports the database reachable and the cache not configured, with a version", async () => {
+  it("reports the database reachable, the cache not configured and nothing missing, with a version", async () => {
     const response = await fetch(`${api.url}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
       version: "dev",
-      checks: { database: "ok", cache: "not_configured" },
+      checks: { database: "ok", cache: "not_configured", configuration: "ok" },
+      configuration: [],
     });
   });
 

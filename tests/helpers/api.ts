@@ -26,13 +26,27 @@ export interface TestApi {
 export interface TestApiOptions extends TestSupabaseOptions {
   /** The project whose api/ is served: the repository, or a fixture app. */
   rootDir?: string;
-  /** Extra configuration the functions see (read once per process, like a cold start). */
-  env?: Record<string, string>;
+  /**
+   * Extra configuration the functions see (read once per process, like a cold start). The
+   * test API is the local stack (BASTION_LOCAL_STACK=1) with APP_URL at its own address unless
+   * this says otherwise; a value of `undefined` leaves a setting out.
+   */
+  env?: Record<string, string | undefined>;
+  /** A stack already running to serve against, left running on close; else one of its own. */
+  supabase?: TestSupabase;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const supabase = await startTestSupabase(options);
-  Object.assign(process.env, {
+  const ownStack = options.supabase === undefined;
+  const supabase = options.supabase ?? (await startTestSupabase(options));
+  const configure = (settings: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(settings)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  configure({
+    BASTION_LOCAL_STACK: "1",
     SUPABASE_URL: supabase.url,
     SUPABASE_ANON_KEY: supabase.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
@@ -44,9 +58,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   try {
     api = await startApiServer({ port: 0, rootDir: options.rootDir ?? REPO_ROOT });
   } catch (error) {
-    await supabase.close();
+    if (ownStack) await supabase.close();
     throw error;
   }
+  // Functions load on their first request, so the address, known only now, is in time: links
+  // and redirects point here whatever Host a request names.
+  if (!("APP_URL" in (options.env ?? {}))) configure({ APP_URL: api.url });
   let users = 0;
   return {
     url: api.url,
@@ -70,7 +87,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     settle: settleWaitUntil,
     async close() {
       await api.close();
-      await supabase.close();
+      if (ownStack) await supabase.close();
     },
   };
 }

@@ -11,7 +11,7 @@ export default route({
     {
       summary: "Start signing in with an OAuth provider (a browser navigation)",
       description:
-        "Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. The provider `local` exists only outside production.",
+        "Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. Supabase Auth returns the browser to APP_URL/api/auth/callback. The provider `local` exists only on the local stack.",
       alsoAnswers: [{ status: 302, description: "To Supabase Auth's /authorize (PKCE)" }],
       tags: ["auth"],
       auth: "public",
@@ -19,7 +19,6 @@ export default route({
       query: z.strictObject({ redirectTo: LandingPath.optional() }),
       errors: ["not_found", "provider_not_configured"],
     },
-    async ({ request, params, query }) =>
-      startOAuth(request, params.provider, query.redirectTo ?? "/"),
+    async ({ params, query }) => startOAuth(params.provider, query.redirectTo ?? "/"),
   ),
 });

@@ -5,8 +5,9 @@
 import { z } from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
+import { appUrl } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
-import { appUrl, manageUrl, practiceEmail, practiceName } from "../practice.js";
+import { manageUrl, practiceEmail, practiceName } from "../practice.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../reset-link.js";
 import { requireSmsDestination } from "../sms-destination.js";
 import type { TemplateName } from "../templates/registry.js";

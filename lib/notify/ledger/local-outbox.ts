@@ -1,11 +1,12 @@
-// The local outbox: where messages go on a local machine when no email or SMS provider is
-// configured, so `npm run dev` and the tests need no accounts. Each rendered message is stored
-// sealed (it holds names and addresses) and shown at /__dev/outbox (dev/tools/outbox.ts). It
-// refuses to run on a deployment: a message "sent" there would reach nobody, so the row stays
+// The local outbox: where messages go on the local stack (BASTION_LOCAL_STACK=1) when no email or
+// SMS provider is configured, so `npm run dev` and the tests need no accounts. Each rendered
+// message is stored sealed (it holds names and addresses) and shown at /__dev/outbox
+// (dev/tools/outbox.ts). It refuses to run anywhere else: a message "sent" there would reach
+// nobody, so the row stays
 // queued (provider_not_configured) and goes out once the provider is configured.
 import { sealPersonalData } from "../../crypto/personal-data.js";
 import { serviceClient } from "../../db/service-client.js";
-import { isLocalMachine } from "../../env.js";
+import { localStackEnabled } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import type { OutgoingMessage, Sender } from "../providers/types.js";
 
@@ -15,7 +16,7 @@ export const LOCAL_OUTBOX_CONTEXT = "local_outbox_messages.message";
 export const localOutboxSender: Sender = {
   provider: "outbox",
   async send(message: OutgoingMessage): Promise<string> {
-    if (!isLocalMachine()) {
+    if (!localStackEnabled()) {
       throw new ApiError(
         "provider_not_configured",
         `No ${message.channel} provider is configured on this server.`,

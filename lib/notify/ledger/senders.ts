@@ -1,5 +1,5 @@
 // Which sender a channel uses: its provider when configured, else the local outbox (which only
-// runs on a local machine). Providers are imported when first needed, with their SDKs.
+// runs on the local stack). Providers are imported when first needed, with their SDKs.
 import { env } from "../../env.js";
 import type { Sender } from "../providers/types.js";
 import { localOutboxSender } from "./local-outbox.js";

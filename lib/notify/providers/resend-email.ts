@@ -2,7 +2,7 @@
 // for it (DESIGN.md §7). Every send carries the outbox row's key as Resend's Idempotency-Key: a
 // retry after a timeout that Resend did act on answers with the first email instead of a second.
 import type { Resend } from "resend";
-import { env, isLocalMachine, requireConfig } from "../../env.js";
+import { env, localStackEnabled, requireConfig } from "../../env.js";
 import { log } from "../../log.js";
 import { type OutgoingMessage, type Sender, SendFailure } from "./types.js";
 
@@ -16,16 +16,16 @@ let client: Promise<Resend> | undefined;
 
 export function resendClient(apiKey: string): Promise<Resend> {
   // The base URL is always passed: the SDK would otherwise take RESEND_BASE_URL from the
-  // environment, and the API key must only ever go to Resend on a deployment.
+  // environment, and the API key must only ever go to Resend outside the local stack.
   client ??= import("resend").then(({ Resend }) => new Resend(apiKey, { baseUrl: apiAddress() }));
   return client;
 }
 
-/** RESEND_API_URL, for tests and local fakes; honoured only on a local machine. */
+/** RESEND_API_URL, for tests and local fakes; honoured only on the local stack. */
 function apiAddress(): string {
   const url = env().RESEND_API_URL;
   if (url === undefined) return RESEND_API;
-  if (!isLocalMachine()) {
+  if (!localStackEnabled()) {
     log.warn("resend_api_url_ignored", { reason: "RESEND_API_URL is for local use only" });
     return RESEND_API;
   }

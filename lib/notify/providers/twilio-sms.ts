@@ -3,9 +3,8 @@
 // from sending one row, and a row is only sent again when its attempt never reported back.
 import type { Twilio } from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
-import { env, isLocalMachine, requireConfig } from "../../env.js";
+import { appUrl, env, localStackEnabled, requireConfig } from "../../env.js";
 import { log } from "../../log.js";
-import { appUrl } from "../practice.js";
 import { type OutgoingMessage, type Sender, SendFailure } from "./types.js";
 
 const TWILIO_API = "https://api.twilio.com";
@@ -22,7 +21,7 @@ function twilioClient(accountSid: string, authToken: string): Promise<Twilio> {
     const local = apiAddress();
     if (local === undefined) return twilio(accountSid, authToken, { timeout: TIMEOUT_MS });
     // The SDK has no base URL option: its HTTP client is the one place every request passes, so
-    // a local machine swaps the origin there, leaving paths, auth and bodies as Twilio gets them.
+    // the local stack swaps the origin there, leaving paths, auth and bodies as Twilio gets them.
     class LocalRequestClient extends twilio.RequestClient {
       override request<TData>(opts: RequestClient.RequestOptions<TData>) {
         const uri = opts.uri.replace(/^https:\/\/api\.twilio\.com/, local ?? TWILIO_API);
@@ -36,11 +35,11 @@ function twilioClient(accountSid: string, authToken: string): Promise<Twilio> {
   return client;
 }
 
-/** TWILIO_API_URL, for tests and local fakes; honoured only on a local machine. */
+/** TWILIO_API_URL, for tests and local fakes; honoured only on the local stack. */
 function apiAddress(): string | undefined {
   const url = env().TWILIO_API_URL;
   if (url === undefined) return undefined;
-  if (!isLocalMachine()) {
+  if (!localStackEnabled()) {
     log.warn("twilio_api_url_ignored", { reason: "TWILIO_API_URL is for local use only" });
     return undefined;
   }

@@ -4,7 +4,7 @@
 // and answered 502.
 import type Razorpay from "razorpay";
 import { z } from "zod";
-import { env, isLocalMachine, requireConfig } from "../../env.js";
+import { env, localStackEnabled, requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 
@@ -46,14 +46,14 @@ export function razorpayClient(): Promise<Razorpay> {
 }
 
 /**
- * RAZORPAY_API_URL, for tests and local fakes (the SDK adds /v1 to it). Honoured only on a local
- * machine: on a deployment the key secret must only ever be sent to Razorpay, whatever a
+ * RAZORPAY_API_URL, for tests and local fakes (the SDK adds /v1 to it). Honoured only on the
+ * local stack: anywhere else the key secret must only ever be sent to Razorpay, whatever a
  * misplaced variable says.
  */
 function apiAddress(): string | undefined {
   const url = env().RAZORPAY_API_URL;
   if (url === undefined) return undefined;
-  if (!isLocalMachine()) {
+  if (!localStackEnabled()) {
     log.warn("razorpay_api_url_ignored", { reason: "RAZORPAY_API_URL is for local use only" });
     return undefined;
   }

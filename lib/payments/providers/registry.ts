@@ -17,7 +17,7 @@ export async function paymentProvider(name: ProviderName): Promise<PaymentProvid
 
 /**
  * The order-based checkout (POST /api/payments/create-order): Razorpay when its keys are set,
- * else the sandbox on a local machine, else 503.
+ * else the sandbox on the local stack, else 503.
  */
 export async function orderProvider(): Promise<OrderProvider> {
   const { RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET } = env();

@@ -2,9 +2,10 @@
 // signatures under a public sandbox secret, so the whole booking-and-payment flow runs in
 // `npm run dev` and in tests, through the same code paths as Razorpay. It holds no state: a
 // sandbox payment id carries its order, amount, currency and outcome, sealed by an HMAC, so the
-// server "fetches" a payment by checking and reading its id. Refused on every Vercel deployment.
+// server "fetches" a payment by checking and reading its id. It runs only on the local stack
+// (BASTION_LOCAL_STACK=1): anywhere else its public secret would let anyone sign a payment.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { isLocalMachine } from "../../env.js";
+import { localStackEnabled } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import type { OrderProvider, ProviderPayment } from "./types.js";
 
@@ -51,7 +52,7 @@ function readPaymentId(id: string): ProviderPayment {
 }
 
 export function sandboxProvider(): OrderProvider {
-  if (!isLocalMachine()) {
+  if (!localStackEnabled()) {
     throw new ApiError(
       "provider_not_configured",
       "Payments are not configured on this server: set the Razorpay or Stripe keys.",

@@ -2,7 +2,7 @@
 // only a function that talks to Stripe pays for it (DESIGN.md §7). Stripe's own errors never
 // reach the client: an object Stripe does not have is 404, anything else is logged and 502.
 import type Stripe from "stripe";
-import { env, isLocalMachine, requireConfig } from "../../env.js";
+import { env, localStackEnabled, requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 
@@ -27,13 +27,13 @@ export function stripeClient(): Promise<Stripe> {
 }
 
 /**
- * STRIPE_API_URL, for tests and local fakes. Honoured only on a local machine: on a deployment
+ * STRIPE_API_URL, for tests and local fakes. Honoured only on the local stack: anywhere else
  * the secret key must only ever be sent to Stripe, whatever a misplaced variable says.
  */
 function apiAddress(): Pick<Stripe.StripeConfig, "host" | "port" | "protocol"> {
   const url = env().STRIPE_API_URL;
   if (url === undefined) return {};
-  if (!isLocalMachine()) {
+  if (!localStackEnabled()) {
     log.warn("stripe_api_url_ignored", { reason: "STRIPE_API_URL is for local use only" });
     return {};
   }

@@ -1,5 +1,5 @@
-// With no keys configured outside production, personal data is sealed under the built-in
-// development keys (so `npm run dev` and tests need no setup), and the server says so once.
+// With no keys configured on the local stack (BASTION_LOCAL_STACK=1, as `npm run dev` and the tests
+// set), personal data is sealed under the built-in development keys, and the server says so once.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { captureLogs, type LogLine } from "../../helpers/log-capture.js";
@@ -9,6 +9,7 @@ let lines: LogLine[];
 const CONTEXT = "bookings.customer_name";
 
 beforeAll(async () => {
+  process.env.BASTION_LOCAL_STACK = "1";
   delete process.env.VERCEL_ENV;
   delete process.env.PERSONAL_DATA_KEYS;
   delete process.env.PERSONAL_DATA_HMAC_KEY;
@@ -21,7 +22,7 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-describe("without PERSONAL_DATA_KEYS outside production", () => {
+describe("without PERSONAL_DATA_KEYS on the local stack", () => {
   it("seals under the development key id and opens again", () => {
     const sealed = pd.sealPersonalData("Ada Lovelace", CONTEXT);
     expect(sealed).toMatch(/^v1\.dev\./);

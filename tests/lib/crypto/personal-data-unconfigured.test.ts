@@ -1,5 +1,6 @@
-// In production the public development keys are refused: with no keys configured, everything
-// that touches personal data answers 503 provider_not_configured, every time.
+// Outside the local stack (no BASTION_LOCAL_STACK=1), on any host — not only a Vercel deployment:
+// with no keys configured, everything that touches personal data answers 503
+// provider_not_configured, every time; the public development keys are never used.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../../lib/http/errors.js";
 import { captureLogs, type LogLine } from "../../helpers/log-capture.js";
@@ -9,7 +10,10 @@ let lines: LogLine[];
 const CONTEXT = "bookings.customer_email";
 
 beforeAll(async () => {
-  process.env.VERCEL_ENV = "production";
+  // A plain server: no Vercel, no production flag, and no local stack asked for.
+  delete process.env.BASTION_LOCAL_STACK;
+  delete process.env.VERCEL_ENV;
+  delete process.env.NODE_ENV;
   delete process.env.PERSONAL_DATA_KEYS;
   delete process.env.PERSONAL_DATA_HMAC_KEY;
   lines = captureLogs();
@@ -20,7 +24,7 @@ afterAll(() => {
   vi.restoreAllMocks();
 });
 
-describe("without PERSONAL_DATA_KEYS in production", () => {
+describe("without PERSONAL_DATA_KEYS outside the local stack", () => {
   it("answers 503 provider_not_configured for every operation", () => {
     const sealedElsewhere = "v1.dev.AAAAAAAAAAAAAAAA..AAAAAAAAAAAAAAAAAAAAAA";
     const operations = [

@@ -252,10 +252,11 @@ describe("invalid configuration", () => {
     }
   });
 
-  it("refuses it outside production too: never a silent fall back to the public key", async () => {
+  it("refuses it on the local stack too: never a silent fall back to the public key", async () => {
     captureLogs();
     vi.resetModules();
-    vi.stubEnv("VERCEL_ENV", "development");
+    vi.stubEnv("VERCEL_ENV", "");
+    vi.stubEnv("BASTION_LOCAL_STACK", "1");
     vi.stubEnv("PERSONAL_DATA_KEYS", `k1:${K1},k1:${K2}`);
     vi.stubEnv("PERSONAL_DATA_HMAC_KEY", HMAC);
     const pd = await import("../../../lib/crypto/personal-data.js");
