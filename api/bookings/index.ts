@@ -5,6 +5,7 @@ import {
 } from "../../lib/bookings/create-booking.js";
 import { BookingList, BookingListQuery, listMyBookings } from "../../lib/bookings/list-bookings.js";
 import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
+import { appUrl } from "../../lib/env.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
@@ -38,7 +39,7 @@ export default route({
       shownOnce: ["manageToken"],
       errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
     },
-    ({ body, caller, db, request }) =>
-      thenDeliver(createBooking(db.service, caller?.userId ?? null, body, request.url, new Date())),
+    ({ body, caller, db }) =>
+      thenDeliver(createBooking(db.service, caller?.userId ?? null, body, appUrl(), new Date())),
   ),
 });
