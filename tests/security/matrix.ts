@@ -2,9 +2,11 @@
 // project: whatever endpoint is added later is attacked by the same cases without a new test.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import { HTTP_METHODS, type HttpMethod, type Route } from "../../lib/http/route.js";
+import { LONE_SURROGATE_MESSAGE } from "../../lib/http/validation.js";
 import {
   SPA_ORIGIN,
   startTestApi,
@@ -196,6 +198,27 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
     }
   });
 
+  // JSON.parse turns a "\ud800" escape into a lone surrogate; every string field of every body
+  // gets one at once, and each must be named in the 400.
+  group("lone UTF-16 surrogates", jsonBodyCases, () => {
+    for (const c of jsonBodyCases) {
+      const leaves = stringLeaves(jsonSchemaOf(c.endpoint.spec.body as z.ZodType));
+      if (leaves.length === 0) continue;
+      it(`${name(c)} refuses a lone surrogate in each of its ${leaves.length} string fields with 400`, async () => {
+        const { body, fields } = bodyWithEvery(leaves, LONE_SURROGATE);
+        const token = await adminOf(c);
+        const before = await rowCount();
+        const response = await send(c, { token, body: JSON.stringify(body) });
+        await expectProblem(response.clone(), 400, "validation_failed");
+        const problem = (await response.json()) as { errors?: Record<string, string[]> };
+        expect(problem.errors).toEqual(
+          Object.fromEntries(fields.map((field) => [field, [LONE_SURROGATE_MESSAGE]])),
+        );
+        expect(await rowCount()).toBe(before);
+      });
+    }
+  });
+
   group("CORS", cases, () => {
     for (const c of cases) {
       it(`${name(c)} grants nothing to a foreign origin, and grants the SPA's`, async () => {
@@ -225,6 +248,83 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
       });
     }
   });
+}
+
+const LONE_SURROGATE = "\ud800";
+
+type JsonSchemaNode = {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, JsonSchemaNode>;
+  additionalProperties?: JsonSchemaNode | boolean;
+  items?: JsonSchemaNode;
+  prefixItems?: JsonSchemaNode[];
+  anyOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+  allOf?: JsonSchemaNode[];
+  $defs?: Record<string, JsonSchemaNode>;
+};
+
+function jsonSchemaOf(schema: z.ZodType): JsonSchemaNode {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
+}
+
+/** The path of every string a body can hold (a record's values under the key "x"). */
+function stringLeaves(root: JsonSchemaNode): (string | number)[][] {
+  const leaves = new Map<string, (string | number)[]>();
+  const visit = (node: JsonSchemaNode, path: (string | number)[], refs: Set<string>) => {
+    if (node.$ref) {
+      if (refs.has(node.$ref)) return;
+      const target = root.$defs?.[node.$ref.replace("#/$defs/", "")];
+      if (target) visit(target, path, new Set([...refs, node.$ref]));
+      return;
+    }
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    const stringy =
+      types.includes("string") ||
+      [...(node.enum ?? []), node.const].some((value) => typeof value === "string");
+    if (stringy && path.length > 0) leaves.set(JSON.stringify(path), path);
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      visit(child, [...path, key], refs);
+    }
+    if (typeof node.additionalProperties === "object") {
+      visit(node.additionalProperties, [...path, "x"], refs);
+    }
+    if (node.items) visit(node.items, [...path, 0], refs);
+    node.prefixItems?.forEach((item, index) => {
+      visit(item, [...path, index], refs);
+    });
+    for (const variant of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) {
+      visit(variant, path, refs);
+    }
+  };
+  visit(root, [], new Set());
+  return [...leaves.values()];
+}
+
+/**
+ * One body with `value` at every leaf; a leaf that a union also makes a container (a string or
+ * an object) is left a container. Returns the body and the field names the 400 should list.
+ */
+function bodyWithEvery(leaves: (string | number)[][], value: string) {
+  const body: Record<string | number, unknown> = {};
+  const containers = new Set(
+    leaves.flatMap((path) => path.slice(0, -1).map((_, i) => JSON.stringify(path.slice(0, i + 1)))),
+  );
+  const fields: string[] = [];
+  for (const path of leaves) {
+    if (containers.has(JSON.stringify(path))) continue;
+    let at = body;
+    path.slice(0, -1).forEach((key, i) => {
+      at[key] ??= typeof path[i + 1] === "number" ? [] : {};
+      at = at[key] as Record<string | number, unknown>;
+    });
+    at[path.at(-1) as string | number] = value;
+    fields.push(path.join("."));
+  }
+  return { body, fields };
 }
 
 function userClaims(token: string): Record<string, unknown> {
