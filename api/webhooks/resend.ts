@@ -1,3 +1,4 @@
+import { WEBHOOK_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { receiveResendStatus } from "../../lib/notify/webhooks/resend-status.js";
@@ -12,6 +13,7 @@ export default route({
       tags: ["webhooks"],
       auth: "public",
       rawBody: true,
+      bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       response: StatusWebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },

@@ -1,3 +1,4 @@
+import { WEBHOOK_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
@@ -13,6 +14,7 @@ export default route({
       tags: ["webhooks"],
       auth: "public",
       rawBody: true,
+      bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       response: WebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },

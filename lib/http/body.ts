@@ -5,6 +5,13 @@ import { ApiError } from "./errors.js";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * Provider webhooks: a real event can be far larger than anything a browser sends (a Stripe
+ * invoice with hundreds of lines), and a refused delivery is retried for days. 1 MB leaves room
+ * for those while still bounding what one request can make a function buffer.
+ */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
 export function hasBody(request: Request): boolean {
   return request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS";
 }

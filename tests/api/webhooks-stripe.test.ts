@@ -146,6 +146,32 @@ describe("verifying deliveries", () => {
 
     expect(await outcomeOf(genuine)).toBe("captured");
   });
+
+  it("accepts a large genuine event (an invoice of 600 lines, about 200 KB) at both addresses", async () => {
+    const line = (n: number) => ({
+      id: `il_${String(n).padStart(24, "0")}`,
+      object: "line_item",
+      amount: 1200,
+      currency: "usd",
+      description: `Seat ${n} × Team plan (at $12.00 / month), billed for the period of one month`,
+      period: { start: 1_780_000_000, end: 1_782_592_000 },
+      pricing: { price_details: { price: "price_team_seat", product: "prod_team" } },
+      quantity: 1,
+      metadata: {},
+    });
+    const invoice = {
+      id: "in_large_invoice",
+      object: "invoice",
+      customer: "cus_large",
+      parent: null,
+      lines: { object: "list", data: Array.from({ length: 600 }, (_, n) => line(n)) },
+    };
+    for (const path of ["/api/webhooks/stripe", "/api/payments/webhook"]) {
+      const delivery = stripeEvent("invoice.paid", invoice);
+      expect(Buffer.byteLength(delivery.body)).toBeGreaterThan(200_000);
+      expect(await outcomeOf(delivery, path)).toBe("ignored: not a subscription's");
+    }
+  });
 });
 
 describe("payment events", () => {
