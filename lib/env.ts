@@ -43,6 +43,7 @@ const prices = z
 const appAddress = z
   .url({ protocol: /^https?$/ })
   .refine((url) => {
+    if (!URL.canParse(url)) return false;
     const { pathname, search, hash } = new URL(url);
     return pathname === "/" && search === "" && hash === "";
   }, "An origin without a path, such as https://app.example.com")
