@@ -1,0 +1,244 @@
+// A request names any Host it likes, and where a function is reached by its IP address or
+// through a proxy that passes Host on, that is the attacker's choice. Nothing Bastion builds may
+// follow it: links in email, redirects, provider callbacks, the Stripe return allowlist, the
+// same-origin check and requests of its own all come from APP_URL (here the test server's own
+// address). Each request below is sent to the test server with a forged Host header; "the
+// attacker's host" is a server of the test's own that records whatever reaches it.
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, serve } from "../../dev/web-server.js";
+import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
+import { openPersonalData } from "../../lib/crypto/personal-data.js";
+import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
+import { startTestApi, type TestApi } from "../helpers/api.js";
+import { futureWeekday } from "../helpers/booking-hold.js";
+import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { PROJECT_SEED } from "../helpers/supabase.js";
+
+let api: TestApi;
+let stripe: FakeStripe;
+let attacker: RunningServer;
+/** Every request that reached the attacker's host: method, path and headers. */
+const stolen: { method: string; path: string; headers: Record<string, string> }[] = [];
+
+beforeAll(async () => {
+  attacker = await serve(
+    async (request) => {
+      stolen.push({
+        method: request.method,
+        path: new URL(request.url).pathname,
+        headers: Object.fromEntries(request.headers),
+      });
+      return Response.json({ queued: true });
+    },
+    { port: 0 },
+  );
+  stripe = await startFakeStripe();
+  api = await startTestApi({
+    seedFile: PROJECT_SEED,
+    env: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_URL: stripe.url },
+  });
+});
+afterAll(async () => {
+  await api?.close();
+  await stripe?.close();
+  await attacker?.close();
+});
+
+/** The attacker's host as a Host header: it resolves, so a request built on it would arrive. */
+const attackerHost = () => new URL(attacker.url).host;
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request to the test API carrying `host` as its Host header. */
+function sendWithHost(
+  host: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${api.url}${path}`,
+      {
+        method,
+        headers: {
+          ...options.headers,
+          host,
+          ...(payload !== undefined && {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(payload),
+          }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+const json = <T>(answer: Answer, status: number): T => {
+  expect(answer.status, answer.body).toBe(status);
+  return JSON.parse(answer.body) as T;
+};
+
+/** The text of every password_reset email the local outbox holds for the address. */
+async function resetMailsTo(recipient: string): Promise<string[]> {
+  await api.settle();
+  const { rows } = await api.supabase.db.query<{ message_sealed: string }>(
+    "select message_sealed from public.local_outbox_messages where template = 'password_reset' order by created_at",
+  );
+  return rows
+    .map(
+      (row) =>
+        JSON.parse(openPersonalData(row.message_sealed, LOCAL_OUTBOX_CONTEXT)) as {
+          to: string;
+          text: string;
+        },
+    )
+    .filter((mail) => mail.to === recipient)
+    .map((mail) => mail.text);
+}
+
+async function newAccount() {
+  const email = `host-${crypto.randomUUID().slice(0, 12)}@example.test`;
+  const password = "a long forged-host passphrase";
+  const admin = api.supabase.client(api.supabase.serviceRoleKey).auth.admin;
+  const { error } = await admin.createUser({ email, password, email_confirm: true });
+  if (error) throw error;
+  const { data } = await api.supabase.client().auth.signInWithPassword({ email, password });
+  if (!data.session) throw new Error("no session");
+  return { email, session: data.session };
+}
+
+describe("with a forged Host", () => {
+  it("forgot-password sends no request (and no secret) to that host, and mails a link to APP_URL", async () => {
+    const { email } = await newAccount();
+    const answer = await sendWithHost(attackerHost(), "POST", "/api/auth/forgot-password", {
+      body: { email },
+    });
+    expect(answer.status).toBe(202);
+    const mails = await resetMailsTo(email);
+    expect(stolen).toEqual([]);
+    expect(mails).toHaveLength(1);
+    const links = mails[0]?.match(/https?:\/\/\S+/g) ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(new URL(link).origin).toBe(api.url);
+    expect(mails[0]).toContain(`${api.url}/reset-password#token=`);
+  });
+
+  it("forgot-password with a matching forged Origin still links to APP_URL", async () => {
+    const { email } = await newAccount();
+    const answer = await sendWithHost("attacker.example", "POST", "/api/auth/forgot-password", {
+      body: { email },
+      headers: { origin: "http://attacker.example" },
+    });
+    expect(answer.status).toBe(202);
+    const [mail] = await resetMailsTo(email);
+    expect(mail).toContain(`${api.url}/reset-password#token=`);
+    expect(mail).not.toContain("attacker.example");
+  });
+
+  it("the OAuth start has Supabase return the browser to APP_URL's callback", async () => {
+    const answer = await sendWithHost("attacker.example", "GET", "/api/auth/oauth/local");
+    expect(answer.status).toBe(302);
+    const authorize = new URL(String(answer.headers.location));
+    expect(authorize.searchParams.get("redirect_to")).toBe(`${api.url}/api/auth/callback`);
+  });
+
+  it("a Stripe checkout may not return to that host, and Stripe hears only of APP_URL", async () => {
+    const user = await api.signUp();
+    const checkout = (successUrl: string) =>
+      sendWithHost("attacker.example", "POST", "/api/payments/create-checkout", {
+        headers: {
+          authorization: `Bearer ${user.accessToken}`,
+          "idempotency-key": crypto.randomUUID(),
+        },
+        body: {
+          sessionType: "individual",
+          format: "video",
+          customer: { email: "payer@example.test" },
+          successUrl,
+          cancelUrl: `${api.url}/book`,
+        },
+      });
+    const refused = json<{ code: string; errors: object }>(
+      await checkout("http://attacker.example/paid"),
+      400,
+    );
+    expect(refused.code).toBe("validation_failed");
+    expect(Object.keys(refused.errors)).toEqual(["successUrl"]);
+
+    json(await checkout(`${api.url}/paid`), 201);
+    const sessions = stripe.requests.filter((r) => r.path === "/v1/checkout/sessions");
+    expect(sessions).toHaveLength(1);
+    expect(JSON.stringify(sessions)).not.toContain("attacker.example");
+  });
+
+  it("a booking's confirmation URL is on APP_URL", async () => {
+    const email = `guest-${crypto.randomUUID().slice(0, 12)}@example.test`;
+    json(
+      await sendWithHost("attacker.example", "POST", "/api/consent", {
+        body: {
+          sessionType: "individual",
+          email,
+          consentVersion: "2026-11",
+          acknowledgments: [
+            "confidentiality",
+            "cancellation_policy",
+            "emergency_contact",
+            "telehealth_risks",
+          ],
+        },
+      }),
+      201,
+    );
+    const booking = json<{ confirmationUrl: string }>(
+      await sendWithHost("attacker.example", "POST", "/api/bookings", {
+        body: {
+          sessionType: "individual",
+          format: "video",
+          date: futureWeekday(0),
+          time: "10:00 AM",
+          customer: { name: "Asha Rao", email },
+          consentAccepted: true,
+        },
+      }),
+      201,
+    );
+    expect(new URL(booking.confirmationUrl).origin).toBe(api.url);
+  });
+
+  it("refresh is not same-origin for an Origin that matches only the forged Host", async () => {
+    const { session } = await newAccount();
+    const answer = await sendWithHost("attacker.example", "POST", "/api/auth/refresh", {
+      headers: {
+        origin: "http://attacker.example",
+        "x-requested-with": "bastion",
+        cookie: `${REFRESH_COOKIE}=${session.refresh_token}`,
+      },
+    });
+    expect(json<{ code: string }>(answer, 403).code).toBe("origin_not_allowed");
+    expect(answer.headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("reached nothing of the attacker's at all", () => {
+    expect(stolen).toEqual([]);
+  });
+});
