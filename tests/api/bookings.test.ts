@@ -448,10 +448,20 @@ describe("another customer's booking (BOLA)", () => {
       p_id: created.bookingId,
       p_manage_token_hash: null,
       p_reason: null,
-      p_window: "24 hours",
       p_holds_only: false,
     });
     expect(cancel.error?.code).toBe("PT404");
+    // Changing a booking is the server's call, naming the user: B cannot make it, not even
+    // naming A.
+    const change = await asBob.rpc("change_booking", {
+      p_id: created.bookingId,
+      p_user_id: alice.id,
+      p_manage_token_hash: null,
+      p_start: null,
+      p_change_notes: true,
+      p_notes_sealed: null,
+    });
+    expect(change.error?.code).toBe("42501");
     const update = await asBob
       .from("bookings")
       .update({ status: "cancelled" })
