@@ -28,6 +28,7 @@ export const BookingDocument = z.object({
   ends_at: instant,
   time_zone: z.string(),
   expires_at: instant.nullable(),
+  changeable_until: instant,
   amount_minor: z.number().int(),
   currency: z.string(),
   customer_name_sealed: z.string().nullable(),
@@ -59,6 +60,11 @@ export const BookingView = z
     end: z.iso.datetime(),
     /** Until when an unpaid hold keeps the slot; null otherwise. */
     expiresAt: z.iso.datetime().nullable(),
+    /**
+     * Until when the customer may reschedule or cancel it themselves (the practice's change
+     * window before the start); after that only staff can. An unpaid hold may always be withdrawn.
+     */
+    changeableUntil: z.iso.datetime(),
     /** Computed by the server from the catalogue, in minor units. */
     price: z.object({ amountMinor: z.number().int(), currency: z.string() }),
     /** Null once the customer's account is deleted. */
@@ -94,6 +100,7 @@ export function bookingView(document: BookingDocument): BookingView {
     start: document.starts_at.toISOString(),
     end: document.ends_at.toISOString(),
     expiresAt: document.expires_at?.toISOString() ?? null,
+    changeableUntil: document.changeable_until.toISOString(),
     price: { amountMinor: document.amount_minor, currency: document.currency },
     customer:
       name === null || email === null
@@ -113,7 +120,6 @@ export function bookingView(document: BookingDocument): BookingView {
   };
 }
 
-/** What a booking keeps free, for invalidating cached availability. */
 /** What a reschedule needs to choose its new slot (public.booking_change_facts): no personal data. */
 export const BookingChangeFacts = BookingDocument.pick({
   session_type: true,
@@ -123,6 +129,7 @@ export const BookingChangeFacts = BookingDocument.pick({
 });
 export type BookingChangeFacts = z.infer<typeof BookingChangeFacts>;
 
+/** What a booking keeps free, for invalidating cached availability. */
 export function blockedRange(
   document: Pick<BookingDocument, "blocked_from" | "blocked_to">,
 ): TimeRange {

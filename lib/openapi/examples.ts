@@ -146,6 +146,7 @@ const HELD_BOOKING: Out<typeof BookingView> = {
   start: "2026-12-01T04:30:00.000Z",
   end: "2026-12-01T05:20:00.000Z",
   expiresAt: "2026-11-21T15:40:00.000Z",
+  changeableUntil: "2026-11-30T04:30:00.000Z",
   price: { amountMinor: 250000, currency: "INR" },
   customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
   notes: "First session. Mornings suit me best.",

@@ -165,6 +165,43 @@ begin
 end;
 $$;
 
+-- The booking document gains `changeable_until`: until when its customer may reschedule or
+-- cancel it online (the start minus the rules' change window), so an app offers only what the
+-- database will accept.
+create or replace function public.booking_document(p_booking public.bookings) returns jsonb
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'id', p_booking.id,
+    'status', case when p_booking.status = 'held' and p_booking.expires_at <= now()
+      then 'expired' else p_booking.status end,
+    'session_type', t.slug,
+    'format', p_booking.format,
+    'starts_at', lower(p_booking.during),
+    'ends_at', upper(p_booking.during),
+    'time_zone', p.time_zone,
+    'expires_at', case when p_booking.status = 'held' then p_booking.expires_at end,
+    'changeable_until', lower(p_booking.during) - make_interval(mins => r.change_window_minutes),
+    'amount_minor', p_booking.amount_minor,
+    'currency', p_booking.currency,
+    'customer_name_sealed', p_booking.customer_name_sealed,
+    'customer_email_sealed', p_booking.customer_email_sealed,
+    'customer_phone_sealed', p_booking.customer_phone_sealed,
+    'notes_sealed', p_booking.notes_sealed,
+    'guest', p_booking.user_id is null and p_booking.manage_token_hash is not null,
+    'cancellation_reason', p_booking.cancellation_reason,
+    'refund_due_minor', p_booking.refund_due_minor,
+    'created_at', p_booking.created_at,
+    'practitioner_id', p_booking.practitioner_id,
+    'blocked_from', lower(p_booking.blocked),
+    'blocked_to', upper(p_booking.blocked)
+  )
+  from public.session_types as t, public.practitioners as p, public.booking_rules as r
+  where t.id = p_booking.session_type_id and p.id = p_booking.practitioner_id and r.id
+$$;
+
 -- Who may act on a booking, for the acting user or guest: 'customer' (owner, or the guest whose
 -- token hash the server presents), 'staff' (its practitioner's staff, or an admin), or null.
 drop function public.require_booking_actor(public.bookings, text);
