@@ -22,7 +22,9 @@ export default route({
       status: 201,
       limit: ["auth", { policy: "auth_email", key: (body) => body.email.trim().toLowerCase() }],
       errors: ["conflict", "service_unavailable"],
+      // The name is stored sealed in the new profile, a write only the server makes.
+      privileged: true,
     },
-    ({ body }) => register(body),
+    ({ body, db }) => register(body, db.service),
   ),
 });

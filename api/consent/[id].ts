@@ -12,7 +12,7 @@ export default route({
     {
       summary: "One consent record, for an audit",
       description:
-        "Staff and admins only. Shows what was acknowledged, when, and from which IP address and user agent; the client's email is never shown. Every read is recorded in the personal-data access log.",
+        "Staff of a practitioner whose booking rests on the record (its consentId), and admins; for other staff it is 404, as an unknown id. Shows what was acknowledged, when, and from which IP address and user agent; the client's email is never shown. Every read is recorded in the personal-data access log and the staff action log.",
       tags: ["consent"],
       auth: ["staff"],
       params: ConsentRecordParams,

@@ -8,7 +8,8 @@ export default route({
   GET: endpoint(
     {
       summary: "One payment",
-      description: "Its customer, or staff; anyone else gets 404.",
+      description:
+        "Its customer, the staff of the practitioner it paid a booking with, or an admin; anyone else gets 404.",
       tags: ["payments"],
       auth: "user",
       params: z.strictObject({ id: z.uuid() }),

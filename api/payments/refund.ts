@@ -8,7 +8,7 @@ export default route({
     {
       summary: "Refund a payment (staff)",
       description:
-        "Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. The Idempotency-Key names the refund: a retry is the same refund.",
+        "Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. Staff refund the payments for their practitioner's bookings (admins any payment); any other payment is 404, as an unknown one. Each refund is recorded in the staff action log with who asked for it. The Idempotency-Key names the refund: a retry is the same refund.",
       tags: ["payments"],
       auth: ["staff"],
       privileged: true,
@@ -19,7 +19,7 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "refund_exceeds_captured", "provider_error"],
     },
-    ({ caller, body, request }) =>
-      thenDeliver(staffRefund(caller, body, request.headers.get("idempotency-key") ?? "")),
+    ({ caller, body, db, request }) =>
+      thenDeliver(staffRefund(db.user, caller, body, request.headers.get("idempotency-key") ?? "")),
   ),
 });

@@ -1,5 +1,6 @@
 import { AccountDeletion, deleteAccount } from "../../lib/accounts/account-deletion.js";
-import { getProfile, Profile, ProfileUpdate, updateProfile } from "../../lib/accounts/profile.js";
+import { updateProfile } from "../../lib/accounts/ledger/write-profile.js";
+import { getProfile, Profile, ProfileUpdate } from "../../lib/accounts/profile.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 
@@ -11,22 +12,23 @@ export default route({
       auth: "user",
       response: Profile,
       limit: "read",
-      errors: ["not_found"],
     },
     ({ db, caller }) => getProfile(db.user, caller),
   ),
   PUT: endpoint(
     {
       summary: "Replace my profile",
-      description: "Send every field; null clears one.",
+      description:
+        "Send every field; null clears one. The name and phone number are stored encrypted.",
       tags: ["users"],
       auth: "user",
       body: ProfileUpdate,
       response: Profile,
       limit: "write",
-      errors: ["not_found"],
+      // The sealed name and phone are the server's to write (lib/accounts/ledger/).
+      privileged: true,
     },
-    ({ db, caller, body }) => updateProfile(db.user, caller, body),
+    ({ db, caller, body }) => updateProfile(db.service, caller, body),
   ),
   DELETE: endpoint(
     {

@@ -2,6 +2,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
+import { openProfile, type ProfileRow } from "./profile.js";
 
 export const MeView = z
   .object({
@@ -23,17 +24,12 @@ export async function currentUser(
 ): Promise<z.infer<typeof MeView>> {
   const { data, error } = await db
     .from("profiles")
-    .select("full_name, phone, locale, time_zone")
+    .select("full_name_sealed, phone_sealed, locale, time_zone")
     .eq("id", caller.userId)
-    .maybeSingle();
+    .maybeSingle<Omit<ProfileRow, "id">>();
   if (error) throw new Error(`profile read failed: ${error.code}`);
   return {
     user: { id: caller.userId, ...(caller.email && { email: caller.email }), roles: caller.roles },
-    profile: data && {
-      fullName: data.full_name,
-      phone: data.phone,
-      locale: data.locale,
-      timeZone: data.time_zone,
-    },
+    profile: data && openProfile(data),
   };
 }

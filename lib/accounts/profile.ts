@@ -1,12 +1,16 @@
 // The signed-in user's profile: public.profiles, one row per user, created by a trigger when the
-// user signs up (supabase/migrations/20261121000100_profiles.sql). Reads and writes go through
-// the caller's own client, so row-level security keeps everyone to their own row; the schemas
-// here check the same rules as the table's constraints, and check time zones against the
-// runtime's time zone database, which a constraint cannot.
+// user signs up (supabase/migrations/20261121000100_profiles.sql). The name and phone are sealed
+// like a booking's (20261203000300_staff_scope_and_audit.sql): reads go through the caller's own
+// client, so row-level security keeps everyone to their own row, and are opened here; writes are
+// the server's (ledger/write-profile.ts), since a client could store anything in a sealed column.
+// The schemas here check what the old plain columns' constraints checked, and check time zones
+// against the runtime's time zone database, which a constraint cannot.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
+import { openPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
+import { PROFILE_SEALED_COLUMNS } from "./sealed-columns.js";
 
 /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -84,12 +88,12 @@ export const ProfileUpdate = z
 
 export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
 
-const COLUMNS = "id, full_name, phone, locale, time_zone";
+export const PROFILE_COLUMNS = "id, full_name_sealed, phone_sealed, locale, time_zone";
 
-interface ProfileRow {
+export interface ProfileRow {
   id: string;
-  full_name: string | null;
-  phone: string | null;
+  full_name_sealed: string | null;
+  phone_sealed: string | null;
   locale: string | null;
   time_zone: string | null;
 }
@@ -97,43 +101,28 @@ interface ProfileRow {
 export async function getProfile(db: SupabaseClient, caller: Caller): Promise<Profile> {
   const { data, error } = await db
     .from("profiles")
-    .select(COLUMNS)
+    .select(PROFILE_COLUMNS)
     .eq("id", caller.userId)
     .maybeSingle<ProfileRow>();
   if (error) throw new Error(`profile read failed: ${error.code} ${error.message}`);
   return profileView(data, caller);
 }
 
-export async function updateProfile(
-  db: SupabaseClient,
-  caller: Caller,
-  update: ProfileUpdate,
-): Promise<Profile> {
-  const { data, error } = await db
-    .from("profiles")
-    .update({
-      full_name: update.fullName,
-      phone: update.phone,
-      locale: update.locale,
-      time_zone: update.timeZone,
-    })
-    .eq("id", caller.userId)
-    .select(COLUMNS)
-    .maybeSingle<ProfileRow>();
-  if (error) throw new Error(`profile update failed: ${error.code} ${error.message}`);
-  return profileView(data, caller);
+export function profileView(row: ProfileRow | null, caller: Caller): Profile {
+  // The row goes only with the account: a token that outlived its account.
+  if (!row) throw new ApiError("unauthorized", "This account no longer exists.");
+  return { id: row.id, ...openProfile(row), email: caller.email ?? null };
 }
 
-function profileView(row: ProfileRow | null, caller: Caller): Profile {
-  // No row: the account was deleted while its access token is still valid.
-  if (!row) throw new ApiError("not_found", "This account has no profile.");
+/** The profile's own fields, the sealed ones opened. */
+export function openProfile(row: Omit<ProfileRow, "id">) {
+  const open = (sealed: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
+    sealed === null ? null : openPersonalData(sealed, PROFILE_SEALED_COLUMNS[column]);
   return {
-    id: row.id,
-    fullName: row.full_name,
-    phone: row.phone,
+    fullName: open(row.full_name_sealed, "full_name_sealed"),
+    phone: open(row.phone_sealed, "phone_sealed"),
     locale: row.locale,
     timeZone: row.time_zone,
-    email: caller.email ?? null,
   };
 }
 

@@ -2,11 +2,12 @@
 // it goes into the httpOnly cookie and comes back only on refresh and logout, which must come
 // from our own origin. Supabase Auth rotates refresh tokens and revokes the whole session when a
 // rotated one is replayed; every failure here clears the cookie and says only "sign in again".
-import type { AuthError } from "@supabase/supabase-js";
+import type { AuthError, SupabaseClient } from "@supabase/supabase-js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { authClient } from "./auth-client.js";
 import { requireOwnOrigin } from "./csrf.js";
+import { saveRegisteredName } from "./ledger/write-profile.js";
 import { checkPassword } from "./password-policy.js";
 import { clearedRefreshCookie, readRefreshCookie } from "./refresh-cookie.js";
 import { remainingLifetimeSeconds, sessionResponse } from "./session.js";
@@ -17,18 +18,21 @@ export interface Registration {
   fullName: string;
 }
 
-export async function register({ email, password, fullName }: Registration): Promise<Response> {
+/**
+ * `service` writes the name into the new profile, sealed (ledger/write-profile.ts). The name is
+ * not sent to Supabase Auth as user_metadata, where it would be kept in the clear.
+ */
+export async function register(
+  { email, password, fullName }: Registration,
+  service: SupabaseClient,
+): Promise<Response> {
   const problems = checkPassword(password, email);
   if (problems.length > 0) {
     throw new ApiError("validation_failed", "Choose a stronger password.", {
       errors: { password: problems },
     });
   }
-  const { data, error } = await authClient().auth.signUp({
-    email,
-    password,
-    options: { data: { full_name: fullName } },
-  });
+  const { data, error } = await authClient().auth.signUp({ email, password });
   if (error) {
     // With e-mail confirmation on, Supabase answers an existing address like a new one; with
     // auto-confirm it must refuse, and then every refusal reads the same.
@@ -42,6 +46,7 @@ export async function register({ email, password, fullName }: Registration): Pro
     }
     throw authUnavailable("register", error);
   }
+  if (data.user) await saveRegisteredName(service, data.user.id, fullName);
   if (!data.session) {
     return Response.json({ confirmationRequired: true }, { status: 202 });
   }

@@ -20,7 +20,9 @@
 // - A table whose read or write the database refuses stops there, with the error in its report;
 //   the other tables still run. Running again is always safe: values already under the current
 //   key are skipped without being written.
+// - First, profile values stored before profiles were sealed are sealed (seal-unsealed-profiles.ts).
 import type { SupabaseClient } from "@supabase/supabase-js";
+import { PROFILE_SEALED_COLUMNS } from "../accounts/sealed-columns.js";
 import { BOOKING_SEALED_COLUMNS } from "../bookings/sealed-columns.js";
 import { CONSENT_SEALED_COLUMNS } from "../consent/sealed-columns.js";
 import {
@@ -31,11 +33,13 @@ import {
   reencrypt,
 } from "../crypto/personal-data.js";
 import { serviceClient } from "../db/service-client.js";
+import { sealUnsealedProfiles } from "./seal-unsealed-profiles.js";
 
 /** Every table holding sealed values, with column → context. */
 export const SEALED_TABLES: readonly SealedTable[] = [
   { table: "bookings", columns: BOOKING_SEALED_COLUMNS },
   { table: "consent_records", columns: CONSENT_SEALED_COLUMNS },
+  { table: "profiles", columns: PROFILE_SEALED_COLUMNS },
 ];
 
 export interface SealedTable {
@@ -95,7 +99,9 @@ export async function reencryptPersonalData(
 ): Promise<ReencryptionReport> {
   const keyId = currentPersonalDataKeyId();
   const db = options.db ?? serviceClient();
-  const tables: TableReport[] = [];
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const tables: TableReport[] = [await sealUnsealedProfiles(db, batchSize)];
+  options.onProgress?.(tables[0] as TableReport);
   for (const sealed of SEALED_TABLES) tables.push(await reencryptTable(db, sealed, options));
   return { keyId, tables };
 }

@@ -33,6 +33,7 @@ const loadCronSecret = lazily(() => import("../auth/cron-secret.js"));
 const loadUserClient = lazily(() => import("../db/user-client.js"));
 const loadServiceClient = lazily(() => import("../db/service-client.js"));
 const loadIdempotency = lazily(() => import("./idempotency.js"));
+const loadDeletedAccount = lazily(() => import("../auth/deleted-account.js"));
 
 function lazily<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
@@ -232,7 +233,16 @@ export function endpoint<
         },
       } as HandlerContext<never, never, never, never>;
 
-      const respond = async () => toResponse(await handler(context), spec);
+      const respond = async () => {
+        try {
+          return toResponse(await handler(context), spec);
+        } catch (error) {
+          // A deleted account's token still verifies; what it does then fails: 401, not 500.
+          throw caller
+            ? await (await loadDeletedAccount()).unlessAccountDeleted(error, caller)
+            : error;
+        }
+      };
       const response = spec.idempotency
         ? await (await loadIdempotency()).withIdempotency(
             request,

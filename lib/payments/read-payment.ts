@@ -1,5 +1,6 @@
 // GET /api/payments/:id through the caller's own client: row-level security shows customers their
-// own payments and staff all of them; anyone else gets 404, as for an id that does not exist.
+// own payments, staff those for their practitioner's bookings and admins all of them; anyone else
+// gets 404, as for an id that does not exist.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { ApiError } from "../http/errors.js";
 import { PaymentRow, type PaymentView, paymentView } from "./payment-row.js";

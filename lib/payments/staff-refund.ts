@@ -1,11 +1,13 @@
 // POST /api/payments/refund: staff give money back (customers get refunds through the booking
 // cancellation policy). Partial refunds add up to at most what was captured; the Idempotency-Key
 // the endpoint requires names the refund in the ledger, so a retried request is the same refund.
+// The ledger records who asked (requested_by), and the database logs that as a staff action in
+// the same transaction (refunds_record_staff_action).
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
-import { ApiError } from "../http/errors.js";
-import { paymentById } from "./ledger/ledger.js";
 import { type RefundRow, refundPayment } from "./ledger/refund-payment.js";
+import { readPayment } from "./read-payment.js";
 
 export const RefundRequest = z.strictObject({
   paymentId: z.uuid(),
@@ -32,17 +34,22 @@ const view = (refund: RefundRow): RefundView => ({
   status: refund.status,
 });
 
+/**
+ * `db` is the caller's own client: the payment is read through row-level security, which shows
+ * staff only the payments for their practitioner's bookings (admins all of them), so any other
+ * payment is 404 like an unknown one before the ledger is touched.
+ */
 export async function staffRefund(
+  db: SupabaseClient,
   caller: Caller,
   request: RefundRequest,
   idempotencyKey: string,
 ): Promise<RefundView> {
-  const payment = await paymentById(request.paymentId);
-  if (!payment) throw new ApiError("not_found", "There is no such payment.");
+  const payment = await readPayment(db, request.paymentId);
   return view(
     await refundPayment({
       paymentId: payment.id,
-      amountMinor: request.amount ?? payment.amount_minor - payment.refunded_minor,
+      amountMinor: request.amount ?? payment.amountMinor - payment.refundedMinor,
       reason: request.reason,
       requestedBy: caller.userId,
       idempotencyKey: `staff:${caller.userId}:${idempotencyKey}`,

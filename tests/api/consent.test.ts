@@ -11,6 +11,7 @@ import { CONSENT_SEALED_COLUMNS } from "../../lib/consent/sealed-columns.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
 import { customerEmailHash } from "../../lib/customers/customer-email.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
+import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -275,8 +276,32 @@ describe("GET /api/consent/:id", () => {
     return rows;
   }
 
-  it("shows staff the record, with the IP opened and no email hash, and logs the read", async () => {
+  /** A staff member linked to a practitioner with a booking that rests on the record. */
+  async function staffOfBookingWith(recordId: string) {
     const staff = await api.signUp({ role: "staff" });
+    const practitionerId = await newPractitioner(api.supabase.db, { userId: staff.id });
+    const bookingId = await insertBooking(api.supabase.db, {
+      practitionerId,
+      start: new Date(Date.now() + 7 * 86_400_000),
+    });
+    await api.supabase.db.query("update public.bookings set consent_id = $2 where id = $1", [
+      bookingId,
+      recordId,
+    ]);
+    return staff;
+  }
+
+  async function staffActionsOn(id: string) {
+    const { rows } = await api.supabase.db.query<{ actor: string; action: string }>(
+      `select actor::text, action from public.staff_actions
+       where subject_table = 'consent_records' and subject_id = $1 order by id`,
+      [id],
+    );
+    return rows;
+  }
+
+  it("shows staff the record, with the IP opened and no email hash, and logs the read", async () => {
+    const staff = await staffOfBookingWith(consentId);
     const response = await getRecord(consentId, staff.accessToken);
     expect(response.status).toBe(200);
     const text = await response.text();
@@ -299,6 +324,25 @@ describe("GET /api/consent/:id", () => {
     expect(text).not.toContain(rows[0]?.email_hash);
     expect(text).not.toContain(rows[0]?.ip_sealed);
     expect(await readsOf(consentId)).toEqual([{ actor: staff.id, fields: ["ip", "user_agent"] }]);
+    expect(await staffActionsOn(consentId)).toEqual([
+      { actor: staff.id, action: "consent_record.read" },
+    ]);
+  });
+
+  it("answers staff of other practitioners 404, as for an unknown id, and logs nothing", async () => {
+    const before = [(await readsOf(consentId)).length, (await staffActionsOn(consentId)).length];
+    // Unlinked to any practitioner, and linked to one whose bookings rest on another record.
+    const unlinked = await api.signUp({ role: "staff" });
+    const otherRecord = await consentIdOf(await postConsent(consentBody(newEmail())));
+    const elsewhere = await staffOfBookingWith(otherRecord);
+    for (const staff of [unlinked, elsewhere]) {
+      const response = await getRecord(consentId, staff.accessToken);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ code: "not_found" });
+    }
+    expect([(await readsOf(consentId)).length, (await staffActionsOn(consentId)).length]).toEqual(
+      before,
+    );
   });
 
   it("shows admins the record too", async () => {

@@ -1,7 +1,10 @@
 // /api/users/me through the dev server against the local stack: the caller's own profile, kept
-// to its owner by row-level security, and account deletion behind a recent sign-in.
+// to its owner by row-level security, its name and phone sealed and written only by the server,
+// and account deletion behind a recent sign-in.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROFILE_SEALED_COLUMNS } from "../../lib/accounts/sealed-columns.js";
+import { openPersonalData, sealPersonalData } from "../../lib/crypto/personal-data.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
@@ -13,6 +16,8 @@ afterAll(async () => {
 });
 
 const PASSWORD = "a long and correct password";
+/** In names stored by this file's tests only: a row containing it holds clear text. */
+const MARKER = crypto.randomUUID().slice(0, 8);
 
 interface TestUser {
   id: string;
@@ -21,16 +26,24 @@ interface TestUser {
   refreshToken: string;
 }
 
-/** A confirmed user created through the Auth admin API, as registration would, and signed in. */
-async function newUser(userMetadata: Record<string, unknown> = {}): Promise<TestUser> {
+/**
+ * A confirmed user created through the Auth admin API and signed in, with the name registration
+ * would have stored (sealed, as the server stores it) when one is given.
+ */
+async function newUser(fullName?: string): Promise<TestUser> {
   const email = `profile-${crypto.randomUUID().slice(0, 8)}@example.test`;
   const created = await api.supabase.client(api.supabase.serviceRoleKey).auth.admin.createUser({
     email,
     password: PASSWORD,
     email_confirm: true,
-    user_metadata: userMetadata,
   });
   if (created.error) throw created.error;
+  if (fullName !== undefined) {
+    await api.supabase.db.query("update public.profiles set full_name_sealed = $2 where id = $1", [
+      created.data.user.id,
+      sealPersonalData(fullName, PROFILE_SEALED_COLUMNS.full_name_sealed),
+    ]);
+  }
   return { id: created.data.user.id, email, ...(await signIn(email)) };
 }
 
@@ -73,12 +86,40 @@ const call = (token: string, init: { method?: string; body?: unknown } = {}) =>
 const put = (token: string, body: unknown) => call(token, { method: "PUT", body });
 const remove = (token: string, body?: unknown) => call(token, { method: "DELETE", body });
 
+interface StoredProfile {
+  id: string;
+  full_name_sealed: string | null;
+  phone_sealed: string | null;
+  locale: string | null;
+  time_zone: string | null;
+}
+
+/** The profile as stored (raw SQL, no RLS), its sealed values opened. */
 async function profileRow(id: string) {
-  const { rows } = await api.supabase.db.query<Record<string, unknown>>(
-    "select id, full_name, phone, locale, time_zone from public.profiles where id = $1",
+  const { rows } = await api.supabase.db.query<StoredProfile>(
+    "select id, full_name_sealed, phone_sealed, locale, time_zone from public.profiles where id = $1",
     [id],
   );
-  return rows[0];
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const open = (sealed: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
+    sealed === null ? null : openPersonalData(sealed, PROFILE_SEALED_COLUMNS[column]);
+  return {
+    id: row.id,
+    full_name: open(row.full_name_sealed, "full_name_sealed"),
+    phone: open(row.phone_sealed, "phone_sealed"),
+    locale: row.locale,
+    time_zone: row.time_zone,
+  };
+}
+
+/** The whole row as SQL shows it, every column, for looking for clear text. */
+async function rowDump(id: string): Promise<string> {
+  const { rows } = await api.supabase.db.query<{ dump: string }>(
+    "select row_to_json(p)::text as dump from public.profiles as p where p.id = $1",
+    [id],
+  );
+  return rows[0]?.dump ?? "";
 }
 
 async function userExists(id: string): Promise<boolean> {
@@ -98,9 +139,22 @@ const fullUpdate = {
   timeZone: "europe/paris",
 };
 
+/** Registration as the SPA calls it; answers the new session's user id and access token. */
+async function register(fullName: string) {
+  const email = `profile-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  const response = await fetch(`${api.url}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD, fullName }),
+  });
+  const body = (await response.json()) as { user: { id: string }; accessToken: string };
+  expect(response.status, JSON.stringify(body)).toBe(201);
+  return { id: body.user.id, email, accessToken: body.accessToken };
+}
+
 describe("GET /api/users/me", () => {
   it("answers the caller's profile, made at sign-up from the name registration passed", async () => {
-    const ann = await newUser({ full_name: "Ann Example" });
+    const ann = await register("Ann Example");
     const response = await call(ann.accessToken);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -113,19 +167,39 @@ describe("GET /api/users/me", () => {
     });
   });
 
-  it("cleans a sign-up name that would not fit, instead of failing the sign-up", async () => {
-    const odd = await newUser({ full_name: `  Ann\tExample${"x".repeat(300)}` });
-    const name = (await profileRow(odd.id))?.full_name as string;
-    expect(name.startsWith("Ann Example")).toBe(true);
-    expect(name).toHaveLength(200);
-    const nameless = await newUser();
-    expect((await profileRow(nameless.id))?.full_name).toBeNull();
+  it("keeps the registered name sealed: not in the profile row, not in the Auth user", async () => {
+    const ann = await register(`Ann Sealed ${MARKER}`);
+    const dump = await rowDump(ann.id);
+    expect(dump).not.toContain(MARKER);
+    expect(dump).toMatch(/"full_name_sealed":"v1\./);
+    const { rows } = await api.supabase.db.query<{ dump: string }>(
+      "select row_to_json(u)::text as dump from auth.users as u where u.id = $1",
+      [ann.id],
+    );
+    expect(rows[0]?.dump).not.toContain(MARKER);
+  });
+
+  it("cleans a registered name's control characters instead of failing the sign-up", async () => {
+    const odd = await register("  Ann\tExample ");
+    expect((await profileRow(odd.id))?.full_name).toBe("Ann Example");
+  });
+
+  it("copies no name from user_metadata into the profile: the sign-up trigger cannot seal it", async () => {
+    const created = await api.supabase.client(api.supabase.serviceRoleKey).auth.admin.createUser({
+      email: `profile-${crypto.randomUUID().slice(0, 8)}@example.test`,
+      password: PASSWORD,
+      email_confirm: true,
+      user_metadata: { full_name: `Metadata ${MARKER}` },
+    });
+    if (created.error) throw created.error;
+    expect(await profileRow(created.data.user.id)).toMatchObject({ full_name: null });
+    expect(await rowDump(created.data.user.id)).not.toContain(MARKER);
   });
 });
 
 describe("PUT /api/users/me", () => {
   it("replaces the profile, normalizing the locale and time zone, and answers it", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await put(ann.accessToken, fullUpdate);
     expect(response.status).toBe(200);
     const expected = {
@@ -147,8 +221,26 @@ describe("PUT /api/users/me", () => {
     });
   });
 
+  it("stores the name and phone as ciphertext, never in the clear", async () => {
+    const ann = await newUser("Ann");
+    const response = await put(ann.accessToken, {
+      ...fullUpdate,
+      fullName: `Ann ${MARKER}`,
+      phone: "+14155550987",
+    });
+    expect(await response.json()).toMatchObject({
+      fullName: `Ann ${MARKER}`,
+      phone: "+14155550987",
+    });
+    const dump = await rowDump(ann.id);
+    expect(dump).not.toContain(MARKER);
+    expect(dump).not.toContain("4155550987");
+    expect(dump).toMatch(/"full_name_sealed":"v1\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+"/);
+    expect(dump).toMatch(/"phone_sealed":"v1\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+"/);
+  });
+
   it("clears fields sent as null and bumps updated_at", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     await put(ann.accessToken, fullUpdate);
     await api.supabase.db.query(
       "update public.profiles set updated_at = now() - interval '1 day' where id = $1",
@@ -175,7 +267,7 @@ describe("PUT /api/users/me", () => {
   });
 
   it("requires every field, so that nothing is left out by accident", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await put(ann.accessToken, { fullName: "Ann B" });
     expect(response.status).toBe(400);
     const body = await problem(response);
@@ -189,7 +281,7 @@ describe("PUT /api/users/me", () => {
     ["id", { id: "00000000-0000-4000-8000-000000000001" }],
     ["app_metadata", { app_metadata: { roles: ["admin"] } }],
   ])("refuses a mass-assigned %s with 400 and writes nothing", async (field, extra) => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const before = await profileRow(ann.id);
     const { rows: authBefore } = await api.supabase.db.query(
       "select email, raw_app_meta_data from auth.users where id = $1",
@@ -225,7 +317,7 @@ describe("PUT /api/users/me", () => {
     ["fullName", "x".repeat(201), "At most 200 characters"],
     ["fullName", "Ann\u0007", "Remove control characters such as tabs"],
   ])("answers %s %j with 400 and the field's error", async (field, value, message) => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await put(ann.accessToken, { ...fullUpdate, [field]: value });
     expect(response.status).toBe(400);
     expect(await problem(response)).toEqual({
@@ -243,8 +335,8 @@ describe("PUT /api/users/me", () => {
 
 describe("another user's profile", () => {
   it("is out of reach through the API: each caller only ever gets and changes their own", async () => {
-    const ann = await newUser({ full_name: "Ann" });
-    const ben = await newUser({ full_name: "Ben" });
+    const ann = await newUser("Ann");
+    const ben = await newUser("Ben");
     expect(await (await call(ben.accessToken)).json()).toMatchObject({ id: ben.id });
     const response = await put(ben.accessToken, { ...fullUpdate, fullName: "Ben B" });
     expect(await response.json()).toMatchObject({ id: ben.id, fullName: "Ben B" });
@@ -252,11 +344,11 @@ describe("another user's profile", () => {
   });
 
   it("is out of reach through the Data API with the other user's token too", async () => {
-    const ann = await newUser({ full_name: "Ann" });
-    const ben = await newUser({ full_name: "Ben" });
+    const ann = await newUser("Ann");
+    const ben = await newUser("Ben");
     const asBen = api.supabase.client(ben.accessToken);
 
-    const read = await asBen.from("profiles").select().eq("id", ann.id);
+    const read = await asBen.from("profiles").select("id, full_name_sealed").eq("id", ann.id);
     expect(read.error).toBeNull();
     expect(read.data).toEqual([]);
     const all = await asBen.from("profiles").select("id");
@@ -264,42 +356,56 @@ describe("another user's profile", () => {
 
     const update = await asBen
       .from("profiles")
-      .update({ full_name: "Taken over" })
+      .update({ time_zone: "UTC" })
       .eq("id", ann.id)
-      .select();
+      .select("id");
     expect(update.error).toBeNull();
     expect(update.data).toEqual([]);
-    const removal = await asBen.from("profiles").delete().eq("id", ann.id).select();
+    const removal = await asBen.from("profiles").delete().eq("id", ann.id).select("id");
     expect(removal.data ?? []).toEqual([]);
     const insert = await asBen.from("profiles").insert({ id: crypto.randomUUID() });
     expect(insert.error?.code).toBe("42501");
-    expect((await profileRow(ann.id))?.full_name).toBe("Ann");
+    expect(await profileRow(ann.id)).toMatchObject({ full_name: "Ann", time_zone: null });
 
-    const anonymous = await api.supabase.client().from("profiles").select();
+    const anonymous = await api.supabase.client().from("profiles").select("id");
     expect(anonymous.data ?? []).toEqual([]);
   });
 
   it("cannot be taken over by rewriting one's own row's id", async () => {
-    const ann = await newUser({ full_name: "Ann" });
-    const ben = await newUser({ full_name: "Ben" });
+    const ann = await newUser("Ann");
+    const ben = await newUser("Ben");
     const moved = await api.supabase
       .client(ben.accessToken)
       .from("profiles")
-      .update({ id: ann.id, full_name: "Ben" })
+      .update({ id: ann.id, locale: "en" })
       .eq("id", ben.id);
     expect(moved.error?.code).toBe("42501");
     expect((await profileRow(ann.id))?.full_name).toBe("Ann");
     expect(await profileRow(ben.id)).toBeDefined();
   });
 
-  it("leaves users only the four columns that are theirs to change", async () => {
-    const ben = await newUser({ full_name: "Ben" });
-    const backdated = await api.supabase
-      .client(ben.accessToken)
-      .from("profiles")
-      .update({ created_at: "2000-01-01T00:00:00Z" })
-      .eq("id", ben.id);
+  it("leaves users only their locale and time zone to change through the Data API", async () => {
+    const ben = await newUser("Ben");
+    const asBen = api.supabase.client(ben.accessToken).from("profiles");
+    const backdated = await asBen.update({ created_at: "2000-01-01T00:00:00Z" }).eq("id", ben.id);
     expect(backdated.error?.code).toBe("42501");
+    // A sealed column takes only what the server sealed: a client could store clear text, or a
+    // value that no longer opens.
+    const forged = [
+      { full_name_sealed: "Ben in the clear" },
+      { full_name_sealed: sealPersonalData("Ben B", PROFILE_SEALED_COLUMNS.full_name_sealed) },
+      { phone_sealed: "+14155550123" },
+      { full_name_unsealed: "Ben in the clear" },
+    ];
+    for (const values of forged) {
+      expect((await asBen.update(values).eq("id", ben.id)).error?.code).toBe("42501");
+    }
+    expect(await profileRow(ben.id)).toMatchObject({ full_name: "Ben", phone: null });
+    const zone = await asBen
+      .update({ locale: "de-DE", time_zone: "Europe/Berlin" })
+      .eq("id", ben.id);
+    expect(zone.error).toBeNull();
+    expect(await profileRow(ben.id)).toMatchObject({ locale: "de-DE", time_zone: "Europe/Berlin" });
     const { rows } = await api.supabase.db.query<{ recent: boolean }>(
       "select created_at > now() - interval '1 hour' as recent from public.profiles where id = $1",
       [ben.id],
@@ -310,7 +416,7 @@ describe("another user's profile", () => {
 
 describe("DELETE /api/users/me", () => {
   it("refuses a stale session without a password with 403, and deletes nothing", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const token = await staleToken(ann);
     for (const response of [await remove(token), await remove(token, {})]) {
       expect(response.status).toBe(403);
@@ -321,7 +427,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("refuses a wrong password with 403, and the account stays usable", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await remove(await staleToken(ann), { password: "not the password" });
     expect(response.status).toBe(403);
     expect(await problem(response)).toMatchObject({
@@ -333,7 +439,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("deletes the account with the right password: no sign-in, no profile, no sessions", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await remove(await staleToken(ann), { password: PASSWORD });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe("");
@@ -350,7 +456,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("deletes the account of a session signed in moments ago without a password", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const { accessToken } = await signIn(ann.email);
     const response = await remove(accessToken);
     expect(response.status).toBe(204);
@@ -359,8 +465,8 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("deletes only the caller's account", async () => {
-    const ann = await newUser({ full_name: "Ann" });
-    const ben = await newUser({ full_name: "Ben" });
+    const ann = await newUser("Ann");
+    const ben = await newUser("Ben");
     expect((await remove(ben.accessToken)).status).toBe(204);
     expect(await userExists(ben.id)).toBe(false);
     expect(await userExists(ann.id)).toBe(true);
@@ -368,7 +474,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("is refused by the database too, for a stale token that goes around the API", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const direct = await api.supabase.client(await staleToken(ann)).rpc("delete_my_account");
     expect(direct.error?.code).toBe("PT403");
     expect(await userExists(ann.id)).toBe(true);
@@ -377,7 +483,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("counts password guesses against the account: the sixth within the window is 429", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const token = await staleToken(ann);
     for (let guess = 1; guess <= 5; guess++) {
       expect((await remove(token, { password: `guess ${guess}` })).status).toBe(403);
@@ -389,7 +495,7 @@ describe("DELETE /api/users/me", () => {
   });
 
   it("refuses unknown fields in the body with 400", async () => {
-    const ann = await newUser({ full_name: "Ann" });
+    const ann = await newUser("Ann");
     const response = await remove(ann.accessToken, { password: PASSWORD, force: true });
     expect(response.status).toBe(400);
     expect((await problem(response)).errors).toEqual({ body: ["Unknown field: force"] });

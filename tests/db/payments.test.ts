@@ -422,17 +422,71 @@ describe("who reads and writes the ledger", () => {
     expect(theirRefunds.data).toEqual([{ id: bobRefund.id }]);
   });
 
-  it("shows staff every payment and every refund", async () => {
-    const ids = [alicePayment.id, bobPayment.id];
-    const all = await staff.client.from("payments").select("id").in("id", ids).order("id");
-    expect(all.error).toBeNull();
-    expect(all.data).toEqual(ids.sort().map((id) => ({ id })));
-    const refunds = await staff.client
-      .from("refunds")
-      .select("id")
-      .in("payment_id", ids)
-      .order("id");
-    expect(refunds.data).toEqual([aliceRefund.id, bobRefund.id].sort().map((id) => ({ id })));
+  it("shows staff the payments for their practitioner's bookings, their refunds and disputes; admins all", async () => {
+    const practitionerId = await newPractitioner();
+    await stack.db.query("update public.practitioners set user_id = $2 where id = $1", [
+      practitionerId,
+      staff.id,
+    ]);
+    // A paid booking of the staff member's practitioner, written as the table owner.
+    const { rows } = await stack.db.query<{ id: string }>(
+      `with booking as (
+         insert into public.bookings (user_id, practitioner_id, session_type_id, format, during,
+           blocked, status, amount_minor, currency)
+         values ($1, $2, $3, 'video', tstzrange($4::timestamptz, $4::timestamptz + interval '50 minutes'),
+           tstzrange($4::timestamptz, $4::timestamptz + interval '60 minutes'), 'confirmed', 250000, 'INR')
+         returning id
+       )
+       insert into public.payments (user_id, booking_id, provider, provider_order_id,
+         provider_payment_id, session_type_id, format, amount_minor, currency, status, captured_at)
+       select $1, booking.id, 'sandbox', $5, $6, $3, 'video', 250000, 'INR', 'captured', now()
+       from booking
+       returning id`,
+      [
+        alice.id,
+        practitionerId,
+        INDIVIDUAL,
+        at("10:00"),
+        `order_${run}_linked`,
+        `pay_${run}_linked`,
+      ],
+    );
+    const linkedId = rows[0]?.id as string;
+    const linkedRefund = await beginRefundOk(linkedId, { amount: 1000 });
+    await stack.db.query(
+      `insert into public.payment_disputes (payment_id, provider, provider_dispute_id, status,
+         amount_minor, currency)
+       values ($1, 'sandbox', $2, 'open', 250000, 'INR'), ($3, 'sandbox', $4, 'open', 250000, 'INR')`,
+      [linkedId, `dp_${run}_linked`, bobPayment.id, `dp_${run}_other`],
+    );
+    const [admin, unlinked] = await Promise.all([
+      withRole("payments-admin", "admin"),
+      withRole("payments-unlinked-staff", "staff"),
+    ]);
+    const ids = [alicePayment.id, bobPayment.id, linkedId];
+    const seen = async (user: User) => ({
+      payments: (await user.client.from("payments").select("id").in("id", ids).order("id")).data,
+      refunds: (await user.client.from("refunds").select("id").in("payment_id", ids).order("id"))
+        .data,
+      disputes: (
+        await user.client.from("payment_disputes").select("payment_id").in("payment_id", ids)
+      ).data?.map((dispute) => dispute.payment_id),
+    });
+
+    expect(await seen(staff)).toEqual({
+      payments: [{ id: linkedId }],
+      refunds: [{ id: linkedRefund.id }],
+      disputes: [linkedId],
+    });
+    expect(await seen(unlinked)).toEqual({ payments: [], refunds: [], disputes: [] });
+    const all = await seen(admin);
+    expect(all.payments).toEqual([...ids].sort().map((id) => ({ id })));
+    expect(all.refunds).toEqual(
+      [aliceRefund.id, bobRefund.id, linkedRefund.id].sort().map((id) => ({ id })),
+    );
+    expect(all.disputes?.sort()).toEqual([linkedId, bobPayment.id].sort());
+    // The customer sees her payment, but disputes are for staff.
+    expect((await seen(alice)).disputes).toEqual([]);
   });
 
   it("lets only the service role run the ledger functions (42501 for anyone else)", async () => {

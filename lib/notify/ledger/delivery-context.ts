@@ -1,6 +1,8 @@
 // What a notification is about, read in one call (notification_delivery_context): the booking,
 // payment, refund and account it names, with the booking's personal data still sealed.
 import { z } from "zod";
+import { PROFILE_SEALED_COLUMNS } from "../../accounts/sealed-columns.js";
+import { openPersonalData } from "../../crypto/personal-data.js";
 import { serviceClient } from "../../db/service-client.js";
 
 /** Postgres writes timestamps with a +00:00 offset; the templates get them as ISO instants. */
@@ -33,7 +35,16 @@ const RefundFacts = z.object({
   currency: z.string(),
 });
 
-const AccountFacts = z.object({ email: z.string().nullable(), full_name: z.string().nullable() });
+/** The account's name is sealed in its profile (lib/accounts/sealed-columns.ts); opened here. */
+const AccountFacts = z
+  .object({ email: z.string().nullable(), full_name_sealed: z.string().nullable() })
+  .transform(({ email, full_name_sealed }) => ({
+    email,
+    full_name:
+      full_name_sealed === null
+        ? null
+        : openPersonalData(full_name_sealed, PROFILE_SEALED_COLUMNS.full_name_sealed),
+  }));
 
 export const DeliveryContext = z.object({
   booking: BookingFacts.nullable(),

@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PROFILE_SEALED_COLUMNS } from "../../../lib/accounts/sealed-columns.js";
 import { BOOKING_SEALED_COLUMNS } from "../../../lib/bookings/sealed-columns.js";
 import { CONSENT_SEALED_COLUMNS } from "../../../lib/consent/sealed-columns.js";
 import { serverClientOptions } from "../../../lib/db/client-options.js";
@@ -100,6 +101,40 @@ async function bookingRow(id: string): Promise<Record<BookingColumn, string | nu
   return rows[0] as Record<BookingColumn, string | null>;
 }
 
+/** A new account's profile (made by the sign-up trigger), with these columns set by SQL. */
+async function insertProfile(columns: Record<string, string>): Promise<string> {
+  const created = await stack.client(stack.serviceRoleKey).auth.admin.createUser({
+    email: `reencrypt-${randomUUID().slice(0, 8)}@example.test`,
+    password: "correct horse battery",
+    email_confirm: true,
+  });
+  if (created.error) throw created.error;
+  const id = created.data.user.id;
+  const names = Object.keys(columns);
+  await stack.db.query(
+    `update public.profiles set ${names.map((name, i) => `${name} = $${i + 2}`).join(", ")}
+     where id = $1`,
+    [id, ...Object.values(columns)],
+  );
+  return id;
+}
+
+interface ProfileColumns {
+  full_name_sealed: string | null;
+  phone_sealed: string | null;
+  full_name_unsealed: string | null;
+  phone_unsealed: string | null;
+}
+
+async function profileRow(id: string): Promise<ProfileColumns> {
+  const { rows } = await stack.db.query<ProfileColumns>(
+    `select full_name_sealed, phone_sealed, full_name_unsealed, phone_unsealed
+     from public.profiles where id = $1`,
+    [id],
+  );
+  return rows[0] as ProfileColumns;
+}
+
 async function consentIp(id: string): Promise<string | null> {
   const { rows } = await stack.db.query<{ ip_sealed: string | null }>(
     "select ip_sealed from public.consent_records where id = $1",
@@ -135,6 +170,11 @@ const partialPlaintexts: Partial<Record<BookingColumn, string>> = {
 };
 let consent: string;
 const IP = "198.51.100.23";
+/** A profile sealed under k1; one stored before profiles were sealed; one with both. */
+let sealedProfile: string;
+let clearProfile: string;
+let resavedProfile: string;
+const PHONE = "+14155550142";
 let firstRun: ReencryptionReport;
 
 beforeAll(async () => {
@@ -158,6 +198,18 @@ beforeAll(async () => {
   fullBooking = await insertBooking(sealAll(k1.pd, plaintexts(1)));
   partialBooking = await insertBooking(sealAll(k1.pd, partialPlaintexts));
   consent = await insertConsent(k1.pd.sealPersonalData(IP, CONSENT_SEALED_COLUMNS.ip_sealed));
+  sealedProfile = await insertProfile({
+    full_name_sealed: k1.pd.sealPersonalData(`Profile ${run}`, "profiles.full_name"),
+    phone_sealed: k1.pd.sealPersonalData(PHONE, "profiles.phone"),
+  });
+  clearProfile = await insertProfile({
+    full_name_unsealed: `Before sealing ${run}`,
+    phone_unsealed: PHONE,
+  });
+  resavedProfile = await insertProfile({
+    full_name_unsealed: `Old name ${run}`,
+    full_name_sealed: k1.pd.sealPersonalData(`New name ${run}`, "profiles.full_name"),
+  });
 
   rotated = await configure(`k2:${K2},k1:${K1}`);
   firstRun = await rotated.admin.reencryptPersonalData({ batchSize: 2 });
@@ -203,6 +255,35 @@ describe("after the keys are rotated to k2,k1", () => {
     expect(rotated.pd.openPersonalData(ip ?? "", CONSENT_SEALED_COLUMNS.ip_sealed)).toBe(IP);
   });
 
+  it("moves the profiles' sealed name and phone to k2", async () => {
+    expect(table(firstRun, "profiles").error).toBeUndefined();
+    const row = await profileRow(sealedProfile);
+    expect(row.full_name_sealed).toMatch(/^v1\.k2\./);
+    expect(row.phone_sealed).toMatch(/^v1\.k2\./);
+    const open = (value: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
+      rotated.pd.openPersonalData(value ?? "", PROFILE_SEALED_COLUMNS[column]);
+    expect(open(row.full_name_sealed, "full_name_sealed")).toBe(`Profile ${run}`);
+    expect(open(row.phone_sealed, "phone_sealed")).toBe(PHONE);
+  });
+
+  it("seals the profile values stored in the clear before profiles were sealed, and erases them", async () => {
+    const open = (value: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
+      rotated.pd.openPersonalData(value ?? "", PROFILE_SEALED_COLUMNS[column]);
+    const cleared = await profileRow(clearProfile);
+    expect(cleared).toMatchObject({ full_name_unsealed: null, phone_unsealed: null });
+    expect(cleared.full_name_sealed).toMatch(/^v1\.k2\./);
+    expect(open(cleared.full_name_sealed, "full_name_sealed")).toBe(`Before sealing ${run}`);
+    expect(open(cleared.phone_sealed, "phone_sealed")).toBe(PHONE);
+    // A name saved since (sealed) is newer than the one kept in the clear: it stays.
+    const resaved = await profileRow(resavedProfile);
+    expect(resaved.full_name_unsealed).toBeNull();
+    expect(open(resaved.full_name_sealed, "full_name_sealed")).toBe(`New name ${run}`);
+    expect(resaved.phone_sealed).toBeNull();
+    const report = table(firstRun, "profiles (values kept in the clear)");
+    expect(report.error).toBeUndefined();
+    expect(report.reencrypted).toBeGreaterThanOrEqual(2);
+  });
+
   it("re-encrypts nothing when run again", async () => {
     const before = await bookingRow(fullBooking);
     const again = await rotated.admin.reencryptPersonalData();
@@ -217,13 +298,16 @@ describe("after the keys are rotated to k2,k1", () => {
     const { rows } = await stack.db.query<{ dump: string }>(
       `select row_to_json(b)::text as dump from public.bookings as b where b.id in ($1, $2)
        union all
-       select row_to_json(c)::text from public.consent_records as c where c.id = $3`,
-      [fullBooking, partialBooking, consent],
+       select row_to_json(c)::text from public.consent_records as c where c.id = $3
+       union all
+       select row_to_json(p)::text from public.profiles as p where p.id in ($4, $5)`,
+      [fullBooking, partialBooking, consent, sealedProfile, clearProfile],
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(5);
     for (const { dump } of rows) {
       expect(dump).not.toContain(run);
       expect(dump).not.toContain(IP);
+      expect(dump).not.toContain(PHONE);
       expect(dump).toMatch(/"v1\.k2\.[\w-]+\.[\w-]+\.[\w-]+"/);
       expect(dump).not.toMatch(/"v1\.k1\./);
     }
