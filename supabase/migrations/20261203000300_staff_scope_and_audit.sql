@@ -60,14 +60,16 @@ create index staff_actions_subject_idx on public.staff_actions (subject_table, s
 create index staff_actions_actor_idx on public.staff_actions (actor, at);
 
 -- Refuses every change and deletion, whoever asks, the table owner included. The one change
--- allowed is the database's own: the actor's account deleted (on delete set null).
+-- allowed is the database's own: the actor's account deleted (on delete set null), which is done
+-- once the account is gone, so nobody can anonymise the row of an account that still exists.
 create function public.staff_actions_append_only() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
   if tg_op = 'UPDATE' and old.actor is not null and new.actor is null
-    and to_jsonb(new) - 'actor' = to_jsonb(old) - 'actor' then
+    and to_jsonb(new) - 'actor' = to_jsonb(old) - 'actor'
+    and not exists (select 1 from auth.users as u where u.id = old.actor) then
     return new;
   end if;
   raise exception 'staff_actions is append-only' using errcode = '42501';
