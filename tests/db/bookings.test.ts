@@ -75,12 +75,18 @@ async function newPractitioner(
     [`Test ${run}`, staffUserId],
   );
   const id = rows[0]?.id as string;
-  const bounds = splitAt === null ? ["00:00", "24:00"] : ["00:00", splitAt, splitAt, "24:00"];
-  for (let i = 0; i < bounds.length; i += 2) {
+  const intervals: [string, string][] =
+    splitAt === null
+      ? [["00:00", "24:00"]]
+      : [
+          ["00:00", splitAt],
+          [splitAt, "24:00"],
+        ];
+  for (const [start, end] of intervals) {
     await stack.db.query(
       `insert into public.working_hours (practitioner_id, weekday, start_time, end_time)
        select $1, d, $2::time, $3::time from generate_series(1, 7) as d`,
-      [id, bounds[i], bounds[i + 1]],
+      [id, start, end],
     );
   }
   return id;

@@ -344,7 +344,7 @@ describe("read_consent_record", () => {
        values ($1, $2, 'video', tstzrange(now() + interval '10 days', now() + interval '10 days 50 minutes', '[)'),
          tstzrange(now() + interval '10 days', now() + interval '10 days 1 hour', '[)'),
          'confirmed', 0, 'INR', $3, $4, $5, $6)`,
-      [rows[0]?.id, INDIVIDUAL, fakeSealed("name"), fakeSealed("email"), emailHash(), id],
+      [rows[0]?.id as string, INDIVIDUAL, fakeSealed("name"), fakeSealed("email"), emailHash(), id],
     );
   });
 
