@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ResetRequested, requestPasswordReset } from "../../lib/accounts/password-reset.js";
+import { ResetRequested, requestPasswordReset } from "../../lib/accounts/forgot-password.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 

@@ -1,4 +1,4 @@
-// The password-reset link travels from the step that made it (lib/accounts/password-reset-mail.ts)
+// The password-reset link travels from the step that made it (lib/accounts/forgot-password.ts)
 // to the deliverer inside the outbox row, sealed under its own context, and is erased from the row
 // once the row is final (supabase/migrations/20261121001500_password_reset_mail.sql).
 export const RESET_URL_CONTEXT = "notifications.reset_url";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/password-reset.js";
+import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/forgot-password.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";

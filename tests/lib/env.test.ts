@@ -3,7 +3,7 @@
 // as a cold start would.
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-type Settings = Record<string, string>;
+type Settings = Partial<Record<string, string>>;
 
 /** lib/env.ts as a function started with exactly these settings (of the ones that matter). */
 async function envWith(settings: Settings) {
@@ -33,7 +33,8 @@ afterEach(() => {
 
 describe("localStackEnabled", () => {
   it("is off unless asked for, whatever the host", async () => {
-    for (const host of [{}, { VERCEL_ENV: "development" }, { NODE_ENV: "development" }]) {
+    const hosts: Settings[] = [{}, { VERCEL_ENV: "development" }, { NODE_ENV: "development" }];
+    for (const host of hosts) {
       expect((await envWith(host)).localStackEnabled()).toBe(false);
       expect((await envWith({ ...host, BASTION_LOCAL_STACK: "0" })).localStackEnabled()).toBe(
         false,
@@ -42,7 +43,8 @@ describe("localStackEnabled", () => {
   });
 
   it("is on when asked for off a production host", async () => {
-    for (const host of [{}, { VERCEL_ENV: "development" }, { NODE_ENV: "test" }]) {
+    const hosts: Settings[] = [{}, { VERCEL_ENV: "development" }, { NODE_ENV: "test" }];
+    for (const host of hosts) {
       expect((await envWith({ ...host, BASTION_LOCAL_STACK: "1" })).localStackEnabled()).toBe(true);
     }
   });
