@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { DEPLOYMENT_SETTINGS } from "./deployment-settings.js";
 import type { BuiltFunction } from "./functions.js";
 import { PLATFORM_HEADERS, type Probe, type ProbeResponse } from "./probes.js";
 
@@ -26,8 +27,9 @@ export interface ColdStart {
 }
 
 /**
- * The environment of a deployed preview without Supabase or Upstash: nothing from the shell
- * that runs the bench leaks in, so a developer's .env never changes what is measured.
+ * The environment of a deployed preview without Supabase or Upstash, with the settings every
+ * deployment has: nothing from the shell that runs the bench leaks in, so a developer's .env
+ * never changes what is measured.
  */
 export function functionEnv(fn: BuiltFunction): Record<string, string> {
   return {
@@ -37,6 +39,7 @@ export function functionEnv(fn: BuiltFunction): Record<string, string> {
     VERCEL_ENV: "preview",
     VERCEL_REGION: "dev1",
     TZ: "UTC",
+    ...DEPLOYMENT_SETTINGS,
     ...fn.config.environment,
   };
 }

@@ -3,6 +3,8 @@
 // A function without its own probe gets a GET and must answer it without a 500: a 401, 405 or
 // 503 provider_not_configured still proves the built function loads and answers.
 
+import { BENCH_HOST } from "./deployment-settings.js";
+
 export interface ProbeResponse {
   status: number;
   headers: Record<string, string>;
@@ -18,9 +20,9 @@ export interface Probe {
 
 /** Headers as the platform sends them (the request id, the client IP, the original scheme). */
 export const PLATFORM_HEADERS = {
-  host: "bastion-bench.vercel.app",
+  host: BENCH_HOST,
   "x-forwarded-proto": "https",
-  "x-forwarded-host": "bastion-bench.vercel.app",
+  "x-forwarded-host": BENCH_HOST,
   "x-real-ip": "203.0.113.7",
   "x-vercel-id": "dev1::bench-cold-start",
 };
@@ -37,7 +39,9 @@ const KNOWN: Record<string, Omit<Probe, "path">> = {
         response,
         200,
         (body) =>
-          body.checks?.database === "not_configured" && body.checks?.cache === "not_configured",
+          body.checks?.database === "not_configured" &&
+          body.checks?.cache === "not_configured" &&
+          body.checks?.configuration === "ok",
       ),
   },
   "api/openapi.json": {

@@ -4,6 +4,7 @@
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import { PROJECT_DIR } from "./build.js";
+import { DEPLOYMENT_SETTINGS } from "./deployment-settings.js";
 
 export async function runWorker<Result>(script: string, args: string[]): Promise<Result> {
   const output: string[] = [];
@@ -15,6 +16,7 @@ export async function runWorker<Result>(script: string, args: string[]): Promise
       NODE_ENV: "production",
       VERCEL_ENV: "preview",
       TZ: "UTC",
+      ...DEPLOYMENT_SETTINGS,
     },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
