@@ -40,9 +40,10 @@ export const RATE_LIMIT_POLICIES = {
    */
   auth: { limit: 30, window: "10 m", key: "ip", failure: "closed" },
   /**
-   * Per target account (normalized email), across every IP: five password guesses or reset
-   * emails per 15 minutes stops guessing one account from a botnet and stops mail-bombing
-   * someone with reset links.
+   * Per target account (normalized email), across every IP: five sign-ups, reset emails or
+   * account deletions per 15 minutes stops mail-bombing someone with reset links or sign-up
+   * notices. Sign-in counts failed passwords instead (SIGN_IN_FAILURE_LIMITS below), so that
+   * nobody can lock an owner out by guessing.
    */
   auth_email: { limit: 5, window: "15 m", key: "custom", failure: "closed" },
   /**
@@ -72,6 +73,31 @@ export const RATE_LIMIT_POLICIES = {
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
+
+/**
+ * Failed sign-ins (lib/accounts/sign-in-limits.ts), counted only when the password was wrong: an
+ * attempt counts when it starts (so parallel guesses cannot slip past the check) and a success
+ * takes it back. Each window runs from the first failure it counts. When either is full, sign-in
+ * answers 429 until it ends. They fail closed: with the counters unreachable, sign-in is 503.
+ */
+export const SIGN_IN_FAILURE_LIMITS = {
+  /**
+   * Per account and client address: someone mistyping gets 5 tries per 15 minutes, and so does a
+   * guesser at one address (at most 20 an hour). A success from the address forgets its failures.
+   */
+  address: { limit: 5, window: "15 m" },
+  /**
+   * Per account, from every address together (a botnet): 30 failures an hour, more than one
+   * address can make alone. It does not hold back an address the account signed in from within
+   * `knownAddressDays`, so while guessers fill it the owner still gets in from their usual place.
+   */
+  account: { limit: 30, window: "1 h" },
+  knownAddressDays: 30,
+} as const satisfies {
+  address: { limit: number; window: RateLimitWindow };
+  account: { limit: number; window: RateLimitWindow };
+  knownAddressDays: number;
+};
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
