@@ -50,13 +50,23 @@ create policy "anyone reads the booking rules"
 revoke all on table public.booking_rules from anon, authenticated;
 grant select on table public.booking_rules to anon, authenticated;
 
--- The rules, for the functions below.
+-- The rules, for the functions below. Without the row nothing is booked: missing rules must
+-- never read as "no rules".
 create function public.current_booking_rules() returns public.booking_rules
-language sql stable
+language plpgsql stable
 security definer
 set search_path = ''
 as $$
-  select * from public.booking_rules where id
+declare
+  v_rules public.booking_rules;
+begin
+  select * into v_rules from public.booking_rules as r where r.id;
+  if not found then
+    raise exception 'public.booking_rules has no row: the practice has no booking rules'
+      using errcode = 'P0002';
+  end if;
+  return v_rules;
+end;
 $$;
 
 -- Ciphertext in the sealed format (lib/crypto/sealed-value.ts), or null.
@@ -284,8 +294,9 @@ begin
       and w.weekday = extract(isodow from v_local_start)
       and v_local_start >= v_local_start::date + w.start_time
       and v_local_end <= v_local_start::date + w.end_time
-      and (extract(epoch from v_local_start - (v_local_start::date + w.start_time))::bigint
-        % (v_rules.slot_step_minutes * 60)) = 0
+      -- numeric, not rounded: 10:29:59.6 is not 10:30
+      and extract(epoch from v_local_start - (v_local_start::date + w.start_time))
+        % (v_rules.slot_step_minutes * 60) = 0
   ) then
     raise exception 'not a slot of the practitioner''s working hours' using errcode = 'BKSLT';
   end if;

@@ -28,8 +28,7 @@ const REVIEWED: Record<string, string> = {
     "writes the caller's own settings (auth.uid()), version-checked",
   "authenticated: select user_settings": "RLS: own rows",
   "authenticated: select settings_history": "RLS: own rows",
-  "authenticated: select profiles(id,locale,time_zone,created_at,updated_at,full_name_sealed,phone_sealed)":
-    "RLS: own row; names and phones only sealed",
+  "authenticated: select profiles": "RLS: own row; names and phones only sealed",
   "authenticated: update profiles(locale,time_zone)":
     "RLS: own row; only non-personal preferences (names and phones are sealed by the server)",
   // Catalogue and scheduling: public by design
@@ -440,6 +439,8 @@ describe("the server-only functions still enforce every rule themselves", () => 
     const onGrid = new Date(slotIn(48));
     const offGrid = new Date(onGrid.getTime() + 7 * 60_000).toISOString();
     expect((await book(offGrid)).error?.code).toBe("BKSLT");
+    const justOff = new Date(onGrid.getTime() - 400).toISOString();
+    expect((await book(justOff)).error?.code).toBe("BKSLT");
     expect((await book(slotIn(1))).error?.code).toBe("BKSLT");
     expect((await book(slotIn(24 * 61))).error?.code).toBe("BKSLT");
     expect((await book(onGrid.toISOString())).error).toBeNull();
