@@ -8,6 +8,7 @@
 // through, means no schema and no endpoint can forget it.
 import type { z } from "zod";
 import { ApiError, type FieldErrors } from "./errors.js";
+import { validationMessage } from "./validation-messages.js";
 
 export type InputLocation = "body" | "query" | "params";
 
@@ -22,7 +23,7 @@ export function parseInput<T extends z.ZodType>(
   location: InputLocation,
 ): z.infer<T> {
   refuseLoneSurrogates(value, location);
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: validationMessage });
   if (result.success) return result.data;
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {

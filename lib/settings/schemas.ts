@@ -13,7 +13,8 @@ const INT4_MAX = 2_147_483_647;
  */
 export const SettingsData = z.preprocess(
   (value, context) => {
-    const reason = unstorableReason(value);
+    // A missing document is the record's "required", not a JSON value it cannot store.
+    const reason = value === undefined ? undefined : unstorableReason(value);
     if (reason) context.addIssue({ code: "custom", message: reason, input: value });
     return value;
   },
