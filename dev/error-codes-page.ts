@@ -1,13 +1,19 @@
 // /docs/errors: every problem's `type` (`/docs/errors#<code>`) lands on the entry for its code.
-// Written at build time from the code table the API itself throws from, so it cannot drift.
+// Written at build time from the code table the API itself throws from, so it cannot drift: for
+// each code its status and title, what usually causes it and what to do about it.
 import { ERROR_CODES } from "../lib/http/errors.js";
 import { escapeHtml } from "../lib/notify/templates/html.js";
 
 export function errorCodesPage(): string {
   const entries = Object.entries(ERROR_CODES)
     .map(
-      ([code, { status, title }]) =>
-        `      <dt id="${code}"><code>${code}</code> <span class="status">${status}</span></dt>\n      <dd>${escapeHtml(title)}</dd>`,
+      ([code, { status, title, help }]) =>
+        `      <dt id="${code}"><code>${code}</code> <span class="status">${status}</span></dt>
+      <dd>
+        <p class="title">${escapeHtml(title)}</p>
+        <p><strong>Why:</strong> ${prose(help.cause)}</p>
+        <p><strong>What to do:</strong> ${prose(help.fix)}</p>
+      </dd>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -38,4 +44,9 @@ ${entries}
   </body>
 </html>
 `;
+}
+
+/** Escaped text in which `backticks` mark code, as in the table's help. */
+function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
