@@ -7,7 +7,7 @@ import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";
 import { HTTP_METHODS, type HttpMethod, type Route } from "../http/route.js";
 import { exampleFromSchema } from "./example-from-schema.js";
-import { OPERATION_EXAMPLES, type OperationExamples } from "./examples.js";
+import { type OperationExamples, operationExamples } from "./examples.js";
 import { API_GUIDE, authNote } from "./guide.js";
 import { type ProblemContext, problemExample } from "./problem-examples.js";
 
@@ -16,7 +16,35 @@ type JsonSchema = Record<string, unknown>;
 const jsonSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
 
-export function openApiDocument(routes: Record<string, Route>, version: string) {
+/**
+ * The tags in the order the reference shows them (Swagger UI follows the document's `tags`): what
+ * an app for customers calls first, then staff tools, then what only machines call.
+ */
+export const TAG_ORDER: { name: string; description: string }[] = [
+  { name: "catalogue", description: "The session types a practice offers, with their prices." },
+  { name: "availability", description: "The free times of a day, in the practice's time zone." },
+  { name: "bookings", description: "Holding, reading, moving and cancelling a booking." },
+  { name: "consent", description: "The client's informed consent, recorded before a booking." },
+  { name: "payments", description: "Paying for a hold, and what the payment ledger records." },
+  { name: "auth", description: "Accounts and sessions: sign up, sign in, reset a password." },
+  { name: "users", description: "The signed-in person's profile." },
+  { name: "settings", description: "One settings document per user." },
+  { name: "sync", description: "Settings kept in step across a person's devices." },
+  { name: "subscriptions", description: "Paid tiers through Stripe Billing." },
+  { name: "notifications", description: "Staff: email and text messages to customers." },
+  { name: "platform", description: "Health and this document." },
+  { name: "webhooks", description: "Called by payment, email and SMS providers, not by apps." },
+  { name: "cron", description: "Scheduled jobs, called by the scheduler with CRON_SECRET." },
+  { name: "admin", description: "Operators' tools; not for apps." },
+];
+
+/** `now`: when the document is built; the examples' dates are counted from it. */
+export function openApiDocument(
+  routes: Record<string, Route>,
+  version: string,
+  now: Date = new Date(),
+) {
+  const examples = operationExamples(now);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, route] of Object.entries(routes).sort(([a], [b]) => a.localeCompare(b))) {
     const operations: Record<string, unknown> = {};
@@ -24,7 +52,11 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
     const served = HTTP_METHODS.filter((method) => route.endpoints[method]);
     const allow = [...served, ...(route.endpoints.GET ? ["HEAD"] : []), "OPTIONS"];
     for (const [method, endpoint] of Object.entries(route.endpoints) as [HttpMethod, Endpoint][]) {
-      operations[method.toLowerCase()] = operation(path, method, endpoint, allow);
+      operations[method.toLowerCase()] = operation(path, method, endpoint, {
+        allow,
+        examples,
+        now,
+      });
     }
     paths[openApiPath(path)] = operations;
   }
@@ -36,6 +68,7 @@ export function openApiDocument(routes: Record<string, Route>, version: string) 
       description: API_GUIDE,
     },
     servers: [{ url: "/" }],
+    tags: usedTags(paths),
     paths,
     components: {
       securitySchemes: {
@@ -111,13 +144,35 @@ function idempotencyKeyDescription(shownOnce: readonly string[]): string {
   return `${replays} (with \`Idempotent-Replayed: true\`) except ${fields}, which is shown once and never stored: a replay answers without it, nor with it in a link's fragment.`;
 }
 
-function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: string[]) {
+/** The tags the operations use, in TAG_ORDER; any other tag after those, by name. */
+function usedTags(paths: Record<string, Record<string, unknown>>) {
+  const used = new Set(
+    Object.values(paths).flatMap((operations) =>
+      Object.values(operations).flatMap((operation) => (operation as { tags: string[] }).tags),
+    ),
+  );
+  const known = TAG_ORDER.filter((tag) => used.delete(tag.name));
+  return [...known, ...[...used].sort().map((name) => ({ name }))];
+}
+
+interface OperationContext {
+  allow: string[];
+  examples: Record<string, OperationExamples>;
+  now: Date;
+}
+
+function operation(
+  path: string,
+  method: HttpMethod,
+  endpoint: Endpoint,
+  { allow, examples, now }: OperationContext,
+) {
   const { spec } = endpoint;
   // Hand-written examples where there are some (examples.ts), else ones made from the schema.
-  const given: OperationExamples = OPERATION_EXAMPLES[`${method} ${openApiPath(path)}`] ?? {};
+  const given: OperationExamples = examples[`${method} ${openApiPath(path)}`] ?? {};
   const parameters = [
-    ...objectParameters(spec.params, "path", given.parameters),
-    ...objectParameters(spec.query, "query", given.parameters),
+    ...objectParameters(spec.params, "path", now, given.parameters),
+    ...objectParameters(spec.query, "query", now, given.parameters),
     ...(spec.idempotency
       ? [
           {
@@ -138,7 +193,7 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: 
     ? {
         description: "Success",
         content: {
-          "application/json": withExample(jsonSchema(spec.response, "output"), given.response),
+          "application/json": withExample(jsonSchema(spec.response, "output"), now, given.response),
         },
       }
     : { description: "Success, no content" };
@@ -153,7 +208,9 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: 
     ...(spec.body && {
       requestBody: {
         required: !spec.body.safeParse(undefined).success,
-        content: { "application/json": withExample(jsonSchema(spec.body, "input"), given.request) },
+        content: {
+          "application/json": withExample(jsonSchema(spec.body, "input"), now, given.request),
+        },
       },
     }),
     ...(spec.rawBody && {
@@ -169,20 +226,21 @@ function operation(path: string, method: HttpMethod, endpoint: Endpoint, allow: 
           { description },
         ]),
       ),
-      ...errorResponses(errorCodes(endpoint), { allow, endpoint }),
+      ...errorResponses(errorCodes(endpoint), { allow, endpoint, now }),
     },
   };
 }
 
 /** A media type object with its schema and an example: the one given, else one made from it. */
-function withExample(schema: JsonSchema, given: unknown) {
-  const example = given ?? exampleFromSchema(schema);
+function withExample(schema: JsonSchema, now: Date, given: unknown) {
+  const example = given ?? exampleFromSchema(schema, { now });
   return { schema, ...(example !== undefined && { example }) };
 }
 
 function objectParameters(
   schema: z.ZodType | undefined,
   location: "path" | "query",
+  now: Date,
   examples: OperationExamples["parameters"] = {},
 ) {
   if (!(schema instanceof z.ZodObject)) return [];
@@ -191,7 +249,8 @@ function objectParameters(
     const required = location === "path" || !field.safeParse(undefined).success;
     // Swagger UI fills examples in for "Try it out": an optional parameter gets one only when
     // it was written for it, so that a made-up value is never sent unasked.
-    const example = examples[name] ?? (required ? exampleFromSchema(fieldSchema) : undefined);
+    const example =
+      examples[name] ?? (required ? exampleFromSchema(fieldSchema, { now }) : undefined);
     return {
       name,
       in: location,

@@ -10,15 +10,18 @@ type Schema = Record<string, unknown>;
 export interface ExampleOptions {
   /** Resolves a `$ref` that is not a `#/$defs/…` of the schema itself. */
   resolveRef?: (ref: string) => unknown;
+  /** When the example is made: sample dates lie two weeks after it. Default: now. */
+  now?: Date;
 }
 
-/** Fixed values per `format`, each checked against the schema's `pattern` when it has one. */
+/**
+ * Values per `format`, each checked against the schema's `pattern` when it has one; dates are
+ * made from the options' `now` (datedSamples).
+ */
 const FORMAT_SAMPLES: Record<string, string[]> = {
   uuid: ["3f6c2a1e-8b4d-4c7a-9e21-5d0b7f3a9c64"],
   guid: ["3f6c2a1e-8b4d-4c7a-9e21-5d0b7f3a9c64"],
   email: ["client@example.com"],
-  "date-time": ["2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00+05:30"],
-  date: ["2026-12-01"],
   time: ["10:00:00", "10:00"],
   duration: ["P1D"],
   uri: ["https://app.example.com/"],
@@ -39,6 +42,19 @@ const FORMAT_SAMPLES: Record<string, string[]> = {
   nanoid: ["V1StGXR8_Z5jdHi6B-myT"],
   emoji: ["🙂"],
 };
+
+const SAMPLE_DATE_DAYS_AHEAD = 14;
+
+/** A date and times two weeks after `now`, at 10:00 UTC, in the forms zod's formats take. */
+function datedSamples(now: Date): Record<string, string[]> {
+  const day = new Date(now.getTime() + SAMPLE_DATE_DAYS_AHEAD * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return {
+    "date-time": [`${day}T10:00:00.000Z`, `${day}T10:00:00Z`, `${day}T10:00:00+05:30`],
+    date: [day],
+  };
+}
 
 const MAX_DEPTH = 12;
 
@@ -111,7 +127,7 @@ function sample(schema: unknown, state: State): unknown {
     case "number":
       return numberSample(schema, false);
     case "string":
-      return stringSample(schema);
+      return stringSample(schema, state.options.now ?? new Date());
     case "array":
       return arraySample(schema, deeper);
     case "object":
@@ -162,10 +178,11 @@ function numberSample(schema: Schema, integer: boolean): number {
 }
 
 /** Undefined when the schema has a `pattern` that none of the samples matches. */
-function stringSample(schema: Schema): string | undefined {
+function stringSample(schema: Schema, now: Date): string | undefined {
   const format = typeof schema.format === "string" ? schema.format : undefined;
   const pattern = typeof schema.pattern === "string" ? safeRegExp(schema.pattern) : undefined;
-  const candidates = [...((format && FORMAT_SAMPLES[format]) ?? []), "example"];
+  const samples = format ? (FORMAT_SAMPLES[format] ?? datedSamples(now)[format]) : undefined;
+  const candidates = [...(samples ?? []), "example"];
   const fitting = candidates.find(
     (candidate) => fitsLength(candidate, schema) && (!pattern || pattern.test(candidate)),
   );

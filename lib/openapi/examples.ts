@@ -1,12 +1,15 @@
 // Hand-written examples for the OpenAPI document, by operation ("POST /api/bookings"): request
 // bodies, success bodies and parameters. They tell one story — Priya books an individual video
-// session for 1 December 2026 and pays for it — so the same ids and values recur across
-// endpoints. Operations not listed here get examples generated from their JSON Schema
-// (example-from-schema.ts). tests/lib/openapi/examples.test.ts parses every example, listed or
-// generated, with the endpoint's own zod schema: an example that drifts from the contract fails.
+// session a little over two weeks ahead and pays for it — so the same ids and values recur across
+// endpoints. Every date in the story is relative to when the document is built
+// (`operationExamples(now)`), so the session is always in the future and the records beside it
+// look recent, however long ago this file was written. Operations not listed here get examples
+// generated from their JSON Schema (example-from-schema.ts). tests/lib/openapi/examples.test.ts
+// parses every example, listed or generated, with the endpoint's own zod schema: an example that
+// drifts from the contract fails.
 //
 // They live here rather than in `.meta({ examples })` on the domain schemas because one booking
-// appears in several answers (created, read, listed, cancelled) and stays one constant, and
+// appears in several answers (created, read, listed, cancelled) and stays one value, and
 // because the request bodies of some endpoints are declared inline in api/.
 import type { z } from "zod";
 import type { MeView } from "../accounts/me.js";
@@ -53,418 +56,477 @@ const CONSENT_ID = "c0a8f3e2-5b7d-4e1a-9c6f-8d2b4a0e7f15";
 const PAYMENT_ID = "9d4e2b7a-1c3f-4a8e-b5d0-6f2a8c1e4b93";
 const REFUND_ID = "e5a1c9d3-7b2f-4e6a-8c0d-3f9b1a5e7d24";
 const MANAGE_TOKEN = "ZBkIQ1N753YQozhKRt5hfq1raYDbetsswLRfhlB2drE";
-const ACCESS_TOKEN =
-  "eyJhbGciOiJFUzI1NiIsImtpZCI6ImQ2NDUwZjNlIiwidHlwIjoiSldUIn0.eyJzdWIiOiIwYjVlM2MxYS03ZDJmLTRlOGItOWE2Yy0xZjJkM2U0YTViNmMiLCJyb2xlIjoiYXV0aGVudGljYXRlZCIsImV4cCI6MTc5NTI3ODYwMH0.3q2-7wXb9kLmN0pQrStUvWxYz";
 const STRIPE_SESSION = "cs_test_a1Kq9XvB2mT7cR4pL8sN3wZ6yH0jD5fG";
 
-const SESSION: Out<typeof SessionView> = {
-  user: { id: USER_ID, email: EMAIL, createdAt: "2026-11-02T09:14:27.512Z" },
-  accessToken: ACCESS_TOKEN,
-  expiresAt: 1795278600,
-};
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** The practice's time zone, Asia/Kolkata: UTC+05:30 all year. */
+const PRACTICE_OFFSET_MS = 330 * MINUTE_MS;
+const HOLD_MINUTES = 10;
+const CHANGE_WINDOW_HOURS = 24;
+const CONSENT_RETENTION_DAYS = 2555;
 
-const INDIVIDUAL: Out<typeof Service> = {
-  slug: "individual",
-  name: "Individual session",
-  description: "A one-to-one session with a practitioner.",
-  durationMinutes: 50,
-  bufferMinutes: 10,
-  requiresConsent: true,
-  prices: [
-    { currency: "INR", format: "video", amount: 250000, display: "₹2,500.00" },
-    { currency: "INR", format: "in_person", amount: 300000, display: "₹3,000.00" },
-    { currency: "USD", format: "video", amount: 6000, display: "$60.00" },
-    { currency: "USD", format: "in_person", amount: 7000, display: "$70.00" },
-  ],
-};
+/**
+ * The story's instants, from the moment the document is built: Priya books at `booked` (now, to
+ * the minute) a session on the first Tuesday at least 14 days ahead in the practice's time zone,
+ * then moves it to the Wednesday after.
+ */
+function storyTimes(now: Date) {
+  const booked = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const localToday = Date.parse(`${iso(booked + PRACTICE_OFFSET_MS).slice(0, 10)}T00:00:00Z`);
+  let session = localToday + 14 * DAY_MS;
+  while (new Date(session).getUTCDay() !== 2) session += DAY_MS;
+  const sessionDay = iso(session).slice(0, 10);
+  const movedDay = iso(session + DAY_MS).slice(0, 10);
+  /** The UTC instant `hours:minutes` (UTC) on a day, as the API writes instants. */
+  const at = (day: string, hours: number, minutes: number) =>
+    iso(Date.parse(`${day}T00:00:00Z`) + (hours * 60 + minutes) * MINUTE_MS);
+  const consented = booked - 108_000;
+  return {
+    sessionDay,
+    movedDay,
+    at,
+    booked: iso(booked),
+    holdExpires: iso(booked + HOLD_MINUTES * MINUTE_MS),
+    // 10:00 AM in Kolkata is 04:30 UTC.
+    changeableUntil: iso(Date.parse(at(sessionDay, 4, 30)) - CHANGE_WINDOW_HOURS * 3_600_000),
+    consented: iso(consented),
+    consentExpires: iso(consented + CONSENT_RETENTION_DAYS * DAY_MS),
+    paymentCreated: iso(booked + 65_000),
+    paymentCaptured: iso(booked + 221_000),
+    periodEnd: iso(booked + 30 * DAY_MS + 15 * MINUTE_MS),
+    signedUp: iso(booked - 19 * DAY_MS - 6 * 3_600_000 - 15 * MINUTE_MS),
+    /** Seconds since the epoch, as SessionView's expiresAt: an hour after signing in. */
+    tokenExpires: Math.floor(booked / 1000) + 3600,
+  };
+}
 
-const INTRODUCTORY_CALL: Out<typeof Service> = {
-  slug: "free",
-  name: "Introductory call",
-  description: "A short free call to see whether working together is a good fit.",
-  durationMinutes: 15,
-  bufferMinutes: 5,
-  requiresConsent: false,
-  prices: [
-    { currency: "INR", format: "video", amount: 0, display: "₹0.00" },
-    { currency: "USD", format: "video", amount: 0, display: "$0.00" },
-  ],
-};
+/** An access token shaped like Supabase's (ES256 JWT), expiring at `exp`; its signature is made up. */
+function accessToken(exp: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return [
+    part({ alg: "ES256", kid: "d6450f3e", typ: "JWT" }),
+    part({ sub: USER_ID, role: "authenticated", exp }),
+    "3q2-7wXb9kLmN0pQrStUvWxYz",
+  ].join(".");
+}
 
-const AVAILABILITY_QUESTION: In<typeof AvailabilityRequest> = {
-  date: "2026-12-01",
-  sessionType: "individual",
-};
+/** Every hand-written example, with the story's dates counted from `now`. */
+export function operationExamples(now: Date): Record<string, OperationExamples> {
+  const t = storyTimes(now);
+  const SESSION: Out<typeof SessionView> = {
+    user: { id: USER_ID, email: EMAIL, createdAt: t.signedUp },
+    accessToken: accessToken(t.tokenExpires),
+    expiresAt: t.tokenExpires,
+  };
 
-const AVAILABILITY: Out<typeof Availability> = {
-  date: "2026-12-01",
-  sessionType: "individual",
-  timezone: "Asia/Kolkata",
-  slots: [
-    {
-      time: "10:00 AM",
-      start: "2026-12-01T04:30:00.000Z",
-      end: "2026-12-01T05:20:00.000Z",
-      available: true,
+  const INDIVIDUAL: Out<typeof Service> = {
+    slug: "individual",
+    name: "Individual session",
+    description: "A one-to-one session with a practitioner.",
+    durationMinutes: 50,
+    bufferMinutes: 10,
+    requiresConsent: true,
+    prices: [
+      { currency: "INR", format: "video", amount: 250000, display: "₹2,500.00" },
+      { currency: "INR", format: "in_person", amount: 300000, display: "₹3,000.00" },
+      { currency: "USD", format: "video", amount: 6000, display: "$60.00" },
+      { currency: "USD", format: "in_person", amount: 7000, display: "$70.00" },
+    ],
+  };
+
+  const INTRODUCTORY_CALL: Out<typeof Service> = {
+    slug: "free",
+    name: "Introductory call",
+    description: "A short free call to see whether working together is a good fit.",
+    durationMinutes: 15,
+    bufferMinutes: 5,
+    requiresConsent: false,
+    prices: [
+      { currency: "INR", format: "video", amount: 0, display: "₹0.00" },
+      { currency: "USD", format: "video", amount: 0, display: "$0.00" },
+    ],
+  };
+
+  const AVAILABILITY_QUESTION: In<typeof AvailabilityRequest> = {
+    date: t.sessionDay,
+    sessionType: "individual",
+  };
+
+  const AVAILABILITY: Out<typeof Availability> = {
+    date: t.sessionDay,
+    sessionType: "individual",
+    timezone: "Asia/Kolkata",
+    slots: [
+      {
+        time: "10:00 AM",
+        start: t.at(t.sessionDay, 4, 30),
+        end: t.at(t.sessionDay, 5, 20),
+        available: true,
+      },
+      {
+        time: "10:30 AM",
+        start: t.at(t.sessionDay, 5, 0),
+        end: t.at(t.sessionDay, 5, 50),
+        available: false,
+      },
+      {
+        time: "11:00 AM",
+        start: t.at(t.sessionDay, 5, 30),
+        end: t.at(t.sessionDay, 6, 20),
+        available: true,
+      },
+    ],
+  };
+
+  const BOOKING_REQUEST: In<typeof BookingRequest> = {
+    sessionType: "individual",
+    format: "video",
+    date: t.sessionDay,
+    time: "10:00 AM",
+    customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
+    consentAccepted: true,
+    consentId: CONSENT_ID,
+    currency: "INR",
+    notes: "First session. Mornings suit me best.",
+  };
+
+  /** The hold POST /api/bookings makes: ten minutes to pay. */
+  const HELD_BOOKING: Out<typeof BookingView> = {
+    id: BOOKING_ID,
+    status: "held",
+    sessionType: "individual",
+    format: "video",
+    date: t.sessionDay,
+    time: "10:00 AM",
+    timezone: "Asia/Kolkata",
+    start: t.at(t.sessionDay, 4, 30),
+    end: t.at(t.sessionDay, 5, 20),
+    expiresAt: t.holdExpires,
+    changeableUntil: t.changeableUntil,
+    price: { amountMinor: 250000, currency: "INR" },
+    customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
+    notes: "First session. Mornings suit me best.",
+    cancellationReason: null,
+    refundDueMinor: null,
+    createdAt: t.booked,
+  };
+
+  const CONFIRMED_BOOKING: Out<typeof BookingView> = {
+    ...HELD_BOOKING,
+    status: "confirmed",
+    expiresAt: null,
+  };
+
+  const BOOKING_CREATED: Out<typeof BookingCreated> = {
+    success: true,
+    bookingId: BOOKING_ID,
+    status: "held",
+    confirmationUrl: `${APP}/bookings/${BOOKING_ID}#token=${MANAGE_TOKEN}`,
+    expiresAt: t.holdExpires,
+    manageToken: MANAGE_TOKEN,
+    booking: HELD_BOOKING,
+  };
+
+  const BOOKING_LIST: Out<typeof BookingList> = {
+    bookings: [CONFIRMED_BOOKING],
+    nextCursor: null,
+  };
+
+  const BOOKING_CHANGE: In<typeof BookingChange> = {
+    date: t.movedDay,
+    time: "2:30 PM",
+    notes: "Moved to the afternoon.",
+  };
+
+  const RESCHEDULED_BOOKING: Out<typeof BookingView> = {
+    ...CONFIRMED_BOOKING,
+    date: t.movedDay,
+    time: "2:30 PM",
+    start: t.at(t.movedDay, 9, 0),
+    end: t.at(t.movedDay, 9, 50),
+    notes: "Moved to the afternoon.",
+  };
+
+  const CANCELLATION: In<typeof BookingCancellation> = { reason: "I am travelling that week." };
+
+  const CANCELLED_BOOKING: Out<typeof BookingView> = {
+    ...CONFIRMED_BOOKING,
+    status: "cancelled",
+    cancellationReason: "I am travelling that week.",
+    refundDueMinor: 250000,
+  };
+
+  const CONSENT_VERSION: Out<typeof ConsentVersion> = {
+    version: "2026-11",
+    title: "Informed consent for therapy",
+    requiredItems: [
+      "confidentiality",
+      "cancellation_policy",
+      "emergency_contact",
+      "telehealth_risks",
+    ],
+    retentionDays: 2555,
+  };
+
+  const CONSENT_REQUEST: In<typeof ConsentRequest> = {
+    sessionType: "individual",
+    email: EMAIL,
+    consentVersion: "2026-11",
+    acknowledgments: [
+      "cancellation_policy",
+      "confidentiality",
+      "emergency_contact",
+      "telehealth_risks",
+    ],
+  };
+
+  const CONSENT_RECEIPT: Out<typeof ConsentReceipt> = { success: true, consentId: CONSENT_ID };
+
+  const CONSENT_RECORD: Out<typeof ConsentRecordView> = {
+    id: CONSENT_ID,
+    sessionType: "individual",
+    consentVersion: "2026-11",
+    acknowledgments: [
+      "cancellation_policy",
+      "confidentiality",
+      "emergency_contact",
+      "telehealth_risks",
+    ],
+    ip: "203.0.113.7",
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0",
+    userId: USER_ID,
+    createdAt: t.consented,
+    expiresAt: t.consentExpires,
+  };
+
+  // The payment examples are not typed against their schemas: the modules that declare them reach
+  // the service client, and tests/lib/db/service-client-imports.test.ts counts type imports too.
+  // The examples test parses them with the endpoints' schemas all the same.
+  const ORDER_REQUEST = {
+    sessionType: "individual",
+    format: "video",
+    bookingId: BOOKING_ID,
+  };
+
+  const ORDER = {
+    orderId: "order_PZx7c2KqLm9TfB",
+    amount: 250000,
+    currency: "INR",
+    keyId: "rzp_test_1DP5mmOlF5G5ag",
+    paymentId: PAYMENT_ID,
+  };
+
+  const VERIFY_REQUEST = {
+    razorpay_order_id: "order_PZx7c2KqLm9TfB",
+    razorpay_payment_id: "pay_PZx8Hq4nVt2WcY",
+    razorpay_signature: "b78a5da2da82223ca75533a5eb463deb001f0694a8a32dc1ec6b9b163f983209",
+  };
+
+  const VERIFICATION = {
+    verified: true,
+    paymentId: PAYMENT_ID,
+    status: "captured",
+    bookingStatus: "confirmed",
+  };
+
+  const CHECKOUT_REQUEST = {
+    sessionType: "individual",
+    format: "video",
+    customer: { email: EMAIL },
+    successUrl: `${APP}/bookings/${BOOKING_ID}?paid=1`,
+    cancelUrl: `${APP}/bookings/${BOOKING_ID}`,
+    bookingId: BOOKING_ID,
+  };
+
+  const CHECKOUT_CREATED = {
+    sessionId: STRIPE_SESSION,
+    url: `https://checkout.stripe.com/c/pay/${STRIPE_SESSION}`,
+    paymentId: PAYMENT_ID,
+  };
+
+  const INTENT_REQUEST = { bookingId: BOOKING_ID };
+
+  const INTENT_CREATED = {
+    clientSecret: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh_secret_Wm7Yv2Qk9LpXcT4bN8sRz1HdG",
+    paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
+    amount: 250000,
+    currency: "INR",
+    paymentId: PAYMENT_ID,
+  };
+
+  const CONFIRM_REQUEST = {
+    paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
+  };
+
+  const PAYMENT_CONFIRMATION = {
+    paymentId: PAYMENT_ID,
+    status: "captured",
+    bookingStatus: "confirmed",
+  };
+
+  const PAYMENT: Out<typeof PaymentView> = {
+    id: PAYMENT_ID,
+    bookingId: BOOKING_ID,
+    provider: "razorpay",
+    status: "captured",
+    amountMinor: 250000,
+    currency: "INR",
+    refundedMinor: 0,
+    createdAt: t.paymentCreated,
+    capturedAt: t.paymentCaptured,
+  };
+
+  const REFUND_REQUEST = {
+    paymentId: PAYMENT_ID,
+    amount: 125000,
+    reason: "Session cut short by a connection problem; half refunded.",
+  };
+
+  const REFUND = {
+    refundId: REFUND_ID,
+    paymentId: PAYMENT_ID,
+    amountMinor: 125000,
+    status: "pending",
+  };
+
+  const SUBSCRIPTION: Out<typeof SubscriptionView> = {
+    tier: "pro",
+    status: "active",
+    currentPeriodEnd: t.periodEnd,
+    cancelAtPeriodEnd: false,
+  };
+
+  const MY_SUBSCRIPTION: Out<typeof MySubscription> = { tier: "pro", subscription: SUBSCRIPTION };
+
+  const SUBSCRIPTION_CHECKOUT_REQUEST: In<typeof SubscriptionCheckoutRequest> = {
+    tier: "pro",
+    successUrl: `${APP}/account?subscribed=1`,
+    cancelUrl: `${APP}/account`,
+  };
+
+  const SUBSCRIPTION_CHECKOUT: Out<typeof SubscriptionCheckoutCreated> = {
+    sessionId: "cs_test_b1Lr0YwC3nU8dS5qM9tO4xA7zI1kE6gH",
+    url: "https://checkout.stripe.com/c/pay/cs_test_b1Lr0YwC3nU8dS5qM9tO4xA7zI1kE6gH",
+  };
+
+  const TIER_CHANGE: In<typeof TierChange> = { tier: "premium" };
+
+  const PORTAL_REQUEST: In<typeof PortalRequest> = { returnUrl: `${APP}/account` };
+
+  const PORTAL_SESSION: Out<typeof PortalSession> = {
+    url: "https://billing.stripe.com/p/session/test_YWNjdF8xTjBhQmNEZWZHaGlKa0xt",
+  };
+
+  const ME: Out<typeof MeView> = {
+    user: { id: USER_ID, email: EMAIL, roles: [] },
+    profile: { fullName: "Priya Sharma", phone: "+919876543210", locale: "en-IN", timeZone: null },
+  };
+
+  const PROFILE_UPDATE: In<typeof ProfileUpdate> = {
+    fullName: "Priya Sharma",
+    phone: "+919876543210",
+    locale: "en-IN",
+    timeZone: "Asia/Kolkata",
+  };
+
+  const PROFILE: Out<typeof Profile> = { id: USER_ID, ...PROFILE_UPDATE, email: EMAIL };
+
+  const PASSWORD = "correct horse battery staple";
+
+  return {
+    "POST /api/auth/register": {
+      request: { email: EMAIL, password: PASSWORD, fullName: "Priya Sharma" },
+      response: SESSION,
     },
-    {
-      time: "10:30 AM",
-      start: "2026-12-01T05:00:00.000Z",
-      end: "2026-12-01T05:50:00.000Z",
-      available: false,
-    },
-    {
-      time: "11:00 AM",
-      start: "2026-12-01T05:30:00.000Z",
-      end: "2026-12-01T06:20:00.000Z",
-      available: true,
-    },
-  ],
-};
-
-const BOOKING_REQUEST: In<typeof BookingRequest> = {
-  sessionType: "individual",
-  format: "video",
-  date: "2026-12-01",
-  time: "10:00 AM",
-  customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
-  consentAccepted: true,
-  consentId: CONSENT_ID,
-  currency: "INR",
-  notes: "First session. Mornings suit me best.",
-};
-
-/** The hold POST /api/bookings makes: ten minutes to pay. */
-const HELD_BOOKING: Out<typeof BookingView> = {
-  id: BOOKING_ID,
-  status: "held",
-  sessionType: "individual",
-  format: "video",
-  date: "2026-12-01",
-  time: "10:00 AM",
-  timezone: "Asia/Kolkata",
-  start: "2026-12-01T04:30:00.000Z",
-  end: "2026-12-01T05:20:00.000Z",
-  expiresAt: "2026-11-21T15:40:00.000Z",
-  changeableUntil: "2026-11-30T04:30:00.000Z",
-  price: { amountMinor: 250000, currency: "INR" },
-  customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
-  notes: "First session. Mornings suit me best.",
-  cancellationReason: null,
-  refundDueMinor: null,
-  createdAt: "2026-11-21T15:30:00.000Z",
-};
-
-const CONFIRMED_BOOKING: Out<typeof BookingView> = {
-  ...HELD_BOOKING,
-  status: "confirmed",
-  expiresAt: null,
-};
-
-const BOOKING_CREATED: Out<typeof BookingCreated> = {
-  success: true,
-  bookingId: BOOKING_ID,
-  status: "held",
-  confirmationUrl: `${APP}/bookings/${BOOKING_ID}#token=${MANAGE_TOKEN}`,
-  expiresAt: "2026-11-21T15:40:00.000Z",
-  manageToken: MANAGE_TOKEN,
-  booking: HELD_BOOKING,
-};
-
-const BOOKING_LIST: Out<typeof BookingList> = {
-  bookings: [CONFIRMED_BOOKING],
-  nextCursor: null,
-};
-
-const BOOKING_CHANGE: In<typeof BookingChange> = {
-  date: "2026-12-02",
-  time: "2:30 PM",
-  notes: "Moved to the afternoon.",
-};
-
-const RESCHEDULED_BOOKING: Out<typeof BookingView> = {
-  ...CONFIRMED_BOOKING,
-  date: "2026-12-02",
-  time: "2:30 PM",
-  start: "2026-12-02T09:00:00.000Z",
-  end: "2026-12-02T09:50:00.000Z",
-  notes: "Moved to the afternoon.",
-};
-
-const CANCELLATION: In<typeof BookingCancellation> = { reason: "I am travelling that week." };
-
-const CANCELLED_BOOKING: Out<typeof BookingView> = {
-  ...CONFIRMED_BOOKING,
-  status: "cancelled",
-  cancellationReason: "I am travelling that week.",
-  refundDueMinor: 250000,
-};
-
-const CONSENT_VERSION: Out<typeof ConsentVersion> = {
-  version: "2026-11",
-  title: "Informed consent for therapy",
-  requiredItems: [
-    "confidentiality",
-    "cancellation_policy",
-    "emergency_contact",
-    "telehealth_risks",
-  ],
-  retentionDays: 2555,
-};
-
-const CONSENT_REQUEST: In<typeof ConsentRequest> = {
-  sessionType: "individual",
-  email: EMAIL,
-  consentVersion: "2026-11",
-  acknowledgments: [
-    "cancellation_policy",
-    "confidentiality",
-    "emergency_contact",
-    "telehealth_risks",
-  ],
-};
-
-const CONSENT_RECEIPT: Out<typeof ConsentReceipt> = { success: true, consentId: CONSENT_ID };
-
-const CONSENT_RECORD: Out<typeof ConsentRecordView> = {
-  id: CONSENT_ID,
-  sessionType: "individual",
-  consentVersion: "2026-11",
-  acknowledgments: [
-    "cancellation_policy",
-    "confidentiality",
-    "emergency_contact",
-    "telehealth_risks",
-  ],
-  ip: "203.0.113.7",
-  userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0",
-  userId: USER_ID,
-  createdAt: "2026-11-21T15:28:12.000Z",
-  expiresAt: "2033-11-19T15:28:12.000Z",
-};
-
-// The payment examples are not typed against their schemas: the modules that declare them reach
-// the service client, and tests/lib/db/service-client-imports.test.ts counts type imports too.
-// The examples test parses them with the endpoints' schemas all the same.
-const ORDER_REQUEST = {
-  sessionType: "individual",
-  format: "video",
-  bookingId: BOOKING_ID,
-};
-
-const ORDER = {
-  orderId: "order_PZx7c2KqLm9TfB",
-  amount: 250000,
-  currency: "INR",
-  keyId: "rzp_test_1DP5mmOlF5G5ag",
-  paymentId: PAYMENT_ID,
-};
-
-const VERIFY_REQUEST = {
-  razorpay_order_id: "order_PZx7c2KqLm9TfB",
-  razorpay_payment_id: "pay_PZx8Hq4nVt2WcY",
-  razorpay_signature: "b78a5da2da82223ca75533a5eb463deb001f0694a8a32dc1ec6b9b163f983209",
-};
-
-const VERIFICATION = {
-  verified: true,
-  paymentId: PAYMENT_ID,
-  status: "captured",
-  bookingStatus: "confirmed",
-};
-
-const CHECKOUT_REQUEST = {
-  sessionType: "individual",
-  format: "video",
-  customer: { email: EMAIL },
-  successUrl: `${APP}/bookings/${BOOKING_ID}?paid=1`,
-  cancelUrl: `${APP}/bookings/${BOOKING_ID}`,
-  bookingId: BOOKING_ID,
-};
-
-const CHECKOUT_CREATED = {
-  sessionId: STRIPE_SESSION,
-  url: `https://checkout.stripe.com/c/pay/${STRIPE_SESSION}`,
-  paymentId: PAYMENT_ID,
-};
-
-const INTENT_REQUEST = { bookingId: BOOKING_ID };
-
-const INTENT_CREATED = {
-  clientSecret: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh_secret_Wm7Yv2Qk9LpXcT4bN8sRz1HdG",
-  paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
-  amount: 250000,
-  currency: "INR",
-  paymentId: PAYMENT_ID,
-};
-
-const CONFIRM_REQUEST = {
-  paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
-};
-
-const PAYMENT_CONFIRMATION = {
-  paymentId: PAYMENT_ID,
-  status: "captured",
-  bookingStatus: "confirmed",
-};
-
-const PAYMENT: Out<typeof PaymentView> = {
-  id: PAYMENT_ID,
-  bookingId: BOOKING_ID,
-  provider: "razorpay",
-  status: "captured",
-  amountMinor: 250000,
-  currency: "INR",
-  refundedMinor: 0,
-  createdAt: "2026-11-21T15:31:05.000Z",
-  capturedAt: "2026-11-21T15:33:41.000Z",
-};
-
-const REFUND_REQUEST = {
-  paymentId: PAYMENT_ID,
-  amount: 125000,
-  reason: "Session cut short by a connection problem; half refunded.",
-};
-
-const REFUND = {
-  refundId: REFUND_ID,
-  paymentId: PAYMENT_ID,
-  amountMinor: 125000,
-  status: "pending",
-};
-
-const SUBSCRIPTION: Out<typeof SubscriptionView> = {
-  tier: "pro",
-  status: "active",
-  currentPeriodEnd: "2026-12-21T15:45:00.000Z",
-  cancelAtPeriodEnd: false,
-};
-
-const MY_SUBSCRIPTION: Out<typeof MySubscription> = { tier: "pro", subscription: SUBSCRIPTION };
-
-const SUBSCRIPTION_CHECKOUT_REQUEST: In<typeof SubscriptionCheckoutRequest> = {
-  tier: "pro",
-  successUrl: `${APP}/account?subscribed=1`,
-  cancelUrl: `${APP}/account`,
-};
-
-const SUBSCRIPTION_CHECKOUT: Out<typeof SubscriptionCheckoutCreated> = {
-  sessionId: "cs_test_b1Lr0YwC3nU8dS5qM9tO4xA7zI1kE6gH",
-  url: "https://checkout.stripe.com/c/pay/cs_test_b1Lr0YwC3nU8dS5qM9tO4xA7zI1kE6gH",
-};
-
-const TIER_CHANGE: In<typeof TierChange> = { tier: "premium" };
-
-const PORTAL_REQUEST: In<typeof PortalRequest> = { returnUrl: `${APP}/account` };
-
-const PORTAL_SESSION: Out<typeof PortalSession> = {
-  url: "https://billing.stripe.com/p/session/test_YWNjdF8xTjBhQmNEZWZHaGlKa0xt",
-};
-
-const ME: Out<typeof MeView> = {
-  user: { id: USER_ID, email: EMAIL, roles: [] },
-  profile: { fullName: "Priya Sharma", phone: "+919876543210", locale: "en-IN", timeZone: null },
-};
-
-const PROFILE_UPDATE: In<typeof ProfileUpdate> = {
-  fullName: "Priya Sharma",
-  phone: "+919876543210",
-  locale: "en-IN",
-  timeZone: "Asia/Kolkata",
-};
-
-const PROFILE: Out<typeof Profile> = { id: USER_ID, ...PROFILE_UPDATE, email: EMAIL };
-
-const PASSWORD = "correct horse battery staple";
-
-export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
-  "POST /api/auth/register": {
-    request: { email: EMAIL, password: PASSWORD, fullName: "Priya Sharma" },
-    response: SESSION,
-  },
-  "POST /api/auth/login": { request: { email: EMAIL, password: PASSWORD }, response: SESSION },
-  "POST /api/auth/refresh": { response: SESSION },
-  "POST /api/auth/logout": { request: { scope: "local" } },
-  "POST /api/auth/forgot-password": {
-    request: { email: EMAIL },
-    response: {
-      message: "If an account uses this address, a link to reset its password is on its way.",
-    },
-  },
-  "POST /api/auth/reset-password": {
-    // The token hash from the link's fragment (`#token=…`).
-    request: {
-      token: "a3f9c1e07b2d4e8f9c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
-      password: PASSWORD,
-    },
-    response: SESSION,
-  },
-  "GET /api/auth/me": { response: ME },
-  "GET /api/auth/oauth/{provider}": { parameters: { provider: "google", redirectTo: "/bookings" } },
-
-  "GET /api/services": { response: [INDIVIDUAL, INTRODUCTORY_CALL] },
-  "GET /api/availability": { parameters: AVAILABILITY_QUESTION, response: AVAILABILITY },
-  "POST /api/availability": { request: AVAILABILITY_QUESTION, response: AVAILABILITY },
-
-  "GET /api/bookings": { parameters: { limit: 20 }, response: BOOKING_LIST },
-  "POST /api/bookings": { request: BOOKING_REQUEST, response: BOOKING_CREATED },
-  "GET /api/bookings/{id}": { parameters: { id: BOOKING_ID }, response: CONFIRMED_BOOKING },
-  "PUT /api/bookings/{id}": {
-    parameters: { id: BOOKING_ID },
-    request: BOOKING_CHANGE,
-    response: RESCHEDULED_BOOKING,
-  },
-  "DELETE /api/bookings/{id}": {
-    parameters: { id: BOOKING_ID },
-    response: { ...HELD_BOOKING, status: "cancelled", cancellationReason: null },
-  },
-  "POST /api/bookings/{id}/cancel": {
-    parameters: { id: BOOKING_ID },
-    request: CANCELLATION,
-    response: CANCELLED_BOOKING,
-  },
-  "POST /api/bookings/{id}/confirm": {
-    parameters: { id: BOOKING_ID },
-    response: CONFIRMED_BOOKING,
-  },
-
-  "GET /api/consent/versions": { response: [CONSENT_VERSION] },
-  "POST /api/consent": { request: CONSENT_REQUEST, response: CONSENT_RECEIPT },
-  "GET /api/consent/{id}": { parameters: { id: CONSENT_ID }, response: CONSENT_RECORD },
-
-  "POST /api/payments/create-order": { request: ORDER_REQUEST, response: ORDER },
-  "POST /api/payments/verify": { request: VERIFY_REQUEST, response: VERIFICATION },
-  "POST /api/payments/create-checkout": { request: CHECKOUT_REQUEST, response: CHECKOUT_CREATED },
-  "POST /api/payments/create-intent": { request: INTENT_REQUEST, response: INTENT_CREATED },
-  "POST /api/payments/confirm": { request: CONFIRM_REQUEST, response: PAYMENT_CONFIRMATION },
-  "POST /api/payments/refund": { request: REFUND_REQUEST, response: REFUND },
-  "GET /api/payments/{id}": { parameters: { id: PAYMENT_ID }, response: PAYMENT },
-
-  "GET /api/subscriptions": { response: MY_SUBSCRIPTION },
-  "POST /api/subscriptions": {
-    request: SUBSCRIPTION_CHECKOUT_REQUEST,
-    response: SUBSCRIPTION_CHECKOUT,
-  },
-  "PUT /api/subscriptions": {
-    request: TIER_CHANGE,
-    response: { ...SUBSCRIPTION, tier: "premium" },
-  },
-  "DELETE /api/subscriptions": { response: { ...SUBSCRIPTION, cancelAtPeriodEnd: true } },
-  "POST /api/subscriptions/portal": { request: PORTAL_REQUEST, response: PORTAL_SESSION },
-
-  "GET /api/sync/pull": { parameters: { since: "12" } },
-
-  "GET /api/users/me": { response: PROFILE },
-  "PUT /api/users/me": { request: PROFILE_UPDATE, response: PROFILE },
-  "DELETE /api/users/me": { request: { password: PASSWORD } },
-
-  "GET /api/openapi.json": {
-    response: {
-      openapi: "3.1.0",
-      info: { title: "Bastion API", version: "1a2b3c4" },
-      paths: {
-        "/api/health": { get: { summary: "Whether the API can reach its database and cache" } },
+    "POST /api/auth/login": { request: { email: EMAIL, password: PASSWORD }, response: SESSION },
+    "POST /api/auth/refresh": { response: SESSION },
+    "POST /api/auth/logout": { request: { scope: "local" } },
+    "POST /api/auth/forgot-password": {
+      request: { email: EMAIL },
+      response: {
+        message: "If an account uses this address, a link to reset its password is on its way.",
       },
     },
-  },
-};
+    "POST /api/auth/reset-password": {
+      // The token hash from the link's fragment (`#token=…`).
+      request: {
+        token: "a3f9c1e07b2d4e8f9c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
+        password: PASSWORD,
+      },
+      response: SESSION,
+    },
+    "GET /api/auth/me": { response: ME },
+    "GET /api/auth/oauth/{provider}": {
+      parameters: { provider: "google", redirectTo: "/bookings" },
+    },
+
+    "GET /api/services": { response: [INDIVIDUAL, INTRODUCTORY_CALL] },
+    "GET /api/availability": { parameters: AVAILABILITY_QUESTION, response: AVAILABILITY },
+    "POST /api/availability": { request: AVAILABILITY_QUESTION, response: AVAILABILITY },
+
+    "GET /api/bookings": { parameters: { limit: 20 }, response: BOOKING_LIST },
+    "POST /api/bookings": { request: BOOKING_REQUEST, response: BOOKING_CREATED },
+    "GET /api/bookings/{id}": { parameters: { id: BOOKING_ID }, response: CONFIRMED_BOOKING },
+    "PUT /api/bookings/{id}": {
+      parameters: { id: BOOKING_ID },
+      request: BOOKING_CHANGE,
+      response: RESCHEDULED_BOOKING,
+    },
+    "DELETE /api/bookings/{id}": {
+      parameters: { id: BOOKING_ID },
+      response: { ...HELD_BOOKING, status: "cancelled", cancellationReason: null },
+    },
+    "POST /api/bookings/{id}/cancel": {
+      parameters: { id: BOOKING_ID },
+      request: CANCELLATION,
+      response: CANCELLED_BOOKING,
+    },
+    "POST /api/bookings/{id}/confirm": {
+      parameters: { id: BOOKING_ID },
+      response: CONFIRMED_BOOKING,
+    },
+
+    "GET /api/consent/versions": { response: [CONSENT_VERSION] },
+    "POST /api/consent": { request: CONSENT_REQUEST, response: CONSENT_RECEIPT },
+    "GET /api/consent/{id}": { parameters: { id: CONSENT_ID }, response: CONSENT_RECORD },
+
+    "POST /api/payments/create-order": { request: ORDER_REQUEST, response: ORDER },
+    "POST /api/payments/verify": { request: VERIFY_REQUEST, response: VERIFICATION },
+    "POST /api/payments/create-checkout": { request: CHECKOUT_REQUEST, response: CHECKOUT_CREATED },
+    "POST /api/payments/create-intent": { request: INTENT_REQUEST, response: INTENT_CREATED },
+    "POST /api/payments/confirm": { request: CONFIRM_REQUEST, response: PAYMENT_CONFIRMATION },
+    "POST /api/payments/refund": { request: REFUND_REQUEST, response: REFUND },
+    "GET /api/payments/{id}": { parameters: { id: PAYMENT_ID }, response: PAYMENT },
+
+    "GET /api/subscriptions": { response: MY_SUBSCRIPTION },
+    "POST /api/subscriptions": {
+      request: SUBSCRIPTION_CHECKOUT_REQUEST,
+      response: SUBSCRIPTION_CHECKOUT,
+    },
+    "PUT /api/subscriptions": {
+      request: TIER_CHANGE,
+      response: { ...SUBSCRIPTION, tier: "premium" },
+    },
+    "DELETE /api/subscriptions": { response: { ...SUBSCRIPTION, cancelAtPeriodEnd: true } },
+    "POST /api/subscriptions/portal": { request: PORTAL_REQUEST, response: PORTAL_SESSION },
+
+    "GET /api/sync/pull": { parameters: { since: "12" } },
+
+    "GET /api/users/me": { response: PROFILE },
+    "PUT /api/users/me": { request: PROFILE_UPDATE, response: PROFILE },
+    "DELETE /api/users/me": { request: { password: PASSWORD } },
+
+    "GET /api/openapi.json": {
+      response: {
+        openapi: "3.1.0",
+        info: { title: "Bastion API", version: "1a2b3c4" },
+        paths: {
+          "/api/health": { get: { summary: "Whether the API can reach its database and cache" } },
+        },
+      },
+    },
+  };
+}

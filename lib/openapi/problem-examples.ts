@@ -59,6 +59,8 @@ export interface ProblemContext {
   allow?: readonly string[];
   /** The operation's endpoint, for its field errors and its caller. */
   endpoint?: Endpoint;
+  /** When the document is built, for the dates in the examples. */
+  now?: Date;
 }
 
 export function problemExample(code: ErrorCode, context: ProblemContext = {}) {
@@ -71,7 +73,8 @@ export function problemExample(code: ErrorCode, context: ProblemContext = {}) {
           version: 13,
           schemaVersion: 1,
           data: { theme: "dark" },
-          updatedAt: "2026-11-21T15:20:00.000Z",
+          // Saved by the other device a few minutes before the document was built.
+          updatedAt: new Date((context.now ?? new Date()).getTime() - 300_000).toISOString(),
         },
       },
     }),

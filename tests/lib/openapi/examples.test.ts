@@ -9,7 +9,7 @@ import { ERROR_CODES, type ErrorCode } from "../../../lib/http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../../lib/http/problem.js";
 import { HTTP_METHODS } from "../../../lib/http/route.js";
 import { openApiDocument, openApiPath } from "../../../lib/openapi/document.js";
-import { OPERATION_EXAMPLES } from "../../../lib/openapi/examples.js";
+import { operationExamples } from "../../../lib/openapi/examples.js";
 import { routes } from "../../../lib/openapi/routes.js";
 
 interface MediaType {
@@ -166,7 +166,8 @@ describe("the OpenAPI document's examples", () => {
 
   it("only lists hand-written examples for operations that exist", () => {
     const names = new Set(operations.map(({ name }) => name));
-    expect(Object.keys(OPERATION_EXAMPLES).filter((name) => !names.has(name))).toEqual([]);
+    const listed = Object.keys(operationExamples(new Date()));
+    expect(listed.filter((name) => !names.has(name))).toEqual([]);
   });
 });
 
