@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { buildWeb } from "./build-web.js";
 import { loadUserEnv, writeLocalEnv } from "./local-env.js";
+import { PortInUseError, portInUseMessage, takenPortMessages, type WantedPort } from "./ports.js";
 import { startSupabase } from "./supabase/server.js";
 import { startUpstash } from "./upstash/server.js";
 import { startApiServer } from "./vercel/server.js";
@@ -18,6 +19,42 @@ loadUserEnv(join(rootDir, ".env"));
 /** An empty line in .env (`PORT=`) means "not set", as in .env.example. */
 const setting = (name: string): string | undefined => process.env[name] || undefined;
 const port = (name: string, fallback: number) => Number(setting(name) ?? fallback);
+
+// A port another program holds stops the start before anything runs, saying which port and how
+// to choose another; one taken in the moment after this check ends it the same way.
+const wantedPorts: WantedPort[] = [
+  ...(setting("SUPABASE_URL")
+    ? []
+    : [
+        {
+          port: port("SUPABASE_PORT", 54321),
+          setting: "SUPABASE_PORT",
+          serves: "the Supabase API",
+        },
+      ]),
+  ...(setting("REDIS_URL") && !setting("UPSTASH_REDIS_REST_URL")
+    ? [
+        {
+          port: port("UPSTASH_PORT", 8079),
+          setting: "UPSTASH_PORT",
+          serves: "the Upstash endpoint",
+        },
+      ]
+    : []),
+  { port: port("PORT", 3000), setting: "PORT", serves: "the API and the demo app" },
+];
+process.on("uncaughtException", (error) => {
+  const wanted = error instanceof PortInUseError && wantedPorts.find((w) => w.port === error.port);
+  void (wanted ? portInUseMessage(wanted) : Promise.resolve(error)).then((message) => {
+    console.error(message);
+    process.exit(1);
+  });
+});
+const takenPorts = await takenPortMessages(wantedPorts);
+if (takenPorts.length > 0) {
+  console.error(`\n${takenPorts.join("\n\n")}\n`);
+  process.exit(1);
+}
 
 const databaseUrl = setting("DATABASE_URL");
 const supabase = setting("SUPABASE_URL")

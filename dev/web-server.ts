@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { PortInUseError } from "./ports.js";
 
 export interface RequestContext {
   /** The TCP peer's address: what a platform would put in its client-IP header. */
@@ -27,7 +28,16 @@ export async function serve(
     void respond(handler, req, res, hostname);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError(
+              options.port,
+              `Port ${options.port} on ${hostname} is already in use (another program listens on it).`,
+            )
+          : error,
+      );
+    });
     server.listen(options.port, hostname, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
