@@ -5,7 +5,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROFILE_SEALED_COLUMNS } from "../../lib/accounts/sealed-columns.js";
 import { openPersonalData, sealPersonalData } from "../../lib/crypto/personal-data.js";
-import { startTestApi, type TestApi } from "../helpers/api.js";
+import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -177,6 +177,22 @@ describe("GET /api/users/me", () => {
       [ann.id],
     );
     expect(rows[0]?.dump).not.toContain(MARKER);
+  });
+
+  it("greets the registered user by name in the welcome email, opened from the profile", async () => {
+    const ann = await register(`Ann Welcome ${MARKER}`);
+    const delivery = await fetch(`${api.url}/api/cron/deliver-notifications`, {
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    expect(delivery.status, await delivery.text()).toBe(200);
+    const { rows } = await api.supabase.db.query<{ status: string; provider_message_id: string }>(
+      `select status, provider_message_id from public.notifications
+       where user_id = $1 and template = 'welcome'`,
+      [ann.id],
+    );
+    expect(rows[0]?.status).toBe("sent");
+    const page = await fetch(`${api.url}/__dev/outbox/${rows[0]?.provider_message_id}`);
+    expect(await page.text()).toContain(`Ann Welcome ${MARKER}`);
   });
 
   it("cleans a registered name's control characters instead of failing the sign-up", async () => {
