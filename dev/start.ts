@@ -66,6 +66,8 @@ const supabase = setting("SUPABASE_URL")
       keysFile: join(dataDir, "keys.json"),
       migrationDirs: [join(rootDir, "supabase", "migrations")],
       seedFile: join(rootDir, "supabase", "seed.sql"),
+      // Off like `supabase start`; LOCAL_AUTH_EMAIL_CONFIRMATIONS=1 behaves as a hosted project.
+      auth: { emailConfirmations: setting("LOCAL_AUTH_EMAIL_CONFIRMATIONS") === "1" },
     });
 
 const redisUrl = setting("REDIS_URL");

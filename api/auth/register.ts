@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PASSWORD_MAX } from "../../lib/accounts/password-policy.js";
 import { SessionView } from "../../lib/accounts/session.js";
-import { register } from "../../lib/accounts/sessions.js";
+import { REGISTRATION_ANSWER_MIN_MS, register } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 
@@ -9,8 +9,7 @@ export default route({
   POST: endpoint(
     {
       summary: "Create an account and start a session",
-      description:
-        "Answers the session (refresh token in the httpOnly cookie only). When the project requires e-mail confirmation the answer is 202 with confirmationRequired and no session.",
+      description: `Answers the session (refresh token in the httpOnly cookie only). When the project requires e-mail confirmation (Supabase's default) the answer is 202 {confirmationRequired: true} with no session, no sooner than ${REGISTRATION_ANSWER_MIN_MS} ms after the request, for a new address and for one that already has an account alike: the owner of an existing account is emailed that someone tried to sign up with it. Without e-mail confirmation, an address that has an account gets 409, which tells the caller so (as Supabase Auth itself does); sign-ups are limited per address and per IP either way.`,
       tags: ["auth"],
       auth: "public",
       body: z.strictObject({
@@ -20,6 +19,13 @@ export default route({
       }),
       response: SessionView,
       status: 201,
+      alsoAnswers: [
+        {
+          status: 202,
+          description:
+            "E-mail confirmation is on: `{confirmationRequired: true}`, no session, whether or not the address already has an account",
+        },
+      ],
       limit: ["auth", { policy: "auth_email", key: (body) => body.email.trim().toLowerCase() }],
       errors: ["conflict", "service_unavailable"],
       // The name is stored sealed in the new profile, a write only the server makes.

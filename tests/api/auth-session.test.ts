@@ -3,7 +3,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
-import { SIGN_IN_FAILURE_LIMITS } from "../../lib/limits/policies.js";
+import { RATE_LIMIT_POLICIES, SIGN_IN_FAILURE_LIMITS } from "../../lib/limits/policies.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
@@ -159,12 +159,18 @@ describe("registration and sign-in", () => {
     expect(users.rows).toHaveLength(0);
   });
 
-  it("answers a taken email with a generic 409", async () => {
+  it("answers a taken email with a generic 409 (confirmation off), limited per address", async () => {
     const email = newEmail();
     await post("/api/auth/register", { email, password: PASSWORD, fullName: "Flo" });
     const again = await post("/api/auth/register", { email, password: PASSWORD, fullName: "Flo" });
     expect(again.status).toBe(409);
     expect(await again.text()).not.toContain(email);
+    // With email confirmation off the 409 tells who has an account, so probing is rate limited.
+    const { limit } = RATE_LIMIT_POLICIES.auth_email;
+    const retry = () => post("/api/auth/register", { email, password: PASSWORD, fullName: "Flo" });
+    // Two answered above; the rest of the allowance is 409, the one past it 429.
+    for (let sent = 2; sent < limit; sent++) expect((await retry()).status).toBe(409);
+    expect((await retry()).status).toBe(429);
   });
 
   it("answers a wrong password and an unknown email alike with 401", async () => {

@@ -5,6 +5,8 @@ import type { TokenIssuer } from "./sessions.js";
 export interface AuthContext extends TokenIssuer {
   db: Database;
   refreshTokenReuseIntervalSeconds: number;
+  /** Sign-ups wait for the mailed confirmation link (GoTrue's mailer autoconfirm off). */
+  emailConfirmations: boolean;
 }
 
 /** An endpoint; params are the path's captured segments (such as a user id). */

@@ -21,6 +21,14 @@ export interface AuthSettings {
    * detection without waiting.
    */
   refreshTokenReuseIntervalSeconds?: number | undefined;
+  /**
+   * Email confirmation (supabase/config.toml's [auth.email] enable_confirmations; on by default
+   * in a Supabase project, off in `supabase start` and here): a sign-up answers a user with no
+   * session and mails a confirmation link to local_stack.mailbox, and an address that already
+   * has an account gets GoTrue's made-up user instead of an error (endpoints/signup.ts).
+   * `npm run dev` turns it on with LOCAL_AUTH_EMAIL_CONFIRMATIONS=1.
+   */
+  emailConfirmations?: boolean | undefined;
 }
 
 export interface AuthApiOptions extends AuthSettings {
@@ -42,6 +50,7 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
     authUrl: () => `${options.publicUrl()}/auth/v1`,
     refreshTokenReuseIntervalSeconds:
       options.refreshTokenReuseIntervalSeconds ?? DEFAULT_REUSE_INTERVAL_SECONDS,
+    emailConfirmations: options.emailConfirmations ?? false,
   };
   return async (request, path) => {
     const versioned = requestsApiVersion2024(request);

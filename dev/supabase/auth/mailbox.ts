@@ -9,7 +9,7 @@ export interface VerificationMail {
   /** What the link confirms, for the sentence in the body. */
   purpose: string;
   /** The /verify type the link and code are for. */
-  type: "recovery" | "email_change";
+  type: "signup" | "recovery" | "email_change";
   token: IssuedToken;
   /** ${publicUrl}/auth/v1 */
   authUrl: string;

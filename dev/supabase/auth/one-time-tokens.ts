@@ -5,7 +5,7 @@
 import { createHash, randomInt } from "node:crypto";
 import type { Query } from "../database.js";
 
-export type OneTimeTokenType = "recovery_token" | "email_change_token_new";
+export type OneTimeTokenType = "confirmation_token" | "recovery_token" | "email_change_token_new";
 
 const LIFETIME_SECONDS = 3600;
 

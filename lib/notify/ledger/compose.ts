@@ -38,7 +38,8 @@ export async function composeMessage(row: NotificationRow): Promise<ComposedMess
   if (BOOKING_TEMPLATES.has(row.template)) return composeBookingMessage(row, context);
   if (row.template === "payment_receipt") return composePaymentReceipt(row, context);
   if (row.template === "refund_issued") return composeRefundIssued(row, context);
-  if (row.template === "welcome") return composeWelcome(context);
+  if (row.template === "welcome") return composeAccountMail("welcome", context);
+  if (row.template === "account_exists") return composeAccountMail("account_exists", context);
   if (row.template === "password_reset") return composePasswordReset(row, context);
   throw new Undeliverable(`the outbox does not deliver ${row.template}`);
 }
@@ -161,12 +162,16 @@ function composeRefundIssued(row: NotificationRow, context: DeliveryContext): Co
   };
 }
 
-function composeWelcome(context: DeliveryContext): ComposedMessage {
+/** Account mail: to the account's own address, with its name and where to sign in. */
+function composeAccountMail(
+  template: "welcome" | "account_exists",
+  context: DeliveryContext,
+): ComposedMessage {
   const to = context.account?.email ?? undefined;
   if (to === undefined) throw new Undeliverable("no recipient");
   const name = context.account?.full_name ?? undefined;
   return {
-    template: "welcome",
+    template,
     to,
     variables: {
       ...(name !== undefined && { name }),

@@ -1,4 +1,5 @@
 // Every notification template, by the name callers and the outbox store.
+import { accountExists } from "./account-exists.js";
 import { bookingCancellation } from "./booking-cancellation.js";
 import { bookingConfirmation } from "./booking-confirmation.js";
 import { bookingReminder } from "./booking-reminder.js";
@@ -10,6 +11,7 @@ import { welcome } from "./welcome.js";
 
 export const TEMPLATES = {
   welcome,
+  account_exists: accountExists,
   password_reset: passwordReset,
   booking_confirmation: bookingConfirmation,
   booking_reminder: bookingReminder,

@@ -29,6 +29,11 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     practiceName: "Calm Minds",
     appUrl: "https://app.example.com/",
   },
+  account_exists: {
+    name: "Asha Rao",
+    practiceName: "Calm Minds",
+    appUrl: "https://app.example.com/",
+  },
   password_reset: {
     practiceName: "Calm Minds",
     resetUrl: "https://app.example.com/reset-password#token=abc",

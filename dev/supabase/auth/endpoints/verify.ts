@@ -10,13 +10,13 @@ import { type SessionJson, startSession } from "../sessions.js";
 import { emailTaken, findUserById, normalizeEmail, type UserRow, updateUser } from "../users.js";
 
 const TOKEN_TYPES: Record<string, OneTimeTokenType> = {
+  signup: "confirmation_token",
   recovery: "recovery_token",
   email_change: "email_change_token_new",
 };
 
 /** Verification types GoTrue knows whose tokens the local stack never sends. */
 const UNSUPPORTED_TYPES: Record<string, string> = {
-  signup: "Email confirmation links",
   invite: "Invitations",
   magiclink: "Magic links",
   email: "Email one-time passwords",
@@ -99,7 +99,13 @@ async function redeem(
       if (!redeemed) throw invalid;
       const user = (await findUserById(query, redeemed.userId)) as UserRow;
       let verified: UserRow;
-      if (tokenType === "recovery_token") {
+      if (tokenType === "confirmation_token") {
+        verified = await updateUser(
+          query,
+          user.id,
+          "email_confirmed_at = coalesce(email_confirmed_at, now())",
+        );
+      } else if (tokenType === "recovery_token") {
         // Following a recovery link proves the address, so it also confirms an unconfirmed one.
         verified = await updateUser(
           query,

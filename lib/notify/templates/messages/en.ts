@@ -31,6 +31,18 @@ export const en: Messages = {
     action: "Get started",
     sms: (v) => `Welcome to ${v.practiceName}! Your account is ready:`,
   },
+  account_exists: {
+    subject: (v) => `You already have a ${v.practiceName} account`,
+    preheader: () => "Someone tried to sign up with this address.",
+    heading: () => "You already have an account",
+    paragraphs: (v) => [
+      v.name ? `Hi ${v.name},` : "Hi,",
+      `Someone just tried to create a ${v.practiceName} account with this email address, which already has one. Sign in with your password; if you have forgotten it, choose "Forgot password" on the sign-in page.`,
+    ],
+    action: "Sign in",
+    ignore: "If this was not you, ignore this email: nothing about your account has changed.",
+    sms: (v) => `${v.practiceName}: this address already has an account. Sign in:`,
+  },
   password_reset: {
     subject: (v) => `Reset your ${v.practiceName} password`,
     preheader: (v) => `The link works for ${v.validFor}.`,

@@ -69,6 +69,7 @@ export interface Messages {
     calendarDescription(manageUrl: string): string;
   };
   welcome: EmailMessages<AccountView> & { action: string };
+  account_exists: EmailMessages<AccountView> & { action: string; ignore: string };
   password_reset: EmailMessages<PasswordResetView> & { action: string; ignore: string };
   booking_confirmation: EmailMessages<BookingView>;
   booking_reminder: EmailMessages<ReminderView>;

@@ -1,0 +1,14 @@
+// A sign-up with the address of an existing account (email confirmation on) is answered as a new
+// one; its owner gets the account_exists notice instead (the outbox, at most one an hour, see
+// supabase/migrations/20261203000200_account_exists_notice.sql). Called after the response, so
+// how long it takes does not show in the answer.
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { deliverNotifications } from "../notify/ledger/deliver.js";
+
+export async function noticeExistingAccount(service: SupabaseClient, email: string): Promise<void> {
+  const { data: queued, error } = await service.rpc("enqueue_account_exists_notice", {
+    p_email: email,
+  });
+  if (error) throw new Error(`queueing the account_exists notice failed: ${error.code}`);
+  if (queued === true) await deliverNotifications();
+}
