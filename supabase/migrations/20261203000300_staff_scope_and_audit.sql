@@ -17,10 +17,9 @@
 -- typed). Append-only like personal_data_reads, and read only by the service role (audits use it
 -- or SQL). Each row is written in the transaction of the action it records:
 -- - refunds_record_staff_action: a refund with requested_by (only staff refunds name one);
--- - bookings_record_staff_action: a booking confirmed, cancelled, moved or changed by a user who
---   does not own it (booking_actor admits no one else with an account: only the practitioner's
---   staff and admins), whichever function made the change and whether the user's token or the
---   server acting for them (bastion.acting_user) called it;
+-- - bookings_record_staff_action: a booking confirmed, cancelled, moved or changed by the staff of
+--   its practitioner or an admin, not its customer, whichever function made the change and
+--   whether the user's token or the server acting for them (bastion.acting_user) called it;
 -- - notifications_record_staff_action: a message staff asked for (request_notifications, whose
 --   idempotency keys start with staff_request:);
 -- - read_consent_record: each record shown (personal_data_reads logs it as a read as well).
@@ -136,8 +135,8 @@ create trigger refunds_record_staff_action
   for each row execute function public.refunds_record_staff_action();
 
 -- Bookings: the acting user is the token's, or the one the server acts for in this transaction
--- (as bookings_record_event reads it). An expiry is the system's doing even when a user's new
--- booking swept the lapsed hold away.
+-- (as bookings_record_event reads it); their standing is read as booking_actor reads it. An
+-- expiry is the system's doing even when a user's new booking swept the lapsed hold away.
 create function public.bookings_record_staff_action() returns trigger
 language plpgsql
 security definer
@@ -148,7 +147,14 @@ declare
     auth.uid(), nullif(current_setting('bastion.acting_user', true), '')::uuid
   );
 begin
-  if v_actor is null or v_actor is not distinct from old.user_id then
+  if v_actor is null or v_actor is not distinct from old.user_id
+    or not (
+      public.user_has_app_role(v_actor, 'admin')
+      or exists (
+        select 1 from public.practitioners as p
+        where p.id = new.practitioner_id and p.user_id = v_actor
+      )
+    ) then
     return null;
   end if;
   if new.status is distinct from old.status and new.status <> 'expired' then
@@ -325,8 +331,9 @@ $$;
 alter table public.profiles rename column full_name to full_name_unsealed;
 alter table public.profiles rename column phone to phone_unsealed;
 
--- The sealed format of lib/crypto/sealed-value.ts (v1.<key id>.<iv>.<ciphertext>.<tag>), so not
--- even a server bug stores the clear text here.
+-- Only the sealed format, so not even a server bug stores the clear text here. The pattern is
+-- public.is_sealed's, written out: users update their own row (locale, time zone), so the checks
+-- run as them, and is_sealed is not theirs to execute.
 alter table public.profiles
   add column full_name_sealed text constraint profiles_full_name_sealed_format check (
     char_length(full_name_sealed) <= 2000

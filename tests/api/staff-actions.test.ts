@@ -222,6 +222,19 @@ describe("bookings", () => {
     expect(logged).not.toContain("ill");
   });
 
+  it("confirmed by an admin, who is linked to no practitioner, are logged too", async () => {
+    const admin = await api.signUp({ role: "admin" });
+    const id = await booking("held");
+    await expectStatus(await send("POST", `/api/bookings/${id}/confirm`, admin.accessToken), 200);
+    expect(await actionsOn("bookings", id)).toEqual([
+      {
+        actor: admin.id,
+        action: "booking.confirm",
+        detail: { from_status: "held", to_status: "confirmed" },
+      },
+    ]);
+  });
+
   it("changed by their own customer are not staff actions", async () => {
     const id = await booking("held");
     await expectStatus(await send("DELETE", `/api/bookings/${id}`, customer.accessToken), 200);
