@@ -2,6 +2,7 @@
 // DATABASE_URL is set. Both are driven through the same small interface so the REST and Auth
 // layers never know which one they talk to.
 import { mkdirSync } from "node:fs";
+import type { QueryResult as PgQueryResult } from "pg";
 
 /**
  * Row values arrive parsed by the driver (int4, bool, json, text, uuid agree between pg and
@@ -21,11 +22,26 @@ export interface TransactionOptions {
   readOnly?: boolean;
 }
 
+/** What the last statement of a script gave back, as pg_cron reports it. */
+export interface ScriptOutcome {
+  /** Rows the last statement returned; null when it returns none (INSERT, SET…). */
+  rows: number | null;
+  /** Its command tag (`INSERT 0 1`) where the driver reports one (not PGlite). */
+  tag: string | null;
+}
+
 export interface Database {
   readonly kind: "pglite" | "postgres";
   /** Runs a script of one or more statements without parameters (migrations, bootstrap). */
   exec(script: string): Promise<void>;
+  /** exec, answering what the last statement gave back (pg_cron's job commands). */
+  execute(script: string): Promise<ScriptOutcome>;
   query: Query;
+  /**
+   * Calls onNotify for each NOTIFY on the channel, which Postgres delivers once the notifying
+   * transaction commits (never for one rolled back). Resolves to the function that stops it.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Runs fn in one transaction; it commits when fn resolves and rolls back when it throws. */
   transaction<T>(options: TransactionOptions, fn: (query: Query) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -66,7 +82,17 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     exec: async (script) => {
       await pg.exec(script);
     },
+    execute: async (script) => {
+      const last = (await pg.exec(script)).at(-1);
+      return { rows: last && last.fields.length > 0 ? last.rows.length : null, tag: null };
+    },
     query,
+    listen: async (channel, onNotify) => {
+      const stop = await pg.listen(channel, onNotify);
+      return async () => {
+        if (!pg.closed) await stop();
+      };
+    },
     // PGlite is one connection: its transaction() holds an exclusive lock, so concurrent
     // requests queue instead of interleaving inside each other's transactions.
     transaction: async (options, fn) => {
@@ -110,7 +136,31 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
     exec: async (script) => {
       await pool.query(script);
     },
+    execute: async (script) => {
+      // A script of several statements answers one result per statement.
+      const results: PgQueryResult[] = [(await pool.query(script)) as never].flat();
+      const last = results.at(-1);
+      if (!last) return { rows: null, tag: null };
+      return {
+        rows: last.fields.length > 0 ? last.rows.length : null,
+        tag: commandTag(last),
+      };
+    },
     query: run(pool),
+    // LISTEN holds a connection of its own, outside the pool.
+    listen: async (channel, onNotify) => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      client.on("notification", (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      // A dropped connection must not take the process down; the caller's poll carries on.
+      client.on("error", () => undefined);
+      await client.connect();
+      await client.query(`listen "${channel.replaceAll('"', '""')}"`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
     transaction: async (options, fn) => {
       const client = await pool.connect();
       try {
@@ -128,4 +178,12 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
     },
     close: () => pool.end(),
   };
+}
+
+/** The tag psql prints for a result: `INSERT 0 1`, `UPDATE 2`, `SET`. */
+function commandTag(result: { command: string; rowCount: number | null }): string {
+  if (result.rowCount === null) return result.command;
+  return result.command === "INSERT"
+    ? `INSERT 0 ${result.rowCount}`
+    : `${result.command} ${result.rowCount}`;
 }

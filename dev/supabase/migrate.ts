@@ -1,10 +1,11 @@
-// Brings a database to the state supabase/ describes: the Supabase base, then every migration
-// not yet applied (in file-name order, each in its own transaction), then the seed when it
+// Brings a database to the state supabase/ describes: the Supabase base and the extensions the
+// stack plays (pg_net, Vault, pg_cron), then every migration not yet applied (in file-name order, each in its own transaction), then the seed when it
 // changed. A failing file stops start-up, naming the file and carrying Postgres' error.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Database } from "./database.js";
+import { installExtensions } from "./extensions/index.js";
 
 const BOOTSTRAP_SQL = new URL("./bootstrap.sql", import.meta.url);
 const MIGRATION_FILE = /^(\d+)_[\w-]+\.sql$/;
@@ -26,6 +27,7 @@ export interface MigrationPlan {
 
 export async function migrate(db: Database, plan: MigrationPlan): Promise<string[]> {
   await runFile(db, "bootstrap.sql", readFileSync(BOOTSTRAP_SQL, "utf8"));
+  await installExtensions(db, (file, sql) => runFile(db, file, sql));
   const applied = new Set(
     (
       await db.query<{ version: string }>(

@@ -1,9 +1,15 @@
 // The Supabase-compatible API of the local stack: /rest/v1 (PostgREST subset) and /auth/v1
-// (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies.
+// (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies;
+// and the background processes of the extensions it plays: pg_net's worker, which performs the
+// HTTP requests the database queues, and, when asked for, pg_cron's scheduler.
 
 import { type RunningServer, serve } from "../web-server.js";
 import { type AuthSettings, createAuthApi } from "./auth/index.js";
 import { type Database, openDatabase } from "./database.js";
+import { configureDatabaseWebhooks, type DatabaseWebhookTarget } from "./database-webhooks.js";
+import { type CronScheduler, createCronScheduler } from "./extensions/cron-scheduler.js";
+import { emulatedExtensions } from "./extensions/index.js";
+import { type NetWorker, startNetWorker } from "./extensions/net-worker.js";
 import { loadSigningKeys, type SigningKeys } from "./keys.js";
 import { type MigrationPlan, migrate } from "./migrate.js";
 import { createRestApi } from "./rest/index.js";
@@ -16,6 +22,11 @@ export interface SupabaseOptions extends MigrationPlan {
   /** Where the signing key and API keys persist; undefined = new keys in memory. */
   keysFile?: string | undefined;
   auth?: AuthSettings | undefined;
+  /**
+   * Run pg_cron's jobs on the clock (`npm run dev`). Off by default, so a test's jobs run only
+   * when the test ticks a scheduler of its own.
+   */
+  runSchedules?: boolean | undefined;
 }
 
 export interface RunningSupabase extends RunningServer {
@@ -24,6 +35,10 @@ export interface RunningSupabase extends RunningServer {
   db: Database;
   keys: SigningKeys;
   migrationsApplied: string[];
+  /** pg_net's worker; undefined when the database has the real extension. */
+  net: NetWorker | undefined;
+  /** Where the database's calls go (Vault), or null to stop them. */
+  configureDatabaseWebhooks(target: DatabaseWebhookTarget | null): Promise<void>;
 }
 
 export async function startSupabase(options: SupabaseOptions): Promise<RunningSupabase> {
@@ -31,8 +46,20 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
     openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }),
     loadSigningKeys(options.keysFile),
   ]);
+  let net: NetWorker | undefined;
+  let scheduler: CronScheduler | undefined;
+  const stopBackground = async () => {
+    await scheduler?.stop();
+    await net?.stop();
+  };
   try {
     const migrationsApplied = await migrate(db, options);
+    const emulated = await emulatedExtensions(db);
+    if (emulated.has("pg_net")) net = await startNetWorker(db);
+    if (options.runSchedules && emulated.has("pg_cron")) {
+      scheduler = createCronScheduler(db);
+      scheduler.start();
+    }
     const rest = await createRestApi({ db, keys });
     let publicUrl = "";
     const auth = createAuthApi({ db, keys, publicUrl: () => publicUrl, ...options.auth });
@@ -67,12 +94,16 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
       db,
       keys,
       migrationsApplied,
+      net,
+      configureDatabaseWebhooks: (target) => configureDatabaseWebhooks(db, target),
       close: async () => {
         await server.close();
+        await stopBackground();
         await db.close();
       },
     };
   } catch (error) {
+    await stopBackground();
     await db.close();
     throw error;
   }
