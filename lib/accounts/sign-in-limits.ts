@@ -7,7 +7,7 @@
 // The counters are keyed by keyed hashes (the personal-data lookup key), so Redis holds neither
 // the email nor the IP, and nobody with Redis access alone can test a guess against the keys.
 import { lookupHash, normalizeEmail } from "../crypto/personal-data.js";
-import { isProduction } from "../env.js";
+import { localStackEnabled } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { SIGN_IN_FAILURE_LIMITS, windowMs } from "../limits/policies.js";
 import type {
@@ -37,7 +37,7 @@ const LIMITS: SignInCounterLimits = {
   knownAddressSeconds: SIGN_IN_FAILURE_LIMITS.knownAddressDays * 86_400,
 };
 
-/** Undefined in production without Upstash: per-instance counters would multiply the limits. */
+/** Undefined without Upstash outside the local stack: per-instance counters would multiply the limits. */
 let counters: Promise<SignInCounters | undefined> | undefined;
 let refusalLogged = false;
 
@@ -46,7 +46,7 @@ async function chooseCounters(): Promise<SignInCounters | undefined> {
   const redis = await redisClient();
   if (redis !== undefined)
     return (await import("../limits/redis-sign-in-counters.js")).redisSignInCounters(redis);
-  if (isProduction()) return undefined;
+  if (!localStackEnabled()) return undefined;
   return (await import("../limits/in-process-sign-in-counters.js")).inProcessSignInCounters();
 }
 

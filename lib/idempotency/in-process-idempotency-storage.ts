@@ -1,5 +1,5 @@
-// Idempotency records in this process's memory, for development and previews without Upstash.
-// A retry served by another instance would not see them, so store.ts refuses this in production.
+// Idempotency records in this process's memory: a local stand-in for Upstash. A retry served by
+// another instance would not see them, so store.ts uses this only in the local stack.
 import type { IdempotencyRecord } from "./idempotency-record.js";
 import type { IdempotencyStorage } from "./idempotency-storage.js";
 

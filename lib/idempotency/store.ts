@@ -25,7 +25,7 @@ import {
   openPersonalData,
   sealPersonalData,
 } from "../crypto/personal-data.js";
-import { isProduction } from "../env.js";
+import { localStackEnabled } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";
@@ -67,7 +67,7 @@ const RECORD_TTL_SECONDS = 24 * 60 * 60;
 /** A claim can be released between our failed claim and our read; then we try again. */
 const CLAIM_ATTEMPTS = 3;
 
-/** Undefined in production without Upstash: see in-process-idempotency-storage.ts. */
+/** Undefined without Upstash outside the local stack: see in-process-idempotency-storage.ts. */
 let storage: Promise<IdempotencyStorage | undefined> | undefined;
 let refusalLogged = false;
 
@@ -75,7 +75,7 @@ let refusalLogged = false;
 async function chooseStorage(): Promise<IdempotencyStorage | undefined> {
   const redis = await redisClient();
   if (redis !== undefined) return redisIdempotencyStorage(redis);
-  return isProduction() ? undefined : inProcessIdempotencyStorage();
+  return localStackEnabled() ? inProcessIdempotencyStorage() : undefined;
 }
 
 export async function runIdempotently(

@@ -1,7 +1,6 @@
-// A sliding-window limiter in this process's memory, for development and previews without
-// Upstash. It weighs the previous fixed window the way @upstash/ratelimit's slidingWindow does,
+// A sliding-window limiter in this process's memory: a local stand-in for Upstash. It weighs the previous fixed window the way @upstash/ratelimit's slidingWindow does,
 // so limits behave the same locally as deployed. Each serverless instance would count on its
-// own, which is why limiter.ts refuses it in production.
+// own, which is why limiter.ts uses it only in the local stack.
 import { type RateLimitPolicy, windowMs } from "./policies.js";
 import type { WindowLimiter } from "./window-limiter.js";
 

@@ -1,7 +1,7 @@
 // Applies a policy from the table to one request. The limiters are built once, at module scope:
 // @upstash/ratelimit's in-memory block list only spans invocations that way, and a warm
 // instance skips rebuilding them.
-import { isProduction } from "../env.js";
+import { localStackEnabled } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";
@@ -17,16 +17,16 @@ import type { WindowLimiter } from "./window-limiter.js";
 export type RateLimitHeaders = Readonly<Record<string, string>>;
 
 /**
- * Undefined in production without Upstash: per-instance counters would let a client multiply
- * its limit by the number of warm instances, so there every rate-limited endpoint answers 503
- * until Redis is configured.
+ * Undefined without Upstash outside the local stack: per-instance counters would let a client
+ * multiply its limit by the number of warm instances, so on any deployment every rate-limited
+ * endpoint answers 503 until Redis is configured. In-process counting is a local stand-in.
  */
 let limiters: Promise<Map<RateLimitPolicyName, WindowLimiter> | undefined> | undefined;
 let refusalLogged = false;
 
 async function buildLimiters(): Promise<Map<RateLimitPolicyName, WindowLimiter> | undefined> {
   const redis = await redisClient();
-  if (redis === undefined && isProduction()) return undefined;
+  if (redis === undefined && !localStackEnabled()) return undefined;
   // Only a function that limits through Upstash loads @upstash/ratelimit.
   const upstash = redis && (await import("./upstash-limiter.js"));
   const policies = Object.entries(RATE_LIMIT_POLICIES) as [RateLimitPolicyName, RateLimitPolicy][];

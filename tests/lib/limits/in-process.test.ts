@@ -1,17 +1,17 @@
-// Without Upstash the limiter counts in this process's memory (development, previews), and in
-// production it refuses to: per-instance counts would multiply every limit by the number of
-// warm instances.
+// Without Upstash the limiter counts in this process's memory only in the local stack
+// (BASTION_LOCAL_STACK=1); on any deployment it refuses to: per-instance counts would multiply
+// every limit by the number of warm instances.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../../helpers/log-capture.js";
 
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 
 /** A fresh lib/env and limiter, reading the environment as stubbed now. */
-async function loadLimiter(vercelEnv: string): Promise<LimiterModule> {
+async function loadLimiter(where: "local stack" | "deployment"): Promise<LimiterModule> {
   vi.resetModules();
   vi.stubEnv("UPSTASH_REDIS_REST_URL", "");
   vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "");
-  vi.stubEnv("VERCEL_ENV", vercelEnv);
+  vi.stubEnv("BASTION_LOCAL_STACK", where === "local stack" ? "1" : "");
   return import("../../../lib/limits/limiter.js");
 }
 
@@ -30,11 +30,11 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe("the in-process limiter outside production", () => {
+describe("the in-process limiter in the local stack", () => {
   let enforceRateLimit: LimiterModule["enforceRateLimit"];
 
   beforeEach(async () => {
-    ({ enforceRateLimit } = await loadLimiter("development"));
+    ({ enforceRateLimit } = await loadLimiter("local stack"));
     captureLogs();
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2030-01-01T00:00:05.700Z"));
@@ -92,9 +92,9 @@ describe("the in-process limiter outside production", () => {
   });
 });
 
-describe("the limiter in production without Upstash", () => {
+describe("the limiter on a deployment without Upstash", () => {
   it("answers 503 for every policy, fail-open ones included, and logs the cause once", async () => {
-    const { enforceRateLimit } = await loadLimiter("production");
+    const { enforceRateLimit } = await loadLimiter("deployment");
     const logs = captureLogs();
 
     await expect(rejection(enforceRateLimit("read", "203.0.113.1"))).resolves.toMatchObject({
