@@ -224,24 +224,34 @@ export async function staffScopeMatrix(rootDir: string) {
   }
 
   /**
-   * Rows in every table of the public and auth schemas but the local outbox: the booking
-   * endpoints deliver whatever is queued after each request, refused ones too (the sign-ups'
-   * welcome mails here), while what a request enqueues is counted in public.notifications.
+   * Everything the database holds about one practice's data, as JSON: its rows, and every row
+   * about them (history, refunds, notifications, audit logs). Only these, not whole tables:
+   * work another test started may still be landing elsewhere (a refund owed after a
+   * cancellation is asked for once the cancellation commits).
    */
-  async function rowCounts(): Promise<Record<string, number>> {
-    await api.settle();
-    const tables = await api.supabase.db.query<{ name: string }>(
-      `select format('%I.%I', schemaname, tablename) as name from pg_tables
-       where schemaname in ('public', 'auth') and tablename <> 'local_outbox_messages' order by 1`,
+  async function snapshot({ heldBookingId, paidBookingId, paymentId, consentId }: Practice) {
+    const ids = [heldBookingId, paidBookingId, paymentId, consentId];
+    const { rows } = await api.supabase.db.query<{ snapshot: unknown }>(
+      `select jsonb_build_object(
+         'bookings', (select jsonb_agg(b order by b.id) from public.bookings as b
+           where b.id = any($1::uuid[])),
+         'booking_events', (select jsonb_agg(e order by e.id) from public.booking_events as e
+           where e.booking_id = any($1::uuid[])),
+         'payments', (select jsonb_agg(p) from public.payments as p where p.id = any($1::uuid[])),
+         'refunds', (select jsonb_agg(r order by r.id) from public.refunds as r
+           where r.payment_id = any($1::uuid[])),
+         'consent_records', (select jsonb_agg(c) from public.consent_records as c
+           where c.id = any($1::uuid[])),
+         'notifications', (select jsonb_agg(n.id order by n.id) from public.notifications as n
+           where n.booking_id = any($1::uuid[]) or n.payment_id = any($1::uuid[])),
+         'personal_data_reads', (select jsonb_agg(d order by d.id)
+           from public.personal_data_reads as d where d.subject_id = any($1::uuid[])),
+         'staff_actions', (select jsonb_agg(a order by a.id) from public.staff_actions as a
+           where a.subject_id = any($1::uuid[]))
+       ) as snapshot`,
+      [`{${ids.join(",")}}`],
     );
-    const counts: Record<string, number> = {};
-    for (const { name } of tables.rows) {
-      const { rows } = await api.supabase.db.query<{ n: number }>(
-        `select count(*)::int as n from ${name}`,
-      );
-      counts[name] = Number(rows[0]?.n);
-    }
-    return counts;
+    return rows[0]?.snapshot;
   }
 
   /** The problem body without the one field that differs per request. */
@@ -271,10 +281,10 @@ export async function staffScopeMatrix(rootDir: string) {
           const unknown = await problemOf(
             await send(request, method, UNKNOWN, outsider.accessToken),
           );
-          const before = await rowCounts();
+          const before = await snapshot(data);
           const refused = await send(request, method, data, outsider.accessToken);
           expect(await problemOf(refused), who).toEqual(unknown);
-          expect(await rowCounts(), who).toEqual(before);
+          expect(await snapshot(data), who).toEqual(before);
         }
         const own = await send(request, method, data, staff.accessToken);
         expect(own.status, await own.text()).toBe(request.succeeds);
