@@ -5,7 +5,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROFILE_SEALED_COLUMNS } from "../../lib/accounts/sealed-columns.js";
 import { openPersonalData, sealPersonalData } from "../../lib/crypto/personal-data.js";
-import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
+import { startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -179,24 +179,25 @@ describe("GET /api/users/me", () => {
     expect(rows[0]?.dump).not.toContain(MARKER);
   });
 
-  it("greets the registered user by name in the welcome email, opened from the profile", async () => {
-    const ann = await register(`Ann Welcome ${MARKER}`);
-    const delivery = await fetch(`${api.url}/api/cron/deliver-notifications`, {
-      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+  it("greets the user by the profile's name in account emails, opened when they are sent", async () => {
+    const ann = await newUser(`Ann Mail ${MARKER}`);
+    const response = await fetch(`${api.url}/api/auth/forgot-password`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: ann.email }),
     });
-    expect(delivery.status, await delivery.text()).toBe(200);
-    // Another delivery may have claimed it first; it is sent either way.
-    const welcome = async () =>
+    expect(response.status).toBe(202);
+    const reset = async () =>
       (
         await api.supabase.db.query<{ status: string; provider_message_id: string }>(
           `select status, provider_message_id from public.notifications
-           where user_id = $1 and template = 'welcome'`,
+           where user_id = $1 and template = 'password_reset'`,
           [ann.id],
         )
       ).rows[0];
-    await expect.poll(async () => (await welcome())?.status).toBe("sent");
-    const page = await fetch(`${api.url}/__dev/outbox/${(await welcome())?.provider_message_id}`);
-    expect(await page.text()).toContain(`Ann Welcome ${MARKER}`);
+    await expect.poll(async () => (await reset())?.status).toBe("sent");
+    const page = await fetch(`${api.url}/__dev/outbox/${(await reset())?.provider_message_id}`);
+    expect(await page.text()).toContain(`Hi Ann Mail ${MARKER},`);
   });
 
   it("cleans a registered name's control characters instead of failing the sign-up", async () => {
