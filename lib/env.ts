@@ -92,6 +92,11 @@ const EnvSchema = z.object({
   ),
   /** Vercel Cron sends it as a Bearer token; cron endpoints refuse every other caller. */
   CRON_SECRET: optional(z.string().min(16)),
+  /**
+   * What the database sends as a Bearer token when it calls the cron endpoints through pg_net
+   * (Database Webhooks, pg_cron jobs); the same value is kept in Supabase Vault.
+   */
+  DATABASE_WEBHOOK_SECRET: optional(z.string().min(16)),
   /** Razorpay API keys (Dashboard → Account & Settings → API Keys); both or neither. */
   RAZORPAY_KEY_ID: optional(z.string().regex(/^rzp_(test|live)_/)),
   RAZORPAY_KEY_SECRET: optional(z.string()),

@@ -1,15 +1,29 @@
+import { z } from "zod";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { deliverNotifications, NotificationsDelivery } from "../../lib/notify/ledger/deliver.js";
 
+const DESCRIPTION =
+  "Sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.";
+
 export default route({
   GET: endpoint(
     {
-      summary: "Deliver due notifications (scheduled, and kicked after bookings)",
-      description:
-        "Run by Vercel Cron with CRON_SECRET, and called by the booking endpoints right after they answer: sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.",
+      summary: "Deliver due notifications (Vercel Cron)",
+      description: `Run daily by Vercel Cron with CRON_SECRET, as the safety net. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
+      response: NotificationsDelivery,
+    },
+    () => deliverNotifications(),
+  ),
+  POST: endpoint(
+    {
+      summary: "Deliver due notifications (the database)",
+      description: `Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: right after a transaction that queued notifications commits (the outbox trigger), and every minute by pg_cron while a retry is due. ${DESCRIPTION}`,
+      tags: ["cron"],
+      auth: "cron",
+      body: z.strictObject({}),
       response: NotificationsDelivery,
     },
     () => deliverNotifications(),

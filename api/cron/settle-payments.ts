@@ -1,17 +1,35 @@
-import { PaymentsSweep, settlePayments } from "../../lib/cron/settle-payments.js";
+import { z } from "zod";
+import {
+  PaymentsSweep,
+  settleOwedRefunds,
+  settlePayments,
+} from "../../lib/cron/settle-payments.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+
+const DESCRIPTION =
+  "Processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, asks again for refunds it never answered, and looks up captures no webhook reported. Idempotent.";
 
 export default route({
   GET: endpoint(
     {
-      summary: "Finish what payments left unfinished (scheduled)",
-      description:
-        "Run by Vercel Cron with CRON_SECRET: processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, and asks again for refunds it never answered. Idempotent.",
+      summary: "Finish what payments left unfinished (Vercel Cron)",
+      description: `Run daily by Vercel Cron with CRON_SECRET, as the safety net. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
       response: PaymentsSweep,
     },
     () => settlePayments(),
+  ),
+  POST: endpoint(
+    {
+      summary: "Finish what payments left unfinished (the database)",
+      description: `Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: every 15 minutes by pg_cron (the whole sweep), and with \`{"only": "refunds_owed"}\` the moment a paid booking's cancellation commits, which asks only for the refunds owed. ${DESCRIPTION}`,
+      tags: ["cron"],
+      auth: "cron",
+      body: z.strictObject({ only: z.enum(["refunds_owed"]).optional() }),
+      response: PaymentsSweep,
+    },
+    ({ body }) => (body.only === "refunds_owed" ? settleOwedRefunds() : settlePayments()),
   ),
 });

@@ -401,14 +401,20 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Deliver due notifications (scheduled, and kicked after bookings)
-         * @description Run by Vercel Cron with CRON_SECRET, and called by the booking endpoints right after they answer: sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.
+         * Deliver due notifications (Vercel Cron)
+         * @description Run daily by Vercel Cron with CRON_SECRET, as the safety net. Sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.
          *
-         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronDeliverNotifications"];
         put?: never;
-        post?: never;
+        /**
+         * Deliver due notifications (the database)
+         * @description Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: right after a transaction that queued notifications commits (the outbox trigger), and every minute by pg_cron while a retry is due. Sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        post: operations["postApiCronDeliverNotifications"];
         delete?: never;
         options?: never;
         head?: never;
@@ -426,7 +432,7 @@ export type paths = {
          * Mark lapsed holds expired (scheduled)
          * @description Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.
          *
-         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronExpireHolds"];
         put?: never;
@@ -448,7 +454,7 @@ export type paths = {
          * Delete the consent records past their retention
          * @description For the scheduler (Authorization: Bearer CRON_SECRET). Idempotent: running it again deletes only what has expired since.
          *
-         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronPurgeConsent"];
         put?: never;
@@ -470,7 +476,7 @@ export type paths = {
          * Queue booking reminders (scheduled)
          * @description Run by Vercel Cron with CRON_SECRET, every 30 minutes: queues the reminder 24 hours and 1 hour before each confirmed session, by email and, when the customer agreed, by SMS. A run up to 6 hours late still sends; none is sent once the session has started, and none twice, however many runs overlap.
          *
-         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronReminders"];
         put?: never;
@@ -489,14 +495,20 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Finish what payments left unfinished (scheduled)
-         * @description Run by Vercel Cron with CRON_SECRET: processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, and asks again for refunds it never answered. Idempotent.
+         * Finish what payments left unfinished (Vercel Cron)
+         * @description Run daily by Vercel Cron with CRON_SECRET, as the safety net. Processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, asks again for refunds it never answered, and looks up captures no webhook reported. Idempotent.
          *
-         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronSettlePayments"];
         put?: never;
-        post?: never;
+        /**
+         * Finish what payments left unfinished (the database)
+         * @description Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: every 15 minutes by pg_cron (the whole sweep), and with `{"only": "refunds_owed"}` the moment a paid booking's cancellation commits, which asks only for the refunds owed. Processes stored webhook events that failed, asks the provider for the refunds cancelled bookings are owed, asks again for refunds it never answered, and looks up captures no webhook reported. Idempotent.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        post: operations["postApiCronSettlePayments"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3333,6 +3345,93 @@ export interface operations {
             };
         };
     };
+    postApiCronDeliverNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsDelivery"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiCronExpireHolds: {
         parameters: {
             query?: never;
@@ -3530,6 +3629,96 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCronSettlePayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    only?: "refunds_owed";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentsSweep"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

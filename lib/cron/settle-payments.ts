@@ -1,10 +1,12 @@
-// The payments sweep (vercel.json cron → GET /api/cron/settle-payments). Everything the request
-// paths leave unfinished is finished here, each step idempotent, so a run that dies half-way is
-// simply run again:
+// The payments sweep (GET /api/cron/settle-payments from Vercel Cron, POST from the database's
+// pg_cron job). Everything the request paths leave unfinished is finished here, each step
+// idempotent, so a run that dies half-way is simply run again:
 // - webhook events stored but not processed (our error, not the provider's) are processed again,
 //   at most MAX_EVENT_ATTEMPTS times each;
 // - refunds owed by cancelled paid bookings are asked of the provider, under a key per booking
-//   and attempt (supabase/migrations/20261121000900_payments.sql, ledger_refunds_owed);
+//   and attempt (supabase/migrations/20261121000900_payments.sql, ledger_refunds_owed); the
+//   database also asks for this step alone the moment such a cancellation commits
+//   (settleOwedRefunds, via bookings_request_refund in 20261203000500_database_webhooks.sql);
 // - refunds left pending (the provider did not answer) are asked again under their own key, so
 //   the provider answers with the same refund instead of making a second;
 // - reconciliation: recent payments still unpaid in the ledger are looked up at the provider, and
@@ -13,7 +15,7 @@
 import { z } from "zod";
 import { serviceClient } from "../db/service-client.js";
 import { log } from "../log.js";
-import { refundPayment } from "../payments/ledger/refund-payment.js";
+import { type RefundRequest, refundPayment } from "../payments/ledger/refund-payment.js";
 import { settleCapture } from "../payments/ledger/settle-capture.js";
 import { paymentProvider } from "../payments/providers/registry.js";
 import { unprocessedEvents } from "../payments/webhooks/inbox.js";
@@ -53,15 +55,19 @@ const PendingRefund = z.object({
   idempotency_key: z.string(),
 });
 
+type SweepRefund = Omit<RefundRequest, "requestedBy">;
+
+const emptySweep = (): PaymentsSweep => ({
+  eventsProcessed: 0,
+  eventsFailed: 0,
+  refundsRequested: 0,
+  refundsFailed: 0,
+  reconciled: 0,
+});
+
 export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
   const before = new Date(now.getTime() - GRACE_MS);
-  const sweep: PaymentsSweep = {
-    eventsProcessed: 0,
-    eventsFailed: 0,
-    refundsRequested: 0,
-    refundsFailed: 0,
-    reconciled: 0,
-  };
+  const sweep = emptySweep();
 
   for (const event of await unprocessedEvents(MAX_EVENT_ATTEMPTS, BATCH, before)) {
     const processed = await processStored(
@@ -73,29 +79,18 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
     sweep[processed ? "eventsProcessed" : "eventsFailed"] += 1;
   }
 
-  const refunds = [
-    ...(await owedRefunds()).map((owed) => ({
-      paymentId: owed.payment_id,
-      amountMinor: owed.amount_minor,
-      reason: "Booking cancelled within the cancellation policy",
-      idempotencyKey: `cancellation:${owed.booking_id}:${owed.attempt}`,
-    })),
-    ...(await pendingRefunds(before)).map((pending) => ({
-      paymentId: pending.payment_id,
-      amountMinor: pending.amount_minor,
-      reason: pending.reason,
-      idempotencyKey: pending.idempotency_key,
-    })),
-  ];
-  for (const refund of refunds) {
-    try {
-      await refundPayment({ ...refund, requestedBy: null });
-      sweep.refundsRequested += 1;
-    } catch (error) {
-      log.error("refund_sweep_failed", { paymentId: refund.paymentId, error });
-      sweep.refundsFailed += 1;
-    }
-  }
+  await requestRefunds(
+    [
+      ...(await owedRefunds()),
+      ...(await pendingRefunds(before)).map((pending) => ({
+        paymentId: pending.payment_id,
+        amountMinor: pending.amount_minor,
+        reason: pending.reason,
+        idempotencyKey: pending.idempotency_key,
+      })),
+    ],
+    sweep,
+  );
   for (const payment of await unpaidPayments(
     new Date(now.getTime() - RECONCILE_WINDOW_MS),
     before,
@@ -119,6 +114,25 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
   return sweep;
 }
 
+/** Only the refunds cancelled paid bookings are owed: what the database asks for on a cancel. */
+export async function settleOwedRefunds(): Promise<PaymentsSweep> {
+  const sweep = emptySweep();
+  await requestRefunds(await owedRefunds(), sweep);
+  return sweep;
+}
+
+async function requestRefunds(refunds: SweepRefund[], sweep: PaymentsSweep): Promise<void> {
+  for (const refund of refunds) {
+    try {
+      await refundPayment({ ...refund, requestedBy: null });
+      sweep.refundsRequested += 1;
+    } catch (error) {
+      log.error("refund_sweep_failed", { paymentId: refund.paymentId, error });
+      sweep.refundsFailed += 1;
+    }
+  }
+}
+
 const UnpaidPayment = z.object({
   id: z.uuid(),
   provider: z.enum(["razorpay", "stripe", "sandbox"]),
@@ -139,10 +153,19 @@ async function unpaidPayments(createdAfter: Date, createdBefore: Date) {
   return z.array(UnpaidPayment).parse(data);
 }
 
-async function owedRefunds() {
+async function owedRefunds(): Promise<SweepRefund[]> {
   const { data, error } = await serviceClient().rpc("ledger_refunds_owed");
   if (error) throw new Error(`reading owed refunds failed: ${error.code} ${error.message}`);
-  return z.array(OwedRefund).parse(data).slice(0, BATCH);
+  return z
+    .array(OwedRefund)
+    .parse(data)
+    .slice(0, BATCH)
+    .map((owed) => ({
+      paymentId: owed.payment_id,
+      amountMinor: owed.amount_minor,
+      reason: "Booking cancelled within the cancellation policy",
+      idempotencyKey: `cancellation:${owed.booking_id}:${owed.attempt}`,
+    }));
 }
 
 async function pendingRefunds(createdBefore: Date) {

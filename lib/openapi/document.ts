@@ -82,7 +82,8 @@ export function openApiDocument(
         cronSecret: {
           type: "http",
           scheme: "bearer",
-          description: "CRON_SECRET, sent by Vercel Cron; scheduled jobs only.",
+          description:
+            "CRON_SECRET, sent by Vercel Cron, or DATABASE_WEBHOOK_SECRET, sent by the database through pg_net; scheduled jobs only.",
         },
       },
       schemas: { Problem: jsonSchema(ProblemSchema, "output") } as Record<string, unknown>,

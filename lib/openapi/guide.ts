@@ -16,7 +16,7 @@ export const API_GUIDE = `The same-origin API a single-page app calls so that no
 
 Some operations need a role as well as a signed-in user; their description says so (\`Requires role: staff\`) and \`x-roles\` lists the roles. Roles come from the user's \`app_metadata\`, which only the server can set; without one the answer is 403 \`forbidden\`. Booking and consent operations also take guests: without a token they act for a guest, and a guest reads, changes or cancels a booking with the \`manageToken\` it was given, sent as the \`X-Booking-Token\` header.
 
-Scheduled jobs (\`/api/cron/*\`) are called by Vercel Cron (or by hand) with \`Authorization: Bearer <CRON_SECRET>\` (the **cronSecret** scheme), never by an app.
+Scheduled jobs (\`/api/cron/*\`) are called with \`GET\` by Vercel Cron (or by hand) with \`Authorization: Bearer <CRON_SECRET>\`, and with \`POST\` by the database (pg_net, from triggers and pg_cron jobs) with \`Authorization: Bearer <DATABASE_WEBHOOK_SECRET>\` (the **cronSecret** scheme), never by an app.
 
 ## Errors
 
@@ -33,7 +33,7 @@ export function authNote(auth: AuthRequirement): string {
     return "**Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.";
   }
   if (auth === "cron") {
-    return "**Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` (cronSecret).";
+    return "**Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).";
   }
   if (auth === "user") return "**Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.";
   const roles = auth.join(" or ");

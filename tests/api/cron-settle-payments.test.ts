@@ -1,6 +1,9 @@
 // GET /api/cron/settle-payments with the local sandbox provider: the sweep finishes what the
 // request paths left unfinished — a refund a cancelled paid booking is owed, a stored webhook event
-// whose processing failed — once each, however often it runs. Dates: futureWeekday(29).
+// whose processing failed — once each, however often it runs. The database's own call after a
+// cancellation is off here (databaseWebhooks: false), as when pg_net's request never arrived, so
+// the sweep is the safety net under test (tests/api/database-webhooks.test.ts has the call).
+// Dates: futureWeekday(29).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   sandboxCheckoutSignature,
@@ -12,7 +15,7 @@ import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ seedFile: PROJECT_SEED });
+  api = await startTestApi({ seedFile: PROJECT_SEED, databaseWebhooks: false });
 });
 afterAll(async () => {
   await api?.close();

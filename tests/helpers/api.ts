@@ -12,6 +12,8 @@ export const PIPELINE_APP = fileURLToPath(new URL("../fixtures/pipeline-app", im
 export const SPA_ORIGIN = "http://spa.example.test";
 /** What the scheduler sends as `Authorization: Bearer …` to the test API's cron endpoints. */
 export const TEST_CRON_SECRET = "test-cron-secret-0123456789";
+/** What the database sends when its triggers and jobs call the test API (pg_net, from Vault). */
+export const TEST_DATABASE_WEBHOOK_SECRET = "test-database-webhook-secret-0123456789";
 
 export interface TestApi {
   url: string;
@@ -34,6 +36,12 @@ export interface TestApiOptions extends TestSupabaseOptions {
   env?: Record<string, string | undefined>;
   /** A stack already running to serve against, left running on close; else one of its own. */
   supabase?: TestSupabase;
+  /**
+   * Whether the database calls this API after commits, as `npm run dev` sets up (Vault holds its
+   * URL and secret; pg_net's worker performs the calls). Default true; false leaves the outbox
+   * and owed refunds to the cron endpoints a test calls itself.
+   */
+  databaseWebhooks?: boolean;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -52,6 +60,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
     ALLOWED_ORIGINS: SPA_ORIGIN,
     CRON_SECRET: TEST_CRON_SECRET,
+    DATABASE_WEBHOOK_SECRET: TEST_DATABASE_WEBHOOK_SECRET,
     ...options.env,
   });
   let api: RunningServer;
@@ -64,6 +73,17 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   // Functions load on their first request, so the address, known only now, is in time: links
   // and redirects point here whatever Host a request names.
   if (!("APP_URL" in (options.env ?? {}))) configure({ APP_URL: api.url });
+  try {
+    await supabase.configureDatabaseWebhooks(
+      options.databaseWebhooks === false
+        ? null
+        : { url: api.url, secret: TEST_DATABASE_WEBHOOK_SECRET },
+    );
+  } catch (error) {
+    await api.close();
+    if (ownStack) await supabase.close();
+    throw error;
+  }
   let users = 0;
   return {
     url: api.url,
