@@ -18,7 +18,12 @@ export type NewAccount =
 /** Renew the access token this long before it expires, so no call goes out with a stale one. */
 const RENEW_BEFORE_SECONDS = 60;
 /** The endpoints that take no bearer token: they are how one is obtained. */
-const SESSION_PATHS = new Set(["/api/auth/login", "/api/auth/register", "/api/auth/refresh"]);
+const SESSION_PATHS = new Set([
+  "/api/auth/login",
+  "/api/auth/register",
+  "/api/auth/refresh",
+  "/api/auth/reset-password",
+]);
 const SAME_ORIGIN_HEADER = { "X-Requested-With": "bastion-client" };
 
 export interface BastionClientOptions {
@@ -98,6 +103,14 @@ export function createBastionClient(options: BastionClientOptions = {}) {
       const created = unwrap(await api.POST("/api/auth/register", { body: account }));
       setSession(created);
       return created;
+    },
+    /** Sets a new password with the token from a reset link's `#token=`; signs in with it. */
+    async resetPassword(token: string, password: string): Promise<Session> {
+      const signedIn = unwrap(
+        await api.POST("/api/auth/reset-password", { body: { token, password } }),
+      );
+      setSession(signedIn);
+      return signedIn;
     },
     async signOut(): Promise<void> {
       try {

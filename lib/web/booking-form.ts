@@ -1,11 +1,16 @@
 // "Book a session": a session type, a format and a date; the free times for that day from
 // GET /api/availability (the same computation that later accepts the booking); the client's
-// details; consent when the session type needs it; then a hold, paid for at once. Prices shown
-// come from the catalogue and the amount charged from the server: nothing here computes money.
+// details, texts if they want them; consent when the session type needs it; then a hold, paid
+// for at once. Prices shown come from the catalogue and the amount charged from the server:
+// nothing here computes money. A time someone else took in the meantime (409 slot_unavailable)
+// reloads the day's times and says so next to them.
+import { ApiProblem } from "../client/api-problem.js";
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
+import { setSmsReminders } from "./booking-actions.js";
 import { busy, field, h, show } from "./dom.js";
-import { FORMAT_NAMES, isoDateFromToday } from "./format.js";
-import { clearProblem, showProblem } from "./problems.js";
+import { clockTime, FORMAT_NAMES, isoDateFromToday } from "./format.js";
+import { clearProblem, type ProblemPlace, showProblem } from "./problems.js";
+import { timePicker } from "./times.js";
 
 type Booking = Schemas["Booking"];
 
@@ -17,7 +22,7 @@ const CONSENT_ITEM_TEXT: Record<string, string> = {
   telehealth_risks: "I understand the risks and limits of sessions by video.",
 };
 /** How far ahead the practice takes bookings (the API refuses later dates). */
-const HORIZON_DAYS = 60;
+export const HORIZON_DAYS = 60;
 /** On opening, how many days to look ahead for the first one with a free time. */
 const FIRST_FREE_DAY_SEARCH = 14;
 
@@ -27,8 +32,12 @@ export interface BookingFormOptions {
   consentVersions: Schemas["ConsentVersion"][];
   /** The signed-in account's email and name, to fill the client's details. */
   account: { email: string; fullName: string | null };
-  /** A hold was made (pay for it) or a free session was confirmed. */
+  /** A hold was made (pay for it) or a free session was confirmed; throws when paying fails. */
   onBooked(booking: Booking): Promise<void>;
+  /** A hold was made but is not being paid for now: it waits in My bookings. */
+  onHeld(booking: Booking): Promise<void>;
+  /** Texts were turned on or off for a booking (the API does not say so when it is read). */
+  onSmsChoice(bookingId: string, on: boolean): void;
 }
 
 export function bookingForm(options: BookingFormOptions): HTMLElement {
@@ -52,7 +61,7 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     max: isoDateFromToday(HORIZON_DAYS),
   });
   const price = h("p", { class: "price", "aria-live": "polite" });
-  const times = h("fieldset", { class: "times", "data-field": "time" });
+  const times = timePicker(client, "book-times");
   const name = h("input", {
     name: "customer.name",
     autocomplete: "name",
@@ -65,8 +74,15 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     value: options.account.email,
   });
   const phone = h("input", { name: "customer.phone", type: "tel", autocomplete: "tel" });
-  const consent = h("fieldset", { class: "consent", "data-field": "acknowledgments" });
+  const smsReminders = h("input", { type: "checkbox", name: "smsReminders" });
+  const consent = h("fieldset", {
+    class: "consent",
+    "data-field": "acknowledgments",
+    id: "book-consent",
+    tabindex: -1,
+  });
   const submit = h("button", { type: "submit" }, "Book and pay");
+  const actions = h("div", { class: "actions" }, submit);
 
   const form = h(
     "form",
@@ -75,12 +91,13 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     field("Format", format),
     price,
     field("Date", date),
-    times,
+    times.element,
     field("Full name", name),
     field("Email for this booking", email),
-    field("Phone (optional)", phone, "With the country code, such as +91 98765 43210."),
+    field("Phone (optional)", phone, "With + and the country code, such as +91 98765 43210."),
+    h("label", { class: "check" }, smsReminders, "Text me reminders about this session too"),
     consent,
-    h("div", { class: "actions" }, submit),
+    actions,
   );
 
   const selectedService = () =>
@@ -114,47 +131,7 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     }
   };
 
-  let timesRequest = 0;
-  /** Shows the free times of the chosen day; true when there is at least one. */
-  const loadTimes = async (): Promise<boolean> => {
-    const request = ++timesRequest;
-    show(times, h("legend", {}, "Available times"), h("p", { class: "hint" }, "Looking…"));
-    try {
-      const availability = unwrap(
-        await client.api.GET("/api/availability", {
-          params: { query: { date: date.value, sessionType: sessionType.value } },
-        }),
-      );
-      if (request !== timesRequest) return true; // a newer choice of date or type is loading
-      const free = availability.slots.filter((slot) => slot.available);
-      show(
-        times,
-        h("legend", {}, "Available times"),
-        h("p", { class: "hint" }, `Times in ${availability.timezone}.`),
-        free.length
-          ? h(
-              "div",
-              { class: "slots" },
-              ...free.map((slot) =>
-                h(
-                  "label",
-                  { class: "slot" },
-                  h("input", { type: "radio", name: "time", value: slot.time }),
-                  slot.time,
-                ),
-              ),
-            )
-          : h("p", {}, "No free times on this day."),
-      );
-      return free.length > 0;
-    } catch (error) {
-      if (request === timesRequest) {
-        show(times, h("legend", {}, "Available times"));
-        showProblem(error, form);
-      }
-      return true;
-    }
-  };
+  const loadTimes = () => times.load(date.value, sessionType.value);
   /** Opens on the first day with a free time, so the form starts with something to book. */
   let chosenByHand = false;
   const openOnFirstFreeDay = async () => {
@@ -180,14 +157,52 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    clearProblem(form);
-    void busy(submit, async () => {
-      try {
-        await options.onBooked(await book(client, form, selectedService(), options));
-      } catch (error) {
-        showProblem(error, form);
-      }
-    });
+    const place: ProblemPlace = { action: "book", at: actions, form };
+    clearProblem(place);
+    const numberProblem = smsReminders.checked ? textableNumberProblem(phone.value) : undefined;
+    if (numberProblem) {
+      showProblem(numberProblem, place);
+      return;
+    }
+    void busy(
+      submit,
+      async () => {
+        let booking: Booking;
+        try {
+          booking = await book(client, form, selectedService(), options);
+        } catch (error) {
+          // The day's times as they are now, so the person picks from what is really free.
+          if (error instanceof ApiProblem && error.code === "slot_unavailable") {
+            await times.reload();
+          }
+          showProblem(error, place);
+          return;
+        }
+        if (smsReminders.checked) {
+          try {
+            await setSmsReminders(client, booking.id, true);
+            options.onSmsChoice(booking.id, true);
+          } catch (error) {
+            await options.onHeld(booking);
+            showProblem(error, {
+              action: "sms",
+              at: actions,
+              form,
+              note: booking.expiresAt
+                ? `Your time is held for you until ${clockTime(booking.expiresAt)}: pay for it under My bookings.`
+                : "Your booking is made; it is under My bookings.",
+            });
+            return;
+          }
+        }
+        try {
+          await options.onBooked(booking);
+        } catch (error) {
+          showProblem(error, { ...place, action: "pay" });
+        }
+      },
+      "Booking…",
+    );
   });
 
   showService();
@@ -197,6 +212,29 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     { class: "card" },
     h("h2", { id: "book-heading", tabindex: -1 }, "Book a session"),
     form,
+  );
+}
+
+/** Texts need a number in international form; said before anything is booked. */
+function textableNumberProblem(typed: string): ApiProblem | undefined {
+  const number = typed.trim();
+  const message = !number
+    ? "Add a phone number to get text reminders, or untick “Text me reminders”."
+    : number.startsWith("+")
+      ? undefined
+      : "For texts, start the number with + and the country code.";
+  if (!message) return undefined;
+  return new ApiProblem(
+    {
+      type: "about:blank",
+      title: "Please check this field",
+      status: 400,
+      detail: "",
+      code: "validation_failed",
+      requestId: "",
+      errors: { "customer.phone": [message] },
+    },
+    400,
   );
 }
 
@@ -217,17 +255,19 @@ async function book(
   const version = options.consentVersions[0];
   let consentId: string | undefined;
   if (service?.requiresConsent && version) {
-    const receipt = unwrap(
-      await client.api.POST("/api/consent", {
-        body: {
-          sessionType: service.slug,
-          email: customer.email,
-          consentVersion: version.version,
-          acknowledgments: data.getAll("acknowledgments").map(String),
-        },
-      }),
-    );
-    consentId = receipt.consentId;
+    const receipt = await client.api.POST("/api/consent", {
+      body: {
+        sessionType: service.slug,
+        email: customer.email,
+        consentVersion: version.version,
+        acknowledgments: data.getAll("acknowledgments").map(String),
+      },
+    });
+    try {
+      consentId = unwrap(receipt).consentId;
+    } catch (error) {
+      throw asBookingFields(error);
+    }
   }
   const created = unwrap(
     await client.api.POST("/api/bookings", {
@@ -242,4 +282,14 @@ async function book(
     }),
   );
   return created.booking;
+}
+
+/** The consent record's `email` is the booking's `customer.email` field on this form. */
+function asBookingFields(error: unknown): unknown {
+  if (!(error instanceof ApiProblem) || !error.problem.errors?.email) return error;
+  const { email, ...others } = error.problem.errors;
+  return new ApiProblem(
+    { ...error.problem, errors: { ...others, "customer.email": email } },
+    error.status,
+  );
 }

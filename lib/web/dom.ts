@@ -31,13 +31,32 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintElement);
 }
 
-/** Runs an async action from a button, disabling the button while it runs. */
-export async function busy<T>(button: HTMLButtonElement, action: () => Promise<T>): Promise<T> {
+/** What a busy button says when the caller names nothing more specific. */
+export const WORKING = "Working…";
+/** A busy state shorter than this is a flicker nobody can read: it stays at least this long. */
+const MIN_BUSY_MS = 400;
+
+/**
+ * Runs an async action from a button: until it ends, however it ends, the button is disabled,
+ * marked aria-busy and says what is happening ("Booking…") beside a spinner, so a press never
+ * seems to do nothing; then it is as it was.
+ */
+export async function busy<T>(
+  button: HTMLButtonElement,
+  action: () => Promise<T>,
+  label: string = WORKING,
+): Promise<T> {
+  const content = [...button.childNodes];
+  const startedAt = performance.now();
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
+  button.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), label);
   try {
     return await action();
   } finally {
+    const left = MIN_BUSY_MS - (performance.now() - startedAt);
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+    button.replaceChildren(...content);
     button.disabled = false;
     button.removeAttribute("aria-busy");
   }

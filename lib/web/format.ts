@@ -25,3 +25,28 @@ export function isoDateFromToday(days: number): string {
   const pad = (value: number) => String(value).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+/** An instant as this browser's clock shows it: "10:42" (or "10:42 AM", as the locale writes). */
+export function clockTime(instant: string): string {
+  return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(
+    new Date(instant),
+  );
+}
+
+/** An instant in the practice's time zone with its day: "Monday 14 December, 10:00 AM". */
+export function dayAndTime(instant: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+  }).format(new Date(instant));
+}
+
+/** Time left as minutes and seconds: "9:05". */
+export function countdown(milliseconds: number): string {
+  const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}

@@ -1,6 +1,8 @@
 // The demo booking app: what an SPA on Bastion looks like. It runs on the API's own origin, talks
 // to it only through the typed client, holds the access token in memory, and after a reload or a
-// checkout's redirect gets its session back from the httpOnly refresh cookie.
+// checkout's redirect gets its session back from the httpOnly refresh cookie. Two more pages live
+// at their own paths (vercel.json rewrites them to this app): /forgot-password and
+// /reset-password, where the emailed reset link lands.
 import {
   type BastionClient,
   createBastionClient,
@@ -11,9 +13,16 @@ import { authForm } from "./auth-form.js";
 import { bookingForm } from "./booking-form.js";
 import { payForHold, resumeCheckout } from "./checkout.js";
 import { confirmation } from "./confirmation.js";
-import { h, show } from "./dom.js";
-import { myBookings } from "./my-bookings.js";
-import { clearProblem, showProblem } from "./problems.js";
+import { busy, h, show } from "./dom.js";
+import { clockTime } from "./format.js";
+import { liveHold, myBookings } from "./my-bookings.js";
+import {
+  FORGOT_PASSWORD_PATH,
+  forgotPasswordPage,
+  RESET_PASSWORD_PATH,
+  resetPasswordPage,
+} from "./password-reset.js";
+import { clearProblem, focusInView, showProblem } from "./problems.js";
 
 type Booking = Schemas["Booking"];
 interface Catalogue {
@@ -25,18 +34,51 @@ const app = document.getElementById("app") as HTMLElement;
 const account = document.getElementById("account") as HTMLElement;
 let shownUserId: string | undefined;
 let catalogue: Promise<Catalogue> | undefined;
+/** What this page turned texts to, by booking id (the API's booking does not say). */
+const smsChoices = new Map<string, boolean>();
+/** A line to show above the booking form once, after the page that led there. */
+let pendingNotice: string | undefined;
 
 const client = createBastionClient({
-  // A renewed token is the same person: only signing in or out redraws the page.
+  // A renewed token is the same person: only signing in or out redraws the page. The password
+  // pages redraw themselves.
   onSessionChange(session) {
-    if (session?.user.id !== shownUserId) void render();
+    if (session?.user.id !== shownUserId && !onPasswordPage()) void render();
   },
 });
+
+function onPasswordPage(): boolean {
+  return [FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH].includes(location.pathname);
+}
 
 async function render(): Promise<void> {
   const session = client.session;
   shownUserId = session?.user.id;
   clearProblem();
+  if (location.pathname === FORGOT_PASSWORD_PATH) {
+    show(account);
+    show(app, forgotPasswordPage(client));
+    focusHeading();
+    return;
+  }
+  if (location.pathname === RESET_PASSWORD_PATH) {
+    show(account);
+    show(
+      app,
+      resetPasswordPage({
+        client,
+        onReset() {
+          // The link is spent: the address bar leaves it, and the app opens signed in.
+          history.replaceState(null, "", "/");
+          pendingNotice =
+            "Your new password is set and you are signed in. Any other device signed in to this account has been signed out.";
+          void render();
+        },
+      }),
+    );
+    focusHeading();
+    return;
+  }
   if (!session) {
     show(account);
     show(app, authForm(client));
@@ -44,7 +86,20 @@ async function render(): Promise<void> {
     return;
   }
   const signOut = h("button", { type: "button", class: "secondary" }, "Sign out");
-  signOut.addEventListener("click", () => void client.signOut().catch(showProblem));
+  signOut.addEventListener(
+    "click",
+    () =>
+      void busy(
+        signOut,
+        () =>
+          client
+            .signOut()
+            .catch((error: unknown) =>
+              showProblem(error, { action: "sign-out", at: account, inside: true }),
+            ),
+        "Signing out…",
+      ),
+  );
   show(account, h("span", {}, `Signed in as ${session.user.email ?? "you"}`), signOut);
   show(app, h("p", { class: "hint", "aria-live": "polite" }, "Loading…"));
   try {
@@ -53,7 +108,16 @@ async function render(): Promise<void> {
       profileName(client),
     ]);
     const notice = h("div", { id: "notice" });
-    const bookings = myBookings({ client, services, onPay: (booking) => pay(booking) });
+    if (pendingNotice) {
+      show(notice, h("p", { class: "notice", role: "status", tabindex: -1 }, pendingNotice));
+      pendingNotice = undefined;
+    }
+    const bookings = myBookings({
+      client,
+      services,
+      onPay: (booking) => pay(booking),
+      smsChoices,
+    });
     const serviceName = (slug: string) =>
       services.find((service) => service.slug === slug)?.name ?? slug;
     const showConfirmation = (booking: Booking) => {
@@ -61,11 +125,11 @@ async function render(): Promise<void> {
       notice.querySelector<HTMLElement>("h2")?.focus();
       void bookings.refresh();
     };
+    // A failure is shown by the button that asked to pay.
     const pay = async (booking: Booking) => {
       try {
         showConfirmation(await payForHold(client, booking));
-      } catch (error) {
-        showProblem(error);
+      } finally {
         void bookings.refresh();
       }
     };
@@ -76,10 +140,29 @@ async function render(): Promise<void> {
       account: { email: session.user.email ?? "", fullName },
       onBooked: (booking) =>
         booking.status === "held" ? pay(booking) : Promise.resolve(showConfirmation(booking)),
+      onHeld: async () => {
+        await bookings.refresh();
+      },
+      onSmsChoice: (bookingId, on) => smsChoices.set(bookingId, on),
     });
     show(app, notice, form, bookings.element);
-    await bookings.refresh();
-    await finishCheckout(showConfirmation);
+    const shownNotice = notice.querySelector<HTMLElement>(".notice");
+    if (shownNotice) focusInView(shownNotice);
+    const mine = await bookings.refresh();
+    await finishCheckout(notice, showConfirmation);
+    // Coming back to a time held and not paid for: said at the top, not only far down the list.
+    const held = mine.find(liveHold);
+    if (held?.expiresAt && !notice.hasChildNodes()) {
+      show(
+        notice,
+        h(
+          "p",
+          { class: "notice", role: "status" },
+          `A time is held for you until ${clockTime(held.expiresAt)}. `,
+          h("a", { href: "#bookings-heading" }, "Pay for it in My bookings"),
+        ),
+      );
+    }
   } catch (error) {
     show(app);
     showProblem(error);
@@ -87,7 +170,10 @@ async function render(): Promise<void> {
 }
 
 /** The return leg of a checkout redirect: its answer is in the query string, once. */
-async function finishCheckout(showConfirmation: (booking: Booking) => void): Promise<void> {
+async function finishCheckout(
+  notice: HTMLElement,
+  showConfirmation: (booking: Booking) => void,
+): Promise<void> {
   const params = new URLSearchParams(location.search);
   if (!params.has("booking")) return;
   history.replaceState(null, "", location.pathname);
@@ -95,7 +181,7 @@ async function finishCheckout(showConfirmation: (booking: Booking) => void): Pro
     const booking = await resumeCheckout(client, params);
     if (booking) showConfirmation(booking);
   } catch (error) {
-    showProblem(error);
+    showProblem(error, { action: "pay", at: notice, inside: true });
   }
 }
 
@@ -121,4 +207,4 @@ function focusHeading(): void {
 
 // A 401 here only means there is no session to restore: the app starts signed out.
 await client.restoreSession().catch(() => undefined);
-if (!client.session) await render();
+if (!client.session || onPasswordPage()) await render();

@@ -2,7 +2,8 @@
 // account, book a paid individual session with its consent, pay in the sandbox checkout, see the
 // booking confirmed (in the app, through the API, and as an email in the local outbox), then
 // cancel it from "My bookings". And a form sent without a name shows the API's field error where
-// the name goes. Chromium through playwright-core; screenshots in tests/e2e/screenshots/.
+// the name goes, and moves the focus there. Chromium through playwright-core; screenshots in
+// tests/e2e/screenshots/.
 //
 // Dates: futureWeekday(1) (at least three days ahead, so cancelling is still allowed online).
 import type { Page } from "playwright-core";
@@ -175,7 +176,7 @@ describe("booking in the demo app on a phone", { timeout: 120_000 }, () => {
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
 
-  it("shows the API's error for a missing name next to the Full name field", async () => {
+  it("shows the API's error for a missing name next to the Full name field, and focuses it", async () => {
     const { page } = browser;
     await page.goto(api.url);
     await createAccountWithForm(page, newAccount());
@@ -193,10 +194,20 @@ describe("booking in the demo app on a phone", { timeout: 120_000 }, () => {
     const message = problem.errors?.["customer.name"]?.[0] ?? "";
     expect(message).not.toBe("");
 
-    // The problem's title in the page's one alert, and the field's message tied to its input
-    // (aria-describedby), so a screen reader reads it with the field.
-    await page.getByRole("alert").filter({ hasText: problem.title }).waitFor();
+    // The field's message tied to its input (aria-describedby), so a screen reader reads it
+    // with the field; the field takes the focus, which scrolls the phone's screen to it; and by
+    // the button that was pressed, an alert in words a person uses.
     await page.getByRole("textbox", { name: "Full name", description: message }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe(
+      "customer.name",
+    );
+    const onScreen = await page.evaluate(() => {
+      const box = document.activeElement?.getBoundingClientRect();
+      return Boolean(box && box.top >= 0 && box.bottom <= window.innerHeight);
+    });
+    expect(onScreen).toBe(true);
+    await page.getByRole("alert").filter({ hasText: "Please check this field" }).waitFor();
+    expect(problem.title).toBe("Some fields are not valid");
     await shot(page, "missing name");
     expect(browser.problemsOn(api.url)).toEqual([]);
   });

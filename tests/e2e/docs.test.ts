@@ -1,11 +1,13 @@
 // /docs, the API reference (Swagger UI from swagger-ui-dist, served same-origin), as a browser
-// renders it: one entry for every operation in /api/openapi.json, and a page that runs without
-// console errors or Content-Security-Policy violations.
+// renders it: one entry for every operation in /api/openapi.json, customer-facing sections first
+// and machine-only ones (webhooks, cron) last, and a page that runs without console errors or
+// Content-Security-Policy violations. /docs/errors says for each code why it happens and what to
+// do, at phone and desktop sizes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../lib/http/errors.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { launchBrowser, type TestBrowser } from "./helpers/browser.js";
-import { screenshots } from "./helpers/screenshots.js";
+import { PHONE, phoneAndDesktop, screenshots } from "./helpers/screenshots.js";
 
 const shot = screenshots("docs");
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
@@ -25,6 +27,7 @@ afterAll(async () => {
 
 interface OpenApiDocument {
   info: { title: string };
+  tags: { name: string }[];
   paths: Record<string, Record<string, unknown>>;
 }
 
@@ -63,6 +66,14 @@ describe("the API reference at /docs", { timeout: 90_000 }, () => {
     expect(new Set(rendered.map((entry) => entry.split(" ")[1]))).toEqual(
       new Set(Object.keys(document.paths)),
     );
+
+    // Sections in the document's tag order: what an app calls first, scheduled jobs last.
+    const sections = await page
+      .locator("h3.opblock-tag")
+      .evaluateAll((headings) => headings.map((heading) => heading.getAttribute("data-tag")));
+    expect(sections).toEqual(document.tags.map(({ name }) => name));
+    expect(sections.slice(0, 3)).toEqual(["catalogue", "availability", "bookings"]);
+    expect(sections.slice(-2)).toEqual(["webhooks", "cron"]);
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
 
@@ -82,6 +93,28 @@ describe("the API reference at /docs", { timeout: 90_000 }, () => {
     expect(codes.sort()).toEqual(Object.keys(ERROR_CODES).sort());
     expect(await page.locator(`[id="${code}"]`).textContent()).toContain(String(refused.status));
     await shot(page, "error codes");
+
+    // Each code says why it happens and what to do, from the code table's help.
+    const entries = await page.locator("dt[id]").evaluateAll((terms) =>
+      terms.map((term) => ({
+        code: term.id,
+        text: term.nextElementSibling?.textContent?.replace(/\s+/g, " ") ?? "",
+      })),
+    );
+    for (const { code: entry, text } of entries) {
+      const { title, help } = ERROR_CODES[entry as keyof typeof ERROR_CODES];
+      expect(text, entry).toContain(title);
+      expect(text, entry).toContain(`Why: ${help.cause.replaceAll("`", "")}`);
+      expect(text, entry).toContain(`What to do: ${help.fix.replaceAll("`", "")}`);
+    }
+    await page.goto(`${api.url}/docs/errors#slot_unavailable`);
+    await page.getByRole("heading", { name: "Error codes" }).waitFor();
+    await phoneAndDesktop(shot)(page, "error code entry");
+    // Nothing on the page is wider than a phone's screen.
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
 });

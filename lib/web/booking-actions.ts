@@ -1,0 +1,39 @@
+// The calls that change a booking, shared by the booking form and "My bookings".
+import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
+
+type Booking = Schemas["Booking"];
+
+/** Texts about the booking (reminders included) to its phone number, or no more texts. */
+export async function setSmsReminders(
+  client: BastionClient,
+  id: string,
+  on: boolean,
+): Promise<Booking> {
+  return unwrap(
+    await client.api.PUT("/api/bookings/{id}", {
+      params: { path: { id } },
+      body: { smsReminders: on },
+    }),
+  );
+}
+
+/** Moves the booking to another free time (a date and a time label from the availability). */
+export async function rescheduleBooking(
+  client: BastionClient,
+  id: string,
+  date: string,
+  time: string,
+): Promise<Booking> {
+  return unwrap(
+    await client.api.PUT("/api/bookings/{id}", { params: { path: { id } }, body: { date, time } }),
+  );
+}
+
+/** A hold is withdrawn; a confirmed booking is cancelled under the practice's policy. */
+export async function cancelBooking(client: BastionClient, booking: Booking): Promise<Booking> {
+  const params = { path: { id: booking.id } };
+  if (booking.status === "held") {
+    return unwrap(await client.api.DELETE("/api/bookings/{id}", { params }));
+  }
+  return unwrap(await client.api.POST("/api/bookings/{id}/cancel", { params, body: {} }));
+}
