@@ -10,10 +10,11 @@ export async function measurePipelineOverhead(
   iterations: number,
   warmup: number,
 ): Promise<PipelineOverheadResult> {
-  const result = await runWorker<PipelineWorkerResult>("pipeline-worker.ts", [
-    String(iterations),
-    String(warmup),
-  ]);
+  const result = await runWorker<PipelineWorkerResult>(
+    "pipeline-worker.ts",
+    [String(iterations), String(warmup)],
+    "local stack",
+  );
   const { pipelineUs: pipeline, bareUs: bare } = result;
   const minus = (a: number, b: number) => Math.round((a - b) * 10) / 10;
   return {

@@ -1,5 +1,5 @@
 // Runs in its own process (see pipeline-overhead.ts), whose environment has no Supabase, no
-// Upstash and no production flag: the in-process limiter counts, and SUPABASE_URL points at a
+// Upstash and BASTION_LOCAL_STACK: the in-process limiter counts, and SUPABASE_URL points at a
 // local JWKS server started here before any lib/ module reads the configuration.
 //
 // Each iteration builds a fresh Request (outside the timed part: on Vercel the launcher builds
