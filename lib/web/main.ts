@@ -127,11 +127,14 @@ async function render(): Promise<void> {
     };
     // A failure is shown by the button that asked to pay.
     const pay = async (booking: Booking) => {
+      let paid: Booking;
       try {
-        showConfirmation(await payForHold(client, booking));
-      } finally {
+        paid = await payForHold(client, booking);
+      } catch (error) {
         void bookings.refresh();
+        throw error;
       }
+      showConfirmation(paid);
     };
     const form = bookingForm({
       client,
