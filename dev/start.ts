@@ -62,6 +62,8 @@ const supabase = setting("SUPABASE_URL")
   : await startSupabase({
       port: port("SUPABASE_PORT", 54321),
       databaseUrl,
+      // pg_cron's jobs run on the clock (reminders, delivery retries, the payments sweep).
+      runSchedules: true,
       dataDir: databaseUrl ? undefined : join(dataDir, "pglite"),
       keysFile: join(dataDir, "keys.json"),
       migrationDirs: [join(rootDir, "supabase", "migrations")],
@@ -96,6 +98,10 @@ if (upstash) {
 // Cron endpoints refuse to run without a secret; locally one is made up per start, so they can
 // be called by hand (`curl -H "Authorization: Bearer $CRON_SECRET" …`).
 if (!setting("CRON_SECRET")) stackEnv.CRON_SECRET = randomBytes(24).toString("base64url");
+// What the database sends when it calls the functions (pg_net, DATABASE_WEBHOOK_SECRET).
+if (!setting("DATABASE_WEBHOOK_SECRET")) {
+  stackEnv.DATABASE_WEBHOOK_SECRET = randomBytes(24).toString("base64url");
+}
 
 // Links in mail, redirects and provider callbacks point at APP_URL, never at a request's Host:
 // here the dev server's own address, unless .env names another (a tunnel, say).
@@ -107,6 +113,12 @@ Object.assign(process.env, stackEnv);
 // The demo app's bundle, rebuilt on every edit of lib/web/ or lib/client/ while this runs.
 const web = await buildWeb({ watch: true });
 const api = await startApiServer({ port: apiPort, rootDir });
+// The database's triggers and pg_cron jobs call the functions here, as a Supabase project calls
+// its deployment: the address and the secret go into Vault, where the migrations read them.
+await supabase?.configureDatabaseWebhooks({
+  url: api.url,
+  secret: process.env.DATABASE_WEBHOOK_SECRET as string,
+});
 
 const rows: [string, string][] = [
   ["Demo app", `${api.url}   (book and pay for a session; the sandbox takes the payment)`],
