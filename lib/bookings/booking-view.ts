@@ -35,6 +35,7 @@ export const BookingDocument = z.object({
   customer_email_sealed: z.string().nullable(),
   customer_phone_sealed: z.string().nullable(),
   notes_sealed: z.string().nullable(),
+  sms_opt_in: z.boolean(),
   guest: z.boolean(),
   cancellation_reason: z.string().nullable(),
   refund_due_minor: z.number().int().nullable(),
@@ -72,6 +73,8 @@ export const BookingView = z
       .object({ name: z.string(), email: z.string(), phone: z.string().nullable() })
       .nullable(),
     notes: z.string().nullable(),
+    /** Texts about the booking (reminders included) also go to its phone number. */
+    smsReminders: z.boolean(),
     cancellationReason: z.string().nullable(),
     /** What the cancellation policy refunds, in minor units; null when nothing is owed. */
     refundDueMinor: z.number().int().nullable(),
@@ -114,6 +117,7 @@ export function bookingView(document: BookingDocument): BookingView {
             ),
           },
     notes: open(document.notes_sealed, BOOKING_SEALED_COLUMNS.notes_sealed),
+    smsReminders: document.sms_opt_in,
     cancellationReason: document.cancellation_reason,
     refundDueMinor: document.refund_due_minor,
     createdAt: document.created_at.toISOString(),

@@ -208,6 +208,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     price: { amountMinor: 250000, currency: "INR" },
     customer: { name: "Priya Sharma", email: EMAIL, phone: "+91 98765 43210" },
     notes: "First session. Mornings suit me best.",
+    smsReminders: false,
     cancellationReason: null,
     refundDueMinor: null,
     createdAt: t.booked,
@@ -455,6 +456,14 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
       request: {
         token: "a3f9c1e07b2d4e8f9c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
         password: PASSWORD,
+      },
+      response: SESSION,
+    },
+    "POST /api/auth/confirm": {
+      // token_hash and type from the confirmation link's fragment.
+      request: {
+        tokenHash: "5e1c9a7b3d2f4e6a8c0b9d7f5e3a1c2b4d6f8e0a9c7b5d3f1e2a4c6b",
+        type: "email",
       },
       response: SESSION,
     },

@@ -177,7 +177,7 @@ $$;
 
 -- The booking document gains `changeable_until`: until when its customer may reschedule or
 -- cancel it online (the start minus the rules' change window), so an app offers only what the
--- database will accept.
+-- database will accept; and `sms_opt_in`, so it can show whether texts are on.
 create or replace function public.booking_document(p_booking public.bookings) returns jsonb
 language sql stable
 security definer
@@ -200,6 +200,7 @@ as $$
     'customer_email_sealed', p_booking.customer_email_sealed,
     'customer_phone_sealed', p_booking.customer_phone_sealed,
     'notes_sealed', p_booking.notes_sealed,
+    'sms_opt_in', p_booking.sms_opt_in,
     'guest', p_booking.user_id is null and p_booking.manage_token_hash is not null,
     'cancellation_reason', p_booking.cancellation_reason,
     'refund_due_minor', p_booking.refund_due_minor,
