@@ -68,6 +68,12 @@ const EnvSchema = z.object({
   UPSTASH_REDIS_REST_URL: optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   /**
+   * How long one Redis call (a rate-limit check included) may take before Redis counts as
+   * unreachable; 1500 ms, and 1000 ms for a rate-limit check, when unset. Raise it only where
+   * Redis is far away or the machine is loaded (the test suite does).
+   */
+  REDIS_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
+  /**
    * Personal-data keys: `kid:base64` pairs, comma-separated, the first sealing new values, and
    * the lookup-hash key. Parsed and validated in lib/crypto/keyring.ts, never logged.
    */

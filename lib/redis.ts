@@ -12,10 +12,11 @@ import { env } from "./env.js";
  * reject on timeout; a plain AbortSignal would be shared by every call and, once aborted, the
  * client turns it into a fake successful reply.
  */
-const REQUEST_TIMEOUT_MS = 1_500;
+const DEFAULT_REQUEST_TIMEOUT_MS = 1_500;
 
 async function createRedisClient(): Promise<Redis | undefined> {
-  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env();
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, REDIS_TIMEOUT_MS } = env();
+  const timeout = REDIS_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (url === undefined || token === undefined) return undefined;
   const { Redis } = await import("@upstash/redis");
   return new Redis({
@@ -24,7 +25,7 @@ async function createRedisClient(): Promise<Redis | undefined> {
     // The default is 5 retries with exponential backoff (~4 s of waiting) on network errors;
     // one quick retry covers a dropped keep-alive connection without stalling the request.
     retry: { retries: 1, backoff: () => 50 },
-    signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: () => AbortSignal.timeout(timeout),
     enableTelemetry: false,
   });
 }

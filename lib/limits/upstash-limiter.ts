@@ -1,6 +1,7 @@
 // A limiter counted in Upstash Redis, shared by every instance of every function.
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
+import { env } from "../env.js";
 import type { RateLimitPolicy } from "./policies.js";
 import type { WindowLimiter } from "./window-limiter.js";
 
@@ -9,7 +10,7 @@ import type { WindowLimiter } from "./window-limiter.js";
  * `reason: "timeout"` rather than rejecting, so that reason is read as "unreachable" below and
  * the policy's failure mode decides, not the library.
  */
-const LIMIT_TIMEOUT_MS = 1_000;
+const DEFAULT_LIMIT_TIMEOUT_MS = 1_000;
 
 export function upstashLimiter(redis: Redis, name: string, policy: RateLimitPolicy): WindowLimiter {
   const ratelimit = new Ratelimit({
@@ -20,7 +21,7 @@ export function upstashLimiter(redis: Redis, name: string, policy: RateLimitPoli
     // instance turns a flood away without a Redis call. Only useful because this limiter is
     // built once at module scope.
     ephemeralCache: new Map(),
-    timeout: LIMIT_TIMEOUT_MS,
+    timeout: env().REDIS_TIMEOUT_MS ?? DEFAULT_LIMIT_TIMEOUT_MS,
     analytics: false,
     enableTelemetry: false,
   });

@@ -22,6 +22,8 @@ describe("enforceRateLimit when Redis never answers", () => {
     const port = typeof address === "object" && address ? address.port : 0;
     vi.stubEnv("UPSTASH_REDIS_REST_URL", `http://127.0.0.1:${port}`);
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "token-for-a-silent-redis");
+    // The production budget, not the test suite's generous one: this test is about running out.
+    vi.stubEnv("REDIS_TIMEOUT_MS", "1000");
     ({ enforceRateLimit } = await import("../../../lib/limits/limiter.js"));
   });
 
