@@ -7,16 +7,19 @@ import {
   type CronScheduler,
   createCronScheduler,
 } from "../../dev/supabase/extensions/cron-scheduler.js";
+import { serve } from "../../dev/web-server.js";
 import { startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
 let stack: TestSupabase;
 beforeAll(async () => {
   stack = await startTestSupabase();
+  // What the test jobs write; dropped again, since CI shares one PostgreSQL between files.
   await stack.db.exec(
-    "create table if not exists public.cron_test_runs (job text, at timestamptz)",
+    "drop table if exists public.cron_test_runs; create table public.cron_test_runs (job text, at timestamptz)",
   );
 });
 afterAll(async () => {
+  await stack?.db.exec("drop table if exists public.cron_test_runs");
   await stack?.close();
 });
 
@@ -251,9 +254,17 @@ describe("the migration's jobs", () => {
   });
 
   it("run as the scheduler runs them, calling nothing until Vault says where", async () => {
-    const before = await stack.db.query<{ runid: string }>(
+    await stack.configureDatabaseWebhooks(null);
+    const lastRequest = async () =>
+      (
+        await stack.db.query<{ id: string }>(
+          "select last_value::text as id from net.http_request_queue_id_seq",
+        )
+      ).rows[0]?.id;
+    const runs = await stack.db.query<{ runid: string }>(
       "select coalesce(max(runid), 0)::text as runid from cron.job_run_details",
     );
+    const requestedBefore = await lastRequest();
     const { scheduler: cron, setClock } = scheduler("2026-03-02T10:14:30Z");
     try {
       setClock("2026-03-02T10:15:00Z");
@@ -261,15 +272,48 @@ describe("the migration's jobs", () => {
       const { rows } = await stack.db.query(
         `select j.jobname, d.status from cron.job_run_details as d join cron.job as j using (jobid)
           where j.jobname like 'bastion-%' and d.runid > $1 order by j.jobname`,
-        [before.rows[0]?.runid ?? "0"],
+        [runs.rows[0]?.runid ?? "0"],
       );
       expect(rows).toEqual([
         { jobname: "bastion-deliver-notifications", status: "succeeded" },
         { jobname: "bastion-reminders", status: "succeeded" },
         { jobname: "bastion-settle-payments", status: "succeeded" },
       ]);
-      const queued = await stack.db.query("select 1 from net.http_request_queue");
-      expect(queued.rows).toEqual([]);
+      expect(await lastRequest()).toBe(requestedBefore);
+
+      // With Vault saying where, the payments job calls the endpoint with the secret.
+      const calls: { path: string; authorization: string | null; body: string }[] = [];
+      const functions = await serve(
+        async (request) => {
+          calls.push({
+            path: new URL(request.url).pathname,
+            authorization: request.headers.get("authorization"),
+            body: await request.text(),
+          });
+          return Response.json({});
+        },
+        { port: 0 },
+      );
+      try {
+        await stack.configureDatabaseWebhooks({
+          url: functions.url,
+          secret: "a-secret-of-16-chars",
+        });
+        setClock("2026-03-02T10:30:00Z");
+        await cron.tick();
+        await stack.net?.drain();
+        // (A shared PostgreSQL may hold other files' due notifications: delivery calls too.)
+        expect(calls.filter((call) => call.path === "/api/cron/settle-payments")).toEqual([
+          {
+            path: "/api/cron/settle-payments",
+            authorization: "Bearer a-secret-of-16-chars",
+            body: "{}",
+          },
+        ]);
+      } finally {
+        await stack.configureDatabaseWebhooks(null);
+        await functions.close();
+      }
     } finally {
       await cron.stop();
     }
