@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { buildWeb } from "./build-web.js";
 import { loadUserEnv, writeLocalEnv } from "./local-env.js";
 import { PortInUseError, portInUseMessage, takenPortMessages, type WantedPort } from "./ports.js";
+import { projectMailTemplates } from "./supabase/auth/mail-templates.js";
 import { startSupabase } from "./supabase/server.js";
 import { startUpstash } from "./upstash/server.js";
 import { startApiServer } from "./vercel/server.js";
@@ -56,6 +57,11 @@ if (takenPorts.length > 0) {
   process.exit(1);
 }
 
+// Links in mail, redirects and provider callbacks point at APP_URL, never at a request's Host:
+// here the dev server's own address, unless .env names another (a tunnel, say).
+const apiPort = port("PORT", 3000);
+const appUrl = setting("APP_URL") ?? `http://127.0.0.1:${apiPort}`;
+
 const databaseUrl = setting("DATABASE_URL");
 const supabase = setting("SUPABASE_URL")
   ? undefined
@@ -68,8 +74,18 @@ const supabase = setting("SUPABASE_URL")
       keysFile: join(dataDir, "keys.json"),
       migrationDirs: [join(rootDir, "supabase", "migrations")],
       seedFile: join(rootDir, "supabase", "seed.sql"),
-      // Off like `supabase start`; LOCAL_AUTH_EMAIL_CONFIRMATIONS=1 behaves as a hosted project.
-      auth: { emailConfirmations: setting("LOCAL_AUTH_EMAIL_CONFIRMATIONS") === "1" },
+      auth: {
+        // Off like `supabase start`; LOCAL_AUTH_EMAIL_CONFIRMATIONS=1 behaves as a hosted project,
+        // mailing supabase/templates/confirmation.html's link to APP_URL/auth/confirm.
+        emailConfirmations: setting("LOCAL_AUTH_EMAIL_CONFIRMATIONS") === "1",
+        siteUrl: appUrl,
+        mailTemplates: await projectMailTemplates(rootDir),
+        // PGlite cannot be read from outside while this runs: each Auth mail's link is printed.
+        onMail: ({ to, subject, body }) => {
+          const link = /href="([^"]+)"/.exec(body)?.[1] ?? /https?:\/\/\S+/.exec(body)?.[0];
+          console.info(`Auth mail to ${to}: ${subject}\n  ${link ?? body}`);
+        },
+      },
     });
 
 const redisUrl = setting("REDIS_URL");
@@ -103,10 +119,7 @@ if (!setting("DATABASE_WEBHOOK_SECRET")) {
   stackEnv.DATABASE_WEBHOOK_SECRET = randomBytes(24).toString("base64url");
 }
 
-// Links in mail, redirects and provider callbacks point at APP_URL, never at a request's Host:
-// here the dev server's own address, unless .env names another (a tunnel, say).
-const apiPort = port("PORT", 3000);
-if (!setting("APP_URL")) stackEnv.APP_URL = `http://127.0.0.1:${apiPort}`;
+if (!setting("APP_URL")) stackEnv.APP_URL = appUrl;
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX } from "../../lib/accounts/password-policy.js";
-import { SessionView } from "../../lib/accounts/session.js";
+import { ConfirmationRequired, SessionView } from "../../lib/accounts/session.js";
 import { REGISTRATION_ANSWER_MIN_MS, register } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
@@ -23,7 +23,8 @@ export default route({
         {
           status: 202,
           description:
-            "E-mail confirmation is on: `{confirmationRequired: true}`, no session, whether or not the address already has an account",
+            "E-mail confirmation is on: `{confirmationRequired: true}`, no session, whether or not the address already has an account. The mailed link leads to the app's /auth/confirm page, which signs the person in with POST /api/auth/confirm.",
+          body: ConfirmationRequired,
         },
       ],
       limit: ["auth", { policy: "auth_email", key: (body) => body.email.trim().toLowerCase() }],

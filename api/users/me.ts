@@ -34,13 +34,13 @@ export default route({
     {
       summary: "Delete my account",
       description:
-        "Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. Password guesses count against the account's sign-in limit.",
+        "Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. A wrong password counts as a failed sign-in, in the same limits as POST /api/auth/login.",
       tags: ["users"],
       auth: "user",
       body: AccountDeletion,
       limit: "write",
       errors: ["reauthentication_required", "rate_limited", "service_unavailable"],
     },
-    ({ db, caller, body }) => deleteAccount(db.user, caller, body),
+    ({ db, caller, body, ip }) => deleteAccount(db.user, caller, body, ip),
   ),
 });

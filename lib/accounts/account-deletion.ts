@@ -7,8 +7,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
-import { enforceRateLimit } from "../limits/limiter.js";
 import { log } from "../log.js";
+import { startSignInAttempt } from "./sign-in-limits.js";
 
 /** Omitted (or no body at all) when the caller signed in within the last five minutes. */
 export const AccountDeletion = z
@@ -28,16 +28,18 @@ const reauthenticate = () =>
     "Send your current password, or sign in again and delete the account within 5 minutes.",
   );
 
+/** `ip`: the client's address, for the failed sign-in limits the password check counts in. */
 export async function deleteAccount(
   db: SupabaseClient,
   caller: Caller,
   deletion: AccountDeletion,
+  ip: string,
 ): Promise<void> {
   if (deletion?.password === undefined) {
     await deleteSignedInAccount(db);
     return;
   }
-  const session = await signInAgain(caller, deletion.password);
+  const session = await signInAgain(caller, deletion.password, ip);
   try {
     await deleteSignedInAccount(session.db);
   } catch (error) {
@@ -57,13 +59,15 @@ async function deleteSignedInAccount(db: SupabaseClient): Promise<void> {
  * A new session for the caller, made by signing in with `password` on a throwaway client that
  * keeps its session to itself. Its token's amr is seconds old, so the database accepts it.
  */
-async function signInAgain(caller: Caller, password: string) {
+async function signInAgain(caller: Caller, password: string, ip: string) {
   // A user without an email address signs in with their phone number (E.164 in the token).
   const account = caller.email?.trim().toLowerCase() || caller.claims.phone;
   if (!account) throw reauthenticate();
-  // Password guesses count against the account, whichever IPs and tokens they come from: the
-  // same policy, and the same normalized key, as guesses at sign-in.
-  await enforceRateLimit("auth_email", account);
+  // A wrong password here is a failed sign-in: it counts in the same counters as one at
+  // POST /api/auth/login, per account and address and per account (sign-in-limits.ts), and a
+  // right one takes its attempt back, so only guesses count and nobody else's requests for the
+  // address (sign-ups, reset mails) can stop the owner deleting the account.
+  const attempt = await startSignInAttempt(account, ip);
   const login = caller.email ? { email: caller.email } : { phone: account };
 
   // Loaded here, not at the top: only this path of the function signs in.
@@ -79,12 +83,15 @@ async function signInAgain(caller: Caller, password: string) {
     if (isAuthApiError(error) && error.code === "invalid_credentials") {
       throw new ApiError("reauthentication_required", "The password is not correct.");
     }
+    // The auth server did not judge the password: the attempt does not count.
+    await attempt.withdrawn();
     if (isAuthApiError(error) && error.status < 500 && error.status !== 429) {
       throw new Error(`sign-in to confirm an account deletion failed: ${error.code}`);
     }
     log.warn("reauthentication_unavailable", { status: error.status, code: error.code });
     throw new ApiError("service_unavailable", "Your password cannot be checked right now.");
   }
+  await attempt.succeeded();
   const signOut = async () => {
     await auth.signOut({ scope: "local" });
   };

@@ -16,6 +16,7 @@ import { afterResponse } from "../notify/after-response.js";
 import { deliverNotifications } from "../notify/ledger/deliver.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../notify/reset-link.js";
 import { authClient } from "./auth-client.js";
+import { earliestAnswer } from "./earliest-answer.js";
 
 /** The app's page that reads the token from the link and asks for the new password. */
 export const RESET_PAGE_PATH = "/reset-password";
@@ -39,7 +40,7 @@ export async function requestPasswordReset(
   email: string,
   db: { readonly service: SupabaseClient },
 ): Promise<z.infer<typeof ResetRequested>> {
-  const earliestAnswer = Date.now() + RESET_REQUEST_MIN_MS;
+  const answer = earliestAnswer(RESET_REQUEST_MIN_MS);
   const resetPage = `${resetPageOrigin(request)}${RESET_PAGE_PATH}`;
   if (env().SUPABASE_SERVICE_ROLE_KEY !== undefined) {
     // After the response, in this function: how long the privileged step takes (longer for a
@@ -53,7 +54,7 @@ export async function requestPasswordReset(
     // mail rate limit, a failed send), so passing any of them on would tell who has an account.
     if (error) log.warn("password_reset_not_sent", { code: error.code, status: error.status });
   }
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, earliestAnswer - Date.now())));
+  await answer.reached();
   return {
     message: "If an account uses this address, a link to reset its password is on its way.",
   };

@@ -21,6 +21,14 @@ export const SessionView = z
   })
   .meta({ id: "Session" });
 
+/**
+ * Register's 202 when Supabase Auth confirms email addresses (a project's default): no session
+ * and no cookie until the mailed link is followed (POST /api/auth/confirm).
+ */
+export const ConfirmationRequired = z
+  .object({ confirmationRequired: z.literal(true) })
+  .meta({ id: "ConfirmationRequired" });
+
 export function sessionUser(user: User): z.infer<typeof SessionUser> {
   return { id: user.id, ...(user.email && { email: user.email }), createdAt: user.created_at };
 }

@@ -3,6 +3,7 @@
 // from our own origin. Supabase Auth rotates refresh tokens and revokes the whole session when a
 // rotated one is replayed; every failure here clears the cookie and says only "sign in again".
 import type { AuthError, SupabaseClient } from "@supabase/supabase-js";
+import type { z } from "zod";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { afterResponse } from "../notify/after-response.js";
@@ -13,7 +14,7 @@ import { earliestAnswer } from "./earliest-answer.js";
 import { saveRegisteredName } from "./ledger/write-profile.js";
 import { checkPassword } from "./password-policy.js";
 import { clearedRefreshCookie, readRefreshCookie } from "./refresh-cookie.js";
-import { remainingLifetimeSeconds, sessionResponse } from "./session.js";
+import { type ConfirmationRequired, remainingLifetimeSeconds, sessionResponse } from "./session.js";
 import { startSignInAttempt } from "./sign-in-limits.js";
 
 export interface Registration {
@@ -53,7 +54,8 @@ export async function register(
   const answer = earliestAnswer(REGISTRATION_ANSWER_MIN_MS);
   const confirmationRequired = async () => {
     await answer.reached();
-    return Response.json({ confirmationRequired: true }, { status: 202 });
+    const body: z.infer<typeof ConfirmationRequired> = { confirmationRequired: true };
+    return Response.json(body, { status: 202 });
   };
   const { data, error } = await authClient().auth.signUp({ email, password });
   if (error) {
@@ -76,6 +78,9 @@ export async function register(
     afterResponse(noticeExistingAccount(service, email));
     return confirmationRequired();
   }
+  // A new account, or an unconfirmed one Supabase Auth hands back for its address: its own
+  // sign-up named it, and a repeat (by anyone) must not rename it, so only an unnamed profile
+  // is written.
   if (data.user) await saveRegisteredName(service, data.user.id, fullName);
   if (!data.session) return confirmationRequired();
   return sessionResponse(data.session, 201);

@@ -23,6 +23,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an email address with the link from the sign-up mail, and sign in
+         * @description The confirmation mail links to the app's page /auth/confirm#token_hash=…&type=email; the page posts them here when the person confirms (opening the link spends nothing, so a mail scanner that follows it cannot use it up). Answers a session, like sign-in (refresh token in the httpOnly cookie only). An unknown, expired or used link is 400 bad_request.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiAuthConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/forgot-password": {
         parameters: {
             query?: never;
@@ -56,7 +78,9 @@ export type paths = {
         put?: never;
         /**
          * Sign in with email and password
-         * @description **Auth:** none; anyone may call it.
+         * @description Answers the session (refresh token in the httpOnly cookie only). A wrong password and an unknown address get the same 401, no sooner than 500 ms after the request. Failed sign-ins are limited per account: 5 per 15 minutes from one address (a success there forgets them), and 30 per 60 minutes from all addresses together, which does not hold back an address the account signed in from within 30 days; past either, 429 with Retry-After.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthLogin"];
         delete?: never;
@@ -160,7 +184,7 @@ export type paths = {
         put?: never;
         /**
          * Create an account and start a session
-         * @description Answers the session (refresh token in the httpOnly cookie only). When the project requires e-mail confirmation the answer is 202 with confirmationRequired and no session.
+         * @description Answers the session (refresh token in the httpOnly cookie only). When the project requires e-mail confirmation (Supabase's default) the answer is 202 {confirmationRequired: true} with no session, no sooner than 1000 ms after the request, for a new address and for one that already has an account alike: the owner of an existing account is emailed that someone tried to sign up with it. Without e-mail confirmation, an address that has an account gets 409, which tells the caller so (as Supabase Auth itself does); sign-ups are limited per address and per IP either way.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -975,7 +999,7 @@ export type paths = {
         post?: never;
         /**
          * Delete my account
-         * @description Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. Password guesses count against the account's sign-in limit.
+         * @description Deletes the account and everything personal kept with it. Needs a sign-in within the last 5 minutes, or the current password in the body. A wrong password counts as a failed sign-in, in the same limits as POST /api/auth/login.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1171,6 +1195,7 @@ export type components = {
             };
             refundDueMinor: number | null;
             sessionType: string;
+            smsReminders: boolean;
             /** Format: date-time */
             start: string;
             /** @enum {string} */
@@ -1202,6 +1227,10 @@ export type components = {
             sessionId: string;
             /** Format: uri */
             url: string;
+        };
+        ConfirmationRequired: {
+            /** @constant */
+            confirmationRequired: true;
         };
         ConsentPurge: {
             purged: number;
@@ -1311,7 +1340,7 @@ export type components = {
             templates: {
                 description: string;
                 /** @enum {string} */
-                name: "welcome" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued";
+                name: "welcome" | "account_exists" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued";
                 requestable: boolean;
                 variables: {
                     description?: string;
@@ -1547,6 +1576,102 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAuthConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description `token_hash` from the confirmation link */
+                    tokenHash: string;
+                    /**
+                     * @description `type` from the link: `email` (Supabase's current name), or `signup` from an older template
+                     * @default email
+                     * @enum {string}
+                     */
+                    type?: "email" | "signup";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2047,6 +2172,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description E-mail confirmation is on: `{confirmationRequired: true}`, no session, whether or not the address already has an account. The mailed link leads to the app's /auth/confirm page, which signs the person in with POST /api/auth/confirm. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationRequired"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */

@@ -14,6 +14,17 @@ export type Session = components["schemas"]["Session"];
 export type Schemas = components["schemas"];
 export type NewAccount =
   paths["/api/auth/register"]["post"]["requestBody"]["content"]["application/json"];
+/**
+ * What signUp() answers when Supabase Auth confirms email addresses (a project's default): no
+ * session yet; the person follows the mailed link, and the app's /auth/confirm page calls
+ * confirmEmail().
+ */
+export type ConfirmationRequired = Schemas["ConfirmationRequired"];
+/** `"confirmationRequired" in result` tells the two apart. */
+export type SignUpResult = Session | ConfirmationRequired;
+export type EmailConfirmationType = NonNullable<
+  paths["/api/auth/confirm"]["post"]["requestBody"]["content"]["application/json"]["type"]
+>;
 
 /** Renew the access token this long before it expires, so no call goes out with a stale one. */
 const RENEW_BEFORE_SECONDS = 60;
@@ -21,6 +32,7 @@ const RENEW_BEFORE_SECONDS = 60;
 const SESSION_PATHS = new Set([
   "/api/auth/login",
   "/api/auth/register",
+  "/api/auth/confirm",
   "/api/auth/refresh",
   "/api/auth/reset-password",
 ]);
@@ -99,10 +111,25 @@ export function createBastionClient(options: BastionClientOptions = {}) {
       setSession(signedIn);
       return signedIn;
     },
-    async signUp(account: NewAccount): Promise<Session> {
-      const created = unwrap(await api.POST("/api/auth/register", { body: account }));
+    /**
+     * The new session (201), or `{confirmationRequired: true}` (202) when the address must be
+     * confirmed first: then nobody is signed in, and the app says to check the inbox.
+     */
+    async signUp(account: NewAccount): Promise<SignUpResult> {
+      const created: SignUpResult = unwrap(await api.POST("/api/auth/register", { body: account }));
+      if ("confirmationRequired" in created) return { confirmationRequired: true };
       setSession(created);
       return created;
+    },
+    /**
+     * Confirms the address with `token_hash` and `type` from the confirmation link
+     * (`/auth/confirm#token_hash=…&type=email`) and signs in. Call it when the person presses
+     * a button on that page, not on load: the token works once.
+     */
+    async confirmEmail(tokenHash: string, type: EmailConfirmationType = "email"): Promise<Session> {
+      const signedIn = unwrap(await api.POST("/api/auth/confirm", { body: { tokenHash, type } }));
+      setSession(signedIn);
+      return signedIn;
     },
     /** Sets a new password with the token from a reset link's `#token=`; signs in with it. */
     async resetPassword(token: string, password: string): Promise<Session> {

@@ -78,9 +78,10 @@ export interface EndpointSpec<
   status?: 200 | 201 | 202;
   /**
    * Answers other than the success body and the problems, which the handler returns as a
-   * Response itself (a redirect, 304 Not Modified): listed for the OpenAPI document.
+   * Response itself (a redirect, 304 Not Modified, a 202 with a body of its own): listed for the
+   * OpenAPI document, with `body`, the JSON schema of what that answer carries, when it has one.
    */
-  alsoAnswers?: { status: 202 | 302 | 303 | 304; description: string }[];
+  alsoAnswers?: { status: 202 | 302 | 303 | 304; description: string; body?: z.ZodType }[];
   limit?: RateLimitRule<InferOr<Body, undefined>> | RateLimitRule<InferOr<Body, undefined>>[];
   idempotency?: "optional" | "required";
   /**

@@ -40,10 +40,10 @@ export const RATE_LIMIT_POLICIES = {
    */
   auth: { limit: 30, window: "10 m", key: "ip", failure: "closed" },
   /**
-   * Per target account (normalized email), across every IP: five sign-ups, reset emails or
-   * account deletions per 15 minutes stops mail-bombing someone with reset links or sign-up
-   * notices. Sign-in counts failed passwords instead (SIGN_IN_FAILURE_LIMITS below), so that
-   * nobody can lock an owner out by guessing.
+   * Per target account (normalized email), across every IP: five sign-ups or reset emails per
+   * 15 minutes stops mail-bombing someone with reset links or sign-up notices. Password checks
+   * (sign-in, and the one before deleting an account) count failed passwords instead
+   * (SIGN_IN_FAILURE_LIMITS below), so that nobody can lock an owner out by guessing.
    */
   auth_email: { limit: 5, window: "15 m", key: "custom", failure: "closed" },
   /**
@@ -75,10 +75,11 @@ export const RATE_LIMIT_POLICIES = {
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
 
 /**
- * Failed sign-ins (lib/accounts/sign-in-limits.ts), counted only when the password was wrong: an
- * attempt counts when it starts (so parallel guesses cannot slip past the check) and a success
- * takes it back. Each window runs from the first failure it counts. When either is full, sign-in
- * answers 429 until it ends. They fail closed: with the counters unreachable, sign-in is 503.
+ * Failed sign-ins (lib/accounts/sign-in-limits.ts), at POST /api/auth/login and at the password
+ * check before an account is deleted alike, counted only when the password was wrong: an attempt
+ * counts when it starts (so parallel guesses cannot slip past the check) and a success takes it
+ * back. Each window runs from the first failure it counts. When either is full, sign-in answers
+ * 429 until it ends. They fail closed: with the counters unreachable, sign-in is 503.
  */
 export const SIGN_IN_FAILURE_LIMITS = {
   /**

@@ -222,9 +222,16 @@ function operation(
         [spec.response ? String(spec.status ?? 200) : "204"]: success,
       }),
       ...Object.fromEntries(
-        (spec.alsoAnswers ?? []).map(({ status, description }) => [
+        (spec.alsoAnswers ?? []).map(({ status, description, body }) => [
           String(status),
-          { description },
+          body
+            ? {
+                description,
+                content: {
+                  "application/json": withExample(jsonSchema(body, "output"), now, undefined),
+                },
+              }
+            : { description },
         ]),
       ),
       ...errorResponses(errorCodes(endpoint), { allow, endpoint, now }),

@@ -1,6 +1,7 @@
 // Every api/ function, by its route path. The OpenAPI document and the security test matrix are
 // generated from this list; a test fails when an api/ file is missing from it.
 import authCallback from "../../api/auth/callback.js";
+import confirmEmail from "../../api/auth/confirm.js";
 import forgotPassword from "../../api/auth/forgot-password.js";
 import login from "../../api/auth/login.js";
 import logout from "../../api/auth/logout.js";
@@ -57,6 +58,7 @@ import type { Route } from "../http/route.js";
 export function routes(): Record<string, Route> {
   return {
     "/api/auth/callback": authCallback,
+    "/api/auth/confirm": confirmEmail,
     "/api/auth/forgot-password": forgotPassword,
     "/api/auth/login": login,
     "/api/auth/logout": logout,

@@ -71,4 +71,27 @@ describe("the OpenAPI document", () => {
     const staff = document.paths["/api/staff/report"]?.get;
     expect(staff?.responses).toHaveProperty("403");
   });
+
+  it("documents both answers of sign-up: 201 with a session, 202 when the address must be confirmed", () => {
+    const document = openApiDocument(routes(), "test") as Document & {
+      components: { schemas: Record<string, unknown> };
+    };
+    const register = document.paths["/api/auth/register"]?.post;
+    expect(register?.responses["201"]?.content?.["application/json"]?.schema).toEqual({
+      $ref: "#/components/schemas/Session",
+    });
+    expect(register?.responses["202"]?.content?.["application/json"]).toMatchObject({
+      schema: { $ref: "#/components/schemas/ConfirmationRequired" },
+      example: { confirmationRequired: true },
+    });
+    expect(document.components.schemas.ConfirmationRequired).toMatchObject({
+      properties: { confirmationRequired: { const: true } },
+      required: ["confirmationRequired"],
+    });
+    const confirm = document.paths["/api/auth/confirm"]?.post;
+    expect(confirm?.responses["200"]?.content?.["application/json"]?.schema).toEqual({
+      $ref: "#/components/schemas/Session",
+    });
+    expect(confirm?.responses).toHaveProperty("400");
+  });
 });

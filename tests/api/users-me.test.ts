@@ -83,6 +83,13 @@ const call = (token: string, init: { method?: string; body?: unknown } = {}) =>
     ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
   });
 
+const postJson = (path: string, body: unknown) =>
+  fetch(`${api.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
 const put = (token: string, body: unknown) => call(token, { method: "PUT", body });
 const remove = (token: string, body?: unknown) => call(token, { method: "DELETE", body });
 
@@ -513,6 +520,40 @@ describe("DELETE /api/users/me", () => {
     expect(response.status).toBe(429);
     expect((await problem(response)).code).toBe("rate_limited");
     expect(await userExists(ann.id)).toBe(true);
+  });
+
+  it("counts only wrong passwords: others asking for the address cannot stop the owner", async () => {
+    const ann = await newUser("Ann");
+    const token = await staleToken(ann);
+    // Five reset mails asked for (anyone may ask, for any address): the most an address gets in
+    // 15 minutes, and none of them a password guess.
+    const resets = await Promise.all(
+      Array.from({ length: 5 }, () => postJson("/api/auth/forgot-password", { email: ann.email })),
+    );
+    expect(resets.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
+    await api.settle();
+    const response = await remove(token, { password: PASSWORD });
+    expect(response.status).toBe(204);
+    expect(await userExists(ann.id)).toBe(false);
+  });
+
+  it("counts a wrong password as a failed sign-in, in the same limits as POST /api/auth/login", async () => {
+    const ann = await newUser("Ann");
+    const token = await staleToken(ann);
+    const failedSignIns = await Promise.all(
+      Array.from({ length: 4 }, (_, guess) =>
+        postJson("/api/auth/login", { email: ann.email, password: `guess ${guess}` }),
+      ),
+    );
+    expect(failedSignIns.map((response) => response.status)).toEqual([401, 401, 401, 401]);
+    expect((await remove(token, { password: "guess 5" })).status).toBe(403);
+    // Five failures from this address: neither door takes a sixth attempt, right or wrong.
+    const deletion = await remove(token, { password: PASSWORD });
+    expect(deletion.status).toBe(429);
+    expect((await problem(deletion)).code).toBe("rate_limited");
+    expect(await userExists(ann.id)).toBe(true);
+    const signIn = await postJson("/api/auth/login", { email: ann.email, password: PASSWORD });
+    expect(signIn.status).toBe(429);
   });
 
   it("refuses unknown fields in the body with 400", async () => {

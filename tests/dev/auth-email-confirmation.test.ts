@@ -95,4 +95,29 @@ describe("sign-up with email confirmation", () => {
     expect(tooSoon.error).toMatchObject({ status: 429, code: "over_email_send_rate_limit" });
     expect(await mails(email)).toHaveLength(2);
   });
+
+  it("verifies a link's token hash as type email, supabase-js's current name, as GoTrue does", async () => {
+    const email = newEmail("email-type");
+    await signUp(email);
+    const [mail] = await mails(email);
+    const confirmed = await stack
+      .client()
+      .auth.verifyOtp({ token_hash: linkToken(mail?.body ?? ""), type: "email" });
+    expect(confirmed.error).toBeNull();
+    expect(confirmed.data.session?.user.email_confirmed_at).toBeTruthy();
+
+    // A recovery link's hash too, which signs in as a magic link would.
+    await stack.client().auth.resetPasswordForEmail(email, { redirectTo: "http://app.test/r" });
+    const recovery = (await mails(email)).at(-1);
+    expect(recovery?.subject).toBe("Reset Your Password");
+    const signedIn = await stack
+      .client()
+      .auth.verifyOtp({ token_hash: linkToken(recovery?.body ?? ""), type: "email" });
+    expect(signedIn.error).toBeNull();
+    expect(signedIn.data.session?.user.email).toBe(email);
+    const spent = await stack
+      .client()
+      .auth.verifyOtp({ token_hash: linkToken(recovery?.body ?? ""), type: "email" });
+    expect(spent.error).toMatchObject({ status: 403, code: "otp_expired" });
+  });
 });

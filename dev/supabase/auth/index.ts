@@ -11,6 +11,8 @@ import {
   notFound,
   requestsApiVersion2024,
 } from "./errors.js";
+import { checkMailTemplate, type MailTemplates } from "./mail-templates.js";
+import type { MailboxEntry } from "./mailbox.js";
 import { ROUTES } from "./routes.js";
 
 /** GoTrue configuration the local stack lets callers choose. */
@@ -29,6 +31,19 @@ export interface AuthSettings {
    * `npm run dev` turns it on with LOCAL_AUTH_EMAIL_CONFIRMATIONS=1.
    */
   emailConfirmations?: boolean | undefined;
+  /**
+   * GoTrue's SITE_URL (config.toml's [auth] site_url; a project's Site URL): `{{ .SiteURL }}` in
+   * mail templates, and where a verify link without redirect_to lands. A function when it is
+   * known only later (a test's API address). Unset, such a link answers 501.
+   */
+  siteUrl?: string | (() => string) | undefined;
+  /**
+   * The project's own mail templates (mail-templates.ts); a kind without one gets GoTrue's
+   * default, a link to /auth/v1/verify.
+   */
+  mailTemplates?: MailTemplates | undefined;
+  /** Told of every mail put in local_stack.mailbox (`npm run dev` prints its link). */
+  onMail?: ((entry: MailboxEntry) => void) | undefined;
 }
 
 export interface AuthApiOptions extends AuthSettings {
@@ -44,6 +59,11 @@ export type AuthApi = (request: Request, path: string) => Promise<Response>;
 const DEFAULT_REUSE_INTERVAL_SECONDS = 10;
 
 export function createAuthApi(options: AuthApiOptions): AuthApi {
+  const mailTemplates = options.mailTemplates ?? {};
+  for (const [name, template] of Object.entries(mailTemplates)) {
+    if (template) checkMailTemplate(name, template);
+  }
+  const { siteUrl } = options;
   const context: AuthContext = {
     db: options.db,
     keys: options.keys,
@@ -51,6 +71,9 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
     refreshTokenReuseIntervalSeconds:
       options.refreshTokenReuseIntervalSeconds ?? DEFAULT_REUSE_INTERVAL_SECONDS,
     emailConfirmations: options.emailConfirmations ?? false,
+    siteUrl: () => (typeof siteUrl === "function" ? siteUrl() : siteUrl) || undefined,
+    mailTemplates,
+    onMail: options.onMail,
   };
   return async (request, path) => {
     const versioned = requestsApiVersion2024(request);

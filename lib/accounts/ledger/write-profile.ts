@@ -46,7 +46,12 @@ const FULL_NAME_MAX = 200;
  * The name given at registration, on the profile the sign-up trigger made, cleaned to fit a
  * profile's name rather than fail the sign-up (control characters become spaces, at most 200
  * characters). With e-mail confirmation on, Supabase Auth answers an address it already has with
- * a made-up user: no profile has that id, so nothing is written.
+ * a made-up user: no profile has that id, so nothing is written. An address whose account is
+ * still unconfirmed gets that account back (and its mail again), so a repeat sign-up, by anyone,
+ * names that same pending account: only a profile without a name is written, in one statement,
+ * and so the name stays the one its own sign-up gave. (The account's created_at would be another
+ * signal, but it is Supabase's clock against this function's, and a pending account may be
+ * seconds old.)
  */
 export async function saveRegisteredName(
   service: SupabaseClient,
@@ -58,6 +63,7 @@ export async function saveRegisteredName(
   const { error } = await service
     .from("profiles")
     .update({ full_name_sealed: seal(name, "full_name_sealed") })
-    .eq("id", userId);
+    .eq("id", userId)
+    .is("full_name_sealed", null);
   if (error) throw new Error(`saving the registered name failed: ${error.code} ${error.message}`);
 }

@@ -32,11 +32,13 @@ describe("createBastionClient against the API", () => {
     const sessions: (Session | undefined)[] = [];
     const client = newClient(sessions);
     const email = `client-${crypto.randomUUID().slice(0, 8)}@example.test`;
-    const session = await client.signUp({
+    const created = await client.signUp({
       email,
       password: "correct horse battery",
       fullName: "Client Test",
     });
+    if ("confirmationRequired" in created) throw new Error("the test stack auto-confirms");
+    const session = created;
 
     expect(session.user.email).toBe(email);
     expect(client.session?.accessToken).toBe(session.accessToken);
@@ -85,6 +87,82 @@ describe("createBastionClient against the API", () => {
     expect(answer.response.status).toBe(401);
     expect(client.session).toBeUndefined();
     expect(sessions.at(-1)).toBeUndefined();
+  });
+});
+
+describe("createBastionClient when Supabase Auth confirms email addresses", () => {
+  const SESSION: Session = {
+    user: { id: "5b0f5f7e-3c1a-4f7e-9d55-0d1c2b3a4f5e", email: "ann@example.test", createdAt: "" },
+    accessToken: "header.payload.signature",
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
+
+  /** The API as the client sees it: these answers, and every request it sent. */
+  function fakeApi(answer: (request: Request) => Response) {
+    const sent: Request[] = [];
+    const sessions: (Session | undefined)[] = [];
+    const client = createBastionClient({
+      baseUrl: "https://bastion.example.test",
+      onSessionChange: (session) => sessions.push(session),
+      fetch: async (request) => {
+        sent.push(request.clone());
+        return answer(request);
+      },
+    });
+    return { client, sent, sessions };
+  }
+
+  it("answers sign-up's 202 as {confirmationRequired: true} and keeps nobody signed in", async () => {
+    const { client, sent, sessions } = fakeApi((request) =>
+      request.url.endsWith("/api/auth/register")
+        ? Response.json({ confirmationRequired: true }, { status: 202 })
+        : Response.json({}, { status: 200 }),
+    );
+    const result = await client.signUp({
+      email: "ann@example.test",
+      password: "correct horse battery",
+      fullName: "Ann",
+    });
+
+    expect(result).toEqual({ confirmationRequired: true });
+    expect(client.session).toBeUndefined();
+    expect(sessions).toEqual([]);
+    await client.api.GET("/api/users/me");
+    expect(sent.at(-1)?.headers.get("authorization")).toBeNull();
+  });
+
+  it("confirms with the link's token hash and type, and keeps the session it answers", async () => {
+    const { client, sent, sessions } = fakeApi(() => Response.json(SESSION));
+    const session = await client.confirmEmail("5e1c9a7b", "email");
+
+    expect(session).toEqual(SESSION);
+    expect(client.session).toEqual(SESSION);
+    expect(sessions).toEqual([SESSION]);
+    const [request] = sent;
+    expect(request?.method).toBe("POST");
+    expect(new URL(request?.url ?? "").pathname).toBe("/api/auth/confirm");
+    expect(request?.headers.get("authorization")).toBeNull();
+    expect(await request?.json()).toEqual({ tokenHash: "5e1c9a7b", type: "email" });
+  });
+
+  it("throws the API's problem for a used link and stays signed out", async () => {
+    const { client, sessions } = fakeApi(() =>
+      Response.json(
+        {
+          type: "about:blank",
+          title: "The request is not valid",
+          status: 400,
+          code: "bad_request",
+        },
+        { status: 400, headers: { "content-type": "application/problem+json" } },
+      ),
+    );
+    const refused = await client.confirmEmail("spent").catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ApiProblem);
+    expect((refused as ApiProblem).code).toBe("bad_request");
+    expect(client.session).toBeUndefined();
+    expect(sessions).toEqual([]);
   });
 });
 

@@ -20,15 +20,19 @@ export async function recover(request: Request, context: AuthContext): Promise<R
     await context.db.transaction({}, async (query) => {
       await updateUser(query, user.id, "recovery_sent_at = now()");
       const token = await issueOneTimeToken(query, user.id, "recovery_token", email);
-      await sendVerificationMail(query, {
-        to: email,
-        subject: "Reset Your Password",
-        purpose: "reset the password for your account",
-        type: "recovery",
-        token,
-        authUrl: context.authUrl(),
-        redirectTo: new URL(request.url).searchParams.get("redirect_to") ?? undefined,
-      });
+      await sendVerificationMail(
+        query,
+        {
+          to: email,
+          subject: "Reset Your Password",
+          purpose: "reset the password for your account",
+          type: "recovery",
+          token,
+          authUrl: context.authUrl(),
+          redirectTo: new URL(request.url).searchParams.get("redirect_to") ?? undefined,
+        },
+        context.onMail,
+      );
     });
   }
   return Response.json({});

@@ -42,7 +42,7 @@ export async function signup(request: Request, context: AuthContext): Promise<Re
   if (existing) {
     if (!context.emailConfirmations) throw userExists();
     if (existing.email_confirmed_at) return Response.json(obfuscatedUser(email, userMetadata));
-    await sendConfirmation(context.db.query, context.authUrl(), existing, redirectTo);
+    await sendConfirmation(context.db.query, context, existing, redirectTo);
     return Response.json(unconfirmedUserJson(existing));
   }
   const passwordHash = await hashPassword(password);
@@ -58,7 +58,7 @@ export async function signup(request: Request, context: AuthContext): Promise<Re
       if (!context.emailConfirmations) {
         return Response.json(await startSession(context, query, user, "password"));
       }
-      await sendConfirmation(query, context.authUrl(), user, redirectTo);
+      await sendConfirmation(query, context, user, redirectTo);
       return Response.json(unconfirmedUserJson(user));
     });
   } catch (error) {
@@ -71,7 +71,7 @@ export async function signup(request: Request, context: AuthContext): Promise<Re
 /** Mails a confirmation link and code, unless one went out within the last minute. */
 async function sendConfirmation(
   query: Query,
-  authUrl: string,
+  context: AuthContext,
   user: UserRow,
   redirectTo: string | undefined,
 ): Promise<void> {
@@ -93,15 +93,21 @@ async function sendConfirmation(
   }
   const email = user.email ?? "";
   const token = await issueOneTimeToken(query, user.id, "confirmation_token", email);
-  await sendVerificationMail(query, {
-    to: email,
-    subject: "Confirm Your Signup",
-    purpose: "confirm your email address",
-    type: "signup",
-    token,
-    authUrl,
-    redirectTo,
-  });
+  await sendVerificationMail(
+    query,
+    {
+      to: email,
+      subject: "Confirm Your Signup",
+      purpose: "confirm your email address",
+      type: "signup",
+      token,
+      authUrl: context.authUrl(),
+      redirectTo,
+      template: context.mailTemplates.confirmation,
+      siteUrl: context.siteUrl(),
+    },
+    context.onMail,
+  );
 }
 
 function unconfirmedUserJson(user: UserRow): JsonObject {

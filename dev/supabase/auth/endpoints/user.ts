@@ -62,15 +62,19 @@ export async function putUser(request: Request, context: AuthContext): Promise<R
         emailChange,
       ]);
       const token = await issueOneTimeToken(query, user.id, "email_change_token_new", emailChange);
-      await sendVerificationMail(query, {
-        to: emailChange,
-        subject: "Confirm Email Change",
-        purpose: `confirm the update of your email from ${user.email ?? ""} to ${emailChange}`,
-        type: "email_change",
-        token,
-        authUrl: context.authUrl(),
-        redirectTo: new URL(request.url).searchParams.get("redirect_to") ?? undefined,
-      });
+      await sendVerificationMail(
+        query,
+        {
+          to: emailChange,
+          subject: "Confirm Email Change",
+          purpose: `confirm the update of your email from ${user.email ?? ""} to ${emailChange}`,
+          type: "email_change",
+          token,
+          authUrl: context.authUrl(),
+          redirectTo: new URL(request.url).searchParams.get("redirect_to") ?? undefined,
+        },
+        context.onMail,
+      );
     }
     return (await findUserById(query, user.id)) as UserRow;
   });

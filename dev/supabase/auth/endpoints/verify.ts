@@ -4,22 +4,32 @@
 import type { AuthContext } from "../context.js";
 import { isUniqueViolation } from "../database-errors.js";
 import { AuthError, badRequest, forbidden, notImplemented, OAUTH_ERRORS } from "../errors.js";
-import { type OneTimeTokenType, redeemOneTimeToken, tokenHash } from "../one-time-tokens.js";
+import {
+  type OneTimeTokenType,
+  type RedeemedToken,
+  redeemOneTimeToken,
+  tokenHash,
+} from "../one-time-tokens.js";
 import { type JsonObject, readJsonBody, stringField } from "../request.js";
 import { type SessionJson, startSession } from "../sessions.js";
 import { emailTaken, findUserById, normalizeEmail, type UserRow, updateUser } from "../users.js";
 
-const TOKEN_TYPES: Record<string, OneTimeTokenType> = {
-  signup: "confirmation_token",
-  recovery: "recovery_token",
-  email_change: "email_change_token_new",
+/**
+ * The tokens each type redeems. `email` (supabase-js's current name for email links and codes)
+ * is GoTrue's either-or: a confirmation token confirms as `signup` does, a recovery token signs
+ * in as `magiclink` does (verifyTokenHash in internal/api/verify.go).
+ */
+const TOKEN_TYPES: Record<string, readonly OneTimeTokenType[]> = {
+  signup: ["confirmation_token"],
+  email: ["confirmation_token", "recovery_token"],
+  recovery: ["recovery_token"],
+  email_change: ["email_change_token_new"],
 };
 
 /** Verification types GoTrue knows whose tokens the local stack never sends. */
 const UNSUPPORTED_TYPES: Record<string, string> = {
   invite: "Invitations",
   magiclink: "Magic links",
-  email: "Email one-time passwords",
   sms: "SMS one-time passwords",
   phone_change: "Phone number changes",
 };
@@ -31,7 +41,7 @@ export async function verify(request: Request, context: AuthContext): Promise<Re
   if (stringField(body, "phone")) throw notImplemented("SMS one-time passwords");
   const hash = stringField(body, "token_hash") ?? codeHash(body);
   const invalid = forbidden("otp_expired", "Token has expired or is invalid");
-  return Response.json(await redeem(context, type, hash, invalid));
+  return Response.json((await redeem(context, type, hash, invalid)).session);
 }
 
 /** The stored hash for {email, token}: the code typed in from the mail. */
@@ -52,23 +62,23 @@ function codeHash(body: JsonObject): string {
 
 export async function verifyLink(request: Request, context: AuthContext): Promise<Response> {
   const params = new URL(request.url).searchParams;
-  const redirectTo = params.get("redirect_to") ?? "";
-  // GoTrue falls back to its configured site URL, which the local stack does not have.
+  // GoTrue falls back to its configured site URL, which the local stack has when given one.
+  const redirectTo = params.get("redirect_to") || context.siteUrl() || "";
   if (!/^https?:\/\//.test(redirectTo)) {
-    throw notImplemented("A verify link without an http(s) redirect_to");
+    throw notImplemented("A verify link without an http(s) redirect_to or the stack's siteUrl");
   }
   const type = params.get("type") ?? "";
   const target = new URL(redirectTo);
   try {
     const invalid = forbidden("otp_expired", "Email link is invalid or has expired");
-    const session = await redeem(context, type, params.get("token") ?? "", invalid);
+    const { session, verifiedAs } = await redeem(context, type, params.get("token") ?? "", invalid);
     target.hash = new URLSearchParams({
       access_token: session.access_token,
       expires_at: String(session.expires_at),
       expires_in: String(session.expires_in),
       refresh_token: session.refresh_token,
       token_type: session.token_type,
-      type,
+      type: verifiedAs,
     }).toString();
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
@@ -83,20 +93,35 @@ export async function verifyLink(request: Request, context: AuthContext): Promis
   return new Response(null, { status: 303, headers: { location: target.href } });
 }
 
+/** The type the token turned out to be, as GoTrue reports an `email` link's (signup, magiclink). */
+const VERIFIED_AS: Record<OneTimeTokenType, string> = {
+  confirmation_token: "signup",
+  recovery_token: "magiclink",
+  email_change_token_new: "email_change",
+};
+
 async function redeem(
   context: AuthContext,
   type: string,
   hash: string,
   invalid: AuthError,
-): Promise<SessionJson> {
+): Promise<{ session: SessionJson; verifiedAs: string }> {
   const unsupported = UNSUPPORTED_TYPES[type];
   if (unsupported) throw notImplemented(unsupported);
-  const tokenType = TOKEN_TYPES[type];
-  if (!tokenType) throw badRequest("validation_failed", "Unsupported verification type");
+  const tokenTypes = TOKEN_TYPES[type];
+  if (!tokenTypes) throw badRequest("validation_failed", "Unsupported verification type");
   try {
     return await context.db.transaction({}, async (query) => {
-      const redeemed = await redeemOneTimeToken(query, tokenType, hash);
-      if (!redeemed) throw invalid;
+      let redeemed: RedeemedToken | undefined;
+      let tokenType: OneTimeTokenType | undefined;
+      for (const candidate of tokenTypes) {
+        redeemed = await redeemOneTimeToken(query, candidate, hash);
+        if (redeemed) {
+          tokenType = candidate;
+          break;
+        }
+      }
+      if (!redeemed || !tokenType) throw invalid;
       const user = (await findUserById(query, redeemed.userId)) as UserRow;
       let verified: UserRow;
       if (tokenType === "confirmation_token") {
@@ -122,7 +147,8 @@ async function redeem(
            email_confirmed_at = now()`,
         );
       }
-      return startSession(context, query, verified, "otp");
+      const session = await startSession(context, query, verified, "otp");
+      return { session, verifiedAs: type === "email" ? VERIFIED_AS[tokenType] : type };
     });
   } catch (error) {
     // Someone else signed up with the new address after the change was requested.
