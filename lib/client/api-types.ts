@@ -498,7 +498,7 @@ export type paths = {
         };
         /**
          * Queue booking reminders (scheduled)
-         * @description Run by Vercel Cron with CRON_SECRET, every 30 minutes: queues the reminder 24 hours and 1 hour before each confirmed session, by email and, when the customer agreed, by SMS. A run up to 6 hours late still sends; none is sent once the session has started, and none twice, however many runs overlap.
+         * @description Run daily by Vercel Cron with CRON_SECRET, as the safety net: the database's pg_cron job runs the same SQL (public.enqueue_due_reminders) every 15 minutes itself. Queues the reminder 24 hours and 1 hour before each confirmed session, by email and, when the customer agreed, by SMS. A run up to 6 hours late still sends; none is sent once the session has started, and none twice, however many runs overlap.
          *
          *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */

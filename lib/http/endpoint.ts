@@ -46,7 +46,8 @@ function lazily<T>(load: () => Promise<T>): () => Promise<T> {
 /**
  * public: anyone, no caller. optional: anyone; a Bearer token, when sent, must verify and makes
  * the caller (guests and signed-in users share the endpoint). user: a signed-in caller. A role
- * list: a signed-in caller with one of the roles. cron: the scheduler, by CRON_SECRET.
+ * list: a signed-in caller with one of the roles. cron: the schedulers, by CRON_SECRET (Vercel
+ * Cron) or DATABASE_WEBHOOK_SECRET (the database's triggers and jobs, through pg_net).
  */
 export type AuthRequirement = "public" | "optional" | "user" | "cron" | readonly AppRole[];
 

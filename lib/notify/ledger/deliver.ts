@@ -1,7 +1,11 @@
 // Delivery: claim due outbox rows, compose and render each message, hand it to its channel's
-// sender, record the outcome. Run right after a response that enqueued something (afterResponse,
-// in the privileged function that wrote it) and by the cron sweep, which retries what failed with backoff. Whatever
-// goes wrong with one row is recorded on that row; the others carry on.
+// sender, record the outcome. Started three ways, all through this one function: by the database
+// right after a transaction that queued rows commits (the outbox trigger calls
+// POST /api/cron/deliver-notifications through pg_net), right after a response that enqueued
+// something (afterResponse, in the privileged function that wrote it), and by the sweeps (pg_cron
+// every minute while a retry is due, Vercel Cron daily), which retry what failed with backoff.
+// Each row is claimed before it is sent, so runs that overlap never send one twice. Whatever goes
+// wrong with one row is recorded on that row; the others carry on.
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
@@ -86,7 +90,9 @@ function failureOf(error: unknown): { reason: string; final: boolean } {
 /**
  * For privileged paths (bookings, payments, staff requests, webhooks) whose write may have
  * enqueued a notification (a confirmation, a receipt, a refund): once it succeeded, deliver after
- * the response, in this same function: never by calling the API over HTTP.
+ * the response, in this same function: never by calling the API over HTTP. The database starts a
+ * delivery for the same rows too; this one saves its hop and another function's cold start, and
+ * keeps delivery immediate where pg_net is not set up.
  */
 export async function thenDeliver<T>(write: Promise<T>): Promise<T> {
   const result = await write;
