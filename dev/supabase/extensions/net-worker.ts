@@ -11,6 +11,8 @@ import type { Database } from "../database.js";
 const BATCH = 200;
 const RESPONSE_TTL = "6 hours";
 const WAKE_CHANNEL = "pg_net_local_worker";
+/** How often answers past their time to live are deleted. */
+const EXPIRY_EVERY_MS = 60_000;
 
 export interface NetWorkerOptions {
   /** How often the queue is looked at without a notification. */
@@ -50,6 +52,7 @@ export async function startNetWorker(
   let stopped = false;
   let draining: Promise<void> | undefined;
   let again = false;
+  let lastExpiry = 0;
 
   const take = async (): Promise<QueuedRequest[]> => {
     const { rows } = await db.query<QueuedRequest>(
@@ -93,9 +96,12 @@ export async function startNetWorker(
       for (const request of requests) perform(request);
       if (requests.length < BATCH) break;
     }
-    await db.query(
-      `delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`,
-    );
+    if (Date.now() - lastExpiry >= EXPIRY_EVERY_MS) {
+      lastExpiry = Date.now();
+      await db.query(
+        `delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`,
+      );
+    }
   };
 
   const wake = (): Promise<void> => {
