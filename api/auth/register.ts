@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PASSWORD_MAX } from "../../lib/accounts/password-policy.js";
+import { REGISTRATION_ANSWER_MIN_MS, register } from "../../lib/accounts/register.js";
 import { ConfirmationRequired, SessionView } from "../../lib/accounts/session.js";
-import { REGISTRATION_ANSWER_MIN_MS, register } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 

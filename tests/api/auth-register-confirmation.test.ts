@@ -5,7 +5,7 @@
 // account_exists notice through the outbox. (With confirmation off, the 409 and its rate limit
 // are in auth-session.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REGISTRATION_ANSWER_MIN_MS } from "../../lib/accounts/sessions.js";
+import { REGISTRATION_ANSWER_MIN_MS } from "../../lib/accounts/register.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;
