@@ -8,7 +8,7 @@ import { redisClient } from "../redis.js";
 import { hashIdentifier } from "./hash-identifier.js";
 import { inProcessLimiter } from "./in-process-limiter.js";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy, type RateLimitPolicyName } from "./policies.js";
-import type { WindowLimiter } from "./window-limiter.js";
+import type { LimitResult, WindowLimiter } from "./window-limiter.js";
 
 /**
  * RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds until the window ends), for
@@ -18,8 +18,9 @@ export type RateLimitHeaders = Readonly<Record<string, string>>;
 
 /**
  * Undefined without Upstash outside the local stack: per-instance counters would let a client
- * multiply its limit by the number of warm instances, so on any deployment every rate-limited
- * endpoint answers 503 until Redis is configured. In-process counting is a local stand-in.
+ * multiply its limit by the number of warm instances, so on a deployment without Redis every
+ * limit is treated as unreachable (fail-closed policies answer 503, fail-open ones pass
+ * unchecked) until Redis is configured. In-process counting is a local stand-in.
  */
 let limiters: Promise<Map<RateLimitPolicyName, WindowLimiter> | undefined> | undefined;
 let refusalLogged = false;
@@ -52,28 +53,27 @@ export async function enforceRateLimit(
   key: string,
 ): Promise<RateLimitHeaders> {
   limiters ??= buildLimiters();
-  const limiter = (await limiters)?.get(policyName);
-  if (limiter === undefined) {
-    if (!refusalLogged) {
-      refusalLogged = true;
-      log.error("rate_limiter_not_configured", {
-        reason: "UPSTASH_REDIS_REST_URL/_TOKEN are not set in production",
-      });
-    }
-    throw new ApiError("service_unavailable", "Please try again later.");
-  }
-
   const policy = RATE_LIMIT_POLICIES[policyName];
+  const limiter = (await limiters)?.get(policyName);
   const subject = hashIdentifier(key);
-  const result = await limiter.limit(subject);
+  const result: LimitResult = limiter
+    ? await limiter.limit(subject)
+    : { outcome: "unreachable", cause: new Error("UPSTASH_REDIS_REST_URL/_TOKEN are not set") };
 
+  // Not configured on a deployment counts as unreachable: the policy's failure mode decides.
   if (result.outcome === "unreachable") {
     const fields = { policy: policyName, failure: policy.failure, error: result.cause };
-    if (policy.failure === "open") {
+    if (limiter === undefined) {
+      if (!refusalLogged) {
+        refusalLogged = true;
+        log.error("rate_limiter_not_configured", fields);
+      }
+    } else if (policy.failure === "open") {
       log.warn("rate_limiter_unavailable", fields);
-      return {};
+    } else {
+      log.error("rate_limiter_unavailable", fields);
     }
-    log.error("rate_limiter_unavailable", fields);
+    if (policy.failure === "open") return {};
     throw new ApiError("service_unavailable", "Please try again in a moment.");
   }
 

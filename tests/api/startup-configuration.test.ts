@@ -13,7 +13,10 @@ import {
   sandboxWebhookSignature,
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
 import { captureLogs, type LogLine } from "../helpers/log-capture.js";
+import { redisServerBinary } from "../helpers/redis.js";
+import { announceSkipped } from "../helpers/skipped.js";
 import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
 const PERSONAL_DATA_KEYS = {
@@ -22,18 +25,31 @@ const PERSONAL_DATA_KEYS = {
 };
 
 let supabase: TestSupabase;
+/** A deployment counts its rate limits in Upstash (in memory only on the local stack). */
+const binary = redisServerBinary();
+let upstash: LocalUpstash | undefined;
 beforeAll(async () => {
   supabase = await startTestSupabase({ seedFile: PROJECT_SEED });
+  upstash = binary ? await startLocalUpstash(binary) : undefined;
 });
 afterAll(async () => {
+  await upstash?.stop();
   await supabase?.close();
 });
+
+if (!binary) {
+  announceSkipped(
+    "redis-server not found — a deployment's payment endpoints without Razorpay keys were not tested (apt-get install redis-server)",
+  );
+}
 
 /**
  * A server with these settings for the describe block it is called in. Every setting that
  * differs between the blocks is named, so none leaks from one block into the next.
  */
-function serverWith(settings: Record<string, string | undefined>): () => TestApi {
+type Settings = Record<string, string | undefined>;
+
+function serverWith(settings: Settings | (() => Settings)): () => TestApi {
   let api: TestApi | undefined;
   beforeAll(async () => {
     api = await startTestApi({
@@ -43,7 +59,9 @@ function serverWith(settings: Record<string, string | undefined>): () => TestApi
         VERCEL_ENV: undefined,
         PERSONAL_DATA_KEYS: undefined,
         PERSONAL_DATA_HMAC_KEY: undefined,
-        ...settings,
+        UPSTASH_REDIS_REST_URL: undefined,
+        UPSTASH_REDIS_REST_TOKEN: undefined,
+        ...(typeof settings === "function" ? settings() : settings),
       },
     });
   });
@@ -98,80 +116,89 @@ async function refusesToServe(response: Response) {
   );
 }
 
-describe("a server that did not ask for the local stack, without Razorpay keys", () => {
-  const api = serverWith({ BASTION_LOCAL_STACK: undefined, ...PERSONAL_DATA_KEYS });
+describe.runIf(binary)(
+  "a server that did not ask for the local stack, without Razorpay keys",
+  () => {
+    const api = serverWith(() => ({
+      BASTION_LOCAL_STACK: undefined,
+      ...PERSONAL_DATA_KEYS,
+      UPSTASH_REDIS_REST_URL: upstash?.url,
+      UPSTASH_REDIS_REST_TOKEN: upstash?.token,
+    }));
 
-  it("is healthy: its settings are complete", async () => {
-    expect(await health(api())).toMatchObject({
-      status: "ok",
-      checks: { configuration: "ok" },
-      configuration: [],
+    it("is healthy: its settings are complete", async () => {
+      expect(await health(api())).toMatchObject({
+        status: "ok",
+        checks: { configuration: "ok" },
+        configuration: [],
+      });
     });
-  });
 
-  it("answers create-order with 503 provider_not_configured, never the sandbox", async () => {
-    const user = await api().signUp();
-    const response = await send(api(), "POST", "/api/payments/create-order", {
-      token: user.accessToken,
-      headers: { "idempotency-key": crypto.randomUUID() },
-      body: { sessionType: "individual", format: "video" },
+    it("answers create-order with 503 provider_not_configured, never the sandbox", async () => {
+      const user = await api().signUp();
+      const response = await send(api(), "POST", "/api/payments/create-order", {
+        token: user.accessToken,
+        headers: { "idempotency-key": crypto.randomUUID() },
+        body: { sessionType: "individual", format: "video" },
+      });
+      await problem(response, 503, "provider_not_configured");
+      const { rows } = await supabase.db.query(
+        "select id from public.payments where user_id = $1",
+        [user.id],
+      );
+      expect(rows).toEqual([]);
     });
-    await problem(response, 503, "provider_not_configured");
-    const { rows } = await supabase.db.query("select id from public.payments where user_id = $1", [
-      user.id,
-    ]);
-    expect(rows).toEqual([]);
-  });
 
-  it("answers verify with 503 even for a checkout signed with the sandbox's public secret", async () => {
-    const user = await api().signUp();
-    const orderId = "order_sbx_0123456789abcdef0123";
-    const paymentId = sandboxPaymentId({
-      orderId,
-      amountMinor: 250000,
-      currency: "INR",
-      status: "captured",
+    it("answers verify with 503 even for a checkout signed with the sandbox's public secret", async () => {
+      const user = await api().signUp();
+      const orderId = "order_sbx_0123456789abcdef0123";
+      const paymentId = sandboxPaymentId({
+        orderId,
+        amountMinor: 250000,
+        currency: "INR",
+        status: "captured",
+      });
+      const response = await send(api(), "POST", "/api/payments/verify", {
+        token: user.accessToken,
+        body: {
+          razorpay_order_id: orderId,
+          razorpay_payment_id: paymentId,
+          razorpay_signature: sandboxCheckoutSignature(orderId, paymentId),
+        },
+      });
+      await problem(response, 503, "provider_not_configured");
     });
-    const response = await send(api(), "POST", "/api/payments/verify", {
-      token: user.accessToken,
-      body: {
-        razorpay_order_id: orderId,
-        razorpay_payment_id: paymentId,
-        razorpay_signature: sandboxCheckoutSignature(orderId, paymentId),
-      },
-    });
-    await problem(response, 503, "provider_not_configured");
-  });
 
-  it("refuses the sandbox webhook, however well signed", async () => {
-    const body = JSON.stringify({
-      entity: "event",
-      event: "payment.captured",
-      contains: ["payment"],
-      payload: {
-        payment: {
-          entity: {
-            id: "pay_sbx_forged",
-            entity: "payment",
-            order_id: "order_sbx_forged",
-            amount: 250000,
-            currency: "INR",
-            status: "captured",
+    it("refuses the sandbox webhook, however well signed", async () => {
+      const body = JSON.stringify({
+        entity: "event",
+        event: "payment.captured",
+        contains: ["payment"],
+        payload: {
+          payment: {
+            entity: {
+              id: "pay_sbx_forged",
+              entity: "payment",
+              order_id: "order_sbx_forged",
+              amount: 250000,
+              currency: "INR",
+              status: "captured",
+            },
           },
         },
-      },
-      created_at: Math.floor(Date.now() / 1000),
+        created_at: Math.floor(Date.now() / 1000),
+      });
+      const response = await send(api(), "POST", "/api/webhooks/sandbox", {
+        body,
+        headers: {
+          "x-razorpay-signature": sandboxWebhookSignature(body),
+          "x-razorpay-event-id": `evt_sbx_${crypto.randomUUID().replaceAll("-", "")}`,
+        },
+      });
+      await problem(response, 503, "provider_not_configured");
     });
-    const response = await send(api(), "POST", "/api/webhooks/sandbox", {
-      body,
-      headers: {
-        "x-razorpay-signature": sandboxWebhookSignature(body),
-        "x-razorpay-event-id": `evt_sbx_${crypto.randomUUID().replaceAll("-", "")}`,
-      },
-    });
-    await problem(response, 503, "provider_not_configured");
-  });
-});
+  },
+);
 
 describe("a server without the personal-data keys, outside the local stack", () => {
   const api = serverWith({ BASTION_LOCAL_STACK: undefined });
