@@ -36,8 +36,6 @@ export interface BookingFormOptions {
   onBooked(booking: Booking): Promise<void>;
   /** A hold was made but is not being paid for now: it waits in My bookings. */
   onHeld(booking: Booking): Promise<void>;
-  /** Texts were turned on or off for a booking (the API does not say so when it is read). */
-  onSmsChoice(bookingId: string, on: boolean): void;
 }
 
 export function bookingForm(options: BookingFormOptions): HTMLElement {
@@ -181,7 +179,6 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
         if (smsReminders.checked) {
           try {
             await setSmsReminders(client, booking.id, true);
-            options.onSmsChoice(booking.id, true);
           } catch (error) {
             await options.onHeld(booking);
             showProblem(error, {

@@ -1,8 +1,9 @@
 // The demo booking app: what an SPA on Bastion looks like. It runs on the API's own origin, talks
 // to it only through the typed client, holds the access token in memory, and after a reload or a
-// checkout's redirect gets its session back from the httpOnly refresh cookie. Two more pages live
+// checkout's redirect gets its session back from the httpOnly refresh cookie. More pages live
 // at their own paths (vercel.json rewrites them to this app): /forgot-password and
-// /reset-password, where the emailed reset link lands.
+// /reset-password, where the emailed reset link lands, and /auth/confirm, where the sign-up's
+// confirmation link lands.
 import {
   type BastionClient,
   createBastionClient,
@@ -14,6 +15,7 @@ import { bookingForm } from "./booking-form.js";
 import { payForHold, resumeCheckout } from "./checkout.js";
 import { confirmation } from "./confirmation.js";
 import { busy, h, show } from "./dom.js";
+import { CONFIRM_EMAIL_PATH, confirmEmailPage } from "./email-confirmation.js";
 import { clockTime } from "./format.js";
 import { liveHold, myBookings } from "./my-bookings.js";
 import {
@@ -34,21 +36,22 @@ const app = document.getElementById("app") as HTMLElement;
 const account = document.getElementById("account") as HTMLElement;
 let shownUserId: string | undefined;
 let catalogue: Promise<Catalogue> | undefined;
-/** What this page turned texts to, by booking id (the API's booking does not say). */
-const smsChoices = new Map<string, boolean>();
 /** A line to show above the booking form once, after the page that led there. */
 let pendingNotice: string | undefined;
 
 const client = createBastionClient({
-  // A renewed token is the same person: only signing in or out redraws the page. The password
-  // pages redraw themselves.
+  // A renewed token is the same person: only signing in or out redraws the page. The pages that
+  // a mailed link opens redraw themselves.
   onSessionChange(session) {
-    if (session?.user.id !== shownUserId && !onPasswordPage()) void render();
+    if (session?.user.id !== shownUserId && !onLinkPage()) void render();
   },
 });
 
-function onPasswordPage(): boolean {
-  return [FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH].includes(location.pathname);
+/** The password pages and the email confirmation page, which sign in by themselves. */
+function onLinkPage(): boolean {
+  return [FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH, CONFIRM_EMAIL_PATH].includes(
+    location.pathname,
+  );
 }
 
 async function render(): Promise<void> {
@@ -72,6 +75,23 @@ async function render(): Promise<void> {
           history.replaceState(null, "", "/");
           pendingNotice =
             "Your new password is set and you are signed in. Any other device signed in to this account has been signed out.";
+          void render();
+        },
+      }),
+    );
+    focusHeading();
+    return;
+  }
+  if (location.pathname === CONFIRM_EMAIL_PATH) {
+    show(account);
+    show(
+      app,
+      confirmEmailPage({
+        client,
+        onConfirmed() {
+          // The token is spent: the address bar leaves it, and the app opens signed in.
+          history.replaceState(null, "", "/");
+          pendingNotice = "Your account is confirmed and you are signed in.";
           void render();
         },
       }),
@@ -116,7 +136,6 @@ async function render(): Promise<void> {
       client,
       services,
       onPay: (booking) => pay(booking),
-      smsChoices,
     });
     const serviceName = (slug: string) =>
       services.find((service) => service.slug === slug)?.name ?? slug;
@@ -146,7 +165,6 @@ async function render(): Promise<void> {
       onHeld: async () => {
         await bookings.refresh();
       },
-      onSmsChoice: (bookingId, on) => smsChoices.set(bookingId, on),
     });
     show(app, notice, form, bookings.element);
     const shownNotice = notice.querySelector<HTMLElement>(".notice");
@@ -210,4 +228,4 @@ function focusHeading(): void {
 
 // A 401 here only means there is no session to restore: the app starts signed out.
 await client.restoreSession().catch(() => undefined);
-if (!client.session || onPasswordPage()) await render();
+if (!client.session || onLinkPage()) await render();

@@ -13,6 +13,7 @@ export type Action =
   | "sign-out"
   | "forgot-password"
   | "reset-password"
+  | "confirm-email"
   | "times"
   | "book"
   | "pay"

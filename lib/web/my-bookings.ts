@@ -3,7 +3,8 @@
 // - a live hold shows until when it is held, counting down, with "Pay now" and "Cancel";
 // - a confirmed booking can be moved to another free time or cancelled until its
 //   changeableUntil (the practice's 24 hours); after that the page says to contact the practice;
-// - texts about a live booking with a phone number can be turned on or off.
+// - texts about a live booking with a phone number are on or off (`smsReminders`), and one button
+//   turns them the other way.
 // Every refusal is shown on the booking it concerns; a change refreshes the list.
 import { formatMoney } from "../catalogue/money.js";
 import { ApiProblem } from "../client/api-problem.js";
@@ -22,8 +23,6 @@ export interface MyBookingsOptions {
   services: Schemas["Service"][];
   /** Sends the browser to the checkout (or confirms); throws when it cannot. */
   onPay(booking: Booking): Promise<void>;
-  /** What this page turned texts to, by booking id: the API does not say when it is read. */
-  smsChoices: Map<string, boolean>;
 }
 
 export function myBookings(options: MyBookingsOptions): {
@@ -240,55 +239,45 @@ export function myBookings(options: MyBookingsOptions): {
     );
   };
 
-  /** Texts about the booking: what this page last set, or both choices when it does not know. */
+  /** Texts about the booking: whether they are on, as the API says, and one button to switch. */
   const smsControl = (booking: Booking, phone: string): HTMLElement => {
     const row = h("div", { class: "sms" });
-    const render = () => {
-      const known = options.smsChoices.get(booking.id);
-      const buttons: HTMLButtonElement[] = [];
-      for (const on of [true, false]) {
-        if (known === on) continue;
-        const button = h(
-          "button",
-          { type: "button", class: "secondary" },
-          on ? "Text me reminders" : "Stop text reminders",
+    const render = (on: boolean) => {
+      const button = h(
+        "button",
+        { type: "button", class: "secondary" },
+        on ? "Stop text reminders" : "Text me reminders",
+      );
+      button.addEventListener("click", () => {
+        const smsPlace: ProblemPlace = { action: "sms", at: row };
+        clearProblem(smsPlace);
+        void busy(
+          button,
+          async () => {
+            let changed: Booking;
+            try {
+              changed = await setSmsReminders(client, booking.id, !on);
+            } catch (error) {
+              showProblem(error, smsPlace);
+              return;
+            }
+            render(changed.smsReminders);
+            row.querySelector("button")?.focus();
+          },
+          "Saving…",
         );
-        button.addEventListener("click", () => {
-          const smsPlace: ProblemPlace = { action: "sms", at: row };
-          clearProblem(smsPlace);
-          void busy(
-            button,
-            async () => {
-              try {
-                await setSmsReminders(client, booking.id, on);
-              } catch (error) {
-                showProblem(error, smsPlace);
-                return;
-              }
-              options.smsChoices.set(booking.id, on);
-              render();
-              row.querySelector("button")?.focus();
-            },
-            "Saving…",
-          );
-        });
-        buttons.push(button);
-      }
+      });
       show(
         row,
         h(
           "p",
           { class: "hint", role: "status" },
-          known === undefined
-            ? `Text reminders to ${phone}:`
-            : known
-              ? `Text reminders to ${phone} are on.`
-              : `No text reminders to ${phone}.`,
+          on ? `Text reminders to ${phone} are on.` : `No text reminders to ${phone}.`,
         ),
-        h("div", { class: "actions" }, ...buttons),
+        h("div", { class: "actions" }, button),
       );
     };
-    render();
+    render(booking.smsReminders);
     return row;
   };
 

@@ -5,7 +5,8 @@
 //   until the answer comes;
 // - a time someone else took meanwhile (409 slot_unavailable) reloads the list of times;
 // - a hold shows until when it is held, counting down; texts can be asked for when booking and
-//   turned on and off later; a confirmed booking can be moved to another time; and once inside
+//   turned on and off later, the booking showing whether they are on (after a reload too); a
+//   confirmed booking can be moved to another time; and once inside
 //   the practice's change window it offers neither "Change time" nor "Cancel".
 // Chromium through playwright-core; screenshots in tests/e2e/screenshots/demo-app-*.
 import type { Page, Route } from "playwright-core";
@@ -249,8 +250,10 @@ describe("the demo app as a person uses it", { timeout: 150_000 }, () => {
     await held.getByRole("button", { name: "Pay now" }).waitFor();
     await held.getByRole("button", { name: "Cancel booking" }).waitFor();
     expect(await held.getByRole("button", { name: "Change time" }).count()).toBe(0);
-    // What was chosen before the checkout's redirect is not in the API's booking: both offered.
-    await held.getByText("Text reminders to +91 98765 43210:").waitFor();
+    // Texts asked for before the checkout's redirect: the booking the API answers says so.
+    await held.getByText("Text reminders to +91 98765 43210 are on.").waitFor();
+    await held.getByRole("button", { name: "Stop text reminders" }).waitFor();
+    expect(await held.getByRole("button", { name: "Text me reminders" }).count()).toBe(0);
     await shot(page, "held booking counting down");
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
@@ -296,13 +299,26 @@ describe("the demo app as a person uses it", { timeout: 150_000 }, () => {
     await booking.getByText("You can change or cancel it online until").waitFor();
     await booking.getByRole("button", { name: "Cancel booking" }).waitFor();
 
-    // Texts: the API does not say whether they are on, so both choices are offered at first.
+    // Texts: off as booked, and one button that turns them the other way.
+    await booking.getByText("No text reminders to +919876543210.").waitFor();
+    expect(await booking.getByRole("button", { name: "Stop text reminders" }).count()).toBe(0);
     await booking.getByRole("button", { name: "Text me reminders" }).click();
     await booking.getByText("Text reminders to +919876543210 are on.").waitFor();
     expect(await smsOptIn(bookingId)).toBe(true);
+    expect(await booking.getByRole("button", { name: "Text me reminders" }).count()).toBe(0);
+    // The state is the API's, not the page's memory: a reload shows it the same.
+    await page.reload();
+    await booking.getByText("Text reminders to +919876543210 are on.").waitFor();
+    await booking.getByRole("button", { name: "Stop text reminders" }).waitFor();
+    expect(await booking.getByRole("button", { name: "Text me reminders" }).count()).toBe(0);
+    await shot(page, "texts on after a reload");
     await booking.getByRole("button", { name: "Stop text reminders" }).click();
     await booking.getByText("No text reminders to +919876543210.").waitFor();
     expect(await smsOptIn(bookingId)).toBe(false);
+    await page.reload();
+    await booking.getByText("No text reminders to +919876543210.").waitFor();
+    await booking.getByRole("button", { name: "Text me reminders" }).waitFor();
+    expect(await booking.getByRole("button", { name: "Stop text reminders" }).count()).toBe(0);
 
     // Another day and time.
     await booking.getByRole("button", { name: "Change time" }).click();
@@ -334,8 +350,8 @@ describe("the demo app as a person uses it", { timeout: 150_000 }, () => {
       await booking.getByText("It starts within 30 days").waitFor();
       expect(await booking.getByRole("button", { name: "Cancel booking" }).count()).toBe(0);
       expect(await booking.getByRole("button", { name: "Change time" }).count()).toBe(0);
-      // Declining texts stays possible.
-      await booking.getByRole("button", { name: "Stop text reminders" }).waitFor();
+      // Texts can still be turned on (or off).
+      await booking.getByRole("button", { name: "Text me reminders" }).waitFor();
       await shot(page, "inside the change window");
     } finally {
       await api.supabase.db.query("update public.booking_rules set change_window_minutes = 1440");
