@@ -89,8 +89,9 @@ if (!binary) {
       const body = {
         sessionType: "individual",
         format: "video",
-        date: futureWeekday(7),
-        time: "11:00 AM",
+        // A day and time no other file books (CI runs every file against one database).
+        date: futureWeekday(31),
+        time: "4:00 PM",
         customer,
         consentAccepted: true,
         notes,

@@ -334,7 +334,7 @@ describe("read_consent_record", () => {
     const { rows } = await stack.db.query<{ id: string }>(
       `insert into public.practitioners (display_name, time_zone, user_id)
        values ($1, 'UTC', $2) returning id`,
-      [`Consent ${run}`, staff.id],
+      [`Test consent ${run}`, staff.id],
     );
     await stack.db.query(
       `insert into public.bookings (

@@ -7,9 +7,16 @@
 //    the session, a made-up manage-token hash, and the server-only writes called by clients.
 // 3. The server-only functions, called as the server, still enforce every rule themselves.
 import { randomBytes, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
+import {
+  FIXTURE_MIGRATIONS,
+  PROJECT_SEED,
+  startTestSupabase,
+  type TestSupabase,
+} from "../helpers/supabase.js";
 
 /**
  * What the API roles may reach, each with why it is safe to hand a hostile client. Functions are
@@ -100,6 +107,23 @@ const REVIEWED: Record<string, string> = {
 };
 
 const API_ROLES = ["anon", "authenticated"] as const;
+
+/**
+ * The local stack's own test tables and functions (tests/fixtures/migrations): present when CI
+ * runs every suite against one PostgreSQL database, never part of a project.
+ */
+const FIXTURE_OBJECTS = new Set(
+  readdirSync(FIXTURE_MIGRATIONS).flatMap((file) =>
+    [
+      ...readFileSync(join(FIXTURE_MIGRATIONS, file), "utf8").matchAll(
+        /create (?:or replace )?(?:table|view|function) public\.([a-z_]+)/gi,
+      ),
+    ].map((match) => match[1] as string),
+  ),
+);
+
+/** "role: name(args)" or "role: privilege name(columns)" → name. */
+const objectOf = (entry: string) => /([a-z_]+)(?:\(|$)/.exec(entry.split(" ").at(-1) ?? "")?.[1];
 const TABLE_PRIVILEGES = ["select", "insert", "update", "delete", "truncate", "references"];
 
 let stack: TestSupabase;
@@ -140,16 +164,22 @@ async function reachableByApiRoles(): Promise<string[]> {
         ...columns.rows.map(({ name, columns }) => `${role}: ${privilege} ${name}(${columns})`),
       );
     }
-    const sequences = await stack.db.query<{ name: string }>(
-      `select c.relname as name from pg_class as c
+    const sequences = await stack.db.query<{ name: string; owner: string | null }>(
+      `select c.relname as name, owner.relname as owner from pg_class as c
        join pg_namespace as n on n.oid = c.relnamespace
+       left join pg_depend as d on d.objid = c.oid and d.deptype in ('a', 'i')
+       left join pg_class as owner on owner.oid = d.refobjid
        where n.nspname = 'public' and c.relkind = 'S'
          and (has_sequence_privilege($1, c.oid, 'usage') or has_sequence_privilege($1, c.oid, 'update'))`,
       [role],
     );
-    reachable.push(...sequences.rows.map(({ name }) => `${role}: usage ${name}`));
+    reachable.push(
+      ...sequences.rows
+        .filter(({ owner }) => !FIXTURE_OBJECTS.has(owner ?? ""))
+        .map(({ name }) => `${role}: usage ${name}`),
+    );
   }
-  return reachable.sort();
+  return reachable.filter((entry) => !FIXTURE_OBJECTS.has(objectOf(entry) ?? "")).sort();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +216,9 @@ const sealed = (label: string) =>
 async function newPractitioner(): Promise<string> {
   const { rows } = await stack.db.query<{ id: string }>(
     `insert into public.practitioners (display_name, time_zone) values ($1, 'UTC') returning id`,
-    [`Attack surface ${run}`],
+    // Sorts after the seeded practitioner, whom availability picks first by name: a shared
+    // database (CI's PostgreSQL run) keeps serving the seeded practice to the other files.
+    [`Test attack surface ${run}`],
   );
   const id = rows[0]?.id as string;
   await stack.db.query(

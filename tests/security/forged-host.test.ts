@@ -214,8 +214,9 @@ describe("with a forged Host", () => {
         body: {
           sessionType: "individual",
           format: "video",
-          date: futureWeekday(0),
-          time: "10:00 AM",
+          // A day no other file books, so CI's shared PostgreSQL database has it free.
+          date: futureWeekday(31),
+          time: "3:00 PM",
           customer: { name: "Asha Rao", email },
           consentAccepted: true,
         },
