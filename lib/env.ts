@@ -166,8 +166,6 @@ export function env(): Env {
   return loaded;
 }
 
-export const isProduction = () => env().VERCEL_ENV === "production";
-
 /**
  * Where the local stack must never run: NODE_ENV=production, or a Vercel production or preview
  * deployment (a preview can point at a database with real customers in it).
