@@ -1,5 +1,5 @@
-// Builds what public/ serves but git does not keep: the demo app's bundle (lib/web/ and the typed
-// client in lib/client/, TypeScript → one ES module), Swagger UI's files for /docs, copied
+// Builds what public/ serves but git does not keep: the demo app's bundle (web/ and the typed
+// client in client/, TypeScript → one ES module), Swagger UI's files for /docs, copied
 // from swagger-ui-dist so the reference loads nothing from a CDN, and /docs/errors. `npm run build:web` runs it
 // (Vercel's build command, see vercel.json); `npm run dev` runs it in watch mode.
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
@@ -17,7 +17,7 @@ const SWAGGER_UI_FILES = [
 ];
 
 const appBuild: esbuild.BuildOptions = {
-  entryPoints: [join(ROOT, "lib/web/main.ts")],
+  entryPoints: [join(ROOT, "web/main.ts")],
   outfile: join(ROOT, "public/app/main.js"),
   bundle: true,
   format: "esm",

@@ -123,7 +123,7 @@ if (!setting("APP_URL")) stackEnv.APP_URL = appUrl;
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 
-// The demo app's bundle, rebuilt on every edit of lib/web/ or lib/client/ while this runs.
+// The demo app's bundle, rebuilt on every edit of web/ or client/ while this runs.
 const web = await buildWeb({ watch: true });
 const api = await startApiServer({ port: apiPort, rootDir });
 // The database's triggers and pg_cron jobs call the functions here, as a Supabase project calls

@@ -1,4 +1,4 @@
-// The demo app (lib/web/, served at /) on a phone-sized screen, as a client uses it: create an
+// The demo app (web/, served at /) on a phone-sized screen, as a client uses it: create an
 // account, book a paid individual session with its consent, pay in the sandbox checkout, see the
 // booking confirmed (in the app, through the API, and as an email in the local outbox), then
 // cancel it from "My bookings". And a form sent without a name shows the API's field error where

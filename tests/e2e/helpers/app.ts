@@ -1,4 +1,4 @@
-// Steps in the demo app (lib/web/, served at /) that several browser tests take, written the way
+// Steps in the demo app (web/, served at /) that several browser tests take, written the way
 // a person finds things on the page: by role, label and visible text.
 import type { Page } from "playwright-core";
 

@@ -1,7 +1,6 @@
 // What the customer sees once a booking is settled: the session, when, how, and the price.
-
-import { formatMoney } from "../catalogue/money.js";
 import type { Schemas } from "../client/bastion-client.js";
+import { formatMoney } from "../lib/catalogue/money.js";
 import { h } from "./dom.js";
 import { FORMAT_NAMES, when } from "./format.js";
 

@@ -1,18 +1,18 @@
 // The typed client SPAs use, checked two ways: its types are the OpenAPI document's own (a
-// stale lib/client/api-types.ts fails here), and it works against the real API in the local
+// stale client/api-types.ts fails here), and it works against the real API in the local
 // stack — sessions, bearer tokens, and problem details with field errors.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLIENT_TYPES_FILE, clientTypes } from "../../../dev/generate-client-types.js";
 import {
   ApiProblem,
   createBastionClient,
   type Session,
   unwrap,
-} from "../../../lib/client/bastion-client.js";
-import { startTestApi, type TestApi } from "../../helpers/api.js";
+} from "../../client/bastion-client.js";
+import { CLIENT_TYPES_FILE, clientTypes } from "../../dev/generate-client-types.js";
+import { startTestApi, type TestApi } from "../helpers/api.js";
 
-describe("lib/client/api-types.ts", () => {
+describe("client/api-types.ts", () => {
   it("is what the OpenAPI document generates (run `npm run generate:client` after a contract change)", async () => {
     expect(await readFile(CLIENT_TYPES_FILE, "utf8")).toBe(await clientTypes());
   });

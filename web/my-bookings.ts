@@ -6,9 +6,9 @@
 // - texts about a live booking with a phone number are on or off (`smsReminders`), and one button
 //   turns them the other way.
 // Every refusal is shown on the booking it concerns; a change refreshes the list.
-import { formatMoney } from "../catalogue/money.js";
 import { ApiProblem } from "../client/api-problem.js";
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
+import { formatMoney } from "../lib/catalogue/money.js";
 import { cancelBooking, rescheduleBooking, setSmsReminders } from "./booking-actions.js";
 import { HORIZON_DAYS } from "./booking-form.js";
 import { busy, field, h, show } from "./dom.js";
