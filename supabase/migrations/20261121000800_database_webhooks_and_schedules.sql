@@ -1,5 +1,8 @@
--- Work that must follow a committed change is started by the database (issue #14), the way
--- Supabase Database Webhooks do it: a trigger calls a Bastion function through pg_net
+-- The platform's plumbing: the database starts Bastion's work itself, through Supabase's pg_net,
+-- Vault and pg_cron.
+--
+-- Database webhooks. Work that must follow a committed change is started by the database, the
+-- way Supabase Database Webhooks do it: a trigger calls a Bastion function through pg_net
 -- (net.http_post), which queues the request in the transaction and sends it once the transaction
 -- commits — a rolled-back change calls nothing. So a welcome email queued when GoTrue creates an
 -- account, a confirmation queued by a payment webhook, or a refund owed after a cancellation is
@@ -11,15 +14,34 @@
 --   /api/cron/settle-payments {"only": "refunds_owed"}, which asks the provider for it; the
 --   refund's own notification then comes through the outbox trigger.
 --
+-- Schedules. Vercel's Hobby plan runs crons at most once a day, so vercel.json keeps only daily
+-- safety-net runs, and pg_cron runs the frequent ones:
+--
+-- - bastion-deliver-notifications, every minute: POST /api/cron/deliver-notifications through
+--   pg_net, only when a notification is due (a retry whose backoff ended, a claim that lapsed),
+--   so an idle minute costs one indexed query and no function invocation. New rows do not wait
+--   for it: the outbox trigger calls at once.
+-- - bastion-reminders, every 15 minutes: public.enqueue_due_reminders in SQL, with no HTTP at all
+--   (it is the whole of /api/cron/reminders); the reminders it queues are delivered through the
+--   outbox trigger. 15 minutes keeps the 1-hour reminder between 45 and 60 minutes ahead.
+-- - bastion-settle-payments, every 15 minutes: POST /api/cron/settle-payments (stored webhook
+--   events that failed, refunds owed or left pending, captures no webhook reported). A paid hold
+--   lasts 10 minutes, so a missed capture is found soon after its hold lapses.
+--
 -- Where and how: the functions' origin and the secret they check are read from Supabase Vault
 -- (`bastion_functions_url`, `bastion_database_webhook_secret`), never written here. Until both
--- exist — or where pg_net or Vault is not enabled — the triggers do nothing and the scheduled
--- sweeps deliver instead (vercel.json, and the pg_cron jobs of the next migration). One-time
--- setup on a Supabase project (README, "Deploying"):
+-- exist — or where pg_net or Vault is not enabled — the triggers and jobs call nothing and the
+-- daily Vercel crons deliver instead. Where pg_cron is not enabled when this runs, nothing is
+-- scheduled. One-time setup on a Supabase project (README, "Deploying"):
 --
---   -- Database → Extensions: enable pg_net (Vault is on by default), then in the SQL editor:
+--   -- Database → Extensions: enable pg_net and pg_cron (Vault is on by default), then in the
+--   -- SQL editor:
 --   select vault.create_secret('https://<your app>', 'bastion_functions_url');
 --   select vault.create_secret('<DATABASE_WEBHOOK_SECRET>', 'bastion_database_webhook_secret');
+--   select public.schedule_bastion_jobs();
+--
+-- Running schedule_bastion_jobs again replaces the jobs (cron.schedule replaces a job of the
+-- same name), so it is always safe.
 --
 -- pg_net sends each request at most once and keeps no retry: the callees are idempotent, and
 -- what never arrived is swept (deliveries every minute by pg_cron when anything is due, and the
@@ -118,8 +140,61 @@ create trigger bookings_request_refund
   after update of status, refund_due_minor on public.bookings
   for each row execute function public.bookings_request_refund();
 
-revoke execute on function
-  public.call_bastion(text, jsonb),
-  public.notifications_request_delivery(),
-  public.bookings_request_refund()
-  from public, anon, authenticated, service_role;
+-- Whether the delivery sweep has anything to do now (the rows notifications_claim would take).
+create function public.notifications_due() returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (
+    select 1
+      from public.notifications as n
+     where n.next_attempt_at <= now()
+       and (n.status = 'queued' or (n.status = 'sending' and n.claimed_until < now()))
+  )
+$$;
+
+create function public.schedule_bastion_jobs() returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if to_regprocedure('cron.schedule(text,text,text)') is null then
+    raise exception 'pg_cron is not enabled in this database'
+      using errcode = 'feature_not_supported',
+            hint = 'Enable pg_cron and pg_net (Database → Extensions), add the Vault secrets, '
+              'then run select public.schedule_bastion_jobs();';
+  end if;
+  perform cron.schedule(
+    'bastion-deliver-notifications',
+    '* * * * *',
+    $job$select public.call_bastion('/api/cron/deliver-notifications') where public.notifications_due()$job$
+  );
+  perform cron.schedule(
+    'bastion-reminders',
+    '*/15 * * * *',
+    $job$select public.enqueue_due_reminders(now())$job$
+  );
+  perform cron.schedule(
+    'bastion-settle-payments',
+    '*/15 * * * *',
+    $job$select public.call_bastion('/api/cron/settle-payments')$job$
+  );
+end;
+$$;
+
+do $$
+begin
+  if to_regprocedure('cron.schedule(text,text,text)') is not null then
+    perform public.schedule_bastion_jobs();
+  end if;
+end
+$$;
+
+select public.restrict_execute('{}',
+  'public.call_bastion(text, jsonb)',
+  'public.notifications_request_delivery()',
+  'public.bookings_request_refund()',
+  'public.notifications_due()',
+  'public.schedule_bastion_jobs()');

@@ -1,7 +1,7 @@
--- Subscriptions (issue #6, item 8): the browser extension's tiers — free, pro and premium — sold as
--- Stripe subscriptions. Stripe holds the truth; these tables are our copy of it, written only by
--- the Stripe webhook through functions only the service role may run. The API roles read their
--- own rows; the subscription endpoints themselves only ask Stripe for changes and let the webhook
+-- Subscriptions: the browser extension's tiers — free, pro and premium — sold as Stripe
+-- subscriptions. Stripe holds the truth; these tables are our copy of it, written only by the
+-- Stripe webhook through functions only the service role may run. The API roles read their own
+-- rows; the subscription endpoints themselves only ask Stripe for changes and let the webhook
 -- record what Stripe then reports.
 --
 -- - billing_customers: the Stripe customer of each user, one per user and one user per customer.
@@ -284,23 +284,13 @@ as $$
   )
 $$;
 
-revoke execute on function
-  public.billing_customers_before_update(),
-  public.subscriptions_before_update()
-  from public, anon, authenticated, service_role;
-revoke execute on function
-  public.billing_customers_record(text, uuid),
-  public.subscriptions_apply(text, text, uuid, text, text, text, timestamptz, boolean, timestamptz),
-  public.subscription_entitles(text, text, timestamptz),
-  public.subscription_status(uuid),
-  public.entitlement(uuid)
-  from public, anon, authenticated;
-grant execute on function
-  public.billing_customers_record(text, uuid),
-  public.subscriptions_apply(text, text, uuid, text, text, text, timestamptz, boolean, timestamptz)
-  to service_role;
-grant execute on function
-  public.subscription_entitles(text, text, timestamptz),
-  public.subscription_status(uuid),
-  public.entitlement(uuid)
-  to authenticated, service_role;
+select public.restrict_execute('{}',
+  'public.billing_customers_before_update()',
+  'public.subscriptions_before_update()');
+select public.restrict_execute('{service_role}',
+  'public.billing_customers_record(text, uuid)',
+  'public.subscriptions_apply(text, text, uuid, text, text, text, timestamptz, boolean, timestamptz)');
+select public.restrict_execute('{authenticated,service_role}',
+  'public.subscription_entitles(text, text, timestamptz)',
+  'public.subscription_status(uuid)',
+  'public.entitlement(uuid)');

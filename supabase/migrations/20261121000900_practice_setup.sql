@@ -1,9 +1,9 @@
--- From an empty Supabase project to a working practice without SQL (issue #14): `supabase db
--- push` applies the migrations but not seed.sql, so a new project has no session types,
--- practitioner, hours or consent version. `npm run setup` (lib/admin/practice-setup.ts) sends
--- the practice described in a JSON file to admin_apply_practice, and `npm run make-admin` names
--- the first admin with admin_grant_role. Both are the service role's alone and run in one
--- transaction each, so a file with a mistake changes nothing.
+-- From an empty Supabase project to a working practice without SQL: `supabase db push` applies
+-- the migrations but not seed.sql, so a new project has no session types, practitioner, hours
+-- or consent version. `npm run setup` (lib/admin/practice-setup.ts) sends the practice described
+-- in a JSON file to admin_apply_practice, and `npm run make-admin` names the first admin with
+-- admin_grant_role. Both are the service role's alone and run in one transaction each, so a file
+-- with a mistake changes nothing.
 
 -- Creates or updates the practice: session types by slug (with their prices), the practitioner
 -- by display name (with their weekly hours, replaced as given), and the consent version, which
@@ -143,11 +143,6 @@ begin
 end;
 $$;
 
-revoke execute on function
-  public.admin_apply_practice(jsonb),
-  public.admin_grant_role(text, text, uuid)
-  from public, anon, authenticated;
-grant execute on function
-  public.admin_apply_practice(jsonb),
-  public.admin_grant_role(text, text, uuid)
-  to service_role;
+select public.restrict_execute('{service_role}',
+  'public.admin_apply_practice(jsonb)',
+  'public.admin_grant_role(text, text, uuid)');

@@ -1,7 +1,8 @@
--- The catalogue and the practitioners' schedules: what can be booked, at what price, and when
--- practitioners work. Everything here is public by nature — the SPA shows it to visitors before
--- they sign in, and availability is computed from it — so the API roles may read the active
--- rows; nobody but the server writes (admin endpoints, through the service role, come later).
+-- The catalogue and the practitioners' schedules: what can be booked, at what price, when
+-- practitioners work, and the practice's booking rules. Everything here is public by nature —
+-- the SPA shows it to visitors before they sign in, and availability is computed from it — so
+-- the API roles may read the active rows; nobody but the server writes (npm run setup, through
+-- the service role: the practice setup migration).
 --
 -- Money is an integer in minor units with an ISO 4217 currency; working hours are local wall
 -- clock times in the practitioner's IANA time zone; exceptions are UTC instants.
@@ -11,7 +12,7 @@ create extension if not exists btree_gist with schema extensions;
 
 create table public.session_types (
   id uuid primary key default gen_random_uuid(),
-  -- The stable name the SPA and later bookings use (individual, couples, family, free).
+  -- The stable name the SPA and bookings use (individual, couples, family, free).
   slug text not null
     constraint session_types_slug_key unique
     constraint session_types_slug_format check (slug ~ '^[a-z][a-z0-9_-]{0,49}$'),
@@ -50,7 +51,7 @@ create table public.session_type_prices (
 create table public.practitioners (
   id uuid primary key default gen_random_uuid(),
   -- The staff account that acts as this practitioner, if any. Deleting the account keeps the
-  -- practitioner (and, later, the bookings made with them).
+  -- practitioner (and the bookings made with them).
   user_id uuid constraint practitioners_user_id_key unique
     references auth.users (id) on delete set null,
   display_name text not null
@@ -68,7 +69,7 @@ create table public.practitioners (
 
 -- Only names Postgres knows, spelled as it knows them: `at time zone` would also take POSIX
 -- strings such as 'UTC+5' (with the sign inverted) and any capitalisation, which the SPA's Intl
--- and later availability code would read differently.
+-- and the availability code would read differently.
 create function public.practitioners_check_time_zone() returns trigger
 language plpgsql
 set search_path = ''
@@ -188,5 +189,77 @@ create policy "anyone reads schedule exceptions of active practitioners"
     )
   );
 
-revoke execute on function public.practitioners_check_time_zone()
-  from public, anon, authenticated, service_role;
+-- Whether the caller is the staff account acting as this practitioner: staff see and act on
+-- what belongs to the bookings of the practitioner they are linked to (bookings, payments,
+-- disputes, consent records, notifications), admins on everything. Security definer because the
+-- API roles may not read practitioners.user_id; it answers only about the caller.
+create function public.is_my_practitioner(p_practitioner_id uuid) returns boolean
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.practitioners as p
+    where p.id = p_practitioner_id and p.user_id = (select auth.uid())
+  )
+$$;
+
+select public.restrict_execute('{}', 'public.practitioners_check_time_zone()');
+select public.restrict_execute('{authenticated,service_role}', 'public.is_my_practitioner(uuid)');
+
+-- ---------------------------------------------------------------------------------------------
+-- The practice's booking rules, in one row the booking functions read. GET /api/availability
+-- reads the same row (lib/scheduling/booking-rules.ts), so the slots it shows and the slots the
+-- database accepts are one grid.
+
+create table public.booking_rules (
+  -- One row: the practice's rules.
+  id boolean primary key default true constraint booking_rules_one_row check (id),
+  -- A hold keeps its slot this long for the customer to pay, then lapses by itself.
+  hold_minutes int not null constraint booking_rules_hold check (hold_minutes between 1 and 60),
+  -- Customers may reschedule or cancel a confirmed booking up to this long before it starts.
+  change_window_minutes int not null
+    constraint booking_rules_change_window check (change_window_minutes between 0 and 43200),
+  -- A slot must start at least this long after now…
+  minimum_notice_minutes int not null
+    constraint booking_rules_notice check (minimum_notice_minutes between 0 and 43200),
+  -- …and less than this many days after it.
+  horizon_days int not null constraint booking_rules_horizon check (horizon_days between 1 and 730),
+  -- Candidate starts lie this many minutes apart in local time, from each working interval's start.
+  slot_step_minutes int not null
+    constraint booking_rules_slot_step check (slot_step_minutes between 5 and 240),
+  updated_at timestamptz not null default now()
+);
+
+insert into public.booking_rules (
+  hold_minutes, change_window_minutes, minimum_notice_minutes, horizon_days, slot_step_minutes
+) values (10, 1440, 120, 60, 30);
+
+alter table public.booking_rules enable row level security;
+create policy "anyone reads the booking rules"
+  on public.booking_rules for select
+  to anon, authenticated
+  using (true);
+revoke all on table public.booking_rules from anon, authenticated;
+grant select on table public.booking_rules to anon, authenticated;
+
+-- The rules, for the booking functions. Without the row nothing is booked: missing rules must
+-- never read as "no rules".
+create function public.current_booking_rules() returns public.booking_rules
+language plpgsql stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_rules public.booking_rules;
+begin
+  select * into v_rules from public.booking_rules as r where r.id;
+  if not found then
+    raise exception 'public.booking_rules has no row: the practice has no booking rules'
+      using errcode = 'P0002';
+  end if;
+  return v_rules;
+end;
+$$;
+
+select public.restrict_execute('{}', 'public.current_booking_rules()');

@@ -1,4 +1,4 @@
--- Consent (issue #5): the informed consent a client gives before a session, kept as evidence.
+-- Consent: the informed consent a client gives before a session, kept as evidence.
 --
 -- - consent_versions: what a client consents to, by version: a title, the items they must
 --   acknowledge one by one, and how long the record of their consent is kept. Public (the SPA
@@ -6,22 +6,24 @@
 --   retention are fixed once published, so every record keeps meaning what it meant: publish a
 --   new version to change them, and retire the old one (active = false).
 -- - consent_records: one row per consent given. Append-only even for the table owner: the
---   trigger below refuses every update and every delete of a record that has not expired. Two
---   exceptions, both by the database itself: deleting the person's account sets user_id to null
---   (profiles.sql: records the business must keep outlive the account, anonymised), and
---   purge_expired_consent() deletes records past expires_at. No personal data in the clear: the
---   email is a keyed HMAC (lib/customers/customer-email.ts, the same hash bookings store, so a
---   booking finds the consent given for its email), the IP is sealed by the API (AES-256-GCM,
---   lib/crypto), the user agent is kept as sent (at most 512 characters).
--- - The API roles neither read nor write consent_records. record_consent() inserts, checking the
---   acknowledgments against the version; read_consent_record() hands one record to staff and
---   logs the read in personal_data_reads; purge_expired_consent() is the service role's cron.
+--   trigger below refuses every update and every delete of a record that has not expired. Three
+--   exceptions: deleting the person's account sets user_id to null (records the business must
+--   keep outlive the account, anonymised), purge_expired_consent() deletes records past
+--   expires_at, and rotating the personal-data keys re-seals the IP. No personal data in the
+--   clear: the email is a keyed HMAC (lib/customers/customer-email.ts, the same hash bookings
+--   store, so a booking finds the consent given for its email), the IP is sealed by the API
+--   (AES-256-GCM, lib/crypto), the user agent is kept as sent (at most 512 characters).
+-- - The API roles neither read nor write consent_records. record_consent() inserts for the
+--   server, checking the acknowledgments against the version; read_consent_record() hands one
+--   record to the staff whose bookings rest on it and logs the read; purge_expired_consent() is
+--   the service role's cron.
 --
 -- Errors of record_consent, mapped by lib/consent/record-consent.ts: VC001 the acknowledgments
 -- are not exactly the version's required items; VC002 unknown or retired consent version; PT404
--- unknown or inactive session type. VC is an implementation-defined SQLSTATE class (the standard
--- leaves classes starting with I–Z to implementations, and Postgres uses none starting with V);
--- PostgREST answers unknown classes with 400.
+-- unknown or inactive session type; 28000 the acting account no longer exists. VC is an
+-- implementation-defined SQLSTATE class (the standard leaves classes starting with I–Z to
+-- implementations, and Postgres uses none starting with V); PostgREST answers unknown classes
+-- with 400.
 
 -- Item keys: lower-case identifiers, 1 to 50 of them, no nulls, no duplicates. Immutable and
 -- harmless to call, so check constraints can use it with its default grants.
@@ -82,8 +84,9 @@ create table public.consent_records (
   acknowledgments text[] not null constraint consent_records_acknowledgments_valid
     check (public.consent_item_keys_valid(acknowledgments)),
   -- Sealed by the API; null when the platform gave no client address.
-  ip_sealed text constraint consent_records_ip_sealed_length
-    check (char_length(ip_sealed) between 1 and 2000),
+  ip_sealed text
+    constraint consent_records_ip_sealed_length check (char_length(ip_sealed) between 1 and 2000)
+    constraint consent_records_ip_sealed_format check (public.is_sealed(ip_sealed)),
   user_agent text constraint consent_records_user_agent_length
     check (char_length(user_agent) <= 512),
   created_at timestamptz not null default now(),
@@ -100,6 +103,13 @@ create index consent_records_user_id_idx on public.consent_records (user_id);
 
 -- Refuses what would change or lose evidence, whoever asks, the table owner included. SQLSTATE
 -- 42501, as for the API roles, which have no grants at all.
+--
+-- Rotating the personal-data keys (npm run reencrypt, lib/admin/reencrypt-personal-data.ts)
+-- must be able to re-seal a record's IP under the new key, and nothing else may change a
+-- record. So the trigger allows exactly that: ip_sealed replaced by a value under another key id
+-- (`v1.<kid>.…`), every other column the same, and only the service role holds the column grant.
+-- The database cannot check that the new value seals the same address; the grant keeps the
+-- change to the server, the key-id condition keeps it to rotation.
 create function public.consent_records_append_only() returns trigger
 language plpgsql
 set search_path = ''
@@ -114,9 +124,15 @@ begin
     end if;
     raise exception 'a consent record is kept until it expires' using errcode = '42501';
   end if;
-  -- The account behind the record was deleted (on delete set null): the one change allowed.
+  -- The account behind the record was deleted (on delete set null).
   if old.user_id is not null and new.user_id is null
     and to_jsonb(new) - 'user_id' = to_jsonb(old) - 'user_id' then
+    return new;
+  end if;
+  -- Key rotation: the IP sealed again under another key, nothing else changed.
+  if old.ip_sealed is not null and new.ip_sealed is not null
+    and split_part(new.ip_sealed, '.', 2) <> split_part(old.ip_sealed, '.', 2)
+    and to_jsonb(new) - 'ip_sealed' = to_jsonb(old) - 'ip_sealed' then
     return new;
   end if;
   raise exception 'consent_records is append-only' using errcode = '42501';
@@ -136,20 +152,23 @@ alter table public.consent_records enable row level security;
 
 -- Supabase grants the API roles everything on new tables. Versions: read only, active ones.
 -- Records: nothing at all (no policies either); the service role keeps insert and select (audits
--- and exports) but can neither change nor delete a record.
+-- and exports) but can neither change nor delete a record, except to re-seal its IP.
 revoke all on table public.consent_versions, public.consent_records from anon, authenticated;
 grant select on table public.consent_versions to anon, authenticated;
 revoke update, delete, truncate on table public.consent_records from service_role;
+grant update (ip_sealed) on table public.consent_records to service_role;
 
 create policy "anyone reads active consent versions"
   on public.consent_versions for select
   to anon, authenticated
   using (active);
 
--- Records a consent for the caller: a guest (anon) or the signed-in user, whose id comes from
--- the token, never from an argument. The retention comes from the version. The email hash and
--- the sealed IP are made by the API, which holds the keys.
+-- Records a consent for the user the server names, or a guest (p_user_id null). Server only: the
+-- IP (sealed) and the user agent are evidence taken from the request, never typed by a client.
+-- The retention comes from the version. The email hash and the sealed IP are made by the API,
+-- which holds the keys.
 create function public.record_consent(
+  p_user_id uuid,
   p_session_type_slug text,
   p_consent_version text,
   p_email_hash text,
@@ -167,6 +186,7 @@ declare
   v_session_type_id uuid;
   v_given text[];
 begin
+  perform public.act_for_user(p_user_id);
   select * into v_version from public.consent_versions as v
     where v.version = p_consent_version and v.active;
   if not found then
@@ -195,7 +215,7 @@ begin
     user_agent, expires_at
   )
   values (
-    v_version.version, v_session_type_id, p_email_hash, (select auth.uid()), v_given,
+    v_version.version, v_session_type_id, p_email_hash, p_user_id, v_given,
     p_ip_sealed, p_user_agent, now() + make_interval(days => v_version.retention_days)
   )
   returning r.id, r.expires_at into id, expires_at;
@@ -204,9 +224,11 @@ end;
 $$;
 
 -- One record for staff audits, with the session type's slug and without the email hash (the
--- auditor needs what was agreed, when and from where, not a key to other tables). Anyone without
--- the staff role (admin implies it) gets PT404, the same answer as for an id that does not
--- exist. Volatile: the read is logged in the same transaction, so no read goes unrecorded.
+-- auditor needs what was agreed, when and from where, not a key to other tables). A record is
+-- staff's when a booking of their practitioner rests on it (bookings.consent_id); admins read
+-- any. Anyone else gets PT404, the same answer as for an id that does not exist, and nothing is
+-- logged. Volatile: the read is logged in the same transaction (personal_data_reads, and
+-- staff_actions as consent_record.read), so no read goes unrecorded.
 create function public.read_consent_record(p_id uuid)
 returns table (
   id uuid,
@@ -225,7 +247,16 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not public.has_app_role('staff') then
+  if not (
+    public.has_app_role('admin')
+    or (
+      public.has_app_role('staff')
+      and exists (
+        select 1 from public.bookings as b
+        where b.consent_id = p_id and public.is_my_practitioner(b.practitioner_id)
+      )
+    )
+  ) then
     raise exception 'consent record not found' using errcode = 'PT404';
   end if;
   return query
@@ -238,6 +269,9 @@ begin
     raise exception 'consent record not found' using errcode = 'PT404';
   end if;
   perform public.record_personal_data_read('consent_records', p_id, array['ip', 'user_agent']);
+  perform public.record_staff_action(
+    (select auth.uid()), 'consent_record.read', 'consent_records', p_id, '{}'::jsonb
+  );
 end;
 $$;
 
@@ -258,13 +292,10 @@ begin
 end;
 $$;
 
-revoke execute on function public.consent_versions_fixed(), public.consent_records_append_only()
-  from public, anon, authenticated, service_role;
-revoke execute on function public.record_consent(text, text, text, text[], text, text)
-  from public, service_role;
-grant execute on function public.record_consent(text, text, text, text[], text, text)
-  to anon, authenticated;
-revoke execute on function public.read_consent_record(uuid) from public, anon, service_role;
-grant execute on function public.read_consent_record(uuid) to authenticated;
-revoke execute on function public.purge_expired_consent() from public, anon, authenticated;
-grant execute on function public.purge_expired_consent() to service_role;
+select public.restrict_execute('{}',
+  'public.consent_versions_fixed()',
+  'public.consent_records_append_only()');
+select public.restrict_execute('{authenticated}', 'public.read_consent_record(uuid)');
+select public.restrict_execute('{service_role}',
+  'public.record_consent(uuid, text, text, text, text[], text, text)',
+  'public.purge_expired_consent()');

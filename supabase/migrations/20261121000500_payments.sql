@@ -1,13 +1,15 @@
--- Payments (issue #6): one ledger for Stripe, Razorpay and the local sandbox, refunds, and the
+-- Payments: one ledger for Stripe, Razorpay and the local sandbox, refunds, disputes, and the
 -- inbox of provider webhook events. The server computes every amount and writes every row: the
--- API roles only read their own payments (staff all), and every write is a function only the
--- service role may run, called by code that has verified the fact with the provider first.
+-- API roles only read their own payments (staff those of their practitioner's bookings, admins
+-- all), and every write is a function only the service role may run, called by code that has
+-- verified the fact with the provider first.
 --
 -- - A payment's status only moves forward: created → authorized → captured →
 --   partially_refunded → refunded, and created/authorized → failed. A failed attempt is not the
 --   end of an order (Razorpay lets the customer retry on the same order), so failed → captured
---   is forward too. A trigger refuses anything else with PT409 and keeps refunded_minor and the refund statuses consistent, so events that
---   arrive out of order can be applied in any order and converge (an older event is a no-op).
+--   is forward too. A trigger refuses anything else with PT409 and keeps refunded_minor and the
+--   refund statuses consistent, so events that arrive out of order can be applied in any order
+--   and converge (an older event is a no-op).
 -- - A captured payment for a booking confirms its hold in the same transaction
 --   (ledger_record_capture). When the booking can no longer take it — the hold lapsed and was
 --   cancelled or taken, or another payment already paid for it — the capture still records, and
@@ -16,6 +18,15 @@
 --   pending and succeeded refunds.
 -- - webhook_events: one row per provider event id; a duplicate delivery finds the row and
 --   changes nothing. processed_at / attempts / last_error drive the retry sweep.
+-- - payment_disputes: the chargebacks providers report, beside the payment they contest.
+-- - Staff scope: a payment is staff's when it pays for a booking of their practitioner; a
+--   payment without a booking is the admins' alone. The refund endpoint reads the payment with
+--   the caller's own token before it touches the ledger, so these policies decide the refund
+--   too: 404, as for an unknown id.
+--
+-- SQLSTATEs of the ledger (lib/payments/ledger/ledger-errors.ts): PT404 no such payment, refund
+-- or booking; PT409 not in a state that allows it; BKAMT the provider's amount, currency or
+-- payment is not ours; BKRFD more than can still be refunded.
 
 create table public.payments (
   id uuid primary key default gen_random_uuid(),
@@ -54,8 +65,10 @@ create table public.payments (
 create index payments_user_id_idx on public.payments (user_id, created_at desc);
 create index payments_booking_id_idx on public.payments (booking_id);
 
--- The payment that paid for the booking (the first captured one; later ones are refunded).
-alter table public.bookings add column paid_by_payment_id uuid references public.payments (id);
+-- The payment that paid for the booking (the column is the bookings migration's).
+alter table public.bookings
+  add constraint bookings_paid_by_payment_id_fkey
+  foreign key (paid_by_payment_id) references public.payments (id);
 
 create table public.refunds (
   id uuid primary key default gen_random_uuid(),
@@ -99,6 +112,30 @@ create table public.webhook_events (
 
 create index webhook_events_unprocessed_idx on public.webhook_events (received_at)
   where processed_at is null;
+
+-- Disputes (chargebacks) the providers report ("refunds and disputes made in the provider's
+-- dashboard flow into the ledger"). One row per provider dispute, updated as the provider moves
+-- it along (open → won / lost / closed); staff read them to answer before the provider's
+-- deadline. Written only by the service role, from a signed webhook whose payment the server
+-- looked up itself.
+create table public.payment_disputes (
+  id uuid primary key default gen_random_uuid(),
+  payment_id uuid not null references public.payments (id),
+  provider text not null constraint payment_disputes_provider
+    check (provider in ('razorpay', 'stripe', 'sandbox')),
+  provider_dispute_id text not null constraint payment_disputes_provider_dispute_id_length
+    check (char_length(provider_dispute_id) between 1 and 200),
+  -- The provider's words: Stripe's warning_needs_response … won/lost, Razorpay's created … lost.
+  status text not null constraint payment_disputes_status_length check (char_length(status) between 1 and 60),
+  reason text constraint payment_disputes_reason_length check (char_length(reason) <= 200),
+  amount_minor bigint not null constraint payment_disputes_amount check (amount_minor >= 0),
+  currency char(3) not null constraint payment_disputes_currency_iso check (currency ~ '^[A-Z]{3}$'),
+  opened_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint payment_disputes_unique unique (provider, provider_dispute_id)
+);
+
+create index payment_disputes_payment_id_idx on public.payment_disputes (payment_id);
 
 -- Forward only. The rank orders the path; failed sits beside authorized (before capture).
 create function public.payment_status_rank(p_status text) returns int
@@ -160,27 +197,83 @@ create trigger refunds_before_update
   before update on public.refunds
   for each row execute function public.refunds_before_update();
 
+-- The staff audit (staff_actions): only staff refunds carry requested_by (the system's refunds
+-- leave it null). A retry with the same idempotency key finds its refund and inserts nothing, so
+-- it is recorded once.
+create function public.refunds_record_staff_action() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.requested_by is not null then
+    perform public.record_staff_action(
+      new.requested_by, 'payment.refund', 'payments', new.payment_id,
+      (select jsonb_build_object(
+         'refund_id', new.id, 'amount_minor', new.amount_minor, 'currency', p.currency
+       ) from public.payments as p where p.id = new.payment_id)
+    );
+  end if;
+  return null;
+end;
+$$;
+
+create trigger refunds_record_staff_action
+  after insert on public.refunds
+  for each row execute function public.refunds_record_staff_action();
+
 alter table public.payments enable row level security;
 alter table public.refunds enable row level security;
 alter table public.webhook_events enable row level security;
+alter table public.payment_disputes enable row level security;
 
-revoke all on table public.payments, public.refunds, public.webhook_events from anon, authenticated;
-grant select on table public.payments, public.refunds to authenticated;
+revoke all on table public.payments, public.refunds, public.webhook_events,
+  public.payment_disputes
+  from anon, authenticated;
+grant select on table public.payments, public.refunds, public.payment_disputes to authenticated;
 
 create policy "Customers read their own payments"
   on public.payments for select
   to authenticated
   using (user_id = (select auth.uid()));
 
-create policy "Staff read all payments"
+-- The subquery reads bookings as the caller, so the bookings policies apply as well.
+create policy "Staff read the payments of their practitioner's bookings"
   on public.payments for select
   to authenticated
-  using (public.has_app_role('staff'));
+  using (
+    public.has_app_role('staff')
+    and exists (
+      select 1 from public.bookings as b
+      where b.id = payments.booking_id and public.is_my_practitioner(b.practitioner_id)
+    )
+  );
+
+create policy "Admins read all payments"
+  on public.payments for select
+  to authenticated
+  using (public.has_app_role('admin'));
 
 create policy "Readers of a payment read its refunds"
   on public.refunds for select
   to authenticated
   using (exists (select 1 from public.payments as p where p.id = refunds.payment_id));
+
+-- Disputes are for staff only, not for the customer whose payment is disputed.
+create policy "Staff read the disputes of their practitioner's payments"
+  on public.payment_disputes for select
+  to authenticated
+  using (
+    public.has_app_role('admin')
+    or (
+      public.has_app_role('staff')
+      and exists (
+        select 1 from public.payments as p
+        join public.bookings as b on b.id = p.booking_id
+        where p.id = payment_disputes.payment_id and public.is_my_practitioner(b.practitioner_id)
+      )
+    )
+  );
 
 -- A new payment for a session, priced by the server: from the booking when there is one (it
 -- must be the user's, held and live, and not paid yet), else from the catalogue.
@@ -637,34 +730,62 @@ as $$
     and owed.amount > 0 and not coalesce(owed.asked, false)
 $$;
 
-revoke execute on function public.payment_status_rank(text) from public, anon, authenticated;
-revoke execute on function public.payments_before_update(), public.refunds_before_update()
-  from public, anon, authenticated, service_role;
-revoke execute on function
-  public.ledger_create_payment(uuid, text, uuid, text, text, text),
-  public.ledger_attach_order(uuid, text),
-  public.ledger_record_capture(text, text, text, bigint, text),
-  public.ledger_record_failure(text, text, text),
-  public.ledger_apply_refunds(uuid),
-  public.ledger_begin_refund(uuid, bigint, text, uuid, text),
-  public.ledger_settle_refund(uuid, text, boolean),
-  public.ledger_record_provider_refund(text, text, text, bigint, text),
-  public.ledger_fail_provider_refund(text, text, text),
-  public.ledger_record_failure_by_id(uuid, text),
-  public.ledger_claim_refund(uuid),
-  public.ledger_refunds_owed()
-  from public, anon, authenticated;
-grant execute on function
-  public.ledger_create_payment(uuid, text, uuid, text, text, text),
-  public.ledger_attach_order(uuid, text),
-  public.ledger_record_capture(text, text, text, bigint, text),
-  public.ledger_record_failure(text, text, text),
-  public.ledger_apply_refunds(uuid),
-  public.ledger_begin_refund(uuid, bigint, text, uuid, text),
-  public.ledger_settle_refund(uuid, text, boolean),
-  public.ledger_record_provider_refund(text, text, text, bigint, text),
-  public.ledger_fail_provider_refund(text, text, text),
-  public.ledger_record_failure_by_id(uuid, text),
-  public.ledger_claim_refund(uuid),
-  public.ledger_refunds_owed()
-  to service_role;
+-- Records or updates a dispute of one of our payments, found by the provider's payment id.
+-- Answers the dispute, or PT404 for a payment we do not have.
+create function public.ledger_record_dispute(
+  p_provider text,
+  p_provider_payment_id text,
+  p_provider_dispute_id text,
+  p_status text,
+  p_reason text,
+  p_amount_minor bigint,
+  p_currency text
+) returns public.payment_disputes
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_payment_id uuid;
+  v_dispute public.payment_disputes;
+begin
+  select p.id into v_payment_id from public.payments as p
+    where p.provider = p_provider and p.provider_payment_id = p_provider_payment_id;
+  if not found then
+    raise exception 'no payment with this provider payment id' using errcode = 'PT404';
+  end if;
+  insert into public.payment_disputes (
+    payment_id, provider, provider_dispute_id, status, reason, amount_minor, currency
+  )
+  values (
+    v_payment_id, p_provider, p_provider_dispute_id, p_status, left(p_reason, 200),
+    p_amount_minor, upper(p_currency)
+  )
+  on conflict (provider, provider_dispute_id) do update
+    set status = excluded.status, reason = coalesce(excluded.reason, payment_disputes.reason),
+      amount_minor = excluded.amount_minor, updated_at = now()
+  returning * into v_dispute;
+  return v_dispute;
+end;
+$$;
+
+select public.restrict_execute('{}',
+  'public.payments_before_update()',
+  'public.refunds_before_update()',
+  'public.refunds_record_staff_action()');
+select public.restrict_execute('{service_role}',
+  'public.payment_status_rank(text)',
+  'public.ledger_create_payment(uuid, text, uuid, text, text, text)',
+  'public.ledger_attach_order(uuid, text)',
+  'public.ledger_record_capture(text, text, text, bigint, text)',
+  'public.ledger_record_failure(text, text, text)',
+  'public.ledger_apply_refunds(uuid)',
+  'public.ledger_begin_refund(uuid, bigint, text, uuid, text)',
+  'public.ledger_settle_refund(uuid, text, boolean)',
+  'public.ledger_record_provider_refund(text, text, text, bigint, text)',
+  'public.ledger_fail_provider_refund(text, text, text)',
+  'public.ledger_record_failure_by_id(uuid, text)',
+  'public.ledger_claim_refund(uuid)',
+  'public.ledger_refunds_owed()',
+  'public.ledger_record_dispute(text, text, text, text, text, bigint, text)');
