@@ -2,9 +2,9 @@
 -- whenever this file changes), and by `supabase db reset` on a Supabase project.
 -- Write it so it can run twice: use `on conflict do nothing`.
 
--- The catalogue (supabase/migrations/20261121000300_catalogue.sql): the four session types,
--- their prices in minor units (paise, cents) per currency and format, and one practitioner
--- in India with weekday hours. Fixed ids, so the rows are the same on every machine.
+-- The catalogue (supabase/migrations/20261121000200_catalogue_and_scheduling.sql): the four
+-- session types, their prices in minor units (paise, cents) per currency and format, and one
+-- practitioner in India with weekday hours. Fixed ids, so the rows are the same on every machine.
 insert into public.session_types
   (id, slug, name, description, duration_minutes, buffer_minutes, requires_consent, sort_order)
 values
@@ -53,7 +53,7 @@ from generate_series(1, 5) as weekday,
     as hours (half, start_time, end_time)
 on conflict do nothing;
 
--- Consent (supabase/migrations/20261121000700_consent.sql): the version of the informed consent
+-- Consent (supabase/migrations/20261121000300_consent.sql): the version of the informed consent
 -- the SPA asks for before a session, and the items a client acknowledges one by one. Records
 -- are kept 2555 days (about seven years), as health-care records commonly are. A published
 -- version's items and retention never change: a new text is a new version.

@@ -1,7 +1,8 @@
 // vercel.json deploys on Vercel's Hobby plan, which refuses a deployment with any cron that runs
 // more than once a day: each scheduled path runs at most daily, and is a function that answers
 // Vercel Cron's GET. The frequent schedules run from Supabase pg_cron instead
-// (supabase/migrations/20261203000510_scheduled_jobs.sql, tests/dev/pg-cron.test.ts).
+// (supabase/migrations/20261121000800_database_webhooks_and_schedules.sql,
+// tests/dev/pg-cron.test.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
-// Where the database calls Bastion (supabase/migrations/20261203000500_database_webhooks.sql):
-// the functions' base URL and the secret they check, kept in Vault under the names the migration
-// reads, as a Supabase project keeps them. The local stack writes them on start — the dev
-// server's address and the secret it generated — so delivery works with no setup.
+// Where the database calls Bastion
+// (supabase/migrations/20261121000800_database_webhooks_and_schedules.sql): the functions' base
+// URL and the secret they check, kept in Vault under the names the migration reads, as a Supabase
+// project keeps them. The local stack writes them on start — the dev server's address and the
+// secret it generated — so delivery works with no setup.
 import type { Database } from "./database.js";
 
 export const FUNCTIONS_URL_SECRET = "bastion_functions_url";

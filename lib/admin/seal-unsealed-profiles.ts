@@ -1,10 +1,11 @@
-// Profiles stored their name and phone in the clear until 20261203000300_staff_scope_and_audit,
-// which could not seal them (SQL holds no key): it moved them to full_name_unsealed and
-// phone_unsealed, out of every API role's reach. `npm run reencrypt` (reencrypt-personal-data.ts)
-// runs this first: each such value is sealed into its column and the clear copy erased. A sealed
-// value written since (the user saved their profile after the migration) is newer and stays;
-// the clear copy is erased all the same. Rows are written only if they still hold what was read,
-// as in the re-encryption; a row changed in between is a conflict for the next run.
+// A profile's name or phone that the database received in the clear — the name an account that
+// existed before supabase/migrations/20261121000100_accounts.sql ran gave at sign-up, which SQL
+// cannot seal (it holds no key) — waits in full_name_unsealed or phone_unsealed, out of every API
+// role's reach. `npm run reencrypt` (reencrypt-personal-data.ts) runs this first: each such value
+// is sealed into its column and the clear copy erased. A sealed value written since (the user
+// saved their profile) is newer and stays; the clear copy is erased all the same. Rows are written
+// only if they still hold what was read, as in the re-encryption; a row changed in between is a
+// conflict for the next run.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { PROFILE_SEALED_COLUMNS } from "../accounts/sealed-columns.js";
 import { sealPersonalData } from "../crypto/personal-data.js";

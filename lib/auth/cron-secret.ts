@@ -2,11 +2,11 @@
 // all that stands between the internet and them. Two callers hold one: Vercel Cron sends
 // CRON_SECRET (the daily safety-net runs in vercel.json), and the database sends
 // DATABASE_WEBHOOK_SECRET when its triggers and pg_cron jobs call through pg_net
-// (supabase/migrations/20261203000500_database_webhooks.sql). Separate secrets because they live
-// in separate places — Vercel's settings and Supabase Vault — so either can be rotated, or
-// revoked after a leak, without breaking the other caller. Compared in constant time (over
-// digests, so the lengths leak nothing either); with neither configured the endpoints refuse to
-// run at all.
+// (supabase/migrations/20261121000800_database_webhooks_and_schedules.sql). Separate secrets
+// because they live in separate places — Vercel's settings and Supabase Vault — so either can be
+// rotated, or revoked after a leak, without breaking the other caller. Compared in constant time
+// (over digests, so the lengths leak nothing either); with neither configured the endpoints refuse
+// to run at all.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { env, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";

@@ -1,6 +1,6 @@
 // What the booking functions' SQLSTATEs mean to a client (the list and the reasons are in
-// supabase/migrations/20261121000800_booking_management.sql and 20261203000100). Anything else is our bug: thrown
-// as a plain Error, answered 500 and logged with the code.
+// supabase/migrations/20261121000400_bookings.sql). Anything else is our bug: thrown as a plain
+// Error, answered 500 and logged with the code.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { ApiError } from "../http/errors.js";
 import { CHANGE_WINDOW_HOURS } from "./policy.js";

@@ -1,7 +1,7 @@
-// The public catalogue: the session types a visitor can book and what each costs, per currency
-// and format (supabase/migrations/20261121000300_catalogue.sql). It is the same for everyone, so
-// it is read with the anon client; row-level security shows the API roles only active rows, and
-// the query asks for them too, so the list is the same whichever client reads it.
+// The public catalogue: the session types a visitor can book and what each costs, per currency and
+// format (supabase/migrations/20261121000200_catalogue_and_scheduling.sql). It is the same for
+// everyone, so it is read with the anon client; row-level security shows the API roles only active
+// rows, and the query asks for them too, so the list is the same whichever client reads it.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { formatMoney } from "./money.js";

@@ -1,5 +1,5 @@
 // The consent versions the SPA shows before asking for consent (GET /api/consent/versions): the
-// active rows of public.consent_versions (supabase/migrations/20261121000700_consent.sql), which
+// active rows of public.consent_versions (supabase/migrations/20261121000300_consent.sql), which
 // row-level security shows to anyone, read with the anon client.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";

@@ -1,8 +1,8 @@
 // One consent record for a staff audit (GET /api/consent/:id): public.read_consent_record shows it
 // to admins and to the staff of a practitioner whose booking rests on it, answers PT404 to anyone
 // else, and logs the read in personal_data_reads and staff_actions in the same transaction
-// (supabase/migrations/20261203000300_staff_scope_and_audit.sql). The IP is opened here; the email
-// hash never leaves the database, and the view below lists every field that leaves the API.
+// (supabase/migrations/20261121000300_consent.sql). The IP is opened here; the email hash never
+// leaves the database, and the view below lists every field that leaves the API.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { openPersonalData } from "../crypto/personal-data.js";

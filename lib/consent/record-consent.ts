@@ -1,11 +1,11 @@
 // Recording a client's consent (POST /api/consent): one call to public.record_consent, which
 // checks the acknowledgments against the version's items and computes the expiry from its
-// retention (supabase/migrations/20261121000700_consent.sql, 20261203000100). The record's
-// evidence comes from the request as the platform delivered it — the client's IP from the
-// platform's header, the user agent from the request's header — never from the body: the body
-// schema is strict, so a client that sends its own `ip` or `userAgent` is refused with 400. For
-// the same reason the function is the server's alone (the service client), naming the signed-in
-// caller: through the Data API a client could type any evidence it liked.
+// retention (supabase/migrations/20261121000300_consent.sql). The record's evidence comes from the
+// request as the platform delivered it — the client's IP from the platform's header, the user
+// agent from the request's header — never from the body: the body schema is strict, so a client
+// that sends its own `ip` or `userAgent` is refused with 400. For the same reason the function is
+// the server's alone (the service client), naming the signed-in caller: through the Data API a
+// client could type any evidence it liked.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";

@@ -1,5 +1,5 @@
 // The practice's booking rules as the database keeps and enforces them (public.booking_rules,
-// supabase/migrations/20261203000100_booking_rules_in_the_database.sql). Availability reads the
+// supabase/migrations/20261121000200_catalogue_and_scheduling.sql). Availability reads the
 // same row the booking functions check, so the slots shown are the slots the database accepts.
 import type { SupabaseClient } from "@supabase/supabase-js";
 

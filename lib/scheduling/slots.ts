@@ -1,6 +1,7 @@
 // The bookable slots of one practitioner on one local day (issue #5): a pure computation from the
-// working hours and exceptions (supabase/migrations/20261121000300_catalogue.sql) and the busy
-// ranges (bookings and live holds) the caller has read. No I/O and no clock: `now` is an input.
+// working hours and exceptions (supabase/migrations/20261121000200_catalogue_and_scheduling.sql)
+// and the busy ranges (bookings and live holds) the caller has read. No I/O and no clock: `now` is
+// an input.
 //
 // The rules, and the choices made where the issue left them open:
 // - Candidate starts lie on a grid of slotStepMinutes (default 30, so the SPA shows times like

@@ -1,6 +1,7 @@
-// Local wall-clock time in an IANA time zone <-> UTC instants, with nothing but Intl (Node 20
-// has no Temporal). Working hours are stored as local times in the practitioner's zone
-// (supabase/migrations/20261121000300_catalogue.sql), so availability converts them here.
+// Local wall-clock time in an IANA time zone <-> UTC instants, with nothing but Intl (Node 20 has
+// no Temporal). Working hours are stored as local times in the practitioner's zone
+// (supabase/migrations/20261121000200_catalogue_and_scheduling.sql), so availability converts them
+// here.
 //
 // A "wall" value below is a local date and time written as milliseconds as if it were UTC:
 // Date.UTC(2026, 2, 8, 2, 30) stands for "02:30 on 8 March 2026 on the local clock". An offset is

@@ -1,5 +1,5 @@
 // What a settings document may hold, measured the way the database measures it. The table checks
-// octet_length(document::text) <= 64 KB (supabase/migrations/20261121000200_settings.sql), and
+// octet_length(document::text) <= 64 KB (supabase/migrations/20261121000100_accounts.sql), and
 // jsonb's text is not JSON.stringify's: it puts a space after every ":" and ",", and writes
 // numbers out in full (1e300 is 301 characters). Measuring the same way here lets the API answer
 // 413 before a round trip, for exactly the documents the database would refuse.

@@ -1,7 +1,7 @@
 // The caller's subscription as the database has it — the Stripe webhook keeps it in step with
 // Stripe — read through the caller's own client, so row-level security shows them only theirs.
 // public.subscription_status() picks the subscription that decides the tier and applies the
-// entitlement rule (supabase/migrations/20261121001000_subscriptions.sql).
+// entitlement rule (supabase/migrations/20261121000600_subscriptions.sql).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";

@@ -1,5 +1,5 @@
 // Staff act only for the practitioner they are linked to, and what they do is in the audit log
-// (public.staff_actions, supabase/migrations/20261203000300_staff_scope_and_audit.sql): a refund
+// (public.staff_actions, supabase/migrations/20261121000000_platform.sql): a refund
 // with who asked and how much, a booking confirmed, moved, changed or cancelled, a message asked
 // for, a consent record read (tests/api/consent.test.ts). Bookings and payments are written with
 // SQL for a practitioner of this file's own, so nothing here depends on the seeded one.

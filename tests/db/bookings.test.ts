@@ -1,5 +1,4 @@
-// Bookings in the database (supabase/migrations/20261121000400_bookings.sql,
-// 20261121000800_booking_management.sql and 20261203000100_booking_rules_in_the_database.sql):
+// Bookings in the database (supabase/migrations/20261121000400_bookings.sql):
 // holds through the create_booking function over the real supabase-js client — the server's
 // (service role) call naming the acting user, as the API makes it — the exclusion constraint under
 // concurrency, the booking rules (slot grid, notice, horizon), expiry without a sweep, the state

@@ -1,8 +1,8 @@
-// Consent in the database (supabase/migrations/20261121000700_consent.sql and
-// 20261203000100_booking_rules_in_the_database.sql): record_consent over the real supabase-js
-// client — the server's alone (service role), naming the acting user — records that no role can change or delete before they expire
-// (through the Data API with each key, and through SQL as each role and as the table owner), the
-// staff read and its log, the purge, and the versions' own rules.
+// Consent in the database (supabase/migrations/20261121000300_consent.sql): record_consent over
+// the real supabase-js client — the server's alone (service role), naming the acting user —
+// records that no role can change or delete before they expire (through the Data API with each
+// key, and through SQL as each role and as the table owner), the staff read and its log, the
+// purge, and the versions' own rules.
 //
 // With DATABASE_URL the database is shared between files and runs, so every test makes its own
 // email hashes and versions and looks only at rows it made.

@@ -1,4 +1,4 @@
-// Payments in the database (supabase/migrations/20261121000900_payments.sql): who may read and
+// Payments in the database (supabase/migrations/20261121000500_payments.sql): who may read and
 // write the ledger (RLS and grants, through the Data API with each key), the forward-only state
 // machine of a payment, and the ledger functions — called as the server calls them, with the
 // service-role key over the real supabase-js client: pricing a payment, captures that confirm

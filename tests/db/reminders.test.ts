@@ -1,4 +1,4 @@
-// public.enqueue_due_reminders (supabase/migrations/20261121001300_notification_requests.sql),
+// public.enqueue_due_reminders (supabase/migrations/20261121000700_notifications.sql),
 // called as the cron job calls it, with the service-role key: which reminders are due at an
 // instant, that overlapping runs enqueue each once, and that a session on a daylight-saving day
 // is reminded exactly 24 hours and 1 hour before its real start.

@@ -1,4 +1,4 @@
-// Subscriptions in the database (supabase/migrations/20261121001000_subscriptions.sql): who may
+// Subscriptions in the database (supabase/migrations/20261121000600_subscriptions.sql): who may
 // read and write them (RLS and grants, through the Data API with each key), the copies of Stripe's
 // state the webhook stores — a copy read earlier never replaces one read later, ended ones stay
 // ended, concurrent copies store one row — whose customer a subscription is, and the entitlement

@@ -1,5 +1,5 @@
 // What the notification functions' SQLSTATEs mean to a client (the list and the reasons are in
-// supabase/migrations/20261121001300_notification_requests.sql). Anything else is our bug: thrown
+// supabase/migrations/20261121000700_notifications.sql). Anything else is our bug: thrown
 // as a plain Error, answered 500 and logged with the code.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { ApiError } from "../../http/errors.js";

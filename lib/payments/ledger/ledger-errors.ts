@@ -1,4 +1,4 @@
-// The ledger functions' refusals (supabase/migrations/20261121000900_payments.sql) as API errors.
+// The ledger functions' refusals (supabase/migrations/20261121000500_payments.sql) as API errors.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { ApiError } from "../../http/errors.js";
 
