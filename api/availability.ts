@@ -1,4 +1,3 @@
-import { anonClient } from "../lib/db/anon-client.js";
 import { endpoint } from "../lib/http/endpoint.js";
 import { route } from "../lib/http/route.js";
 import {
@@ -8,7 +7,7 @@ import {
 } from "../lib/scheduling/availability.js";
 
 const description =
-  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409.";
+  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409.";
 
 // The same question two ways: GET with a query string, and POST with a JSON body for the SPA
 // that sends it so. Both are reads, answered by the same function.
@@ -24,7 +23,7 @@ export default route({
       limit: "read",
       errors: ["not_found"],
     },
-    ({ query }) => availabilityFor(anonClient(), query, new Date()),
+    ({ db, query }) => availabilityFor(db.anon, query, new Date()),
   ),
   POST: endpoint(
     {
@@ -37,6 +36,6 @@ export default route({
       limit: "read",
       errors: ["not_found"],
     },
-    ({ body }) => availabilityFor(anonClient(), body, new Date()),
+    ({ db, body }) => availabilityFor(db.anon, body, new Date()),
   ),
 });

@@ -12,17 +12,17 @@ export default route({
         "Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.",
       tags: ["consent"],
       auth: "optional",
-      privileged: true,
+      privileged: { ledgerStep: "consent evidence is sealed and written only by the server" },
       body: ConsentRequest,
       response: ConsentReceipt,
       status: 201,
       limit: "write",
       errors: ["not_found"],
     },
-    ({ caller, db, body, ip, request }) =>
+    ({ caller, db, body, ip, headers }) =>
       recordConsent(db.service, caller?.userId ?? null, body, {
         ip,
-        userAgent: request.headers.get("user-agent"),
+        userAgent: headers.get("user-agent"),
       }),
   ),
 });

@@ -1,5 +1,4 @@
 import { listServices, ServiceList } from "../lib/catalogue/services.js";
-import { anonClient } from "../lib/db/anon-client.js";
 import { endpoint } from "../lib/http/endpoint.js";
 import { route } from "../lib/http/route.js";
 
@@ -16,6 +15,6 @@ export default route({
       // The catalogue changes rarely; a minute of staleness spares the database every page view.
       cacheControl: "public, max-age=60",
     },
-    () => listServices(anonClient()),
+    ({ db }) => listServices(db.anon),
   ),
 });

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { grantRole } from "../lib/admin/practice-setup.js";
+import { serviceClient } from "../lib/db/service-client.js";
 import { loadUserEnv } from "./local-env.js";
 
 loadUserEnv(join(process.cwd(), ".env"));
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const role = values.staff ? "staff" : "admin";
-  const userId = await grantRole(email, role, values.practitioner);
+  const userId = await grantRole(serviceClient(), email, role, values.practitioner);
   console.info(
     `${email} (${userId}) is now ${role}${values.practitioner ? ` of practitioner ${values.practitioner}` : ""}. Sign in again to use it.`,
   );

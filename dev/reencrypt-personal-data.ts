@@ -13,6 +13,7 @@ import {
   reencryptPersonalData,
   type TableReport,
 } from "../lib/admin/reencrypt-personal-data.js";
+import { serviceClient } from "../lib/db/service-client.js";
 import { loadUserEnv } from "./local-env.js";
 
 loadUserEnv(join(process.cwd(), ".env"));
@@ -23,7 +24,7 @@ const MAX_LISTED = 50;
 
 async function main(): Promise<number> {
   console.info(`Re-encrypting personal data in ${process.env.SUPABASE_URL ?? "(no SUPABASE_URL)"}`);
-  const report = await reencryptPersonalData({
+  const report = await reencryptPersonalData(serviceClient(), {
     onProgress: (table) =>
       process.stdout.write(`\r  ${table.table}: ${table.scanned} rows read`.padEnd(60)),
   });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { applyPractice, PracticeFile } from "../lib/admin/practice-setup.js";
+import { serviceClient } from "../lib/db/service-client.js";
 import { loadUserEnv } from "./local-env.js";
 
 loadUserEnv(join(process.cwd(), ".env"));
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.info(`Setting up the practice in ${process.env.SUPABASE_URL ?? "(no SUPABASE_URL)"}`);
-  const applied = await applyPractice(parsed.data);
+  const applied = await applyPractice(serviceClient(), parsed.data);
   console.info(
     [
       `  session types: ${applied.sessionTypes} (${applied.prices} prices)`,

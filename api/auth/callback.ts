@@ -16,6 +16,6 @@ export default route({
       query: OAuthCallbackQuery,
       limit: "auth",
     },
-    ({ request, query }) => finishOAuth(request, query),
+    ({ headers, query }) => finishOAuth(headers, query),
   ),
 });

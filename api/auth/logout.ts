@@ -13,6 +13,6 @@ export default route({
       limit: "session",
       errors: ["origin_not_allowed"],
     },
-    ({ request, body }) => logout(request, body?.scope ?? "local"),
+    ({ headers, body }) => logout(headers, body?.scope ?? "local"),
   ),
 });

@@ -15,6 +15,6 @@ export default route({
       limit: "session",
       errors: ["session_expired", "origin_not_allowed", "service_unavailable"],
     },
-    ({ request }) => refresh(request),
+    ({ headers }) => refresh(headers),
   ),
 });

@@ -29,8 +29,9 @@ export default route({
       ],
       limit: ["auth", { policy: "auth_email", key: (body) => body.email.trim().toLowerCase() }],
       errors: ["conflict", "service_unavailable"],
-      // The name is stored sealed in the new profile, a write only the server makes.
-      privileged: true,
+      privileged: {
+        ledgerStep: "the name is stored sealed in the new profile, a write only the server makes",
+      },
     },
     ({ body, db }) => register(body, db.service),
   ),

@@ -3,14 +3,14 @@ import { BookingView } from "../../lib/bookings/booking-view.js";
 import {
   BookingChange,
   BookingParams,
-  cancelBooking,
   changeBooking,
   readBooking,
+  withdrawHold,
 } from "../../lib/bookings/manage-booking.js";
 import { CHANGE_WINDOW_HOURS } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 
 const who =
   "Its customer (signed in), a guest sending the manage token as X-Booking-Token, or staff of its practitioner; anyone else gets 404.";
@@ -22,14 +22,17 @@ export default route({
       description: `${who} Staff reads of the customer's details are audit-logged.`,
       tags: ["bookings"],
       auth: "optional",
-      privileged: true,
+      privileged: {
+        ledgerStep:
+          "a guest's booking is reached by its manage token, which only the server may present",
+      },
       params: BookingParams,
       response: BookingView,
       limit: "read",
       errors: ["not_found"],
     },
-    ({ params, caller, db, request }) =>
-      readBooking(requireAccess(bookingAccess(request, caller, db)), params.id),
+    ({ params, caller, db, headers }) =>
+      readBooking(requireAccess(bookingAccess(headers, caller, db)), params.id),
   ),
   PUT: endpoint(
     {
@@ -37,7 +40,10 @@ export default route({
       description: `${who} Send \`date\` and \`time\` (a free slot from GET /api/availability) to move it, \`notes\` to replace the notes (null clears them), \`smsReminders\` to have texts about it sent to its phone number too (an E.164 number in a country we text, else 400; at any time), or several. Customers may do so up to ${CHANGE_WINDOW_HOURS} hours before the session; staff at any time.`,
       tags: ["bookings"],
       auth: "optional",
-      privileged: true,
+      privileged: {
+        ledgerStep:
+          "a guest's booking is reached by its manage token, which only the server may present",
+      },
       params: BookingParams,
       body: BookingChange,
       response: BookingView,
@@ -50,10 +56,11 @@ export default route({
         "bad_request",
       ],
     },
-    ({ params, body, caller, db, request }) =>
+    ({ params, body, caller, db, headers }) =>
       thenDeliver(
+        db.service,
         changeBooking(
-          requireAccess(bookingAccess(request, caller, db)),
+          requireAccess(bookingAccess(headers, caller, db)),
           params.id,
           body,
           new Date(),
@@ -66,13 +73,16 @@ export default route({
       description: `${who} Frees the slot at once. A confirmed booking is cancelled with POST /api/bookings/{id}/cancel instead.`,
       tags: ["bookings"],
       auth: "optional",
-      privileged: true,
+      privileged: {
+        ledgerStep:
+          "a guest's booking is reached by its manage token, which only the server may present",
+      },
       params: BookingParams,
       response: BookingView,
       limit: "write",
       errors: ["not_found", "conflict"],
     },
-    ({ params, caller, db, request }) =>
-      cancelBooking(requireAccess(bookingAccess(request, caller, db)), params.id, undefined, true),
+    ({ params, caller, db, headers }) =>
+      withdrawHold(requireAccess(bookingAccess(headers, caller, db)), params.id),
   ),
 });

@@ -5,10 +5,9 @@ import {
 } from "../../lib/bookings/create-booking.js";
 import { BookingList, BookingListQuery, listMyBookings } from "../../lib/bookings/list-bookings.js";
 import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
-import { appUrl } from "../../lib/env.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 
 export default route({
   GET: endpoint(
@@ -27,10 +26,12 @@ export default route({
   POST: endpoint(
     {
       summary: "Book a session (a hold until it is paid)",
-      description: `For signed-in customers and guests. \`date\` and \`time\` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for ${HOLD_MINUTES} minutes (\`expiresAt\`) while the customer pays; a free one is confirmed at once. Session types that require consent need \`consentAccepted: true\` and a consent record for the same email (POST /api/consent; \`consentId\`, or the latest one is used). Guests get a \`manageToken\`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with \`Idempotent-Replayed: true\`) answers the same booking without \`manageToken\` and without the token in \`confirmationUrl\`. Also served at POST /api/bookings/create.`,
+      description: `For signed-in customers and guests. \`date\` and \`time\` name a slot from GET /api/availability, with the practitioner it was asked about (\`practitionerId\`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for ${HOLD_MINUTES} minutes (\`expiresAt\`) while the customer pays; a free one is confirmed at once. Session types that require consent need \`consentAccepted: true\` and a consent record for the same email (POST /api/consent; \`consentId\`, or the latest one is used). Guests get a \`manageToken\`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with \`Idempotent-Replayed: true\`) answers the same booking without \`manageToken\` and without the token in \`confirmationUrl\`. Also served at POST /api/bookings/create.`,
       tags: ["bookings"],
       auth: "optional",
-      privileged: true,
+      privileged: {
+        ledgerStep: "the booking takes sealed personal data, which only the server writes",
+      },
       body: BookingRequest,
       response: BookingCreated,
       status: 201,
@@ -39,7 +40,7 @@ export default route({
       shownOnce: ["manageToken"],
       errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
     },
-    ({ body, caller, db }) =>
-      thenDeliver(createBooking(db.service, caller?.userId ?? null, body, appUrl(), new Date())),
+    ({ body, caller, db, appUrl }) =>
+      thenDeliver(db.service, createBooking(db, caller?.userId ?? null, body, appUrl, new Date())),
   ),
 });

@@ -1,6 +1,5 @@
 // GET /api/consent/versions: what the SPA shows before asking for consent.
 import { ConsentVersionList, listConsentVersions } from "../../lib/consent/consent-version.js";
-import { anonClient } from "../../lib/db/anon-client.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 
@@ -17,6 +16,6 @@ export default route({
       // Versions change a few times a year; a retired one stays accepted for at most a minute.
       cacheControl: "public, max-age=60",
     },
-    () => listConsentVersions(anonClient()),
+    ({ db }) => listConsentVersions(db.anon),
   ),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { deliverNotifications, NotificationsDelivery } from "../../lib/notify/ledger/deliver.js";
+import { deliverNotifications, NotificationsDelivery } from "../../lib/notify/outbox/deliver.js";
 
 const DESCRIPTION =
   "Sends the outbox's due email and SMS, and retries failed ones with exponential backoff (at most eight attempts). Each row is claimed before it is sent, so overlapping runs never send one twice.";
@@ -13,9 +13,10 @@ export default route({
       description: `Run daily by Vercel Cron with CRON_SECRET, as the safety net. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       response: NotificationsDelivery,
     },
-    () => deliverNotifications(),
+    ({ db }) => deliverNotifications(db.service),
   ),
   POST: endpoint(
     {
@@ -23,9 +24,10 @@ export default route({
       description: `Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: right after a transaction that queued notifications commits (the outbox trigger), and every minute by pg_cron while a retry is due. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       body: z.strictObject({}),
       response: NotificationsDelivery,
     },
-    () => deliverNotifications(),
+    ({ db }) => deliverNotifications(db.service),
   ),
 });

@@ -10,8 +10,9 @@ export default route({
         "Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.",
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       response: HoldSweep,
     },
-    () => expireStaleHolds(),
+    ({ db }) => expireStaleHolds(db.service),
   ),
 });

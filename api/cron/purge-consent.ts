@@ -11,8 +11,9 @@ export default route({
         "For the scheduler (Authorization: Bearer CRON_SECRET). Idempotent: running it again deletes only what has expired since.",
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       response: ConsentPurge,
     },
-    () => purgeExpiredConsent(),
+    ({ db }) => purgeExpiredConsent(db.service),
   ),
 });

@@ -17,9 +17,10 @@ export default route({
       description: `Run daily by Vercel Cron with CRON_SECRET, as the safety net. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       response: PaymentsSweep,
     },
-    () => settlePayments(),
+    ({ db }) => settlePayments(db.service),
   ),
   POST: endpoint(
     {
@@ -27,9 +28,11 @@ export default route({
       description: `Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: every 15 minutes by pg_cron (the whole sweep), and with \`{"only": "refunds_owed"}\` the moment a paid booking's cancellation commits, which asks only for the refunds owed. ${DESCRIPTION}`,
       tags: ["cron"],
       auth: "cron",
+      privileged: "cron",
       body: z.strictObject({ only: z.enum(["refunds_owed"]).optional() }),
       response: PaymentsSweep,
     },
-    ({ body }) => (body.only === "refunds_owed" ? settleOwedRefunds() : settlePayments()),
+    ({ body, db }) =>
+      body.only === "refunds_owed" ? settleOwedRefunds(db.service) : settlePayments(db.service),
   ),
 });

@@ -14,7 +14,7 @@ export default route({
       description: `Up to ${MAX_BATCH} notifications, each a template about one booking of your practitioner (any booking, for admins) by email or SMS, queued all or none. Every SMS obeys the rules of POST /api/notifications/sms and counts against its limits. Answers 202 with the ids in order. The Idempotency-Key names the batch: a retry answers the same ids and sends nothing twice.`,
       tags: ["notifications"],
       auth: ["staff"],
-      privileged: true,
+      privileged: { ledgerStep: "delivers the queued message after the response, from the outbox" },
       body: NotificationBatch,
       response: NotificationsAccepted,
       status: 202,
@@ -22,6 +22,7 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
     },
-    ({ body, caller, db, request }) => requestBatch({ request, caller, db: db.user }, body),
+    ({ body, caller, db, idempotencyKey }) =>
+      requestBatch({ caller, idempotencyKey, db: db.user, service: db.service }, body),
   ),
 });

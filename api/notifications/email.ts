@@ -14,7 +14,7 @@ export default route({
         "Queues a template about one booking of your practitioner (any booking, for admins) for its customer's email address; no text, HTML or address of your own. Answers 202 with the notification's id; it is delivered right after. The Idempotency-Key names the message: a retry answers the same id and sends nothing twice.",
       tags: ["notifications"],
       auth: ["staff"],
-      privileged: true,
+      privileged: { ledgerStep: "delivers the queued message after the response, from the outbox" },
       body: NotificationRequest,
       response: NotificationsAccepted,
       status: 202,
@@ -22,6 +22,7 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict"],
     },
-    ({ body, caller, db, request }) => requestOne({ request, caller, db: db.user }, "email", body),
+    ({ body, caller, db, idempotencyKey }) =>
+      requestOne({ caller, idempotencyKey, db: db.user, service: db.service }, "email", body),
   ),
 });

@@ -14,7 +14,7 @@ export default route({
         "Queues a template about one booking of your practitioner (any booking, for admins) as an SMS to the phone number its customer gave, if they agreed to texts; no text or number of your own. The number must be E.164 in a country SMS_ALLOWED_COUNTRIES lists (else 400). Limits: 5 SMS an hour per caller and 3 an hour per destination number, across all callers; both refuse (503) when the limiter is unreachable. Answers 202 with the notification's id. The Idempotency-Key names the message: a retry answers the same id and sends nothing twice.",
       tags: ["notifications"],
       auth: ["staff"],
-      privileged: true,
+      privileged: { ledgerStep: "delivers the queued message after the response, from the outbox" },
       body: NotificationRequest,
       response: NotificationsAccepted,
       status: 202,
@@ -23,6 +23,7 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "bad_request", "rate_limited", "provider_not_configured"],
     },
-    ({ body, caller, db, request }) => requestOne({ request, caller, db: db.user }, "sms", body),
+    ({ body, caller, db, idempotencyKey }) =>
+      requestOne({ caller, idempotencyKey, db: db.user, service: db.service }, "sms", body),
   ),
 });

@@ -1,6 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 import {
   ConfirmRequest,
   confirmStripeIntent,
@@ -15,7 +15,7 @@ export default route({
         "After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.",
       tags: ["payments"],
       auth: "user",
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: ConfirmRequest,
       response: PaymentConfirmation,
       limit: "payment",
@@ -26,6 +26,7 @@ export default route({
         "provider_error",
       ],
     },
-    ({ caller, body, db }) => thenDeliver(confirmStripeIntent(db.user, caller, body)),
+    ({ caller, body, db }) =>
+      thenDeliver(db.service, confirmStripeIntent(db.user, db.service, caller, body)),
   ),
 });

@@ -14,7 +14,7 @@ export default route({
         "Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.",
       tags: ["payments"],
       auth: "user",
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: CheckoutRequest,
       response: CheckoutCreated,
       status: 201,
@@ -22,6 +22,6 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
     },
-    ({ caller, body }) => createStripeCheckout(caller, body),
+    ({ caller, body, db }) => createStripeCheckout(db.service, caller, body),
   ),
 });

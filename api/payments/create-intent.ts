@@ -14,7 +14,7 @@ export default route({
         "Send `bookingId` to pay for the caller's live hold (its amount and currency are used), or `sessionType` and `format` (and optionally `currency`) to pay the catalogue's price. The amount always comes from the server: a body with an amount is refused. Pay in the browser with `clientSecret` (Stripe's Payment Element), then call POST /api/payments/confirm; the webhook records the payment too, whichever comes first.",
       tags: ["payments"],
       auth: "user",
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: IntentRequest,
       response: IntentCreated,
       status: 201,
@@ -22,6 +22,6 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
     },
-    ({ caller, body }) => createStripeIntent(caller, body),
+    ({ caller, body, db }) => createStripeIntent(db.service, caller, body),
   ),
 });

@@ -10,7 +10,7 @@ export default route({
         "The amount comes from the server: the hold's when `bookingId` is given (it must be the caller's live hold), else the catalogue's price for the session type and format. Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.",
       tags: ["payments"],
       auth: "user",
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: OrderRequest,
       response: Order,
       status: 201,
@@ -18,6 +18,6 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
     },
-    ({ caller, body }) => createOrder(caller, body),
+    ({ caller, body, db }) => createOrder(db.service, caller, body),
   ),
 });

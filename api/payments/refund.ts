@@ -1,6 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 import { RefundRequest, RefundView, staffRefund } from "../../lib/payments/staff-refund.js";
 
 export default route({
@@ -11,7 +11,7 @@ export default route({
         "Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. Staff refund the payments for their practitioner's bookings (admins any payment); any other payment is 404, as an unknown one. Each refund is recorded in the staff action log with who asked for it. The Idempotency-Key names the refund: a retry is the same refund.",
       tags: ["payments"],
       auth: ["staff"],
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: RefundRequest,
       response: RefundView,
       status: 201,
@@ -19,7 +19,7 @@ export default route({
       idempotency: "required",
       errors: ["not_found", "conflict", "refund_exceeds_captured", "provider_error"],
     },
-    ({ caller, body, db, request }) =>
-      thenDeliver(staffRefund(db.user, caller, body, request.headers.get("idempotency-key") ?? "")),
+    ({ caller, body, db, idempotencyKey }) =>
+      thenDeliver(db.service, staffRefund(db.user, db.service, caller, body, idempotencyKey)),
   ),
 });

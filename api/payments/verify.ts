@@ -1,6 +1,6 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 import { Verification, VerifyRequest, verifyPayment } from "../../lib/payments/verify-payment.js";
 
 export default route({
@@ -11,12 +11,12 @@ export default route({
         "Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing.",
       tags: ["payments"],
       auth: "user",
-      privileged: true,
+      privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: VerifyRequest,
       response: Verification,
       limit: "payment",
       errors: ["payment_verification_failed", "provider_not_configured", "provider_error"],
     },
-    ({ caller, body }) => thenDeliver(verifyPayment(caller, body)),
+    ({ caller, body, db }) => thenDeliver(db.service, verifyPayment(db.service, caller, body)),
   ),
 });

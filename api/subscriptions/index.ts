@@ -37,13 +37,8 @@ export default route({
       idempotency: "required",
       errors: ["conflict", "provider_not_configured", "provider_error"],
     },
-    ({ db, caller, body, request }) =>
-      startSubscriptionCheckout(
-        db.user,
-        caller,
-        body,
-        request.headers.get("idempotency-key") ?? "",
-      ),
+    ({ db, caller, body, idempotencyKey }) =>
+      startSubscriptionCheckout(db.user, caller, body, idempotencyKey),
   ),
   PUT: endpoint(
     {

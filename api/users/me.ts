@@ -25,8 +25,7 @@ export default route({
       body: ProfileUpdate,
       response: Profile,
       limit: "write",
-      // The sealed name and phone are the server's to write (lib/accounts/ledger/).
-      privileged: true,
+      privileged: { ledgerStep: "the sealed name and phone are the server's to write" },
     },
     ({ db, caller, body }) => updateProfile(db.service, caller, body),
   ),

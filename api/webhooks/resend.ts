@@ -13,10 +13,11 @@ export default route({
       tags: ["webhooks"],
       auth: "public",
       rawBody: true,
+      privileged: "webhook",
       bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       response: StatusWebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },
-    ({ request, rawBody }) => receiveResendStatus(request.headers, rawBody),
+    ({ headers, rawBody, db }) => receiveResendStatus(headers, rawBody, db.service),
   ),
 });

@@ -1,7 +1,7 @@
 import { WEBHOOK_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 import { orderProviderWebhookSource } from "../../lib/payments/webhooks/razorpay-events.js";
 import { receiveWebhook, WebhookReceipt } from "../../lib/payments/webhooks/receive.js";
 
@@ -14,6 +14,7 @@ export default route({
       tags: ["webhooks"],
       auth: "public",
       rawBody: true,
+      privileged: "webhook",
       bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       response: WebhookReceipt,
       errors: [
@@ -23,7 +24,10 @@ export default route({
         "provider_not_configured",
       ],
     },
-    ({ request, rawBody }) =>
-      thenDeliver(receiveWebhook(orderProviderWebhookSource("sandbox"), request, rawBody)),
+    ({ headers, rawBody, db }) =>
+      thenDeliver(
+        db.service,
+        receiveWebhook(orderProviderWebhookSource("sandbox"), headers, rawBody, db.service),
+      ),
   ),
 });

@@ -1,7 +1,7 @@
 import { WEBHOOK_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
 import { receiveWebhook, WebhookReceipt } from "../../lib/payments/webhooks/receive.js";
 import { stripeWebhookSource } from "../../lib/payments/webhooks/stripe-webhook.js";
 
@@ -14,10 +14,12 @@ export default route({
       tags: ["webhooks"],
       auth: "public",
       rawBody: true,
+      privileged: "webhook",
       bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       response: WebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },
-    ({ request, rawBody }) => thenDeliver(receiveWebhook(stripeWebhookSource(), request, rawBody)),
+    ({ headers, rawBody, db }) =>
+      thenDeliver(db.service, receiveWebhook(stripeWebhookSource(), headers, rawBody, db.service)),
   ),
 });

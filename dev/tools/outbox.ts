@@ -1,10 +1,10 @@
-// /__dev/outbox: the local outbox (lib/notify/ledger/local-outbox.ts) as a page, so what the app
+// /__dev/outbox: the local outbox (lib/notify/outbox/local-outbox.ts) as a page, so what the app
 // would have emailed or texted can be read in `npm run dev` without any provider. The list shows
 // each message's recipient, subject and delivery status; a message's page shows its text, its
 // HTML in a sandboxed frame (no scripts, no network) and its attachments to download (.ics).
 // Read with the local service key; sealed messages are opened with the server's own keys.
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
-import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
+import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { escapeHtml } from "../../lib/notify/templates/html.js";
 import type { Attachment } from "../../lib/notify/templates/template.js";
 

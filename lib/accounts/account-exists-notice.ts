@@ -3,12 +3,12 @@
 // supabase/migrations/20261203000200_account_exists_notice.sql). Called after the response, so
 // how long it takes does not show in the answer.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { deliverNotifications } from "../notify/ledger/deliver.js";
+import { deliverNotifications } from "../notify/outbox/deliver.js";
 
 export async function noticeExistingAccount(service: SupabaseClient, email: string): Promise<void> {
   const { data: queued, error } = await service.rpc("enqueue_account_exists_notice", {
     p_email: email,
   });
   if (error) throw new Error(`queueing the account_exists notice failed: ${error.code}`);
-  if (queued === true) await deliverNotifications();
+  if (queued === true) await deliverNotifications(service);
 }

@@ -8,10 +8,10 @@ import { ApiError } from "../http/errors.js";
 
 export const CSRF_HEADER = "x-requested-with";
 
-export function requireOwnOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
+export function requireOwnOrigin(headers: Headers): void {
+  const origin = headers.get("origin");
   const sameOrigin = origin !== null && origin === appUrl();
-  if (!origin || !(sameOrigin || allowedOrigin(request)) || !request.headers.get(CSRF_HEADER)) {
+  if (!origin || !(sameOrigin || allowedOrigin(headers)) || !headers.get(CSRF_HEADER)) {
     throw new ApiError(
       "origin_not_allowed",
       `Call this from the app itself, with the ${CSRF_HEADER} header.`,

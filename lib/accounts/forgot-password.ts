@@ -13,7 +13,7 @@ import { appUrl, env } from "../env.js";
 import { allowedOrigin } from "../http/cors.js";
 import { log } from "../log.js";
 import { afterResponse } from "../notify/after-response.js";
-import { deliverNotifications } from "../notify/ledger/deliver.js";
+import { deliverNotifications } from "../notify/outbox/deliver.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../notify/reset-link.js";
 import { authClient } from "./auth-client.js";
 import { earliestAnswer } from "./earliest-answer.js";
@@ -36,12 +36,12 @@ export const ResetRequested = z
 
 /** `db.service` is read only when Bastion mails the link itself (the service role key is set). */
 export async function requestPasswordReset(
-  request: Request,
+  headers: Headers,
   email: string,
   db: { readonly service: SupabaseClient },
 ): Promise<z.infer<typeof ResetRequested>> {
   const answer = earliestAnswer(RESET_REQUEST_MIN_MS);
-  const resetPage = `${resetPageOrigin(request)}${RESET_PAGE_PATH}`;
+  const resetPage = `${resetPageOrigin(headers)}${RESET_PAGE_PATH}`;
   if (env().SUPABASE_SERVICE_ROLE_KEY !== undefined) {
     // After the response, in this function: how long the privileged step takes (longer for a
     // known address) must not show in this answer's timing.
@@ -66,7 +66,7 @@ async function mailOwnResetLink(
   email: string,
   resetPage: string,
 ): Promise<void> {
-  if (await queuePasswordResetMail(service, email, resetPage)) await deliverNotifications();
+  if (await queuePasswordResetMail(service, email, resetPage)) await deliverNotifications(service);
 }
 
 /**
@@ -75,8 +75,8 @@ async function mailOwnResetLink(
  * request's Host or any other origin the caller chooses: a link to a foreign site would hand it
  * the reset token.
  */
-function resetPageOrigin(request: Request): string {
-  return allowedOrigin(request) ?? appUrl();
+function resetPageOrigin(headers: Headers): string {
+  return allowedOrigin(headers) ?? appUrl();
 }
 
 /**

@@ -4,7 +4,9 @@
 // callback from the provider's site, a cross-site top-level navigation, on which browsers send
 // Lax cookies but never Strict ones. The cookie is not signed: its owner can only break their
 // own sign-in with it, and the landing path is checked again when it is read.
+
 import { z } from "zod";
+import { cookieValue } from "../http/cookies.js";
 import { MAX_LANDING_PATH_LENGTH } from "./landing-path.js";
 
 export const OAUTH_COOKIE = "__Secure-bastion-oauth";
@@ -30,17 +32,14 @@ export function clearedOauthCookie(): string {
 }
 
 /** The pending sign-in, or undefined when the cookie is missing, expired or not ours. */
-export function readOauthCookie(request: Request): PendingSignIn | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name !== OAUTH_COOKIE) continue;
-    try {
-      const json: unknown = JSON.parse(Buffer.from(value.join("="), "base64url").toString());
-      const parsed = PendingSignIn.safeParse(json);
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+export function readOauthCookie(headers: Headers): PendingSignIn | undefined {
+  const value = cookieValue(headers, OAUTH_COOKIE);
+  if (value === undefined) return undefined;
+  try {
+    const json: unknown = JSON.parse(Buffer.from(value, "base64url").toString());
+    const parsed = PendingSignIn.safeParse(json);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }

@@ -70,11 +70,14 @@ export function startOAuth(provider: OAuthProvider, landing: string): Response {
  * error page with no way back into the app. The target is always a path of our own site: the
  * landing page from the cookie (checked again) or "/", never anything taken from the URL.
  */
-export async function finishOAuth(request: Request, query: OAuthCallbackQuery): Promise<Response> {
+export async function finishOAuth(
+  requestHeaders: Headers,
+  query: OAuthCallbackQuery,
+): Promise<Response> {
   const headers = new Headers();
   // The verifier is single-use whatever happens next.
   headers.append("set-cookie", clearedOauthCookie());
-  const outcome = await signIn(request, query);
+  const outcome = await signIn(requestHeaders, query);
   if (typeof outcome === "string") {
     headers.set("location", `/?authError=${outcome}`);
   } else {
@@ -94,7 +97,7 @@ interface SignedIn {
 }
 
 async function signIn(
-  request: Request,
+  headers: Headers,
   query: OAuthCallbackQuery,
 ): Promise<SignedIn | OAuthFailure> {
   if (query.error !== undefined) {
@@ -105,7 +108,7 @@ async function signIn(
       : "failed";
   }
   if (!query.code) return "failed";
-  const pending = readOauthCookie(request);
+  const pending = readOauthCookie(headers);
   if (!pending) {
     log.info("oauth_refused", { error: "verifier_cookie_missing" });
     return "expired";

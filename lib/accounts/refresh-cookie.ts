@@ -2,6 +2,8 @@
 // __Secure- prefix (never sent or set over plain HTTP), SameSite=Strict (never sent on a
 // cross-site request) and scoped to /api/auth (no other route ever sees it). Browsers treat
 // http://localhost and 127.0.0.1 as secure, so the same cookie works in development.
+import { cookieValue } from "../http/cookies.js";
+
 export const REFRESH_COOKIE = "__Secure-bastion-refresh";
 const COOKIE_PATH = "/api/auth";
 
@@ -13,10 +15,6 @@ export function clearedRefreshCookie(): string {
   return `${REFRESH_COOKIE}=; Path=${COOKIE_PATH}; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
 }
 
-export function readRefreshCookie(request: Request): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === REFRESH_COOKIE) return value.join("=") || undefined;
-  }
-  return undefined;
+export function readRefreshCookie(headers: Headers): string | undefined {
+  return cookieValue(headers, REFRESH_COOKIE) || undefined;
 }

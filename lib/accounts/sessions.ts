@@ -38,9 +38,9 @@ export async function login(email: string, password: string, ip: string): Promis
   return sessionResponse(data.session, 200);
 }
 
-export async function refresh(request: Request): Promise<Response> {
-  requireOwnOrigin(request);
-  const refreshToken = readRefreshCookie(request);
+export async function refresh(headers: Headers): Promise<Response> {
+  requireOwnOrigin(headers);
+  const refreshToken = readRefreshCookie(headers);
   if (!refreshToken) throw sessionEnded("no_cookie");
   const client = authClient();
   const { data, error } = await client.auth.refreshSession({ refresh_token: refreshToken });
@@ -59,13 +59,13 @@ export async function refresh(request: Request): Promise<Response> {
 
 export type LogoutScope = "local" | "global";
 
-export async function logout(request: Request, scope: LogoutScope): Promise<Response> {
-  requireOwnOrigin(request);
+export async function logout(headers: Headers, scope: LogoutScope): Promise<Response> {
+  requireOwnOrigin(headers);
   const cleared = new Response(null, {
     status: 204,
     headers: { "set-cookie": clearedRefreshCookie() },
   });
-  const refreshToken = readRefreshCookie(request);
+  const refreshToken = readRefreshCookie(headers);
   if (!refreshToken) return cleared;
   // Sign-out needs an access token of this session; the cookie's refresh token gets one.
   const client = authClient();

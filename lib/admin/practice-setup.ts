@@ -3,11 +3,10 @@
 // practitioner and their hours, and the consent version, from a JSON file checked here; then the
 // first admin. Each is one call to a service-role function (supabase/migrations/
 // 20261203000800_practice_setup.sql), one transaction, safe to run again.
-import type { PostgrestError } from "@supabase/supabase-js";
+import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { CONSENT_VERSION } from "../consent/consent-version.js";
-import { serviceClient } from "../db/service-client.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { assertTimeZone } from "../scheduling/zoned.js";
 
@@ -82,8 +81,11 @@ function setupError(error: PostgrestError): Error {
   return new Error(`the database refused the setup: ${error.code} ${error.message}`);
 }
 
-export async function applyPractice(practice: PracticeFile): Promise<PracticeApplied> {
-  const { data, error } = await serviceClient().rpc("admin_apply_practice", {
+export async function applyPractice(
+  service: SupabaseClient,
+  practice: PracticeFile,
+): Promise<PracticeApplied> {
+  const { data, error } = await service.rpc("admin_apply_practice", {
     p_practice: practice,
   });
   if (error) throw setupError(error);
@@ -92,11 +94,12 @@ export async function applyPractice(practice: PracticeFile): Promise<PracticeApp
 
 /** Gives the account with this email the role; staff are linked to the practitioner named. */
 export async function grantRole(
+  service: SupabaseClient,
   email: string,
   role: "admin" | "staff",
   practitionerId?: string,
 ): Promise<string> {
-  const { data, error } = await serviceClient().rpc("admin_grant_role", {
+  const { data, error } = await service.rpc("admin_grant_role", {
     p_email: email,
     p_role: role,
     p_practitioner_id: practitionerId ?? null,

@@ -32,7 +32,6 @@ import {
   type PersonalDataFailure,
   reencrypt,
 } from "../crypto/personal-data.js";
-import { serviceClient } from "../db/service-client.js";
 import { sealUnsealedProfiles } from "./seal-unsealed-profiles.js";
 
 /** Every table holding sealed values, with column → context. */
@@ -76,8 +75,6 @@ export interface ReencryptionReport {
 }
 
 export interface ReencryptionOptions {
-  /** The service client unless given (tests pass one whose requests they can watch). */
-  db?: SupabaseClient;
   batchSize?: number;
   /** Called after each batch, with the table's counts so far. */
   onProgress?: (report: TableReport) => void;
@@ -95,10 +92,10 @@ type Row = Record<string, unknown> & { id: string };
 
 /** Moves every sealed value of every table to the current key; see the notes at the top. */
 export async function reencryptPersonalData(
+  db: SupabaseClient,
   options: ReencryptionOptions = {},
 ): Promise<ReencryptionReport> {
   const keyId = currentPersonalDataKeyId();
-  const db = options.db ?? serviceClient();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const tables: TableReport[] = [await sealUnsealedProfiles(db, batchSize)];
   options.onProgress?.(tables[0] as TableReport);

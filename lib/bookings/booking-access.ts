@@ -19,25 +19,35 @@ export interface BookingAccess {
   client: SupabaseClient;
   /** For server-only functions. */
   server: SupabaseClient;
+  /** For what anyone may read: the catalogue and availability. */
+  anon: SupabaseClient;
 }
 
 export interface BookingClients {
+  readonly anon: SupabaseClient;
   readonly user: SupabaseClient;
   readonly service: SupabaseClient;
 }
 
 export function bookingAccess(
-  request: Request,
+  headers: Headers,
   caller: Caller | undefined,
   db: BookingClients,
 ): BookingAccess {
   return caller
-    ? { userId: caller.userId, manageTokenHash: null, client: db.user, server: db.service }
+    ? {
+        userId: caller.userId,
+        manageTokenHash: null,
+        client: db.user,
+        server: db.service,
+        anon: db.anon,
+      }
     : {
         userId: null,
-        manageTokenHash: presentedManageTokenHash(request),
+        manageTokenHash: presentedManageTokenHash(headers),
         client: db.service,
         server: db.service,
+        anon: db.anon,
       };
 }
 

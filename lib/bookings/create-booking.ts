@@ -3,14 +3,13 @@
 // availability the SPA showed (minimum notice and horizon included), seals the customer's data,
 // and leaves every invariant that could race — the slot being free, the grid, notice and horizon,
 // consent, the price, the hold's length — to public.create_booking, one transaction. That
-// function takes sealed data, so only the server may call it: `server` is the service client,
+// function takes sealed data, so only the server may call it: `db.service` is the service client,
 // and the booking is the signed-in caller's (their verified id) or a guest's (a new token).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { customerEmailHash } from "../customers/customer-email.js";
-import { anonClient } from "../db/anon-client.js";
 import { ApiError } from "../http/errors.js";
 import { availabilityFor, SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { callBookingFunction } from "./booking-rpc.js";
@@ -31,6 +30,8 @@ export const BookingRequest = z.strictObject({
   /** The practitioner's local date and a time label from GET /api/availability. */
   date: z.iso.date(),
   time: z.string().regex(TIME_LABEL, "Choose a time, such as 10:00 AM or 14:30"),
+  /** The practitioner GET /api/availability was asked about; the default one when omitted. */
+  practitionerId: z.uuid().optional(),
   customer: z.strictObject({
     name: z.string().trim().min(1, "Enter the client's name").max(200),
     email: z.email("Enter an email address, such as name@example.com").max(254),
@@ -67,24 +68,32 @@ export const BookingCreated = z
   .meta({ id: "BookingCreated" });
 export type BookingCreated = z.infer<typeof BookingCreated>;
 
-/** `userId`: the signed-in caller's, or null for a guest. */
+/**
+ * `db.service` makes the booking (it takes sealed personal data) for `userId`, the signed-in
+ * caller's id or null for a guest; `db.anon` reads the slots as anyone may.
+ */
 export async function createBooking(
-  server: SupabaseClient,
+  db: { readonly service: SupabaseClient; readonly anon: SupabaseClient },
   userId: string | null,
   request: BookingRequest,
   siteUrl: string,
   now: Date,
 ): Promise<BookingCreated> {
   if (request.paymentId !== undefined) {
-    // The payments ledger arrives with the payments module; until then no id names a payment.
+    // Paying first and booking with that payment is not supported yet: a payment is made for
+    // a hold. Refused, so that no payment is taken for a booking that never links to it.
     throw new ApiError(
       "payment_not_usable",
       "There is no captured, unused payment with this id for this session; book without paymentId to get a hold, then pay for it.",
     );
   }
   const availability = await availabilityFor(
-    anonClient(),
-    { date: request.date, sessionType: request.sessionType },
+    db.anon,
+    {
+      date: request.date,
+      sessionType: request.sessionType,
+      practitionerId: request.practitionerId,
+    },
     now,
   );
   const { start } = chooseSlot(availability, request.time);
@@ -92,7 +101,7 @@ export async function createBooking(
   const seal = (value: string, column: keyof typeof BOOKING_SEALED_COLUMNS) =>
     sealPersonalData(value, BOOKING_SEALED_COLUMNS[column]);
 
-  const document = await callBookingFunction(server, {
+  const document = await callBookingFunction(db.service, {
     fn: "create_booking",
     action: "creating a booking",
     notFound: `There is no ${request.format} price for ${request.sessionType} in ${request.currency ?? defaultCurrency()}.`,

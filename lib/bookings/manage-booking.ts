@@ -6,7 +6,6 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
-import { anonClient } from "../db/anon-client.js";
 import { availabilityFor } from "../scheduling/availability.js";
 import type { BookingAccess } from "./booking-access.js";
 import { throwBookingError } from "./booking-errors.js";
@@ -84,8 +83,12 @@ export async function changeBooking(
       : await bookingChangeFacts(access, id);
     freed = blockedRange(current);
     const availability = await availabilityFor(
-      anonClient(),
-      { date: move.date, sessionType: current.session_type },
+      access.anon,
+      {
+        date: move.date,
+        sessionType: current.session_type,
+        practitionerId: current.practitioner_id,
+      },
       now,
       freed,
     );
@@ -122,14 +125,26 @@ async function bookingChangeFacts(access: BookingAccess, id: string): Promise<Bo
 }
 
 /**
- * Cancels: `holdsOnly` withdraws an unpaid hold (DELETE); otherwise any live booking within the
- * customer's window, or any at all for staff. The refund owed is on the booking.
+ * Cancels any live booking within the customer's window, or any at all for staff. The refund
+ * owed is on the booking.
  */
-export async function cancelBooking(
+export function cancelBooking(
   access: BookingAccess,
   id: string,
   cancellation: BookingCancellation,
-  holdsOnly: boolean,
+): Promise<BookingView> {
+  return cancel(access, id, { reason: cancellation?.reason ?? null, holdsOnly: false });
+}
+
+/** Withdraws an unpaid hold, freeing its slot at once; a confirmed booking is 409. */
+export function withdrawHold(access: BookingAccess, id: string): Promise<BookingView> {
+  return cancel(access, id, { reason: null, holdsOnly: true });
+}
+
+async function cancel(
+  access: BookingAccess,
+  id: string,
+  how: { reason: string | null; holdsOnly: boolean },
 ): Promise<BookingView> {
   const document = await callBookingFunction(access.client, {
     fn: "cancel_booking",
@@ -137,8 +152,8 @@ export async function cancelBooking(
     args: {
       p_id: id,
       p_manage_token_hash: access.manageTokenHash,
-      p_reason: cancellation?.reason ?? null,
-      p_holds_only: holdsOnly,
+      p_reason: how.reason,
+      p_holds_only: how.holdsOnly,
     },
   });
   return bookingView(document);

@@ -24,7 +24,7 @@ export function manageTokenHash(token: string): string {
  * The hash of the token the request presents, or null without one. A malformed token is
  * treated as a wrong one (null would do the same: the booking is then not found).
  */
-export function presentedManageTokenHash(request: Request): string | null {
-  const token = request.headers.get(MANAGE_TOKEN_HEADER);
+export function presentedManageTokenHash(headers: Headers): string | null {
+  const token = headers.get(MANAGE_TOKEN_HEADER);
   return token !== null && MANAGE_TOKEN.test(token) ? manageTokenHash(token) : null;
 }

@@ -2,8 +2,8 @@
 // their expiry without it — availability and create_booking both look at expires_at — so this
 // only writes the status down (for lists, reports and the audit trail) and forgets the cached
 // availability around the freed slots. Idempotent: a second run finds nothing to expire.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../db/service-client.js";
 import { invalidateAvailabilityAround } from "../scheduling/availability.js";
 
 const Expired = z.array(
@@ -12,8 +12,10 @@ const Expired = z.array(
 
 export const HoldSweep = z.object({ expired: z.number().int() }).meta({ id: "HoldSweep" });
 
-export async function expireStaleHolds(): Promise<z.infer<typeof HoldSweep>> {
-  const { data, error } = await serviceClient().rpc("expire_stale_holds");
+export async function expireStaleHolds(
+  service: SupabaseClient,
+): Promise<z.infer<typeof HoldSweep>> {
+  const { data, error } = await service.rpc("expire_stale_holds");
   if (error) throw new Error(`expiring holds failed: ${error.code} ${error.message}`);
   const expired = Expired.parse(data);
   await Promise.all(

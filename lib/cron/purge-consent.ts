@@ -1,8 +1,8 @@
 // The daily consent purge (GET /api/cron/purge-consent, vercel.json crons): deletes the consent
 // records past their retention through public.purge_expired_consent, which only the service role
 // may run. Idempotent: a second run finds nothing left to delete.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../db/service-client.js";
 
 export const ConsentPurge = z
   .object({
@@ -12,8 +12,8 @@ export const ConsentPurge = z
   .meta({ id: "ConsentPurge" });
 export type ConsentPurge = z.infer<typeof ConsentPurge>;
 
-export async function purgeExpiredConsent(): Promise<ConsentPurge> {
-  const { data, error } = await serviceClient().rpc("purge_expired_consent");
+export async function purgeExpiredConsent(service: SupabaseClient): Promise<ConsentPurge> {
+  const { data, error } = await service.rpc("purge_expired_consent");
   if (error) throw new Error(`consent purge failed: ${error.code} ${error.message}`);
   return { purged: data as number };
 }

@@ -6,19 +6,22 @@
 // this endpoint is the safety net where pg_cron is off. They are delivered right after the
 // response, and by the outbox trigger; what fails is retried by the delivery sweep, like every
 // other row in the outbox.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../db/service-client.js";
-import { thenDeliver } from "../notify/ledger/deliver.js";
+import { thenDeliver } from "../notify/outbox/deliver.js";
 
 export const ReminderSweep = z.object({ enqueued: z.number().int() }).meta({ id: "ReminderSweep" });
 export type ReminderSweep = z.infer<typeof ReminderSweep>;
 
-export function sendDueReminders(now = new Date()): Promise<ReminderSweep> {
-  return thenDeliver(enqueueDueReminders(now));
+export function sendDueReminders(
+  service: SupabaseClient,
+  now = new Date(),
+): Promise<ReminderSweep> {
+  return thenDeliver(service, enqueueDueReminders(service, now));
 }
 
-async function enqueueDueReminders(now: Date): Promise<ReminderSweep> {
-  const { data, error } = await serviceClient().rpc("enqueue_due_reminders", {
+async function enqueueDueReminders(service: SupabaseClient, now: Date): Promise<ReminderSweep> {
+  const { data, error } = await service.rpc("enqueue_due_reminders", {
     p_now: now.toISOString(),
   });
   if (error) throw new Error(`enqueuing reminders failed: ${error.code} ${error.message}`);

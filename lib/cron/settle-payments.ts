@@ -12,8 +12,8 @@
 // - reconciliation: recent payments still unpaid in the ledger are looked up at the provider, and
 //   a capture that no webhook or verify reported (a missed delivery) is recorded, confirming its
 //   hold or refunding it like any other late capture.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../db/service-client.js";
 import { log } from "../log.js";
 import { type RefundRequest, refundPayment } from "../payments/ledger/refund-payment.js";
 import { settleCapture } from "../payments/ledger/settle-capture.js";
@@ -65,12 +65,16 @@ const emptySweep = (): PaymentsSweep => ({
   reconciled: 0,
 });
 
-export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
+export async function settlePayments(
+  service: SupabaseClient,
+  now = new Date(),
+): Promise<PaymentsSweep> {
   const before = new Date(now.getTime() - GRACE_MS);
   const sweep = emptySweep();
 
-  for (const event of await unprocessedEvents(MAX_EVENT_ATTEMPTS, BATCH, before)) {
+  for (const event of await unprocessedEvents(service, MAX_EVENT_ATTEMPTS, BATCH, before)) {
     const processed = await processStored(
+      service,
       await webhookSource(event.provider),
       event.id,
       { id: event.event_id, type: event.event_type, payload: event.payload },
@@ -80,9 +84,10 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
   }
 
   await requestRefunds(
+    service,
     [
-      ...(await owedRefunds()),
-      ...(await pendingRefunds(before)).map((pending) => ({
+      ...(await owedRefunds(service)),
+      ...(await pendingRefunds(service, before)).map((pending) => ({
         paymentId: pending.payment_id,
         amountMinor: pending.amount_minor,
         reason: pending.reason,
@@ -92,6 +97,7 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
     sweep,
   );
   for (const payment of await unpaidPayments(
+    service,
     new Date(now.getTime() - RECONCILE_WINDOW_MS),
     before,
   )) {
@@ -99,7 +105,7 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
       const provider = await paymentProvider(payment.provider);
       const captured = await provider.capturedPaymentOf(payment.provider_order_id);
       if (!captured) continue;
-      await settleCapture({
+      await settleCapture(service, {
         provider: payment.provider,
         providerOrderId: payment.provider_order_id,
         providerPaymentId: captured.id,
@@ -115,16 +121,20 @@ export async function settlePayments(now = new Date()): Promise<PaymentsSweep> {
 }
 
 /** Only the refunds cancelled paid bookings are owed: what the database asks for on a cancel. */
-export async function settleOwedRefunds(): Promise<PaymentsSweep> {
+export async function settleOwedRefunds(service: SupabaseClient): Promise<PaymentsSweep> {
   const sweep = emptySweep();
-  await requestRefunds(await owedRefunds(), sweep);
+  await requestRefunds(service, await owedRefunds(service), sweep);
   return sweep;
 }
 
-async function requestRefunds(refunds: SweepRefund[], sweep: PaymentsSweep): Promise<void> {
+async function requestRefunds(
+  service: SupabaseClient,
+  refunds: SweepRefund[],
+  sweep: PaymentsSweep,
+): Promise<void> {
   for (const refund of refunds) {
     try {
-      await refundPayment({ ...refund, requestedBy: null });
+      await refundPayment(service, { ...refund, requestedBy: null });
       sweep.refundsRequested += 1;
     } catch (error) {
       log.error("refund_sweep_failed", { paymentId: refund.paymentId, error });
@@ -139,8 +149,8 @@ const UnpaidPayment = z.object({
   provider_order_id: z.string(),
 });
 
-async function unpaidPayments(createdAfter: Date, createdBefore: Date) {
-  const { data, error } = await serviceClient()
+async function unpaidPayments(service: SupabaseClient, createdAfter: Date, createdBefore: Date) {
+  const { data, error } = await service
     .from("payments")
     .select("id, provider, provider_order_id")
     .in("status", ["created", "authorized", "failed"])
@@ -153,8 +163,8 @@ async function unpaidPayments(createdAfter: Date, createdBefore: Date) {
   return z.array(UnpaidPayment).parse(data);
 }
 
-async function owedRefunds(): Promise<SweepRefund[]> {
-  const { data, error } = await serviceClient().rpc("ledger_refunds_owed");
+async function owedRefunds(service: SupabaseClient): Promise<SweepRefund[]> {
+  const { data, error } = await service.rpc("ledger_refunds_owed");
   if (error) throw new Error(`reading owed refunds failed: ${error.code} ${error.message}`);
   return z
     .array(OwedRefund)
@@ -168,8 +178,8 @@ async function owedRefunds(): Promise<SweepRefund[]> {
     }));
 }
 
-async function pendingRefunds(createdBefore: Date) {
-  const { data, error } = await serviceClient()
+async function pendingRefunds(service: SupabaseClient, createdBefore: Date) {
+  const { data, error } = await service
     .from("refunds")
     .select("payment_id, amount_minor, reason, idempotency_key")
     .eq("status", "pending")

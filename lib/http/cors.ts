@@ -9,15 +9,15 @@ const EXPOSED_HEADERS =
   "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, idempotent-replayed";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";
 
-export function allowedOrigin(request: Request): string | undefined {
-  const origin = request.headers.get("origin");
+export function allowedOrigin(headers: Headers): string | undefined {
+  const origin = headers.get("origin");
   if (!origin || origin === "null") return undefined;
   return env().ALLOWED_ORIGINS?.includes(origin) ? origin : undefined;
 }
 
 export function withCors(response: Response, request: Request): Response {
   response.headers.append("vary", "Origin");
-  const origin = allowedOrigin(request);
+  const origin = allowedOrigin(request.headers);
   if (origin) {
     response.headers.set("access-control-allow-origin", origin);
     response.headers.set("access-control-allow-credentials", "true");
@@ -34,7 +34,7 @@ export function isPreflight(request: Request): boolean {
 export function preflightResponse(request: Request, methods: string[]): Response {
   const response = new Response(null, { status: 204, headers: { allow: methods.join(", ") } });
   const requested = request.headers.get("access-control-request-method") ?? "";
-  if (allowedOrigin(request) && methods.includes(requested)) {
+  if (allowedOrigin(request.headers) && methods.includes(requested)) {
     response.headers.set("access-control-allow-methods", methods.join(", "));
     response.headers.set("access-control-allow-headers", ALLOWED_REQUEST_HEADERS);
     response.headers.set("access-control-max-age", PREFLIGHT_MAX_AGE_SECONDS);

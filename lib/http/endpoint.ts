@@ -10,6 +10,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { type AppRole, hasAnyRole } from "../auth/roles.js";
+import { appUrl } from "../env.js";
 import {
   checkDeclaredLength,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -31,6 +32,7 @@ const NO_INPUT = z.strictObject({});
 const loadAuth = lazily(() => import("../auth/caller.js"));
 const loadCronSecret = lazily(() => import("../auth/cron-secret.js"));
 const loadUserClient = lazily(() => import("../db/user-client.js"));
+const loadAnonClient = lazily(() => import("../db/anon-client.js"));
 const loadServiceClient = lazily(() => import("../db/service-client.js"));
 const loadIdempotency = lazily(() => import("./idempotency.js"));
 const loadDeletedAccount = lazily(() => import("../auth/deleted-account.js"));
@@ -97,13 +99,38 @@ export interface EndpointSpec<
   /** Error codes the handler itself may answer with, for the OpenAPI document. */
   errors?: ErrorCode[];
   /**
-   * The handler needs the service client (db.service), which bypasses row-level security: for
-   * writes only the server may make (sealed personal data, consent evidence, the ledger) after
-   * it has checked the caller itself, and for guests, whose manage token only the server can
-   * verify. Without this declaration db.service throws, and the import-graph test
-   * (tests/lib/db/service-client-imports.test.ts) refuses any other way to reach it.
+   * Why the handler needs the service client (db.service), which bypasses row-level security.
+   * Three reasons are allowed, each checked when the endpoint is built: "cron" (auth: "cron",
+   * the schedulers), "webhook" (a rawBody endpoint that verifies the provider's signature before
+   * it acts) and `{ ledgerStep }`, a user-facing write only the server may make, named in a
+   * sentence (sealed personal data, consent evidence, the payments ledger, a guest's booking
+   * reached by its manage token), after the handler has checked the caller itself. Without it
+   * db.service throws, and the import-graph test (tests/lib/db/service-client-imports.test.ts)
+   * leaves the pipeline as the only way to reach the service client.
    */
-  privileged?: true;
+  privileged?: Privilege;
+}
+
+export type Privilege = "cron" | "webhook" | { ledgerStep: string };
+
+/** What is wrong with a spec's `privileged`, or undefined when it is allowed. */
+export function privilegeProblem(
+  spec: Pick<EndpointSpec, "privileged" | "auth" | "rawBody">,
+): string | undefined {
+  const { privileged } = spec;
+  if (privileged === undefined) return undefined;
+  if (privileged === "cron") {
+    return spec.auth === "cron" ? undefined : 'privileged: "cron" needs auth: "cron"';
+  }
+  if (privileged === "webhook") {
+    return spec.rawBody && spec.auth === "public"
+      ? undefined
+      : 'privileged: "webhook" needs rawBody: true and auth: "public" (the signature is the auth)';
+  }
+  if (spec.auth === "cron") return 'a scheduler\'s endpoint declares privileged: "cron"';
+  return privileged.ledgerStep.trim().length >= 10
+    ? undefined
+    : "privileged: { ledgerStep } must say in a sentence why the server writes past RLS";
 }
 
 type InferOr<T, Fallback> = T extends z.ZodType ? z.infer<T> : Fallback;
@@ -113,8 +140,10 @@ export interface HandlerContext<
   Query,
   Body,
   Signed extends Caller | undefined = Caller | undefined,
+  IdempotencyKey extends string | undefined = string | undefined,
 > {
-  request: Request;
+  /** The request's headers; the body, params and query come parsed below. */
+  headers: Headers;
   requestId: string;
   ip: string;
   params: Params;
@@ -124,9 +153,20 @@ export interface HandlerContext<
   rawBody: string;
   /** The signed-in caller: always there on endpoints that are not public. */
   caller: Signed;
+  /** The Idempotency-Key the pipeline checked: always there when the spec requires one. */
+  idempotencyKey: IdempotencyKey;
+  /**
+   * The app's own origin, from APP_URL: every absolute URL a handler builds starts here, never
+   * at the Host the request names.
+   */
+  readonly appUrl: string;
   db: {
-    /** supabase-js carrying the caller's token, so row-level security decides. */
+    /** supabase-js with the anon key and no user: what a guest may read and call. */
+    readonly anon: SupabaseClient;
+    /** supabase-js carrying the caller's token, so row-level security decides; throws without one. */
     readonly user: SupabaseClient;
+    /** The caller's client when someone is signed in, else the anon one (optional-auth endpoints). */
+    readonly caller: SupabaseClient;
     /** The service client, bypassing row-level security: only on `privileged` endpoints. */
     readonly service: SupabaseClient;
   };
@@ -149,8 +189,9 @@ export function endpoint<
   Body extends z.ZodType | undefined = undefined,
   Output extends z.ZodType | undefined = undefined,
   const Auth extends AuthRequirement = AuthRequirement,
+  const Idempotency extends "optional" | "required" | undefined = undefined,
 >(
-  spec: EndpointSpec<Params, Query, Body, Output, Auth>,
+  spec: EndpointSpec<Params, Query, Body, Output, Auth> & { idempotency?: Idempotency },
   handler: (
     context: HandlerContext<
       InferOr<Params, Record<string, never>>,
@@ -160,16 +201,20 @@ export function endpoint<
         ? undefined
         : Auth extends "optional"
           ? Caller | undefined
-          : Caller
+          : Caller,
+      Idempotency extends "required" ? string : string | undefined
     >,
   ) => Promise<InferOr<Output, void> | Response>,
 ): Endpoint {
+  const misdeclared = privilegeProblem(spec);
+  if (misdeclared) throw new Error(`${spec.summary}: ${misdeclared}`);
   const bodyLimit = spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const rules =
     spec.limit === undefined ? [] : Array.isArray(spec.limit) ? spec.limit : [spec.limit];
 
+  const contract = spec as Endpoint["spec"];
   return {
-    spec: spec as Endpoint["spec"],
+    spec: contract,
     async run(request, requestId) {
       const withBody = hasBody(request);
       if (withBody) {
@@ -208,9 +253,36 @@ export function endpoint<
 
       let userDb: SupabaseClient | undefined;
       const userClient = caller && (await loadUserClient()).userClient;
+      // Guests' endpoints read with the anon key; webhooks and signed-in-only ones never do.
+      const servesGuests = !requiresCredentials(spec.auth) && !spec.rawBody;
+      const anonClient = servesGuests && (await loadAnonClient()).anonClient;
       const serviceClient = spec.privileged && (await loadServiceClient()).serviceClient;
+      const db = {
+        get anon() {
+          if (!anonClient) {
+            throw new Error("db.anon is for public and optional-auth endpoints: use db.user");
+          }
+          return anonClient();
+        },
+        get user() {
+          if (!caller || !userClient) {
+            throw new Error("db.user needs a signed-in caller: declare auth on the endpoint");
+          }
+          userDb ??= userClient(caller.accessToken);
+          return userDb;
+        },
+        get caller() {
+          return caller ? db.user : db.anon;
+        },
+        get service() {
+          if (!serviceClient) {
+            throw new Error("db.service needs `privileged` in the endpoint's spec");
+          }
+          return serviceClient();
+        },
+      };
       const context = {
-        request,
+        headers: request.headers,
         requestId,
         ip,
         params,
@@ -218,26 +290,16 @@ export function endpoint<
         body,
         rawBody,
         caller,
-        db: {
-          get user() {
-            if (!caller || !userClient) {
-              throw new Error("db.user needs a signed-in caller: declare auth on the endpoint");
-            }
-            userDb ??= userClient(caller.accessToken);
-            return userDb;
-          },
-          get service() {
-            if (!serviceClient) {
-              throw new Error("db.service needs `privileged: true` in the endpoint's spec");
-            }
-            return serviceClient();
-          },
+        idempotencyKey: request.headers.get("idempotency-key") ?? undefined,
+        get appUrl() {
+          return appUrl();
         },
-      } as HandlerContext<never, never, never, never>;
+        db,
+      } as HandlerContext<never, never, never, never, never>;
 
       const respond = async () => {
         try {
-          return toResponse(await handler(context), spec);
+          return toResponse(await handler(context), contract);
         } catch (error) {
           // A deleted account's token still verifies; what it does then fails: 401, not 500.
           throw caller

@@ -82,7 +82,9 @@ export function route(
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
         userId: caller?.userId,
         origin: request.headers.get("origin") ?? undefined,
-        originAllowed: request.headers.has("origin") ? Boolean(allowedOrigin(request)) : undefined,
+        originAllowed: request.headers.has("origin")
+          ? Boolean(allowedOrigin(request.headers))
+          : undefined,
       });
       return response;
     },

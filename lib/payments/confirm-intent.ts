@@ -26,17 +26,19 @@ export const PaymentConfirmation = z
   .meta({ id: "PaymentConfirmation" });
 export type PaymentConfirmation = z.infer<typeof PaymentConfirmation>;
 
+/** `db`: the caller's client, for their booking; `service` applies the intent to the ledger. */
 export async function confirmStripeIntent(
   db: SupabaseClient,
+  service: SupabaseClient,
   caller: Caller,
   request: ConfirmRequest,
 ): Promise<PaymentConfirmation> {
   const intent = await retrieveIntent(request.paymentIntentId);
-  const payment = await paymentForIntent(intent);
+  const payment = await paymentForIntent(service, intent);
   if (payment?.user_id !== caller.userId) {
     throw new ApiError("not_found", "There is no such payment.");
   }
-  const applied = await applyIntent(payment, intent);
+  const applied = await applyIntent(service, payment, intent);
   return {
     paymentId: applied.payment.id,
     status: applied.payment.status,

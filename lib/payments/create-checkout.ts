@@ -2,11 +2,11 @@
 // a session, priced by the server like every other payment, returning only to pages of our own
 // origins. Stripe creates the session's PaymentIntent when the customer pays; its metadata names
 // our payment, so the webhook attaches it to the ledger then (reconcile-intent.ts).
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { defaultCurrency } from "../bookings/policy.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
-import { anonClient } from "../db/anon-client.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { createPayment } from "./ledger/ledger.js";
 import { createCheckoutSession } from "./providers/stripe.js";
@@ -41,12 +41,13 @@ export const CheckoutCreated = z
 export type CheckoutCreated = z.infer<typeof CheckoutCreated>;
 
 export async function createStripeCheckout(
+  service: SupabaseClient,
   caller: Caller,
   request: CheckoutRequest,
 ): Promise<CheckoutCreated> {
   requireAllowedRedirects({ successUrl: request.successUrl, cancelUrl: request.cancelUrl });
   const [payment, productName] = await Promise.all([
-    createPayment({
+    createPayment(service, {
       userId: caller.userId,
       provider: "stripe",
       bookingId: request.bookingId ?? null,
@@ -54,7 +55,7 @@ export async function createStripeCheckout(
       format: request.format,
       currency: request.currency ?? defaultCurrency(),
     }),
-    sessionTypeName(request.sessionType),
+    sessionTypeName(service, request.sessionType),
   ]);
   const session = await createCheckoutSession(payment, {
     productName,
@@ -67,8 +68,8 @@ export async function createStripeCheckout(
 }
 
 /** The name the customer sees on Stripe's page; the amount is the ledger's, whatever it says. */
-async function sessionTypeName(slug: string): Promise<string> {
-  const { data, error } = await anonClient()
+async function sessionTypeName(service: SupabaseClient, slug: string): Promise<string> {
+  const { data, error } = await service
     .from("session_types")
     .select("name")
     .eq("slug", slug)

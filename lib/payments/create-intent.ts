@@ -2,6 +2,7 @@
 // amount is the server's — the hold's when a booking is named, else the catalogue's — and a body
 // that carries an amount is refused as having an unknown field. The intent is created under an
 // idempotency key named after our new payment, and the payment's id rides in its metadata.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { defaultCurrency } from "../bookings/policy.js";
@@ -49,10 +50,11 @@ export const IntentCreated = z
 export type IntentCreated = z.infer<typeof IntentCreated>;
 
 export async function createStripeIntent(
+  service: SupabaseClient,
   caller: Caller,
   request: IntentRequest,
 ): Promise<IntentCreated> {
-  const payment = await createPayment({
+  const payment = await createPayment(service, {
     userId: caller.userId,
     provider: "stripe",
     bookingId: request.bookingId ?? null,
@@ -61,7 +63,7 @@ export async function createStripeIntent(
     currency: request.currency ?? defaultCurrency(),
   });
   const intent = await createIntent(payment);
-  await attachOrder(payment.id, intent.id);
+  await attachOrder(service, payment.id, intent.id);
   if (intent.client_secret === null) {
     throw new Error(`Stripe answered intent ${intent.id} without a client secret`);
   }

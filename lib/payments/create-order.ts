@@ -2,6 +2,7 @@
 // is the server's — the hold's when a booking is named, else the catalogue's — and any amount a
 // client sends is refused as an unknown field. Our payment id is the order's receipt, so every
 // provider record points back to the ledger.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { defaultCurrency } from "../bookings/policy.js";
@@ -39,9 +40,14 @@ export const Order = z
   .meta({ id: "Order" });
 export type Order = z.infer<typeof Order>;
 
-export async function createOrder(caller: Caller, request: OrderRequest): Promise<Order> {
+/** `service` writes the ledger, for the caller, with the amount the catalogue or hold sets. */
+export async function createOrder(
+  service: SupabaseClient,
+  caller: Caller,
+  request: OrderRequest,
+): Promise<Order> {
   const provider = await orderProvider();
-  const payment = await createPayment({
+  const payment = await createPayment(service, {
     userId: caller.userId,
     provider: provider.name,
     bookingId: request.bookingId ?? null,
@@ -54,7 +60,7 @@ export async function createOrder(caller: Caller, request: OrderRequest): Promis
     amountMinor: payment.amount_minor,
     currency: payment.currency,
   });
-  await attachOrder(payment.id, orderId);
+  await attachOrder(service, payment.id, orderId);
   return {
     orderId,
     amount: payment.amount_minor,

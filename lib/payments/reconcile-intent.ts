@@ -3,6 +3,7 @@
 // fact and the others find it done. It always works from an intent retrieved from Stripe — never
 // from the client's word nor from an event's snapshot — so events that arrive late, twice or out
 // of order all converge on Stripe's current state.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { attachOrder, paymentById, paymentByOrder, recordFailure } from "./ledger/ledger.js";
@@ -24,29 +25,31 @@ export interface Reconciled {
  * intent's, or `paymentIdHint` from its session), to which the intent is then attached.
  */
 export async function paymentForIntent(
+  service: SupabaseClient,
   intent: Stripe.PaymentIntent,
   paymentIdHint?: string,
 ): Promise<PaymentRow | undefined> {
-  const attached = await paymentByOrder("stripe", intent.id);
+  const attached = await paymentByOrder(service, "stripe", intent.id);
   if (attached) return attached;
   const id = z.uuid().safeParse(paymentIdHint ?? intent.metadata.payment_id);
   if (!id.success) return undefined;
-  const payment = await paymentById(id.data);
+  const payment = await paymentById(service, id.data);
   if (payment?.provider !== "stripe") return undefined;
   // Another caller may have attached this intent since the lookup above; any other is refused.
   if (payment.provider_order_id !== null && payment.provider_order_id !== intent.id) {
     return undefined;
   }
-  return attachOrder(payment.id, intent.id);
+  return attachOrder(service, payment.id, intent.id);
 }
 
 export async function applyIntent(
+  service: SupabaseClient,
   payment: PaymentRow,
   intent: Stripe.PaymentIntent,
 ): Promise<Reconciled> {
   switch (intentStatus(intent)) {
     case "captured": {
-      const capture = await settleCapture({
+      const capture = await settleCapture(service, {
         provider: "stripe",
         providerOrderId: intent.id,
         providerPaymentId: intent.id,
@@ -60,7 +63,7 @@ export async function applyIntent(
       };
     }
     case "failed": {
-      const failed = await recordFailure("stripe", intent.id, failureReason(intent));
+      const failed = await recordFailure(service, "stripe", intent.id, failureReason(intent));
       // Only a payment not yet captured can fail; a later capture stays.
       return {
         payment: failed,
@@ -74,12 +77,13 @@ export async function applyIntent(
 
 /** Retrieves the intent and applies it; undefined when no payment of ours is behind it. */
 export async function reconcileIntent(
+  service: SupabaseClient,
   intentId: string,
   paymentIdHint?: string,
 ): Promise<Reconciled | undefined> {
   const intent = await retrieveIntent(intentId);
-  const payment = await paymentForIntent(intent, paymentIdHint);
-  return payment && applyIntent(payment, intent);
+  const payment = await paymentForIntent(service, intent, paymentIdHint);
+  return payment && applyIntent(service, payment, intent);
 }
 
 /** Stripe's codes, never its message text (which is meant for the customer, in their language). */

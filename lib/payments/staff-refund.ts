@@ -41,13 +41,14 @@ const view = (refund: RefundRow): RefundView => ({
  */
 export async function staffRefund(
   db: SupabaseClient,
+  service: SupabaseClient,
   caller: Caller,
   request: RefundRequest,
   idempotencyKey: string,
 ): Promise<RefundView> {
   const payment = await readPayment(db, request.paymentId);
   return view(
-    await refundPayment({
+    await refundPayment(service, {
       paymentId: payment.id,
       amountMinor: request.amount ?? payment.amountMinor - payment.refundedMinor,
       reason: request.reason,

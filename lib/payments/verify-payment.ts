@@ -3,6 +3,7 @@
 // under the key secret, compared in constant time; then the provider's own record of the payment
 // (its order, status, amount and currency). Only then is the capture recorded — the same call
 // the webhook makes, so whichever arrives first confirms the hold and the other finds it done.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
@@ -35,9 +36,13 @@ export type Verification = z.infer<typeof Verification>;
 const unverified = () =>
   new ApiError("payment_verification_failed", "This payment does not match the order.");
 
-export async function verifyPayment(caller: Caller, request: VerifyRequest): Promise<Verification> {
+export async function verifyPayment(
+  service: SupabaseClient,
+  caller: Caller,
+  request: VerifyRequest,
+): Promise<Verification> {
   const provider = await orderProvider();
-  const payment = await paymentByOrder(provider.name, request.razorpay_order_id);
+  const payment = await paymentByOrder(service, provider.name, request.razorpay_order_id);
   // Someone else's order is as unknown to this caller as a made-up one.
   if (!payment?.provider_order_id || payment.user_id !== caller.userId) throw unverified();
   if (
@@ -57,7 +62,7 @@ export async function verifyPayment(caller: Caller, request: VerifyRequest): Pro
   if (reported.status === "authorized") {
     return { verified: true, paymentId: payment.id, status: "authorized", bookingStatus: null };
   }
-  const outcome = await settleCapture({
+  const outcome = await settleCapture(service, {
     provider: provider.name,
     providerOrderId: payment.provider_order_id,
     providerPaymentId: reported.id,

@@ -9,7 +9,7 @@ import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/forgot-password.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
-import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
+import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 
 let api: TestApi;

@@ -32,9 +32,10 @@ describe("on a server that did not ask for the local stack", () => {
   it("puts nothing in the local outbox: the message stays queued for a real provider", async () => {
     // A database it could write to, were it allowed: the refusal comes first.
     plainServer({ SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_SERVICE_ROLE_KEY: "service-key" });
-    const { localOutboxSender } = await import("../../lib/notify/ledger/local-outbox.js");
+    const { localOutboxSender } = await import("../../lib/notify/outbox/local-outbox.js");
+    const { serviceClient } = await import("../../lib/db/service-client.js");
     await expect(
-      localOutboxSender.send({
+      localOutboxSender(serviceClient()).send({
         notificationId: "00000000-0000-4000-8000-000000000001",
         idempotencyKey: "notification-1",
         channel: "email",

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, serve } from "../../dev/web-server.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
-import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/ledger/local-outbox.js";
+import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";

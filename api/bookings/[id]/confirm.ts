@@ -2,7 +2,7 @@ import { BookingView } from "../../../lib/bookings/booking-view.js";
 import { BookingParams, confirmBooking } from "../../../lib/bookings/manage-booking.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
-import { thenDeliver } from "../../../lib/notify/ledger/deliver.js";
+import { thenDeliver } from "../../../lib/notify/outbox/deliver.js";
 
 export default route({
   POST: endpoint(
@@ -12,12 +12,14 @@ export default route({
         "Staff of the booking's practitioner, or an admin, confirm a hold without an online payment (paid at the practice, a courtesy session). Other bookings are 404.",
       tags: ["bookings"],
       auth: ["staff"],
-      privileged: true,
+      privileged: {
+        ledgerStep: "delivers the confirmation queued by the write, after the response",
+      },
       params: BookingParams,
       response: BookingView,
       limit: "write",
       errors: ["not_found", "conflict"],
     },
-    ({ params, db }) => thenDeliver(confirmBooking(db.user, params.id)),
+    ({ params, db }) => thenDeliver(db.service, confirmBooking(db.user, params.id)),
   ),
 });

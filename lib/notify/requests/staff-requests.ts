@@ -3,7 +3,7 @@
 // response, in this same function (the endpoints are privileged for that).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Caller } from "../../auth/caller.js";
-import { thenDeliver } from "../ledger/deliver.js";
+import { thenDeliver } from "../outbox/deliver.js";
 import type {
   Channel,
   NotificationBatch,
@@ -13,10 +13,13 @@ import type {
 import { type NotificationOrder, requestNotifications } from "./request-notifications.js";
 
 export interface StaffRequest {
-  request: Request;
   caller: Caller;
+  /** The request's Idempotency-Key, which the endpoints require. */
+  idempotencyKey: string;
   /** The caller's own client: row-level security decides which bookings they reach. */
   db: SupabaseClient;
+  /** The service client, for delivering what was queued after the response. */
+  service: SupabaseClient;
 }
 
 function queue(
@@ -26,11 +29,12 @@ function queue(
   smsCountedPerRequest: boolean,
 ): Promise<NotificationsAccepted> {
   return thenDeliver(
+    staff.service,
     requestNotifications(
       {
         db: staff.db,
         caller: staff.caller,
-        idempotencyKey: staff.request.headers.get("idempotency-key") ?? "",
+        idempotencyKey: staff.idempotencyKey,
         ...(smsCountedPerRequest && { smsCountedPerRequest: true as const }),
       },
       orders,

@@ -1,10 +1,11 @@
 // Resend's delivery status webhooks. Resend signs them the Standard Webhooks way (Svix headers:
 // svix-id, svix-timestamp, svix-signature over `${id}.${timestamp}.${body}`); the SDK's own
 // helper checks the signature in constant time and refuses timestamps over five minutes old.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
-import { markStatusFromProvider } from "../ledger/outbox-rows.js";
+import { markStatusFromProvider } from "../outbox/outbox-rows.js";
 import { resendClient } from "../providers/resend-email.js";
 import type { StatusWebhookReceipt } from "./status-receipt.js";
 
@@ -21,9 +22,11 @@ const ResendEvent = z.object({
   data: z.object({ email_id: z.string().min(1).max(200) }).optional(),
 });
 
+/** `service` records the status on the outbox row, once the signature has verified. */
 export async function receiveResendStatus(
   headers: Headers,
   rawBody: string,
+  service: SupabaseClient,
 ): Promise<StatusWebhookReceipt> {
   const { RESEND_API_KEY, RESEND_WEBHOOK_SECRET } = requireConfig(
     "Resend webhooks",
@@ -50,6 +53,6 @@ export async function receiveResendStatus(
   if (!event.success || event.data.data === undefined) return { received: true, updated: false };
   const status = STATUS_OF[event.data.type as keyof typeof STATUS_OF];
   if (status === undefined) return { received: true, updated: false };
-  const updated = await markStatusFromProvider("resend", event.data.data.email_id, status);
+  const updated = await markStatusFromProvider(service, "resend", event.data.data.email_id, status);
   return { received: true, updated };
 }

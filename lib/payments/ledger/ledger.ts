@@ -1,14 +1,19 @@
 // The payments ledger, written only by the server through the service role (see the header of
 // supabase/migrations/20261121000900_payments.sql). Each call is one database function, one
 // transaction; this module only names the arguments and checks the answers.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../../db/service-client.js";
 import { PaymentRow } from "../payment-row.js";
 import type { ProviderName } from "../providers/types.js";
 import { throwLedgerError } from "./ledger-errors.js";
 
-async function call<T>(fn: string, args: Record<string, unknown>, schema: z.ZodType<T>) {
-  const { data, error } = await serviceClient().rpc(fn, args);
+async function call<T>(
+  service: SupabaseClient,
+  fn: string,
+  args: Record<string, unknown>,
+  schema: z.ZodType<T>,
+) {
+  const { data, error } = await service.rpc(fn, args);
   if (error) throwLedgerError(error, fn);
   return schema.parse(data);
 }
@@ -23,8 +28,9 @@ export interface NewPayment {
   currency: string;
 }
 
-export function createPayment(payment: NewPayment): Promise<PaymentRow> {
+export function createPayment(service: SupabaseClient, payment: NewPayment): Promise<PaymentRow> {
   return call(
+    service,
     "ledger_create_payment",
     {
       p_user_id: payment.userId,
@@ -38,8 +44,13 @@ export function createPayment(payment: NewPayment): Promise<PaymentRow> {
   );
 }
 
-export function attachOrder(paymentId: string, providerOrderId: string): Promise<PaymentRow> {
+export function attachOrder(
+  service: SupabaseClient,
+  paymentId: string,
+  providerOrderId: string,
+): Promise<PaymentRow> {
   return call(
+    service,
     "ledger_attach_order",
     { p_payment_id: paymentId, p_provider_order_id: providerOrderId },
     PaymentRow,
@@ -64,8 +75,12 @@ export interface VerifiedCapture {
   currency: string;
 }
 
-export function recordCapture(capture: VerifiedCapture): Promise<CaptureOutcome> {
+export function recordCapture(
+  service: SupabaseClient,
+  capture: VerifiedCapture,
+): Promise<CaptureOutcome> {
   return call(
+    service,
     "ledger_record_capture",
     {
       p_provider: capture.provider,
@@ -79,11 +94,13 @@ export function recordCapture(capture: VerifiedCapture): Promise<CaptureOutcome>
 }
 
 export function recordFailure(
+  service: SupabaseClient,
   provider: ProviderName,
   providerOrderId: string,
   reason: string,
 ): Promise<PaymentRow> {
   return call(
+    service,
     "ledger_record_failure",
     { p_provider: provider, p_provider_order_id: providerOrderId, p_reason: reason },
     PaymentRow,
@@ -91,8 +108,13 @@ export function recordFailure(
 }
 
 /** A payment that will never be paid, by our id (a Checkout session that expired unpaid). */
-export function recordFailureById(paymentId: string, reason: string): Promise<PaymentRow> {
+export function recordFailureById(
+  service: SupabaseClient,
+  paymentId: string,
+  reason: string,
+): Promise<PaymentRow> {
   return call(
+    service,
     "ledger_record_failure_by_id",
     { p_payment_id: paymentId, p_reason: reason },
     PaymentRow,
@@ -100,12 +122,16 @@ export function recordFailureById(paymentId: string, reason: string): Promise<Pa
 }
 
 /** A refund of ours the provider reports failed: its amount may be refunded again. */
-export async function failProviderRefund(refund: {
-  provider: ProviderName;
-  providerPaymentId: string;
-  providerRefundId: string;
-}): Promise<void> {
+export async function failProviderRefund(
+  service: SupabaseClient,
+  refund: {
+    provider: ProviderName;
+    providerPaymentId: string;
+    providerRefundId: string;
+  },
+): Promise<void> {
   await call(
+    service,
     "ledger_fail_provider_refund",
     {
       p_provider: refund.provider,
@@ -120,14 +146,18 @@ export async function failProviderRefund(refund: {
  * A refund the provider reports paid back: one made in its dashboard, or one of ours it had
  * still been paying out. Recorded once by the provider's refund id.
  */
-export function recordProviderRefund(refund: {
-  provider: ProviderName;
-  providerPaymentId: string;
-  providerRefundId: string;
-  amountMinor: number;
-  reason: string;
-}): Promise<PaymentRow> {
+export function recordProviderRefund(
+  service: SupabaseClient,
+  refund: {
+    provider: ProviderName;
+    providerPaymentId: string;
+    providerRefundId: string;
+    amountMinor: number;
+    reason: string;
+  },
+): Promise<PaymentRow> {
   return call(
+    service,
     "ledger_record_provider_refund",
     {
       p_provider: refund.provider,
@@ -140,21 +170,21 @@ export function recordProviderRefund(refund: {
   );
 }
 
-export async function paymentById(id: string): Promise<PaymentRow | undefined> {
-  const { data, error } = await serviceClient()
-    .from("payments")
-    .select("*")
-    .eq("id", id)
-    .maybeSingle();
+export async function paymentById(
+  service: SupabaseClient,
+  id: string,
+): Promise<PaymentRow | undefined> {
+  const { data, error } = await service.from("payments").select("*").eq("id", id).maybeSingle();
   if (error) throwLedgerError(error, "reading a payment");
   return data === null ? undefined : PaymentRow.parse(data);
 }
 
 export async function paymentByOrder(
+  service: SupabaseClient,
   provider: ProviderName,
   providerOrderId: string,
 ): Promise<PaymentRow | undefined> {
-  const { data, error } = await serviceClient()
+  const { data, error } = await service
     .from("payments")
     .select("*")
     .eq("provider", provider)
@@ -165,16 +195,20 @@ export async function paymentByOrder(
 }
 
 /** A dispute (chargeback) the provider reports, recorded or updated by its id; PT404 if not ours. */
-export async function recordDispute(dispute: {
-  provider: ProviderName;
-  providerPaymentId: string;
-  providerDisputeId: string;
-  status: string;
-  reason: string | null;
-  amountMinor: number;
-  currency: string;
-}): Promise<void> {
+export async function recordDispute(
+  service: SupabaseClient,
+  dispute: {
+    provider: ProviderName;
+    providerPaymentId: string;
+    providerDisputeId: string;
+    status: string;
+    reason: string | null;
+    amountMinor: number;
+    currency: string;
+  },
+): Promise<void> {
   await call(
+    service,
     "ledger_record_dispute",
     {
       p_provider: dispute.provider,

@@ -2,8 +2,8 @@
 // ask the provider with an idempotency key derived from ours, and record the answer. Retrying
 // with the same key finds the same reservation and asks the provider the same question, so a
 // crash between the steps never refunds twice.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../../db/service-client.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { paymentProvider } from "../providers/registry.js";
@@ -32,9 +32,11 @@ export interface RefundRequest {
   idempotencyKey: string;
 }
 
-export async function refundPayment(request: RefundRequest): Promise<RefundRow> {
-  const db = serviceClient();
-  const reserved = await db.rpc("ledger_begin_refund", {
+export async function refundPayment(
+  service: SupabaseClient,
+  request: RefundRequest,
+): Promise<RefundRow> {
+  const reserved = await service.rpc("ledger_begin_refund", {
     p_payment_id: request.paymentId,
     p_amount_minor: request.amountMinor,
     p_reason: request.reason,
@@ -46,11 +48,11 @@ export async function refundPayment(request: RefundRequest): Promise<RefundRow> 
   if (refund.status !== "pending") return refund;
   // One caller at a time asks the provider (Razorpay takes no idempotency key); another finds
   // the refund pending and leaves it to the first, or to the sweep if the first dies.
-  const claimed = await db.rpc("ledger_claim_refund", { p_refund_id: refund.id });
+  const claimed = await service.rpc("ledger_claim_refund", { p_refund_id: refund.id });
   if (claimed.error) throwLedgerError(claimed.error, "claiming a refund");
   if (claimed.data !== true) return refund;
 
-  const payment = await paymentById(request.paymentId);
+  const payment = await paymentById(service, request.paymentId);
   if (!payment?.provider_payment_id) {
     throw new Error(`refund ${refund.id}: the payment has no provider payment id`);
   }
@@ -71,7 +73,7 @@ export async function refundPayment(request: RefundRequest): Promise<RefundRow> 
       "The refund could not be sent to the provider; it will be retried.",
     );
   }
-  const settled = await db.rpc("ledger_settle_refund", {
+  const settled = await service.rpc("ledger_settle_refund", {
     p_refund_id: refund.id,
     p_provider_refund_id: answer.id,
     // null: the provider is paying it out; its webhook settles it.

@@ -2,14 +2,18 @@
 // the booking could not take it — the hold lapsed and someone else took the slot, or it was
 // already paid — the money goes straight back, in full, exactly once (the refund's key names
 // the payment). Telling the customer is the notifications module's job.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { type CaptureOutcome, paymentById, recordCapture, type VerifiedCapture } from "./ledger.js";
 import { refundPayment } from "./refund-payment.js";
 
 /** The outcome, with the payment as it stands after any refund. */
-export async function settleCapture(capture: VerifiedCapture): Promise<CaptureOutcome> {
-  const outcome = await recordCapture(capture);
+export async function settleCapture(
+  service: SupabaseClient,
+  capture: VerifiedCapture,
+): Promise<CaptureOutcome> {
+  const outcome = await recordCapture(service, capture);
   if (outcome.refund_due_minor > 0) {
-    await refundPayment({
+    await refundPayment(service, {
       paymentId: outcome.payment.id,
       amountMinor: outcome.refund_due_minor,
       reason:
@@ -19,7 +23,10 @@ export async function settleCapture(capture: VerifiedCapture): Promise<CaptureOu
       requestedBy: null,
       idempotencyKey: `unusable-capture:${outcome.payment.id}`,
     });
-    return { ...outcome, payment: (await paymentById(outcome.payment.id)) ?? outcome.payment };
+    return {
+      ...outcome,
+      payment: (await paymentById(service, outcome.payment.id)) ?? outcome.payment,
+    };
   }
   return outcome;
 }

@@ -1,7 +1,7 @@
 // The durable inbox of provider webhook events (public.webhook_events): each event id is stored
 // once, whoever delivers it how often; processing state lives beside it for the retry sweep.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../../db/service-client.js";
 import type { ProviderName } from "../providers/types.js";
 
 export interface WebhookEvent {
@@ -25,10 +25,11 @@ export type StoredEvent = z.infer<typeof StoredEvent>;
 
 /** The new row's id, or undefined when this event id was already stored (a redelivery). */
 export async function storeEvent(
+  service: SupabaseClient,
   provider: ProviderName,
   event: WebhookEvent,
 ): Promise<number | undefined> {
-  const { data, error } = await serviceClient()
+  const { data, error } = await service
     .from("webhook_events")
     .upsert(
       { provider, event_id: event.id, event_type: event.type, payload: event.payload },
@@ -40,17 +41,30 @@ export async function storeEvent(
   return rows[0]?.id;
 }
 
-export async function markProcessed(id: number, outcome: string): Promise<void> {
-  await update(id, { processed_at: new Date().toISOString(), outcome, last_error: null });
+export async function markProcessed(
+  service: SupabaseClient,
+  id: number,
+  outcome: string,
+): Promise<void> {
+  await update(service, id, { processed_at: new Date().toISOString(), outcome, last_error: null });
 }
 
 /** Keeps the event for the sweep; the error is ours, recorded without any payload. */
-export async function markFailed(id: number, attempts: number, error: string): Promise<void> {
-  await update(id, { attempts, last_error: error.slice(0, 500) });
+export async function markFailed(
+  service: SupabaseClient,
+  id: number,
+  attempts: number,
+  error: string,
+): Promise<void> {
+  await update(service, id, { attempts, last_error: error.slice(0, 500) });
 }
 
-async function update(id: number, values: Record<string, unknown>): Promise<void> {
-  const { error } = await serviceClient().from("webhook_events").update(values).eq("id", id);
+async function update(
+  service: SupabaseClient,
+  id: number,
+  values: Record<string, unknown>,
+): Promise<void> {
+  const { error } = await service.from("webhook_events").update(values).eq("id", id);
   if (error) throw new Error(`updating a webhook event failed: ${error.code} ${error.message}`);
 }
 
@@ -58,8 +72,13 @@ async function update(id: number, values: Record<string, unknown>): Promise<void
  * Events stored but not processed, oldest first, that have not failed too often and were
  * received before `receivedBefore` (so the sweep leaves alone one a delivery is still handling).
  */
-export async function unprocessedEvents(maxAttempts: number, limit: number, receivedBefore: Date) {
-  const { data, error } = await serviceClient()
+export async function unprocessedEvents(
+  service: SupabaseClient,
+  maxAttempts: number,
+  limit: number,
+  receivedBefore: Date,
+) {
+  const { data, error } = await service
     .from("webhook_events")
     .select("id, provider, event_id, event_type, payload, attempts")
     .is("processed_at", null)

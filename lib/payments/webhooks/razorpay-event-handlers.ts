@@ -1,6 +1,7 @@
 // What each kind of Razorpay-shaped event does to the ledger (razorpay-events.ts says which kind
 // an event type is, and has already found the order ours). Payments and refunds are re-fetched
 // from the provider rather than read from the event, so the ledger follows the provider's record.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { log } from "../../log.js";
 import {
   type CaptureOutcome,
@@ -20,6 +21,7 @@ type OrderProviderName = OrderProvider["name"];
 
 /** As the provider reports the payment now: captured (the hold confirmed), or failed. */
 export async function applyPayment(
+  service: SupabaseClient,
   name: OrderProviderName,
   paymentId: string,
   failureReason: string | undefined,
@@ -27,16 +29,16 @@ export async function applyPayment(
   const payment = await (await paymentProvider(name)).fetchPayment(paymentId);
   switch (payment.status) {
     case "captured":
-      return describeCapture(await settleCapture(verifiedCapture(name, payment)));
+      return describeCapture(await settleCapture(service, verifiedCapture(name, payment)));
     case "refunded": {
       // Captured, then refunded in full: nothing more can go back, whatever the booking; the
       // refund's own event records the refund.
-      const { newly_captured } = await recordCapture(verifiedCapture(name, payment));
+      const { newly_captured } = await recordCapture(service, verifiedCapture(name, payment));
       return `${newly_captured ? "captured" : "already captured"}, refunded at the provider`;
     }
     case "failed": {
       const reason = failureReason ?? "The provider reported the payment failed";
-      const row = await recordFailure(name, payment.orderId, reason);
+      const row = await recordFailure(service, name, payment.orderId, reason);
       // Only a payment not yet captured can fail; a later capture stays.
       return row.status === "failed" ? "failed" : `ignored: already ${row.status}`;
     }
@@ -50,13 +52,14 @@ export async function applyPayment(
  * the provider's dashboard (it flows into the ledger).
  */
 export async function applyRefund(
+  service: SupabaseClient,
   name: OrderProviderName,
   refund: NonNullable<EventFacts["refund"]>,
 ): Promise<string> {
   // refund.created also comes for a refund still being paid out; refund.processed follows it.
   if (refund.status !== "processed") return `ignored: the refund is ${refund.status}`;
   if (refund.ledgerKey !== undefined) {
-    await recordProviderRefund({
+    await recordProviderRefund(service, {
       provider: name,
       providerPaymentId: refund.paymentId,
       providerRefundId: refund.id,
@@ -73,8 +76,8 @@ export async function applyRefund(
   // booking cannot take, since this refund may be that money: it is counted before anything
   // more goes back.
   const capture = verifiedCapture(name, payment);
-  const captured = await recordCapture(capture);
-  await recordProviderRefund({
+  const captured = await recordCapture(service, capture);
+  await recordProviderRefund(service, {
     provider: name,
     providerPaymentId: payment.id,
     providerRefundId: refund.id,
@@ -83,17 +86,18 @@ export async function applyRefund(
   });
   const recorded = `refund ${refund.id} recorded`;
   if (captured.refund_due_minor === 0) return recorded;
-  return `${recorded}; ${describeCapture(await settleCapture(capture))}`;
+  return `${recorded}; ${describeCapture(await settleCapture(service, capture))}`;
 }
 
 /** Ours failed: its amount is free to be refunded again (a dashboard refund was never counted). */
 export async function refundFailed(
+  service: SupabaseClient,
   name: OrderProviderName,
   refund: NonNullable<EventFacts["refund"]>,
 ): Promise<string> {
   if (refund.ledgerKey === undefined) return "ignored: a dashboard refund that failed";
   log.error("provider_refund_failed", { provider: name, refundId: refund.id });
-  await failProviderRefund({
+  await failProviderRefund(service, {
     provider: name,
     providerPaymentId: refund.paymentId,
     providerRefundId: refund.id,
@@ -107,6 +111,7 @@ export async function refundFailed(
  * dashboard before the deadline.
  */
 export async function disputed(
+  service: SupabaseClient,
   name: OrderProviderName,
   type: string,
   paymentId: string | undefined,
@@ -116,7 +121,7 @@ export async function disputed(
   const reason = dispute.reasonCode ?? "no reason code";
   log.warn("payment_disputed", { provider: name, disputeId: dispute.id, state, reason });
   if (paymentId) {
-    await recordDispute({
+    await recordDispute(service, {
       provider: name,
       providerPaymentId: paymentId,
       providerDisputeId: dispute.id,

@@ -57,31 +57,31 @@ export function orderProviderWebhookSource(name: OrderProviderName): WebhookSour
       if (!body.success) throw new ApiError("bad_request", "The body is not a Razorpay event.");
       return { id, type: body.data.event, payload: body.data.payload };
     },
-    async handle(event) {
+    async handle(event, service) {
       const handling = HANDLING.get(event.type);
       if (handling === undefined) return "ignored: unhandled type";
       const facts = EventFacts.parse(event.payload);
       // Razorpay sends every payment of the account, other apps' too. An order we never made is
       // not ours to apply, and no retry would change that.
-      if (!facts.orderId || !(await paymentByOrder(name, facts.orderId))) {
+      if (!facts.orderId || !(await paymentByOrder(service, name, facts.orderId))) {
         return "ignored: unknown order";
       }
       switch (handling) {
         case "payment":
           return facts.paymentId
-            ? applyPayment(name, facts.paymentId, facts.failureReason)
+            ? applyPayment(service, name, facts.paymentId, facts.failureReason)
             : "ignored: no payment in the payload";
         case "refund":
           return facts.refund
-            ? applyRefund(name, facts.refund)
+            ? applyRefund(service, name, facts.refund)
             : "ignored: no refund in the payload";
         case "refund failed":
           return facts.refund
-            ? refundFailed(name, facts.refund)
+            ? refundFailed(service, name, facts.refund)
             : "ignored: no refund in the payload";
         case "dispute":
           return facts.dispute
-            ? disputed(name, event.type, facts.paymentId, facts.dispute)
+            ? disputed(service, name, event.type, facts.paymentId, facts.dispute)
             : "ignored: no dispute";
       }
     },

@@ -4,6 +4,7 @@
 // the event stays in the inbox with the error and the cron sweep retries it, so the provider is
 // told 200 and does not need to retry for days. Unhandled event types are stored and answered
 // 200 too (a 400 would make the provider retry them forever).
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
@@ -15,7 +16,7 @@ export interface WebhookSource {
   /** The event, if the signature over the raw body verifies; undefined if it does not. */
   verify(rawBody: string, headers: Headers): Promise<WebhookEvent | undefined>;
   /** Applies the event to the ledger; answers what it did ("captured", "ignored: …"). */
-  handle(event: WebhookEvent): Promise<string>;
+  handle(event: WebhookEvent, service: SupabaseClient): Promise<string>;
 }
 
 export const WebhookReceipt = z
@@ -23,30 +24,33 @@ export const WebhookReceipt = z
   .meta({ id: "WebhookReceipt" });
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 
+/** `service` stores and applies the event, once its signature has verified. */
 export async function receiveWebhook(
   source: WebhookSource,
-  request: Request,
+  headers: Headers,
   rawBody: string,
+  service: SupabaseClient,
 ): Promise<WebhookReceipt> {
-  const event = await source.verify(rawBody, request.headers);
+  const event = await source.verify(rawBody, headers);
   if (!event) {
     throw new ApiError("webhook_signature_invalid", "The signature does not match this body.");
   }
-  const stored = await storeEvent(source.provider, event);
+  const stored = await storeEvent(service, source.provider, event);
   if (stored === undefined) return { received: true, duplicate: true };
-  await processStored(source, stored, event, 0);
+  await processStored(service, source, stored, event, 0);
   return { received: true, duplicate: false };
 }
 
 /** Runs the handler once for a stored event and records how it went. */
 export async function processStored(
+  service: SupabaseClient,
   source: WebhookSource,
   storedId: number,
   event: WebhookEvent,
   previousAttempts: number,
 ): Promise<boolean> {
   try {
-    await markProcessed(storedId, await source.handle(event));
+    await markProcessed(service, storedId, await source.handle(event, service));
     return true;
   } catch (error) {
     log.error("webhook_processing_failed", {
@@ -56,7 +60,7 @@ export async function processStored(
       error,
     });
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-    await markFailed(storedId, previousAttempts + 1, reason);
+    await markFailed(service, storedId, previousAttempts + 1, reason);
     return false;
   }
 }

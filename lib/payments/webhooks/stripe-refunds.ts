@@ -4,6 +4,7 @@
 // refund once (the ledger keys it by Stripe's refund id). Refunds we asked for carry our key in
 // their metadata; those Stripe was still paying out when it answered are settled here: paid
 // back, or failed (which frees their amount to be refunded again).
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { log } from "../../log.js";
 import {
   failProviderRefund,
@@ -16,8 +17,11 @@ import { listRefunds, refundStatus } from "../providers/stripe.js";
 import { LEDGER_REFUND_KEY } from "../providers/types.js";
 import { reconcileIntent } from "../reconcile-intent.js";
 
-export async function recordStripeRefunds(intentId: string): Promise<string> {
-  const payment = await capturedPayment(intentId);
+export async function recordStripeRefunds(
+  service: SupabaseClient,
+  intentId: string,
+): Promise<string> {
+  const payment = await capturedPayment(service, intentId);
   if (!payment) return "ignored: unknown payment";
   const refunds = await listRefunds(intentId);
   let fromDashboard = 0;
@@ -26,7 +30,7 @@ export async function recordStripeRefunds(intentId: string): Promise<string> {
     const ours = Boolean(refund.metadata?.[LEDGER_REFUND_KEY]);
     const status = refundStatus(refund.status);
     if (status === "succeeded") {
-      await recordProviderRefund({
+      await recordProviderRefund(service, {
         provider: "stripe",
         providerPaymentId: intentId,
         providerRefundId: refund.id,
@@ -38,7 +42,7 @@ export async function recordStripeRefunds(intentId: string): Promise<string> {
       if (!ours) fromDashboard += 1;
     } else if (status === "failed" && ours) {
       log.error("stripe_refund_failed", { paymentId: payment.id, refundId: refund.id });
-      await failProviderRefund({
+      await failProviderRefund(service, {
         provider: "stripe",
         providerPaymentId: intentId,
         providerRefundId: refund.id,
@@ -53,10 +57,13 @@ export async function recordStripeRefunds(intentId: string): Promise<string> {
  * The intent's payment once captured. A refund event can overtake the success event; then the
  * intent is reconciled first, so the refund applies to a captured payment and never goes back.
  */
-async function capturedPayment(intentId: string): Promise<PaymentRow | undefined> {
-  const payment = await paymentByOrder("stripe", intentId);
+async function capturedPayment(
+  service: SupabaseClient,
+  intentId: string,
+): Promise<PaymentRow | undefined> {
+  const payment = await paymentByOrder(service, "stripe", intentId);
   if (payment?.captured_at) return payment;
-  const reconciled = await reconcileIntent(intentId);
+  const reconciled = await reconcileIntent(service, intentId);
   return reconciled?.payment.captured_at ? reconciled.payment : undefined;
 }
 
@@ -73,10 +80,13 @@ export interface StripeDispute {
  * Recorded in the ledger's payment_disputes beside the payment (later events of the same dispute
  * update its status); the log line tells staff to answer it in Stripe's dashboard in time.
  */
-export async function recordStripeDispute(dispute: StripeDispute): Promise<string> {
-  const payment = await paymentByOrder("stripe", dispute.paymentIntentId);
+export async function recordStripeDispute(
+  service: SupabaseClient,
+  dispute: StripeDispute,
+): Promise<string> {
+  const payment = await paymentByOrder(service, "stripe", dispute.paymentIntentId);
   if (!payment) return "ignored: unknown payment";
-  await recordDispute({
+  await recordDispute(service, {
     provider: "stripe",
     providerPaymentId: dispute.paymentIntentId,
     providerDisputeId: dispute.id,

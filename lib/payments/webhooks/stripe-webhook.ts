@@ -22,6 +22,7 @@
 //   customer.created  a customer we created, recorded as the user's in its metadata (from the
 //       signed event itself: a customer's id and our user id in it never change)
 //   anything else  stored and answered 200 ("ignored: unhandled type")
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import {
   recordCustomer,
@@ -72,39 +73,43 @@ export function stripeWebhookSource(): WebhookSource {
         }
       );
     },
-    async handle(event) {
+    async handle(event, service) {
       const { object } = StoredPayload.parse(event.payload);
       switch (event.type) {
         case "payment_intent.succeeded":
         case "payment_intent.payment_failed":
         case "payment_intent.canceled":
-          return object.id ? outcome(await reconcileIntent(object.id)) : "ignored: no intent id";
+          return object.id
+            ? outcome(await reconcileIntent(service, object.id))
+            : "ignored: no intent id";
         case "checkout.session.completed":
         case "checkout.session.async_payment_succeeded":
         case "checkout.session.async_payment_failed":
           if (object.mode === "subscription") {
             return object.subscription
-              ? syncSubscription(object.subscription, object.client_reference_id)
+              ? syncSubscription(service, object.subscription, object.client_reference_id)
               : "ignored: no subscription";
           }
           return object.payment_intent
-            ? outcome(await reconcileIntent(object.payment_intent, object.metadata?.payment_id))
+            ? outcome(
+                await reconcileIntent(service, object.payment_intent, object.metadata?.payment_id),
+              )
             : "ignored: no payment intent";
         case "checkout.session.expired":
           return object.metadata?.payment_id
-            ? expired(object.metadata.payment_id)
+            ? expired(service, object.metadata.payment_id)
             : "ignored: no payment id";
         case "charge.refunded":
         case "refund.created":
         case "refund.updated":
         case "refund.failed":
           return object.payment_intent
-            ? recordStripeRefunds(object.payment_intent)
+            ? recordStripeRefunds(service, object.payment_intent)
             : "ignored: no payment intent";
         case "charge.dispute.created":
         case "charge.dispute.closed":
           return object.id && object.payment_intent
-            ? recordStripeDispute({
+            ? recordStripeDispute(service, {
                 id: object.id,
                 paymentIntentId: object.payment_intent,
                 amountMinor: object.amount ?? 0,
@@ -118,17 +123,17 @@ export function stripeWebhookSource(): WebhookSource {
         case "customer.subscription.deleted":
         case "customer.subscription.paused":
         case "customer.subscription.resumed":
-          return object.id ? syncSubscription(object.id) : "ignored: no subscription id";
+          return object.id ? syncSubscription(service, object.id) : "ignored: no subscription id";
         case "invoice.paid":
         case "invoice.payment_failed": {
           const subscriptionId = object.parent?.subscription_details?.subscription;
           return subscriptionId
-            ? syncSubscription(subscriptionId)
+            ? syncSubscription(service, subscriptionId)
             : "ignored: not a subscription's";
         }
         case "customer.created":
           return object.id
-            ? recordCustomer(object.id, object.metadata?.user_id)
+            ? recordCustomer(service, object.id, object.metadata?.user_id)
             : "ignored: no customer id";
         default:
           return "ignored: unhandled type";
@@ -138,11 +143,11 @@ export function stripeWebhookSource(): WebhookSource {
 }
 
 /** A Checkout session that lapsed unpaid: its payment will never be paid. */
-async function expired(paymentId: string): Promise<string> {
+async function expired(service: SupabaseClient, paymentId: string): Promise<string> {
   if (!z.uuid().safeParse(paymentId).success) return "ignored: unknown payment";
-  const payment = await paymentById(paymentId);
+  const payment = await paymentById(service, paymentId);
   if (payment?.provider !== "stripe") return "ignored: unknown payment";
-  const row = await recordFailureById(paymentId, "The Checkout session expired unpaid");
+  const row = await recordFailureById(service, paymentId, "The Checkout session expired unpaid");
   return row.status === "failed" ? "failed: checkout expired" : `ignored: already ${row.status}`;
 }
 

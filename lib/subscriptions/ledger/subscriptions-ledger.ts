@@ -1,12 +1,17 @@
 // Our copy of Stripe's customers and subscriptions, written only by the webhook through the
 // service role (see the header of supabase/migrations/20261121001000_subscriptions.sql). Each
 // call is one database function, one transaction; this module names the arguments.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../../db/service-client.js";
 import type { SubscriptionFacts } from "../stripe-subscription.js";
 
-async function call<T>(fn: string, args: Record<string, unknown>, schema: z.ZodType<T>) {
-  const { data, error } = await serviceClient().rpc(fn, args);
+async function call<T>(
+  service: SupabaseClient,
+  fn: string,
+  args: Record<string, unknown>,
+  schema: z.ZodType<T>,
+) {
+  const { data, error } = await service.rpc(fn, args);
   if (error) throw new Error(`${fn} failed: ${error.code} ${error.message}`);
   return schema.parse(data);
 }
@@ -20,8 +25,13 @@ const Applied = z.object({
 type Applied = z.infer<typeof Applied>;
 
 /** A subscription as read from Stripe at `syncedAt` (when the read began). */
-export function applySubscription(facts: SubscriptionFacts, syncedAt: Date): Promise<Applied> {
+export function applySubscription(
+  service: SupabaseClient,
+  facts: SubscriptionFacts,
+  syncedAt: Date,
+): Promise<Applied> {
   return call(
+    service,
     "subscriptions_apply",
     {
       p_stripe_subscription_id: facts.stripeSubscriptionId,
@@ -39,8 +49,13 @@ export function applySubscription(facts: SubscriptionFacts, syncedAt: Date): Pro
 }
 
 /** The customer's user once recorded (null: no such user, or the account was deleted). */
-export function recordBillingCustomer(customerId: string, userId: string): Promise<string | null> {
+export function recordBillingCustomer(
+  service: SupabaseClient,
+  customerId: string,
+  userId: string,
+): Promise<string | null> {
   return call(
+    service,
     "billing_customers_record",
     { p_stripe_customer_id: customerId, p_user_id: userId },
     z.uuid().nullable(),

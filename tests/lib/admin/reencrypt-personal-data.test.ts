@@ -212,7 +212,9 @@ beforeAll(async () => {
   });
 
   rotated = await configure(`k2:${K2},k1:${K1}`);
-  firstRun = await rotated.admin.reencryptPersonalData({ batchSize: 2 });
+  firstRun = await rotated.admin.reencryptPersonalData(stack.client(stack.serviceRoleKey), {
+    batchSize: 2,
+  });
 });
 
 afterAll(async () => {
@@ -286,7 +288,7 @@ describe("after the keys are rotated to k2,k1", () => {
 
   it("re-encrypts nothing when run again", async () => {
     const before = await bookingRow(fullBooking);
-    const again = await rotated.admin.reencryptPersonalData();
+    const again = await rotated.admin.reencryptPersonalData(stack.client(stack.serviceRoleKey));
     for (const entry of again.tables) {
       expect(entry).toMatchObject({ reencrypted: 0, conflicts: 0 });
       expect(entry.error).toBeUndefined();
@@ -338,7 +340,7 @@ describe("values that do not open", () => {
     const id = await insertBooking(stored);
     const logs = captureLogs();
 
-    const report = await rotated.admin.reencryptPersonalData();
+    const report = await rotated.admin.reencryptPersonalData(stack.client(stack.serviceRoleKey));
     vi.restoreAllMocks();
 
     const mine = table(report, "bookings").undecryptable.filter((value) => value.id === id);
@@ -393,14 +395,14 @@ describe("a row changed during the run", () => {
       },
     });
 
-    const report = await rotated.admin.reencryptPersonalData({ db });
+    const report = await rotated.admin.reencryptPersonalData(db);
     expect(interfered).toBe(true);
     expect(table(report, "bookings").conflicts).toBeGreaterThanOrEqual(1);
     const left = await bookingRow(id);
     expect(left.customer_name_sealed).toBe(meanwhile);
     expect(left.customer_email_sealed).toMatch(/^v1\.k1\./);
 
-    const next = await rotated.admin.reencryptPersonalData();
+    const next = await rotated.admin.reencryptPersonalData(stack.client(stack.serviceRoleKey));
     expect(table(next, "bookings").conflicts).toBe(0);
     const moved = await bookingRow(id);
     expect(moved.customer_name_sealed).toMatch(/^v1\.k2\./);

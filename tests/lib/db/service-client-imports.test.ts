@@ -1,17 +1,15 @@
 // The service client bypasses row-level security, so which code can reach it is a security
-// boundary. Three rules, checked over the import graph of every .ts file:
-// 1. Only privileged code imports lib/db/service-client.ts directly: files under api/webhooks,
-//    api/cron or api/admin, files in a lib/ folder named webhooks, cron, admin or ledger, lib/db
-//    itself, the pipeline (lib/http/endpoint.ts, which hands it to privileged endpoints as
-//    db.service), and tests.
-// 2. No api/ function outside api/webhooks, api/cron and api/admin reaches it through any chain
-//    of imports (a user-facing route importing a lib/ admin helper would be caught here) unless
-//    its spec declares `privileged: true`: privilege is declared where the endpoint's contract
-//    is, and reviewed there. A privileged user-facing endpoint checks the caller itself before
-//    the server writes on their behalf (sealed personal data, consent evidence, the payments
-//    ledger, a guest's booking reached by its manage token).
-// 3. The pipeline's own lazy import does not count as reaching it: at run time db.service
-//    throws unless the endpoint is declared privileged.
+// boundary. Privilege is declared in an endpoint's spec (`privileged`: "cron", "webhook" or a
+// named ledger step, checked by the pipeline) and the handler receives the client as db.service,
+// which it passes on as an argument; no module reaches for it by itself. Checked over the import
+// graph of every .ts file:
+// 1. Only lib/db itself, the pipeline (lib/http/endpoint.ts, which hands it to privileged
+//    endpoints), the operator's command-line tools and the local stack under dev/, and tests
+//    import lib/db/service-client.ts. No folder name grants more.
+// 2. No api/ function reaches it through any chain of imports (the pipeline's lazy import aside:
+//    at run time db.service throws unless the endpoint is declared privileged).
+// 3. An api/ file that uses db.service declares `privileged` in its spec, where its contract is
+//    reviewed, and api/ files import nothing from lib/db: their clients come from the context.
 // Imports are read with a regex (static, re-export, side-effect and dynamic import()); type-only
 // imports count too, which errs on the safe side.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,13 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SERVICE_CLIENT = "lib/db/service-client.ts";
-const PRIVILEGED_FOLDERS = new Set(["webhooks", "cron", "admin"]);
-/** lib/ folders that may import the service client besides the privileged ones. */
-const LEDGER_FOLDERS = new Set(["ledger"]);
 /** The pipeline: it imports the service client lazily and hands it only to privileged specs. */
 const PIPELINE = "lib/http/endpoint.ts";
-/** How an api/ file declares that it reaches the service client (rule 2). */
-const PRIVILEGED_DECLARATION = /\bprivileged:\s*true\b/;
+/** How an api/ file declares privilege (rule 3); the pipeline checks what follows. */
+const PRIVILEGED_DECLARATION = /\bprivileged:\s*["{]/;
+const USES_SERVICE_CLIENT = /\bdb\.service\b/;
 const SKIPPED_FOLDERS = new Set(["node_modules", "coverage"]);
 const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']/g;
 
@@ -56,41 +52,34 @@ function resolveSpecifier(from: string, specifier: string, files: Set<string>) {
 
 interface ProjectGraph {
   imports: ImportGraph;
-  /** api/ files whose source declares `privileged: true`. */
+  /** api/ files whose source declares `privileged`. */
   declared: Set<string>;
+  /** api/ files whose handlers use db.service. */
+  usesService: Set<string>;
 }
 
 function importGraph(root: string): ProjectGraph {
   const files = typescriptFiles(root);
   const known = new Set(files);
   const declared = new Set<string>();
+  const usesService = new Set<string>();
   const imports: ImportGraph = new Map(
     files.map((file) => {
       const source = readFileSync(join(root, file), "utf8");
       if (file.startsWith("api/") && PRIVILEGED_DECLARATION.test(source)) declared.add(file);
+      if (file.startsWith("api/") && USES_SERVICE_CLIENT.test(source)) usesService.add(file);
       const targets = [...source.matchAll(SPECIFIER)]
         .map((match) => resolveSpecifier(file, match[1] ?? "", known))
         .filter((target): target is string => target !== undefined);
       return [file, [...new Set(targets)]];
     }),
   );
-  return { imports, declared };
-}
-
-const folders = (file: string) => file.split("/").slice(0, -1);
-
-function isPrivilegedFunction(file: string): boolean {
-  const [top, first] = folders(file);
-  return top === "api" && first !== undefined && PRIVILEGED_FOLDERS.has(first);
+  return { imports, declared, usesService };
 }
 
 function mayImportServiceClient(file: string): boolean {
-  const [top, ...below] = folders(file);
-  if (top === "tests" || file.startsWith("lib/db/") || file === PIPELINE) return true;
-  if (top === "lib") {
-    return below.some((folder) => PRIVILEGED_FOLDERS.has(folder) || LEDGER_FOLDERS.has(folder));
-  }
-  return isPrivilegedFunction(file);
+  const top = file.split("/")[0];
+  return top === "tests" || top === "dev" || file.startsWith("lib/db/") || file === PIPELINE;
 }
 
 /** Files that import the service client directly without being allowed to. */
@@ -103,16 +92,13 @@ function directViolations({ imports: graph }: ProjectGraph): string[] {
 
 /**
  * The one import that does not count: the route table (lib/openapi/routes.ts) imports every api/
- * function to read its spec for the OpenAPI document and never runs a handler, so following it
- * from api/openapi.json.ts would flag a privileged function's code that can never run there.
+ * function to read its spec for the OpenAPI document and never runs a handler.
  */
 const SPEC_ONLY_IMPORTER = "lib/openapi/routes.ts";
 
-/** For each undeclared api/ function that reaches the service client, the import chain. */
-function reachingFunctions({ imports: graph, declared }: ProjectGraph): string[] {
-  const functions = [...graph.keys()].filter(
-    (file) => file.startsWith("api/") && !isPrivilegedFunction(file) && !declared.has(file),
-  );
+/** For each api/ function that reaches the service client through its imports, the chain. */
+function reachingFunctions({ imports: graph }: ProjectGraph): string[] {
+  const functions = [...graph.keys()].filter((file) => file.startsWith("api/"));
   return functions.flatMap((entry) => {
     const cameFrom = new Map<string, string | undefined>([[entry, undefined]]);
     const queue = [entry];
@@ -124,8 +110,7 @@ function reachingFunctions({ imports: graph, declared }: ProjectGraph): string[]
         return [chain.join(" → ")];
       }
       for (const next of graph.get(file) ?? []) {
-        const specOnly =
-          file === SPEC_ONLY_IMPORTER && (isPrivilegedFunction(next) || declared.has(next));
+        const specOnly = file === SPEC_ONLY_IMPORTER && next.startsWith("api/");
         const pipelineOnly = file === PIPELINE && next === SERVICE_CLIENT;
         if (!specOnly && !pipelineOnly && !cameFrom.has(next)) {
           cameFrom.set(next, file);
@@ -137,13 +122,38 @@ function reachingFunctions({ imports: graph, declared }: ProjectGraph): string[]
   });
 }
 
+/** api/ files that use db.service without declaring `privileged`. */
+function undeclaredUses({ usesService, declared }: ProjectGraph): string[] {
+  return [...usesService].filter((file) => !declared.has(file)).sort();
+}
+
+/** api/ files importing a database client module themselves. */
+function apiFilesImportingDb({ imports: graph }: ProjectGraph): string[] {
+  return [...graph]
+    .filter(
+      ([file, imports]) => file.startsWith("api/") && imports.some((i) => i.startsWith("lib/db/")),
+    )
+    .map(([file]) => file)
+    .sort();
+}
+
 describe("who can reach the service client", () => {
-  it("is imported directly only by webhooks, cron, admin, ledger, lib/db, the pipeline and tests", () => {
+  it("is imported directly only by lib/db, the pipeline, dev/ and tests", () => {
     expect(directViolations(importGraph(REPO_ROOT))).toEqual([]);
   });
 
-  it("is out of reach of every api/ function outside webhooks, cron and admin that does not declare privileged", () => {
+  it("is out of reach of every api/ function's imports", () => {
     expect(reachingFunctions(importGraph(REPO_ROOT))).toEqual([]);
+  });
+
+  it("is used as db.service only by api/ files that declare privileged", () => {
+    const graph = importGraph(REPO_ROOT);
+    expect(undeclaredUses(graph)).toEqual([]);
+    expect(graph.usesService.size).toBeGreaterThan(10);
+  });
+
+  it("leaves picking a database client to the pipeline: api/ files import nothing from lib/db", () => {
+    expect(apiFilesImportingDb(importGraph(REPO_ROOT))).toEqual([]);
   });
 
   it("sees this repository's files (the graph is not empty by mistake)", () => {
@@ -158,25 +168,28 @@ describe("the checks themselves, on a fixture project", () => {
     "lib/env.ts": "export const env = () => ({});",
     "lib/db/service-client.ts":
       'import { env } from "../env.js";\nexport const serviceClient = env;',
-    "lib/db/user-client.ts": 'import { env } from "../env.js";\nexport const userClient = env;',
+    "lib/db/anon-client.ts": 'import { env } from "../env.js";\nexport const anonClient = env;',
     "lib/db/index.ts": 'export * from "./service-client.js";',
+    "lib/http/endpoint.ts": 'const load = () => import("../db/service-client.js");',
+    "lib/openapi/routes.ts": 'import refund from "../../api/payments/refund.js";',
+    // A folder name grants nothing: these are caught like any other lib/ module.
     "lib/bookings/admin/export.ts": 'import { serviceClient } from "../../db/service-client.js";',
-    "lib/bookings/list.ts": 'import { userClient } from "../db/user-client.js";',
-    "lib/bookings/report.ts": 'import type { serviceClient } from "../db/service-client.js";',
+    "lib/payments/ledger/ledger.ts":
+      'import type { serviceClient } from "../../db/service-client.js";',
     "lib/payments/webhooks/stripe.ts": 'import "../../db/service-client.js";',
+    "lib/bookings/list.ts": "export const list = (db: unknown) => db;",
     "api/bookings/index.ts": 'import { list } from "../../lib/bookings/list.js";',
     "api/admin/export.ts": 'import { x } from "../../lib/bookings/admin/export.js";',
     "api/webhooks/stripe.ts": 'import { y } from "../../lib/payments/webhooks/stripe.js";',
-    "api/bookings/[id].ts": 'import {\n  exportAll,\n} from "../../lib/bookings/admin/export.js";',
-    "api/shops/admin/members.ts": 'import { x } from "../../../lib/bookings/admin/export.js";',
     "api/everything.ts": 'import * as db from "../lib/db/index.js";',
+    "api/services.ts": 'import { anonClient } from "../lib/db/anon-client.js";',
     "api/lazy.ts": 'const { serviceClient } = await import("../lib/db/service-client.js");',
-    "lib/http/endpoint.ts": 'const load = () => import("../db/service-client.js");',
-    "api/profile.ts": 'import { endpoint } from "../lib/http/endpoint.js";',
+    "api/profile.ts": 'import { endpoint } from "../lib/http/endpoint.js";\n({ db }) => db.user;',
     "api/payments/refund.ts":
-      'import { x } from "../../lib/bookings/admin/export.js";\nendpoint({ privileged: true });',
-    "api/payments/sneaky.ts":
-      'import { x } from "../../lib/bookings/admin/export.js";\n// privileged: false',
+      'import { endpoint } from "../../lib/http/endpoint.js";\nendpoint({ privileged: { ledgerStep: "x" } }, ({ db }) => db.service);',
+    "api/cron/sweep.ts": 'endpoint({ auth: "cron", privileged: "cron" }, ({ db }) => db.service);',
+    "api/payments/sneaky.ts": "// privileged: true\nendpoint({}, ({ db }) => db.service);",
+    "dev/make-admin.ts": 'import { serviceClient } from "../lib/db/service-client.js";',
     "bench/cold-start.ts": 'import { serviceClient } from "../lib/db/service-client.js";',
     "tests/lib/db/clients.test.ts":
       'import { serviceClient } from "../../../lib/db/service-client.js";',
@@ -190,21 +203,34 @@ describe("the checks themselves, on a fixture project", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("catches direct imports from outside the privileged folders", () => {
+  it("catches direct imports from anywhere but lib/db, the pipeline, dev/ and tests", () => {
     expect(directViolations(importGraph(root))).toEqual([
       "api/lazy.ts",
       "bench/cold-start.ts",
-      "lib/bookings/report.ts",
+      "lib/bookings/admin/export.ts",
+      "lib/payments/ledger/ledger.ts",
+      "lib/payments/webhooks/stripe.ts",
     ]);
   });
 
-  it("catches api/ functions that reach it through other modules", () => {
+  it("catches api/ functions that reach it through other modules, whatever the folders", () => {
     expect(reachingFunctions(importGraph(root))).toEqual([
-      "api/bookings/[id].ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
+      "api/admin/export.ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
       "api/everything.ts → lib/db/index.ts → lib/db/service-client.ts",
       "api/lazy.ts → lib/db/service-client.ts",
-      "api/payments/sneaky.ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
-      "api/shops/admin/members.ts → lib/bookings/admin/export.ts → lib/db/service-client.ts",
+      "api/webhooks/stripe.ts → lib/payments/webhooks/stripe.ts → lib/db/service-client.ts",
+    ]);
+  });
+
+  it("catches db.service without a privileged declaration (a comment does not count)", () => {
+    expect(undeclaredUses(importGraph(root))).toEqual(["api/payments/sneaky.ts"]);
+  });
+
+  it("catches api/ files that pick a database client themselves", () => {
+    expect(apiFilesImportingDb(importGraph(root))).toEqual([
+      "api/everything.ts",
+      "api/lazy.ts",
+      "api/services.ts",
     ]);
   });
 });

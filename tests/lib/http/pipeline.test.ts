@@ -218,6 +218,27 @@ describe("auth", () => {
   });
 });
 
+describe("database clients", () => {
+  it("reads as the caller when a token comes and as anon without one (db.caller)", async () => {
+    const created = await call("/api/notes", {
+      method: "POST",
+      token: ann.accessToken,
+      body: JSON.stringify({ title: "seen by its owner only" }),
+    });
+    expect(created.status).toBe(201);
+    const asAnn = await call("/api/notes/visible", { token: ann.accessToken });
+    expect(await asAnn.json()).toMatchObject({ signedIn: true, visible: expect.any(Number) });
+    const annSees = (
+      (await (await call("/api/notes/visible", { token: ann.accessToken })).json()) as {
+        visible: number;
+      }
+    ).visible;
+    expect(annSees).toBeGreaterThanOrEqual(1);
+    const asGuest = await call("/api/notes/visible");
+    expect(await asGuest.json()).toEqual({ signedIn: false, visible: 0 });
+  });
+});
+
 describe("idempotency", () => {
   it("replays the stored answer for a retried key and creates the note once", async () => {
     const key = crypto.randomUUID();

@@ -6,6 +6,7 @@
 // every minute while a retry is due, Vercel Cron daily), which retry what failed with backoff.
 // Each row is claimed before it is sent, so runs that overlap never send one twice. Whatever goes
 // wrong with one row is recorded on that row; the others carry on.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
@@ -37,21 +38,25 @@ export type NotificationsDelivery = z.infer<typeof NotificationsDelivery>;
 
 type Outcome = keyof NotificationsDelivery;
 
-export async function deliverNotifications(): Promise<NotificationsDelivery> {
+/** `service`: outbox rows and what they are about are the server's to read. */
+export async function deliverNotifications(
+  service: SupabaseClient,
+): Promise<NotificationsDelivery> {
   const delivery: NotificationsDelivery = { sent: 0, retrying: 0, failed: 0 };
   for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
-    const rows = await claimDue(BATCH);
-    for (const outcome of await Promise.all(rows.map(deliverOne))) delivery[outcome] += 1;
+    const rows = await claimDue(service, BATCH);
+    const outcomes = await Promise.all(rows.map((row) => deliverOne(service, row)));
+    for (const outcome of outcomes) delivery[outcome] += 1;
     if (rows.length < BATCH) break;
   }
   return delivery;
 }
 
-async function deliverOne(row: NotificationRow): Promise<Outcome> {
+async function deliverOne(service: SupabaseClient, row: NotificationRow): Promise<Outcome> {
   try {
-    const message = await composeMessage(row);
+    const message = await composeMessage(service, row);
     const rendered = render(message.template, message.variables, row.locale);
-    const sender = await senderFor(row.channel);
+    const sender = await senderFor(row.channel, service);
     const messageId = await sender.send({
       notificationId: row.id,
       idempotencyKey: row.idempotency_key,
@@ -60,7 +65,7 @@ async function deliverOne(row: NotificationRow): Promise<Outcome> {
       to: message.to,
       rendered,
     });
-    await markSent(row.id, sender.provider, messageId);
+    await markSent(service, row.id, sender.provider, messageId);
     return "sent";
   } catch (error) {
     const { reason, final } = failureOf(error);
@@ -72,7 +77,7 @@ async function deliverOne(row: NotificationRow): Promise<Outcome> {
       reason,
       ...(!(error instanceof SendFailure || error instanceof Undeliverable) && { error }),
     });
-    await markFailed(row.id, reason, final);
+    await markFailed(service, row.id, reason, final);
     return final || row.attempts >= MAX_ATTEMPTS ? "failed" : "retrying";
   }
 }
@@ -94,8 +99,8 @@ function failureOf(error: unknown): { reason: string; final: boolean } {
  * delivery for the same rows too; this one saves its hop and another function's cold start, and
  * keeps delivery immediate where pg_net is not set up.
  */
-export async function thenDeliver<T>(write: Promise<T>): Promise<T> {
+export async function thenDeliver<T>(service: SupabaseClient, write: Promise<T>): Promise<T> {
   const result = await write;
-  afterResponse(deliverNotifications());
+  afterResponse(deliverNotifications(service));
   return result;
 }

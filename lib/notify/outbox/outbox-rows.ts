@@ -1,7 +1,7 @@
 // The outbox's rows as delivery sees them, and the database functions that move them along
 // (supabase/migrations/20261121001200_notification_delivery.sql): claim, then sent or failed.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { serviceClient } from "../../db/service-client.js";
 
 export const NotificationRow = z.object({
   id: z.uuid(),
@@ -19,16 +19,21 @@ export const NotificationRow = z.object({
 export type NotificationRow = z.infer<typeof NotificationRow>;
 
 /** Due rows, now 'sending' for two minutes under this worker's claim. */
-export async function claimDue(limit: number): Promise<NotificationRow[]> {
-  const { data, error } = await serviceClient().rpc("notifications_claim", { p_limit: limit });
+export async function claimDue(service: SupabaseClient, limit: number): Promise<NotificationRow[]> {
+  const { data, error } = await service.rpc("notifications_claim", { p_limit: limit });
   if (error) throw new Error(`claiming notifications failed: ${error.code} ${error.message}`);
   return z.array(NotificationRow).parse(data);
 }
 
 export type SentBy = "resend" | "twilio" | "outbox";
 
-export async function markSent(id: string, provider: SentBy, messageId: string): Promise<void> {
-  const { error } = await serviceClient().rpc("notifications_mark_sent", {
+export async function markSent(
+  service: SupabaseClient,
+  id: string,
+  provider: SentBy,
+  messageId: string,
+): Promise<void> {
+  const { error } = await service.rpc("notifications_mark_sent", {
     p_id: id,
     p_provider: provider,
     p_provider_message_id: messageId,
@@ -38,8 +43,13 @@ export async function markSent(id: string, provider: SentBy, messageId: string):
 }
 
 /** Queued again with backoff, or failed for good when `final` or out of attempts. */
-export async function markFailed(id: string, reason: string, final: boolean): Promise<void> {
-  const { error } = await serviceClient().rpc("notifications_mark_failed", {
+export async function markFailed(
+  service: SupabaseClient,
+  id: string,
+  reason: string,
+  final: boolean,
+): Promise<void> {
+  const { error } = await service.rpc("notifications_mark_failed", {
     p_id: id,
     p_error: reason,
     p_final: final,
@@ -51,11 +61,12 @@ export async function markFailed(id: string, reason: string, final: boolean): Pr
 
 /** Whether the provider's report moved the row (false: unknown message, or not forward). */
 export async function markStatusFromProvider(
+  service: SupabaseClient,
   provider: Exclude<SentBy, "outbox">,
   messageId: string,
   status: "delivered" | "bounced" | "failed",
 ): Promise<boolean> {
-  const { data, error } = await serviceClient().rpc("notifications_mark_status_from_provider", {
+  const { data, error } = await service.rpc("notifications_mark_status_from_provider", {
     p_provider: provider,
     p_provider_message_id: messageId,
     p_status: status,

@@ -4,8 +4,8 @@
 // (dev/tools/outbox.ts). It refuses to run anywhere else: a message "sent" there would reach
 // nobody, so the row stays
 // queued (provider_not_configured) and goes out once the provider is configured.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { sealPersonalData } from "../../crypto/personal-data.js";
-import { serviceClient } from "../../db/service-client.js";
 import { localStackEnabled } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import type { OutgoingMessage, Sender } from "../providers/types.js";
@@ -13,7 +13,8 @@ import type { OutgoingMessage, Sender } from "../providers/types.js";
 /** The sealing context of local_outbox_messages.message_sealed, for the viewer to open. */
 export const LOCAL_OUTBOX_CONTEXT = "local_outbox_messages.message";
 
-export const localOutboxSender: Sender = {
+/** The local outbox as a sender: `service` stores the message, as delivery claimed it. */
+export const localOutboxSender = (service: SupabaseClient): Sender => ({
   provider: "outbox",
   async send(message: OutgoingMessage): Promise<string> {
     if (!localStackEnabled()) {
@@ -31,7 +32,7 @@ export const localOutboxSender: Sender = {
       sms: rendered.sms,
       attachments: rendered.attachments ?? [],
     });
-    const { data, error } = await serviceClient()
+    const { data, error } = await service
       .from("local_outbox_messages")
       .insert({
         notification_id: message.notificationId,
@@ -45,4 +46,4 @@ export const localOutboxSender: Sender = {
       throw new Error(`storing a local outbox message failed: ${error.code} ${error.message}`);
     return String((data as { id: string }).id);
   },
-};
+});

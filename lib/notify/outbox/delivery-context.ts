@@ -1,9 +1,9 @@
 // What a notification is about, read in one call (notification_delivery_context): the booking,
 // payment, refund and account it names, with the booking's personal data still sealed.
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { PROFILE_SEALED_COLUMNS } from "../../accounts/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
-import { serviceClient } from "../../db/service-client.js";
 
 /** Postgres writes timestamps with a +00:00 offset; the templates get them as ISO instants. */
 const instant = z.string().transform((text) => new Date(text).toISOString());
@@ -55,8 +55,11 @@ export const DeliveryContext = z.object({
 export type DeliveryContext = z.infer<typeof DeliveryContext>;
 export type BookingFacts = z.infer<typeof BookingFacts>;
 
-export async function deliveryContext(notificationId: string): Promise<DeliveryContext> {
-  const { data, error } = await serviceClient().rpc("notification_delivery_context", {
+export async function deliveryContext(
+  service: SupabaseClient,
+  notificationId: string,
+): Promise<DeliveryContext> {
+  const { data, error } = await service.rpc("notification_delivery_context", {
     p_id: notificationId,
   });
   if (error)

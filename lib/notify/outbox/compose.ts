@@ -1,6 +1,7 @@
 // A notification's message, composed at delivery from what it is about: the recipient (the
 // booking's customer, or the account) and the template's variables. Nothing personal was stored
 // in the outbox row; it is opened here, in memory, for as long as one send takes.
+import type { SupabaseClient } from "@supabase/supabase-js";
 
 import { z } from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
@@ -33,8 +34,11 @@ const BOOKING_TEMPLATES = new Set<string>([
   "booking_reminder",
 ]);
 
-export async function composeMessage(row: NotificationRow): Promise<ComposedMessage> {
-  const context = await deliveryContext(row.id);
+export async function composeMessage(
+  service: SupabaseClient,
+  row: NotificationRow,
+): Promise<ComposedMessage> {
+  const context = await deliveryContext(service, row.id);
   if (BOOKING_TEMPLATES.has(row.template)) return composeBookingMessage(row, context);
   if (row.template === "payment_receipt") return composePaymentReceipt(row, context);
   if (row.template === "refund_issued") return composeRefundIssued(row, context);
