@@ -1,6 +1,6 @@
 // Personal data the business must protect (customer names, emails, phones, OAuth tokens) is
-// stored sealed: AES-256-GCM under a key id written into the value, so keys rotate (DESIGN.md
-// §5). A column that must be searched by value gets a keyed hash beside it (lookupHash): equal
+// stored sealed: AES-256-GCM under a key id written into the value, so keys rotate without
+// rewriting everything at once (npm run reencrypt moves old values along). A column that must be searched by value gets a keyed hash beside it (lookupHash): equal
 // inputs give equal hashes, and without the key nobody can test a guess against them.
 //
 // Keys come from PERSONAL_DATA_KEYS and PERSONAL_DATA_HMAC_KEY (see keyring.ts and

@@ -14,7 +14,8 @@
 //   a retry should really run again.
 // - Storage fails closed: when Redis is unreachable the request is refused (503), since a
 //   payment retried without deduplication is worse than an error.
-// - Nothing personal and no bearer secret in Redis (DESIGN.md §12): a response (a guest's booking
+// - Nothing personal and no bearer secret in Redis, which is a cache outside the database's
+//   protections (no RLS, no sealing of its own): a response (a guest's booking
 //   holds their name, email, phone and notes) is stored sealed with the personal-data keys
 //   (AES-256-GCM, key id inside), for this record's key only, so a sealed response copied under
 //   another key does not open. A secret shown once (a guest's manage token) is not stored at all:

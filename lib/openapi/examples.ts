@@ -23,7 +23,12 @@ import type { Service } from "../catalogue/services.js";
 import type { ConsentVersion } from "../consent/consent-version.js";
 import type { ConsentRecordView } from "../consent/read-consent-record.js";
 import type { ConsentReceipt, ConsentRequest } from "../consent/record-consent.js";
+import type { ConfirmRequest, PaymentConfirmation } from "../payments/confirm-intent.js";
+import type { CheckoutCreated, CheckoutRequest } from "../payments/create-checkout.js";
+import type { IntentCreated, IntentRequest } from "../payments/create-intent.js";
+import type { Order, OrderRequest } from "../payments/create-order.js";
 import type { PaymentView } from "../payments/payment-row.js";
+import type { Verification, VerifyRequest } from "../payments/verify-payment.js";
 import type { Availability, AvailabilityRequest } from "../scheduling/availability.js";
 import type { PortalRequest, PortalSession } from "../subscriptions/billing-portal.js";
 import type { TierChange } from "../subscriptions/change-tier.js";
@@ -303,16 +308,13 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     expiresAt: t.consentExpires,
   };
 
-  // The payment examples are not typed against their schemas: the modules that declare them reach
-  // the service client, and tests/lib/db/service-client-imports.test.ts counts type imports too.
-  // The examples test parses them with the endpoints' schemas all the same.
-  const ORDER_REQUEST = {
+  const ORDER_REQUEST: In<typeof OrderRequest> = {
     sessionType: "individual",
     format: "video",
     bookingId: BOOKING_ID,
   };
 
-  const ORDER = {
+  const ORDER: Out<typeof Order> = {
     orderId: "order_PZx7c2KqLm9TfB",
     amount: 250000,
     currency: "INR",
@@ -320,20 +322,20 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     paymentId: PAYMENT_ID,
   };
 
-  const VERIFY_REQUEST = {
+  const VERIFY_REQUEST: In<typeof VerifyRequest> = {
     razorpay_order_id: "order_PZx7c2KqLm9TfB",
     razorpay_payment_id: "pay_PZx8Hq4nVt2WcY",
     razorpay_signature: "b78a5da2da82223ca75533a5eb463deb001f0694a8a32dc1ec6b9b163f983209",
   };
 
-  const VERIFICATION = {
+  const VERIFICATION: Out<typeof Verification> = {
     verified: true,
     paymentId: PAYMENT_ID,
     status: "captured",
     bookingStatus: "confirmed",
   };
 
-  const CHECKOUT_REQUEST = {
+  const CHECKOUT_REQUEST: In<typeof CheckoutRequest> = {
     sessionType: "individual",
     format: "video",
     customer: { email: EMAIL },
@@ -342,15 +344,15 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     bookingId: BOOKING_ID,
   };
 
-  const CHECKOUT_CREATED = {
+  const CHECKOUT_CREATED: Out<typeof CheckoutCreated> = {
     sessionId: STRIPE_SESSION,
     url: `https://checkout.stripe.com/c/pay/${STRIPE_SESSION}`,
     paymentId: PAYMENT_ID,
   };
 
-  const INTENT_REQUEST = { bookingId: BOOKING_ID };
+  const INTENT_REQUEST: In<typeof IntentRequest> = { bookingId: BOOKING_ID };
 
-  const INTENT_CREATED = {
+  const INTENT_CREATED: Out<typeof IntentCreated> = {
     clientSecret: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh_secret_Wm7Yv2Qk9LpXcT4bN8sRz1HdG",
     paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
     amount: 250000,
@@ -358,11 +360,11 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     paymentId: PAYMENT_ID,
   };
 
-  const CONFIRM_REQUEST = {
+  const CONFIRM_REQUEST: In<typeof ConfirmRequest> = {
     paymentIntentId: "pi_3QkRzT2eZvKYlo2C1x8Jd4Fh",
   };
 
-  const PAYMENT_CONFIRMATION = {
+  const PAYMENT_CONFIRMATION: Out<typeof PaymentConfirmation> = {
     paymentId: PAYMENT_ID,
     status: "captured",
     bookingStatus: "confirmed",

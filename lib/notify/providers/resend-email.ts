@@ -1,5 +1,5 @@
 // Email through Resend. The SDK is loaded on first use, so only a function that sends email pays
-// for it (DESIGN.md §7). Every send carries the outbox row's key as Resend's Idempotency-Key: a
+// for it (tens of milliseconds of cold start). Every send carries the outbox row's key as Resend's Idempotency-Key: a
 // retry after a timeout that Resend did act on answers with the first email instead of a second.
 import type { Resend } from "resend";
 import { env, localStackEnabled, requireConfig } from "../../env.js";

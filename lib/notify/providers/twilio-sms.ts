@@ -1,5 +1,5 @@
-// SMS through Twilio. The SDK is loaded on first use (it costs tens of milliseconds of cold
-// start, DESIGN.md §7). Twilio takes no idempotency key: the outbox's claim keeps two workers
+// SMS through Twilio. The SDK is loaded on first use: it costs tens of milliseconds of cold
+// start, which only a function that sends a text should pay. Twilio takes no idempotency key: the outbox's claim keeps two workers
 // from sending one row, and a row is only sent again when its attempt never reported back.
 import type { Twilio } from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";

@@ -1,5 +1,5 @@
 // The Razorpay SDK, loaded on first use: importing it costs tens of milliseconds of cold start, so
-// only a function that talks to Razorpay pays for it (DESIGN.md §7). Razorpay's own errors never
+// only a function that talks to Razorpay pays for it. Razorpay's own errors never
 // reach the client: a payment Razorpay does not have fails verification, anything else is logged
 // and answered 502.
 import type Razorpay from "razorpay";

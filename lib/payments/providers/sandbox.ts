@@ -1,4 +1,4 @@
-// The local, no-account payment provider (DESIGN.md §7): Razorpay-shaped orders, payments and
+// The local, no-account payment provider: Razorpay-shaped orders, payments and
 // signatures under a public sandbox secret, so the whole booking-and-payment flow runs in
 // `npm run dev` and in tests, through the same code paths as Razorpay. It holds no state: a
 // sandbox payment id carries its order, amount, currency and outcome, sealed by an HMAC, so the

@@ -1,5 +1,5 @@
 // The Stripe SDK, loaded on first use: importing it costs tens of milliseconds of cold start, so
-// only a function that talks to Stripe pays for it (DESIGN.md §7). Stripe's own errors never
+// only a function that talks to Stripe pays for it. Stripe's own errors never
 // reach the client: an object Stripe does not have is 404, anything else is logged and 502.
 import type Stripe from "stripe";
 import { env, localStackEnabled, requireConfig } from "../../env.js";

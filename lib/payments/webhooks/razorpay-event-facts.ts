@@ -1,7 +1,8 @@
 // What handling a Razorpay-shaped webhook needs from its body — ids, amounts and statuses — read
 // once when it arrives and stored in the inbox in place of the body. Razorpay's payment entity
 // also carries the customer's email, phone number and card or UPI details, which the inbox must
-// not keep in the clear (DESIGN.md §5); the handler re-fetches the payment from Razorpay anyway.
+// not keep in the clear (a copy of card details sitting in a log table is a leak waiting to
+// happen); the handler re-fetches the payment from Razorpay anyway.
 import { z } from "zod";
 import { notesOf, RazorpayNotes } from "../providers/razorpay.js";
 import { LEDGER_REFUND_KEY } from "../providers/types.js";
