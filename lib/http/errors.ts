@@ -293,7 +293,7 @@ export class ApiError extends Error {
     readonly detail?: string,
     readonly options: {
       errors?: FieldErrors;
-      headers?: HeadersInit;
+      headers?: ResponseInit["headers"];
       /** RFC 9457 extension members, e.g. the server's current copy on a version conflict. */
       extensions?: Record<string, unknown>;
     } = {},

@@ -2,6 +2,7 @@
 // supabase-js client: /authorize signs the person in and redirects to redirect_to with an auth
 // code, which POST /token?grant_type=pkce exchanges once, with the verifier, for a session.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Session } from "@supabase/supabase-js";
 import {
   createClient,
   isAuthApiError,
@@ -159,7 +160,7 @@ describe("GET /authorize?provider=local", () => {
     const admin = stack.client(stack.serviceRoleKey).auth.admin;
     const created = await admin.createUser({ email, password: "pa55word!!", email_confirm: true });
     const { code, verifier } = await codeFor(email);
-    const session = await (await exchange(code, verifier)).json();
+    const session = (await (await exchange(code, verifier)).json()) as Session;
     expect(session.user.id).toBe(created.data.user?.id);
     expect(session.user.app_metadata).toEqual({ provider: "email", providers: ["email", "local"] });
     const signIn = await stack.client().auth.signInWithPassword({ email, password: "pa55word!!" });
@@ -297,7 +298,7 @@ describe("POST /token?grant_type=pkce", () => {
     const { code, verifier } = await codeFor(email);
     const response = await exchange(code, verifier);
     expect(response.status).toBe(200);
-    const session = await response.json();
+    const session = (await response.json()) as Session;
     expect(Object.keys(session).sort()).toEqual(
       ["access_token", "expires_at", "expires_in", "refresh_token", "token_type", "user"].sort(),
     );

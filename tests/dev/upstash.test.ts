@@ -97,7 +97,9 @@ if (!binary) {
         headers: { authorization: `Bearer ${token}`, ...headers },
         body: JSON.stringify(body),
       });
-      return { status: response.status, body: await response.json() };
+      // Upstash's REST answer: a result, or an error message.
+      const answer = (await response.json()) as { result?: unknown; error?: string };
+      return { status: response.status, body: answer };
     }
 
     describe("through @upstash/redis with base64 responses (the default)", () => {

@@ -28,7 +28,10 @@ export function badRequest(code: string, message: string, details: string | null
   return new PostgrestError(400, code, message, details);
 }
 
-export function errorResponse(error: PostgrestError, headers: HeadersInit = {}): Response {
+export function errorResponse(
+  error: PostgrestError,
+  headers: ResponseInit["headers"] = {},
+): Response {
   const body = {
     code: error.code,
     details: error.details,

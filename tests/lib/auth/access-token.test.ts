@@ -1,7 +1,7 @@
 // Access tokens verified locally against the real local stack: its GoTrue issues the sessions and
 // its JWKS holds the key. No SUPABASE_JWT_SECRET here, so HS256 is refused outright
 // (legacy-secret.test.ts covers projects that still have one).
-import { exportSPKI, importJWK, type JWTPayload } from "jose";
+import { type CryptoKey, exportSPKI, importJWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../../lib/http/errors.js";
 import { startTestSupabase, type TestSupabase } from "../../helpers/supabase.js";
