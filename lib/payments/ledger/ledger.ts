@@ -3,20 +3,13 @@
 // transaction; this module only names the arguments and checks the answers.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
+import { rpcCaller } from "../../db/rpc.js";
 import { PaymentRow } from "../payment-row.js";
 import type { ProviderName } from "../providers/types.js";
 import { throwLedgerError } from "./ledger-errors.js";
 
-async function call<T>(
-  service: SupabaseClient,
-  fn: string,
-  args: Record<string, unknown>,
-  schema: z.ZodType<T>,
-) {
-  const { data, error } = await service.rpc(fn, args);
-  if (error) throwLedgerError(error, fn);
-  return schema.parse(data);
-}
+/** Each ledger function's refusals (PT404, PT409, BKAMT, BKRFD) answer as ApiErrors. */
+const call = rpcCaller(throwLedgerError);
 
 export interface NewPayment {
   userId: string;

@@ -3,18 +3,11 @@
 // call is one database function, one transaction; this module names the arguments.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
+import { rpcCaller } from "../../db/rpc.js";
 import type { SubscriptionFacts } from "../stripe-subscription.js";
 
-async function call<T>(
-  service: SupabaseClient,
-  fn: string,
-  args: Record<string, unknown>,
-  schema: z.ZodType<T>,
-) {
-  const { data, error } = await service.rpc(fn, args);
-  if (error) throw new Error(`${fn} failed: ${error.code} ${error.message}`);
-  return schema.parse(data);
-}
+/** Nothing these functions refuse is a caller's doing, so every failure is a plain Error. */
+const call = rpcCaller();
 
 const Applied = z.object({
   /** This copy was stored (false: a copy read later, or the subscription's end, is kept). */
