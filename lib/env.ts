@@ -12,29 +12,28 @@ import { log } from "./log.js";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
-const origins = z
-  .string()
-  .transform((text) =>
-    text
-      .split(",")
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.url().transform((url) => new URL(url).origin)));
+/** A comma-separated list: items trimmed, empty ones dropped (`a, b,,` is ["a", "b"]). */
+const commaSeparated = z.string().transform((text) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const origins = commaSeparated.pipe(z.array(z.url().transform((url) => new URL(url).origin)));
 
 /**
  * Stripe price ids, comma-separated: the first is sold; the others are older prices that
  * subscribers may still be paying, which keep counting as the same tier.
  */
-const prices = z
+const prices = commaSeparated.pipe(z.array(z.string().startsWith("price_")).min(1));
+
+/** An ISO 3166-1 alpha-2 code, in either case. */
+const countryCode = z
   .string()
-  .transform((text) =>
-    text
-      .split(",")
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().startsWith("price_")).min(1));
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/);
+const countryCodes = commaSeparated.pipe(z.array(countryCode).min(1));
 
 /**
  * The app's public address, as an origin (scheme, host, port; no path): the base of every
@@ -85,17 +84,7 @@ const EnvSchema = z.object({
    * ISO 3166-1 alpha-2 codes of the countries SMS may go to, comma-separated ("IN,US,GB"); see
    * lib/notify/sms-destination.ts for what unset means.
    */
-  SMS_ALLOWED_COUNTRIES: optional(
-    z
-      .string()
-      .transform((text) =>
-        text
-          .split(",")
-          .map((item) => item.trim().toUpperCase())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^[A-Z]{2}$/)).min(1)),
-  ),
+  SMS_ALLOWED_COUNTRIES: optional(countryCodes),
   /** Vercel Cron sends it as a Bearer token; cron endpoints refuse every other caller. */
   CRON_SECRET: optional(z.string().min(16)),
   /**
