@@ -1,6 +1,6 @@
 // A sign-up with the address of an existing account (email confirmation on) is answered as a new
 // one; its owner gets the account_exists notice instead (the outbox, at most one an hour, see
-// supabase/migrations/20261203000200_account_exists_notice.sql). Called after the response, so
+// supabase/migrations/20261121000700_notifications.sql). Called after the response, so
 // how long it takes does not show in the answer.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { deliverNotifications } from "../notify/outbox/deliver.js";

@@ -2,7 +2,7 @@
 // (`npm run setup`, `npm run make-admin`, dev/setup.ts): the session types and prices, the
 // practitioner and their hours, and the consent version, from a JSON file checked here; then the
 // first admin. Each is one call to a service-role function (supabase/migrations/
-// 20261203000800_practice_setup.sql), one transaction, safe to run again.
+// 20261121000900_practice_setup.sql), one transaction, safe to run again.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";

@@ -1,11 +1,11 @@
 // The reminder sweep (vercel.json's daily cron → GET /api/cron/reminders): enqueues
 // booking_reminder 24 hours and 1 hour before every confirmed session
-// (public.enqueue_due_reminders, in supabase/migrations/20261121001300_notification_requests.sql,
-// says which are due and why each is enqueued once however many runs overlap). The database's
-// pg_cron job calls that function itself every 15 minutes (20261203000510_scheduled_jobs.sql);
-// this endpoint is the safety net where pg_cron is off. They are delivered right after the
-// response, and by the outbox trigger; what fails is retried by the delivery sweep, like every
-// other row in the outbox.
+// (public.enqueue_due_reminders, in supabase/migrations/20261121000700_notifications.sql, says
+// which are due and why each is enqueued once however many runs overlap). The database's pg_cron
+// job calls that function itself every 15 minutes
+// (20261121000800_database_webhooks_and_schedules.sql); this endpoint is the safety net where
+// pg_cron is off. They are delivered right after the response, and by the outbox trigger; what
+// fails is retried by the delivery sweep, like every other row in the outbox.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { thenDeliver } from "../notify/outbox/deliver.js";

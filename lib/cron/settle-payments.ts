@@ -4,9 +4,10 @@
 // - webhook events stored but not processed (our error, not the provider's) are processed again,
 //   at most MAX_EVENT_ATTEMPTS times each;
 // - refunds owed by cancelled paid bookings are asked of the provider, under a key per booking
-//   and attempt (supabase/migrations/20261121000900_payments.sql, ledger_refunds_owed); the
+//   and attempt (supabase/migrations/20261121000500_payments.sql, ledger_refunds_owed); the
 //   database also asks for this step alone the moment such a cancellation commits
-//   (settleOwedRefunds, via bookings_request_refund in 20261203000500_database_webhooks.sql);
+//   (settleOwedRefunds, via bookings_request_refund in
+//   20261121000800_database_webhooks_and_schedules.sql);
 // - refunds left pending (the provider did not answer) are asked again under their own key, so
 //   the provider answers with the same refund instead of making a second;
 // - reconciliation: recent payments still unpaid in the ledger are looked up at the provider, and

@@ -1,5 +1,5 @@
 // The outbox's rows as delivery sees them, and the database functions that move them along
-// (supabase/migrations/20261121001200_notification_delivery.sql): claim, then sent or failed.
+// (supabase/migrations/20261121000700_notifications.sql): claim, then sent or failed.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 

@@ -1,5 +1,5 @@
 // The payments ledger, written only by the server through the service role (see the header of
-// supabase/migrations/20261121000900_payments.sql). Each call is one database function, one
+// supabase/migrations/20261121000500_payments.sql). Each call is one database function, one
 // transaction; this module only names the arguments and checks the answers.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";

@@ -1,5 +1,5 @@
 // Our copy of Stripe's customers and subscriptions, written only by the webhook through the
-// service role (see the header of supabase/migrations/20261121001000_subscriptions.sql). Each
+// service role (see the header of supabase/migrations/20261121000600_subscriptions.sql). Each
 // call is one database function, one transaction; this module names the arguments.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
