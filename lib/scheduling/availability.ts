@@ -5,9 +5,11 @@
 // lets computeSlots (lib/scheduling/slots.ts) decide.
 //
 // Choices:
-// - One practitioner. The practice has one for now, so availability is the first active
-//   practitioner by display name (then id, so the choice is stable). Once there are several the
-//   request will name one (or slots will be merged across them); the cache key already is per
+// - Which practitioner. The request may name one (`practitionerId`): that practitioner if
+//   active, else 404 — an inactive one is hidden from the anon client exactly as an unknown id
+//   is. Without it, the first active practitioner by display name (then id, so the choice is
+//   stable), which is the practice's only one today. The booking is made with the practitioner
+//   chosen here (create_booking checks again that they are active). The cache key is per
 //   practitioner.
 // - Rules: minimum notice, horizon and slot grid come from public.booking_rules, the row the
 //   booking functions enforce (lib/scheduling/booking-rules.ts), read beside the session type.
@@ -58,6 +60,8 @@ export const AvailabilityRequest = z.strictObject({
   date: z.iso.date(),
   /** A session type's slug, as GET /api/services lists them. */
   sessionType: z.string().regex(SESSION_TYPE_SLUG),
+  /** An active practitioner's id; the first active practitioner by name when omitted. */
+  practitionerId: z.uuid().optional(),
 });
 export type AvailabilityRequest = z.infer<typeof AvailabilityRequest>;
 
@@ -120,7 +124,8 @@ interface RangeRow {
 }
 
 /**
- * The day's slots of the session type with the (single) practitioner, as the API answers.
+ * The day's slots of the session type with the practitioner the request names (or the default
+ * one, see "Which practitioner" above), as the API answers.
  * `ignoring`: a booking's own `blocked` range, not counted as busy when that booking is being
  * moved (a session may move by half an hour into its own old time).
  */
@@ -132,14 +137,19 @@ export async function availabilityFor(
 ): Promise<Availability & { practitionerId: string }> {
   const [sessionType, practitioner, rules] = await Promise.all([
     readSessionType(db, request.sessionType),
-    bookablePractitioner(db),
+    bookablePractitioner(db, request.practitionerId),
     readBookingRules(db),
   ]);
   if (!sessionType) {
     throw new ApiError("not_found", "There is no bookable session type with this name.");
   }
   if (!practitioner) {
-    throw new ApiError("not_found", "No practitioner is taking bookings at the moment.");
+    throw new ApiError(
+      "not_found",
+      request.practitionerId === undefined
+        ? "No practitioner is taking bookings at the moment."
+        : "There is no practitioner taking bookings with this id.",
+    );
   }
   const inputs = await scheduleCache.getOrLoad(cacheKey(practitioner.id, request.date), () =>
     loadScheduleInputs(db, practitioner.id, request.date),
@@ -218,12 +228,14 @@ async function readSessionType(db: SupabaseClient, slug: string) {
   return data;
 }
 
-/** The practitioner taking bookings (see "One practitioner" above), or undefined. */
-export async function bookablePractitioner(db: SupabaseClient) {
-  const { data, error } = await db
-    .from("practitioners")
-    .select("id, time_zone")
-    .eq("active", true)
+/**
+ * The active practitioner with this id, or without one the default (see "Which practitioner"
+ * above); undefined when there is none.
+ */
+export async function bookablePractitioner(db: SupabaseClient, id?: string) {
+  let query = db.from("practitioners").select("id, time_zone").eq("active", true);
+  if (id !== undefined) query = query.eq("id", id);
+  const { data, error } = await query
     .order("display_name")
     .order("id")
     .limit(1)

@@ -1,15 +1,22 @@
 // GET and POST /api/availability through the dev server against the local stack with
-// supabase/seed.sql: the seeded practitioner (Asia/Kolkata, Monday to Friday 10:00–13:00 and
-// 14:00–18:00) and session types, holds taking slots, and the input errors.
+// supabase/seed.sql: the seeded session types, practitioners with the seeded one's week
+// (Asia/Kolkata, Monday to Friday 10:00–13:00 and 14:00–18:00), holds taking slots, the default
+// practitioner, and the input errors.
 //
-// The API caches each practitioner's schedule for a date for a minute (lib/scheduling/
-// availability.ts). The booking endpoints invalidate it (tests/api/bookings.test.ts); this file
-// books through the database function directly, which does not, so every test asks about a date
-// no other test in this file asks about, and the booking is made before the first request for
-// its date. create_booking is the server's (service role), so it is called as the server calls
-// it, naming the user.
+// Each test asks about a practitioner of its own (tests/helpers/practitioner.ts), so no other
+// test's or file's bookings show in its slots. The API caches each practitioner's schedule for a
+// date for a minute (lib/scheduling/availability.ts); the booking endpoints invalidate it
+// (tests/api/bookings.test.ts), but this file books through the database function directly,
+// which does not, so the booking is made before the first request for its date.
+// create_booking is the server's (service role), so it is called as the server calls it, naming
+// the user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import {
+  deactivatePractitioner,
+  newPractitioner,
+  SEEDED_PRACTITIONER,
+} from "../helpers/practitioner.js";
 import { fakeSealed } from "../helpers/sealed.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
@@ -21,8 +28,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** The seeded practitioner (supabase/seed.sql). */
-const PRACTITIONER = "9a7c0000-0000-4000-8000-000000000001";
 const DAY_MS = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000;
 
@@ -31,11 +36,11 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The first Monday in Asia/Kolkata at least three days from today there, plus `weeks`. */
-function futureMonday(weeks = 0): string {
+/** The first Monday in Asia/Kolkata at least three days from today there. */
+function futureMonday(): string {
   let date = addDays(new Date(Date.now() + IST_OFFSET_MS).toISOString().slice(0, 10), 3);
   while (new Date(`${date}T00:00:00Z`).getUTCDay() !== 1) date = addDays(date, 1);
-  return addDays(date, weeks * 7);
+  return date;
 }
 
 /** A local time in Asia/Kolkata on the date, as the UTC instant the API answers with. */
@@ -48,7 +53,7 @@ function label(hhmm: string): string {
   return `${h % 12 || 12}:${String(m).padStart(2, "0")} ${h < 12 ? "AM" : "PM"}`;
 }
 
-/** The seeded Monday's individual (50-minute) slots, as the API lists them. */
+/** A Monday's individual (50-minute) slots in the seeded week, as the API lists them. */
 const INDIVIDUAL_STARTS = [
   ["10:00", "10:50"],
   ["10:30", "11:20"],
@@ -100,7 +105,8 @@ async function okBody(response: Response): Promise<AvailabilityBody> {
 describe("GET /api/availability", () => {
   it("lists a future Monday's slots in the practitioner's zone with UTC instants", async () => {
     const date = futureMonday();
-    const body = await okBody(await get({ date, sessionType: "individual" }));
+    const practitionerId = await newPractitioner(api.supabase);
+    const body = await okBody(await get({ date, sessionType: "individual", practitionerId }));
     expect(body).toEqual({
       date,
       sessionType: "individual",
@@ -113,19 +119,22 @@ describe("GET /api/availability", () => {
 
   it("lists no slots on a Saturday, when the practitioner does not work", async () => {
     const date = addDays(futureMonday(), 5);
-    const body = await okBody(await get({ date, sessionType: "individual" }));
+    const practitionerId = await newPractitioner(api.supabase);
+    const body = await okBody(await get({ date, sessionType: "individual", practitionerId }));
     expect(body.slots).toEqual([]);
   });
 
   it("lists a past day's slots as unavailable", async () => {
     const date = addDays(futureMonday(), -28);
-    const body = await okBody(await get({ date, sessionType: "individual" }));
+    const practitionerId = await newPractitioner(api.supabase);
+    const body = await okBody(await get({ date, sessionType: "individual", practitionerId }));
     expect(body.slots).toHaveLength(INDIVIDUAL_STARTS.length);
     expect(body.slots.every((slot) => !slot.available)).toBe(true);
   });
 
   it("marks the slots a hold overlaps, with the buffer, as unavailable", async () => {
-    const date = futureMonday(2);
+    const date = futureMonday();
+    const practitionerId = await newPractitioner(api.supabase);
     const user = await api.signUp();
     // The free introductory call needs no consent: 15 minutes and a 5-minute buffer.
     const server = api.supabase.client(api.supabase.serviceRoleKey);
@@ -133,7 +142,7 @@ describe("GET /api/availability", () => {
       p_user_id: user.id,
       p_session_type_slug: "free",
       p_format: "video",
-      p_practitioner_id: PRACTITIONER,
+      p_practitioner_id: practitionerId,
       p_start: ist(date, "10:00"),
       p_currency: "INR",
       p_customer_name_sealed: fakeSealed("name"),
@@ -146,22 +155,40 @@ describe("GET /api/availability", () => {
       p_manage_token_hash: null,
     });
     expect(hold.error).toBeNull();
-    const id = (hold.data as { id: string }).id;
-    try {
-      // The call blocks 10:00–10:20 (15 minutes and its 5-minute buffer). An individual
-      // session at 10:00 would overlap it; one at 10:30 keeps its own 10-minute buffer clear of
-      // it (10:20 + 10 minutes), so only 10:00 is taken.
-      const body = await okBody(await get({ date, sessionType: "individual" }));
-      expect(body.slots).toEqual(expectedSlots(date, ["10:00"]));
-      // No customer data leaves through the answer.
-      for (const personal of ["sealed", "v1.k1.", "hash-of-email"]) {
-        expect(JSON.stringify(body)).not.toContain(personal);
-      }
-    } finally {
-      // CI shares one database between files: release the slot for later runs.
-      await api.supabase.db.query("update public.bookings set status = 'cancelled' where id = $1", [
-        id,
-      ]);
+    // The call blocks 10:00–10:20 (15 minutes and its 5-minute buffer). An individual session
+    // at 10:00 would overlap it; one at 10:30 keeps its own 10-minute buffer clear of it
+    // (10:20 + 10 minutes), so only 10:00 is taken.
+    const body = await okBody(await get({ date, sessionType: "individual", practitionerId }));
+    expect(body.slots).toEqual(expectedSlots(date, ["10:00"]));
+    // No customer data leaves through the answer.
+    for (const personal of ["sealed", "v1.k1.", "hash-of-email"]) {
+      expect(JSON.stringify(body)).not.toContain(personal);
+    }
+  });
+
+  it("answers for the seeded practitioner when the question names none", async () => {
+    const date = futureMonday();
+    const question = { date, sessionType: "individual" };
+    const byDefault = await okBody(await get(question));
+    expect(byDefault.timezone).toBe("Asia/Kolkata");
+    expect(byDefault.slots.map((slot) => slot.start)).toEqual(
+      expectedSlots(date).map((slot) => slot.start),
+    );
+    const named = await okBody(await get({ ...question, practitionerId: SEEDED_PRACTITIONER }));
+    expect(byDefault).toEqual(named);
+  });
+
+  it("answers 404 for a practitioner who is unknown or not taking bookings", async () => {
+    const inactive = await newPractitioner(api.supabase);
+    await deactivatePractitioner(api.supabase, inactive);
+    for (const practitionerId of [inactive, crypto.randomUUID()]) {
+      const response = await get({
+        date: futureMonday(),
+        sessionType: "individual",
+        practitionerId,
+      });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe("not_found");
     }
   });
 
@@ -178,6 +205,7 @@ describe("GET /api/availability", () => {
     [{ date: "2026-03-02" }],
     [{ date: "2026-03-02", sessionType: "Individual!" }],
     [{ date: "2026-03-02", sessionType: "individual", practitioner: "x" }],
+    [{ date: "2026-03-02", sessionType: "individual", practitionerId: "asha" }],
   ])("answers 400 for %j", async (query) => {
     const response = await get(query);
     expect(response.status).toBe(400);
@@ -187,19 +215,26 @@ describe("GET /api/availability", () => {
 
 describe("POST /api/availability", () => {
   it("answers as GET does for the same question", async () => {
-    const date = futureMonday(1);
-    const question = { date, sessionType: "individual" };
+    const date = futureMonday();
+    const practitionerId = await newPractitioner(api.supabase);
+    const question = { date, sessionType: "individual", practitionerId };
     const viaPost = await okBody(await post(question));
     const viaGet = await okBody(await get(question));
     expect(viaPost).toEqual(viaGet);
     expect(viaPost.slots).toEqual(expectedSlots(date));
   });
 
-  it("answers 400 for a bad date and 404 for an unknown session type", async () => {
+  it("answers 400 for a bad date and 404 for an unknown session type or practitioner", async () => {
     const bad = await post({ date: "2026-13-01", sessionType: "individual" });
     expect(bad.status).toBe(400);
     const unknown = await post({ date: futureMonday(), sessionType: "astrology" });
     expect(unknown.status).toBe(404);
+    const nobody = await post({
+      date: futureMonday(),
+      sessionType: "individual",
+      practitionerId: crypto.randomUUID(),
+    });
+    expect(nobody.status).toBe(404);
   });
 
   it("rejects unknown fields", async () => {
