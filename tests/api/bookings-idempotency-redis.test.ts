@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { futureWeekday } from "../helpers/booking-hold.js";
 import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { redisServerBinary } from "../helpers/redis.js";
 import { announceSkipped } from "../helpers/skipped.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
@@ -89,9 +90,9 @@ if (!binary) {
       const body = {
         sessionType: "individual",
         format: "video",
-        // A day and time no other file books (CI runs every file against one database).
-        date: futureWeekday(31),
+        date: futureWeekday(),
         time: "4:00 PM",
+        practitionerId: await newPractitioner(api.supabase),
         customer,
         consentAccepted: true,
         notes,

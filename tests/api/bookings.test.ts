@@ -4,11 +4,17 @@
 // cancel; staff confirm and cancel; nobody reaches another's booking; the database holds only
 // ciphertext; 50 concurrent requests for one slot make exactly one booking.
 //
-// tests/api/availability.test.ts books on Mondays; every test here takes its own Tuesday to
-// Friday (futureWeekday(n), a different n per test), so tests never compete for a slot.
+// Every test books with a practitioner of its own (tests/helpers/practitioner.ts: the seeded
+// practitioner's zone and week), so no test competes with another for a slot; the ones about a
+// request that names no practitioner use the seeded one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { futureWeekday } from "../helpers/booking-hold.js";
+import {
+  deactivatePractitioner,
+  newPractitioner,
+  SEEDED_PRACTITIONER,
+} from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -88,12 +94,23 @@ async function consent(email: string, sessionType = "individual"): Promise<strin
   return ((await response.json()) as { consentId: string }).consentId;
 }
 
-/** The seeds' body, as the therapy SPA sends it. */
-function seedsBody(date: string, time: string, email: string, overrides: object = {}) {
+/** A working day of a practitioner of the test's own. */
+interface Day {
+  practitionerId: string;
+  date: string;
+}
+
+async function ownDay(): Promise<Day> {
+  return { practitionerId: await newPractitioner(api.supabase), date: futureWeekday() };
+}
+
+/** The seeds' body, as the therapy SPA sends it, naming the day's practitioner. */
+function seedsBody(day: Day, time: string, email: string, overrides: object = {}) {
   return {
     sessionType: "individual",
     format: "video",
-    date,
+    date: day.date,
+    practitionerId: day.practitionerId,
     time,
     customer: { name: "Priya Sharma", email, phone: "+91 98765 43210" },
     consentAccepted: true,
@@ -130,9 +147,10 @@ describe("booking a session", () => {
     const user = await api.signUp();
     const email = newEmail();
     const consentId = await consent(email);
-    const date = futureWeekday(0);
+    const day = await ownDay();
+    const { date } = day;
     const before = Date.now();
-    const created = await book(seedsBody(date, "10:00 AM", email, { consentId }), {
+    const created = await book(seedsBody(day, "10:00 AM", email, { consentId }), {
       token: user.accessToken,
     });
     expect(created).toMatchObject({
@@ -157,14 +175,66 @@ describe("booking a session", () => {
     expect(await bookingRow(created.bookingId)).toMatchObject({
       user_id: user.id,
       consent_id: consentId,
+      practitioner_id: day.practitionerId,
     });
+  });
+
+  it("books with the default practitioner, the seeded one, when the body names none", async () => {
+    const user = await api.signUp();
+    const email = newEmail();
+    await consent(email);
+    const date = futureWeekday();
+    // Any free slot of the default practitioner's day: the slots are not this test's own.
+    const response = await send("GET", `/api/availability?date=${date}&sessionType=individual`);
+    const { slots } = (await response.json()) as { slots: { time: string; available: boolean }[] };
+    const time = slots.find((slot) => slot.available)?.time ?? "no free slot";
+    const body = {
+      ...seedsBody({ practitionerId: SEEDED_PRACTITIONER, date }, time, email),
+      practitionerId: undefined,
+    };
+    const created = await book(body, { token: user.accessToken });
+    expect(created.booking).toMatchObject({ date, time, status: "held" });
+    expect(await bookingRow(created.bookingId)).toMatchObject({
+      practitioner_id: SEEDED_PRACTITIONER,
+    });
+    // Give the slot back: a database shared with other files and later runs keeps it free.
+    await send("DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
+  });
+
+  it("answers 404 for a practitioner who is unknown or not taking bookings, and books nothing", async () => {
+    const user = await api.signUp();
+    const email = newEmail();
+    await consent(email);
+    const day = await ownDay();
+    await deactivatePractitioner(api.supabase, day.practitionerId);
+    for (const practitionerId of [day.practitionerId, crypto.randomUUID()]) {
+      await problem(
+        await send("POST", "/api/bookings", {
+          token: user.accessToken,
+          body: seedsBody({ ...day, practitionerId }, "10:00 AM", email),
+        }),
+        404,
+        "not_found",
+      );
+    }
+    const invalid = await send("POST", "/api/bookings", {
+      token: user.accessToken,
+      body: seedsBody({ ...day, practitionerId: "dr-asha" }, "10:00 AM", email),
+    });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ errors: { practitionerId: expect.any(Array) } });
+    const { rows } = await api.supabase.db.query(
+      "select count(*)::int as n from public.bookings where practitioner_id = $1",
+      [day.practitionerId],
+    );
+    expect(rows).toEqual([{ n: 0 }]);
   });
 
   it("is also served at /api/bookings/create, and finds the latest consent by email", async () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(1), "2:00 PM", email), {
+    const created = await book(seedsBody(await ownDay(), "2:00 PM", email), {
       token: user.accessToken,
       path: "/api/bookings/create",
     });
@@ -174,7 +244,7 @@ describe("booking a session", () => {
   it("confirms a free session at once, and takes 24-hour times", async () => {
     const user = await api.signUp();
     const created = await book(
-      { ...seedsBody(futureWeekday(2), "14:30", newEmail()), sessionType: "free" },
+      { ...seedsBody(await ownDay(), "14:30", newEmail()), sessionType: "free" },
       { token: user.accessToken },
     );
     expect(created).toMatchObject({ status: "confirmed", booking: { time: "2:30 PM" } });
@@ -186,7 +256,7 @@ describe("booking a session", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email, "couples");
-    const body = seedsBody(futureWeekday(3), "10:00 AM", email, {
+    const body = seedsBody(await ownDay(), "10:00 AM", email, {
       sessionType: "couples",
       format: "in_person",
       currency: "USD",
@@ -203,14 +273,14 @@ describe("booking a session", () => {
   it("refuses a session type that needs consent without a consent record, and writes nothing", async () => {
     const user = await api.signUp();
     const email = newEmail();
-    const date = futureWeekday(4);
+    const day = await ownDay();
     const countBefore = await api.supabase.db.query(
       "select count(*)::int as n from public.bookings",
     );
     await problem(
       await send("POST", "/api/bookings", {
         token: user.accessToken,
-        body: seedsBody(date, "10:00 AM", email),
+        body: seedsBody(day, "10:00 AM", email),
       }),
       422,
       "consent_required",
@@ -219,7 +289,7 @@ describe("booking a session", () => {
     await problem(
       await send("POST", "/api/bookings", {
         token: user.accessToken,
-        body: seedsBody(date, "10:00 AM", email, { consentAccepted: false }),
+        body: seedsBody(day, "10:00 AM", email, { consentAccepted: false }),
       }),
       422,
       "consent_required",
@@ -228,7 +298,7 @@ describe("booking a session", () => {
     await problem(
       await send("POST", "/api/bookings", {
         token: user.accessToken,
-        body: seedsBody(date, "10:00 AM", email, { consentId: otherEmailsConsent }),
+        body: seedsBody(day, "10:00 AM", email, { consentId: otherEmailsConsent }),
       }),
       422,
       "consent_required",
@@ -243,11 +313,11 @@ describe("booking a session", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(5);
+    const day = await ownDay();
     await problem(
       await send("POST", "/api/bookings", {
         token: user.accessToken,
-        body: seedsBody(date, "9:00 AM", email),
+        body: seedsBody(day, "9:00 AM", email),
       }),
       409,
       "slot_unavailable",
@@ -255,14 +325,14 @@ describe("booking a session", () => {
     await problem(
       await send("POST", "/api/bookings", {
         token: user.accessToken,
-        body: seedsBody(date, "10:00 AM", email, { paymentId: "pay_unknown" }),
+        body: seedsBody(day, "10:00 AM", email, { paymentId: "pay_unknown" }),
       }),
       422,
       "payment_not_usable",
     );
     for (const [body, field] of [
-      [seedsBody(date, "25:00", email), "time"],
-      [seedsBody(date, "10:00 AM", email, { price: 1 }), "body"],
+      [seedsBody(day, "25:00", email), "time"],
+      [seedsBody(day, "10:00 AM", email, { price: 1 }), "body"],
     ] as const) {
       const invalid = await send("POST", "/api/bookings", { token: user.accessToken, body });
       expect(invalid.status).toBe(400);
@@ -285,7 +355,7 @@ describe("no double booking", () => {
     const email = newEmail();
     await consent(email);
     const users = crowd;
-    const body = seedsBody(futureWeekday(6), "11:00 AM", email);
+    const body = seedsBody(await ownDay(), "11:00 AM", email);
     const responses = await Promise.all(
       users.map((user) => send("POST", "/api/bookings", { token: user.accessToken, body })),
     );
@@ -301,14 +371,14 @@ describe("no double booking", () => {
     const [first, second] = [await api.signUp(), await api.signUp()];
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(7);
+    const day = await ownDay();
     // 10:00–10:50 plus a 10-minute buffer ends where 11:00 starts.
-    const ten = await book(seedsBody(date, "10:00 AM", email), { token: first.accessToken });
-    await book(seedsBody(date, "11:00 AM", email), { token: second.accessToken });
+    const ten = await book(seedsBody(day, "10:00 AM", email), { token: first.accessToken });
+    await book(seedsBody(day, "11:00 AM", email), { token: second.accessToken });
     await problem(
       await send("POST", "/api/bookings", {
         token: second.accessToken,
-        body: seedsBody(date, "10:30 AM", email),
+        body: seedsBody(day, "10:30 AM", email),
       }),
       409,
       "slot_unavailable",
@@ -319,13 +389,13 @@ describe("no double booking", () => {
     });
     expect(withdrawn.status).toBe(200);
     expect(await withdrawn.json()).toMatchObject({ status: "cancelled" });
-    const retaken = await book(seedsBody(date, "10:00 AM", email), { token: second.accessToken });
+    const retaken = await book(seedsBody(day, "10:00 AM", email), { token: second.accessToken });
 
     await api.supabase.db.query(
       "update public.bookings set expires_at = now() - interval '1 second' where id = $1",
       [retaken.bookingId],
     );
-    const afterLapse = await book(seedsBody(date, "10:00 AM", email), { token: first.accessToken });
+    const afterLapse = await book(seedsBody(day, "10:00 AM", email), { token: first.accessToken });
     expect(afterLapse.status).toBe("held");
     expect(await bookingRow(retaken.bookingId)).toMatchObject({ status: "expired" });
   });
@@ -334,16 +404,17 @@ describe("no double booking", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(8);
+    const day = await ownDay();
     const slotAt = async (time: string) => {
-      const response = await send("GET", `/api/availability?date=${date}&sessionType=individual`);
+      const query = new URLSearchParams({ ...day, sessionType: "individual" });
+      const response = await send("GET", `/api/availability?${query}`);
       const { slots } = (await response.json()) as {
         slots: { time: string; available: boolean }[];
       };
       return slots.find((slot) => slot.time === time)?.available;
     };
     expect(await slotAt("3:00 PM")).toBe(true);
-    const created = await book(seedsBody(date, "3:00 PM", email), { token: user.accessToken });
+    const created = await book(seedsBody(day, "3:00 PM", email), { token: user.accessToken });
     expect(await slotAt("3:00 PM")).toBe(false);
     await send("DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
     expect(await slotAt("3:00 PM")).toBe(true);
@@ -354,8 +425,9 @@ describe("guests", () => {
   it("get a manage token once, and manage the booking with it alone", async () => {
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(9);
-    const created = await book(seedsBody(date, "10:00 AM", email));
+    const day = await ownDay();
+    const { date } = day;
+    const created = await book(seedsBody(day, "10:00 AM", email));
     const token = created.manageToken ?? "";
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(new URL(created.confirmationUrl).hash).toBe(`#token=${token}`);
@@ -389,7 +461,7 @@ describe("guests", () => {
   it("get 404 with a wrong token and 401 with none", async () => {
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(10), "10:00 AM", email));
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email));
     const wrong = "A".repeat(43);
     await problem(
       await send("GET", `/api/bookings/${created.bookingId}`, { manageToken: wrong }),
@@ -410,8 +482,9 @@ describe("another customer's booking (BOLA)", () => {
     const [alice, bob] = [await api.signUp(), await api.signUp()];
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(11);
-    const created = await book(seedsBody(date, "10:00 AM", email), { token: alice.accessToken });
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
+      token: alice.accessToken,
+    });
     const path = `/api/bookings/${created.bookingId}`;
     await problem(await send("GET", path, { token: bob.accessToken }), 404, "not_found");
     await problem(
@@ -437,7 +510,7 @@ describe("another customer's booking (BOLA)", () => {
     const [alice, bob] = [await api.signUp(), await api.signUp()];
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(12), "10:00 AM", email), {
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
       token: alice.accessToken,
     });
     const asBob = api.supabase.client(bob.accessToken);
@@ -478,7 +551,7 @@ describe("a guest's manage token in another's hands", () => {
     const bob = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(11), "2:00 PM", email));
+    const created = await book(seedsBody(await ownDay(), "2:00 PM", email));
     const token = created.manageToken ?? "";
     const path = `/api/bookings/${created.bookingId}`;
     await problem(
@@ -500,11 +573,11 @@ describe("a guest's manage token in another's hands", () => {
 describe("my bookings", () => {
   it("lists the caller's own, newest first, a page at a time", async () => {
     const user = await api.signUp();
-    const date = futureWeekday(13);
+    const day = await ownDay();
     const ids: string[] = [];
     for (const time of ["10:00 AM", "11:00 AM", "12:00 PM"]) {
       const created = await book(
-        { ...seedsBody(date, time, newEmail()), sessionType: "free" },
+        { ...seedsBody(day, time, newEmail()), sessionType: "free" },
         { token: user.accessToken },
       );
       ids.push(created.bookingId);
@@ -537,7 +610,7 @@ describe("changing and cancelling within the policy", () => {
     const [customer, admin] = [await api.signUp(), await api.signUp({ role: "admin" })];
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(14), "10:00 AM", email), {
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
       token: customer.accessToken,
     });
     await problem(
@@ -578,7 +651,7 @@ describe("changing and cancelling within the policy", () => {
   it("leaves a booking less than 24 hours away to staff", async () => {
     const [customer, admin] = [await api.signUp(), await api.signUp({ role: "admin" })];
     const created = await book(
-      { ...seedsBody(futureWeekday(15), "10:00 AM", newEmail()), sessionType: "free" },
+      { ...seedsBody(await ownDay(), "10:00 AM", newEmail()), sessionType: "free" },
       { token: customer.accessToken },
     );
     // As if the session were in three hours.
@@ -608,9 +681,10 @@ describe("changing and cancelling within the policy", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(16);
-    const first = await book(seedsBody(date, "10:00 AM", email), { token: user.accessToken });
-    await book(seedsBody(date, "2:00 PM", email), { token: user.accessToken });
+    const day = await ownDay();
+    const { date } = day;
+    const first = await book(seedsBody(day, "10:00 AM", email), { token: user.accessToken });
+    await book(seedsBody(day, "2:00 PM", email), { token: user.accessToken });
     const path = `/api/bookings/${first.bookingId}`;
     await problem(
       await send("PUT", path, { token: user.accessToken, body: { date, time: "2:30 PM" } }),
@@ -630,15 +704,41 @@ describe("changing and cancelling within the policy", () => {
     );
   });
 
+  it("moves a booking within its own practitioner's day, whoever else is busy then", async () => {
+    const user = await api.signUp();
+    const email = newEmail();
+    await consent(email);
+    const day = await ownDay();
+    const mine = await book(seedsBody(day, "10:00 AM", email), { token: user.accessToken });
+    // The default practitioner's last free slot that day, taken: not this booking's business.
+    const response = await send("GET", `/api/availability?date=${day.date}&sessionType=individual`);
+    const { slots } = (await response.json()) as { slots: { time: string; available: boolean }[] };
+    const time = slots.filter((slot) => slot.available).at(-1)?.time ?? "no free slot";
+    const theirs = await book(
+      { ...seedsBody(day, time, email), practitionerId: undefined },
+      { token: user.accessToken },
+    );
+    const moved = await send("PUT", `/api/bookings/${mine.bookingId}`, {
+      token: user.accessToken,
+      body: { date: day.date, time },
+    });
+    expect(await moved.json()).toMatchObject({ time, status: "held" });
+    expect(await bookingRow(mine.bookingId)).toMatchObject({
+      practitioner_id: day.practitionerId,
+    });
+    await send("DELETE", `/api/bookings/${theirs.bookingId}`, { token: user.accessToken });
+  });
+
   it("moves and turns texts on in one transaction; a staff move reads no personal data", async () => {
     const [customer, admin] = [await api.signUp(), await api.signUp({ role: "admin" })];
     const email = newEmail();
     await consent(email);
-    const date = futureWeekday(19);
-    const created = await book(seedsBody(date, "11:00 AM", email), {
+    const day = await ownDay();
+    const { date } = day;
+    const created = await book(seedsBody(day, "11:00 AM", email), {
       token: customer.accessToken,
     });
-    await book(seedsBody(date, "3:00 PM", email), { token: customer.accessToken });
+    await book(seedsBody(day, "3:00 PM", email), { token: customer.accessToken });
     const path = `/api/bookings/${created.bookingId}`;
     const smsOptIn = async () =>
       (
@@ -685,7 +785,7 @@ describe("personal data", () => {
     const email = newEmail();
     await consent(email);
     const created = await book(
-      seedsBody(futureWeekday(17), "10:00 AM", email, { notes: "Anxiety since the move" }),
+      seedsBody(await ownDay(), "10:00 AM", email, { notes: "Anxiety since the move" }),
       { token: customer.accessToken },
     );
     const dump = JSON.stringify(await bookingRow(created.bookingId));
@@ -720,7 +820,7 @@ describe("personal data", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(18), "10:00 AM", email), {
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
       token: user.accessToken,
     });
     await api.supabase.db.query(
@@ -742,7 +842,7 @@ describe("the hold-expiry cron", () => {
     const user = await api.signUp();
     const email = newEmail();
     await consent(email);
-    const created = await book(seedsBody(futureWeekday(19), "10:00 AM", email), {
+    const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
       token: user.accessToken,
     });
     await api.supabase.db.query(

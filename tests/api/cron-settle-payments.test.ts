@@ -3,14 +3,14 @@
 // whose processing failed — once each, however often it runs. The database's own call after a
 // cancellation is off here (databaseWebhooks: false), as when pg_net's request never arrived, so
 // the sweep is the safety net under test (tests/api/database-webhooks.test.ts has the call).
-// Dates: futureWeekday(29).
+// Each hold is with a practitioner of its own (tests/helpers/booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   sandboxCheckoutSignature,
   sandboxPaymentId,
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { holdBooking } from "../helpers/booking-hold.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -20,8 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
 });
-
-const date = futureWeekday(29);
 
 async function call(method: string, path: string, token: string, body?: object) {
   const response = await fetch(`${api.url}${path}`, {
@@ -43,9 +41,9 @@ const sweep = (secret = TEST_CRON_SECRET) =>
     headers: { authorization: `Bearer ${secret}` },
   });
 
-/** A hold at `time` and its sandbox order. */
-async function orderedHold(token: string, time: string) {
-  const bookingId = await holdBooking(api, token, date, time);
+/** A hold and its sandbox order. */
+async function orderedHold(token: string) {
+  const bookingId = await holdBooking(api, token);
   const order = (await call("POST", "/api/payments/create-order", token, {
     sessionType: "individual",
     format: "video",
@@ -76,7 +74,7 @@ describe("the payments sweep", () => {
 
   it("refunds a cancelled paid booking what the policy owes, once", async () => {
     const user = await api.signUp();
-    const { bookingId, order, paymentId } = await orderedHold(user.accessToken, "10:00 AM");
+    const { bookingId, order, paymentId } = await orderedHold(user.accessToken);
     await call("POST", "/api/payments/verify", user.accessToken, {
       razorpay_order_id: order.orderId,
       razorpay_payment_id: paymentId,
@@ -103,7 +101,7 @@ describe("the payments sweep", () => {
 
   it("processes a stored webhook event whose first processing failed", async () => {
     const user = await api.signUp();
-    const { bookingId, order, paymentId } = await orderedHold(user.accessToken, "11:00 AM");
+    const { bookingId, order, paymentId } = await orderedHold(user.accessToken);
     const eventId = `evt_sbx_retry_${crypto.randomUUID().replaceAll("-", "")}`;
     await api.supabase.db.query(
       `insert into public.webhook_events

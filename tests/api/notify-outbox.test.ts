@@ -1,13 +1,13 @@
 // Notification delivery with no provider configured, as in `npm run dev`: a free booking's
 // confirmation is enqueued with the booking, delivered right after the response into the local
 // outbox with its .ics, and shown at /__dev/outbox; the delivery cron refuses callers without
-// the secret; a payment webhook delivered five times announces one receipt.
-//
-// Dates: futureWeekday(3) 4:30 PM (free, 15 minutes) and futureWeekday(4) 4:30 PM (individual).
+// the secret; a payment webhook delivered five times announces one receipt. Each booking is with
+// a practitioner of its own (tests/helpers/practitioner.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxPaymentId, sandboxWebhookSignature } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -58,8 +58,9 @@ describe("a free booking's confirmation in the local outbox", () => {
       body: JSON.stringify({
         sessionType: "free",
         format: "video",
-        date: futureWeekday(3),
+        date: futureWeekday(),
         time: "4:30 PM",
+        practitionerId: await newPractitioner(api.supabase),
         customer: { name: "Meera Iyer", email },
         consentAccepted: true,
       }),
@@ -124,7 +125,7 @@ describe("the delivery cron", () => {
 describe("a payment webhook delivered five times", () => {
   it("announces one receipt", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(4), "4:30 PM");
+    const bookingId = await holdBooking(api, user.accessToken);
     const created = await fetch(`${api.url}/api/payments/create-order`, {
       method: "POST",
       headers: {

@@ -2,9 +2,8 @@
 // SDKs, pointed at local servers with RESEND_API_URL and TWILIO_API_URL): escaped HTML, the
 // outbox row's key as Resend's Idempotency-Key, retries that send exactly once, and the status
 // webhooks, signed with the providers' own helpers (standardwebhooks, which the resend SDK
-// verifies with, and twilio's getExpectedTwilioSignature).
-//
-// Dates: futureWeekday(5) 4:30 PM and 11:30 AM, futureWeekday(6) 4:30 PM (free, 15 minutes).
+// verifies with, and twilio's getExpectedTwilioSignature). Each booking is with a practitioner
+// of its own (tests/helpers/practitioner.ts).
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import twilio from "twilio";
@@ -13,6 +12,7 @@ import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js"
 import { futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
 import { type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const RESEND_API_KEY = "re_test_notifications";
@@ -71,15 +71,17 @@ async function notification(bookingId: string, channel = "email"): Promise<Notif
   return row;
 }
 
-async function bookFree(date: string, time: string, name: string, email: string) {
+/** A guest's free introductory call (15 minutes) with a practitioner of its own. */
+async function bookFree(name: string, email: string) {
   const response = await fetch(`${api.url}/api/bookings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       sessionType: "free",
       format: "video",
-      date,
-      time,
+      date: futureWeekday(),
+      time: "4:30 PM",
+      practitionerId: await newPractitioner(api.supabase),
       customer: { name, email, phone: "+919876543210" },
       consentAccepted: true,
     }),
@@ -129,7 +131,7 @@ describe("email through Resend", () => {
 
   it("escapes a customer's name in the HTML and sends the row's key as Idempotency-Key", async () => {
     email = newEmail();
-    bookingId = await bookFree(futureWeekday(5), "4:30 PM", "<script>alert(1)</script>", email);
+    bookingId = await bookFree("<script>alert(1)</script>", email);
     await expect.poll(async () => (await notification(bookingId)).status).toBe("sent");
     const row = await notification(bookingId);
     const received = resend.sent.filter((message) => message.to.includes(email));
@@ -175,7 +177,7 @@ describe("email through Resend", () => {
   it("retries a failing provider with backoff and sends exactly once", async () => {
     const address = newEmail();
     resend.failFor(address, 2);
-    const id = await bookFree(futureWeekday(5), "11:30 AM", "Kiran Rao", address);
+    const id = await bookFree("Kiran Rao", address);
     await expect
       .poll(async () => {
         const row = await notification(id);
@@ -201,7 +203,7 @@ describe("email through Resend", () => {
 
 describe("SMS through Twilio", () => {
   it("sends the SMS with a status callback, and takes signed status callbacks only", async () => {
-    const bookingId = await bookFree(futureWeekday(6), "4:30 PM", "Asha Rao", newEmail());
+    const bookingId = await bookFree("Asha Rao", newEmail());
     await api.supabase.db.query(
       `select public.enqueue_notification('sms', 'booking_confirmation',
          'booking_confirmation:' || $1 || ':sms', $1::uuid)`,

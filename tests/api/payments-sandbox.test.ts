@@ -5,14 +5,16 @@
 // refunds never exceed what was captured. Sandbox payment ids and signatures are made with the
 // sandbox provider's own helpers, as a Razorpay test would use Razorpay's scheme.
 //
-// Dates: futureWeekday indexes 20–29 (tests/api/bookings.test.ts uses 0–19).
+// Each hold is with a practitioner of its own unless a test names one (tests/helpers/
+// booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   sandboxCheckoutSignature,
   sandboxPaymentId,
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { type HoldSlot, holdBooking } from "../helpers/booking-hold.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -50,8 +52,8 @@ async function problem(response: Response, status: number, code: string) {
   expect(await response.json()).toMatchObject({ code, status });
 }
 
-/** A signed-in customer's live hold on an individual session (₹2,500.00) at 10 AM. */
-const holdFor = (token: string, date: string) => holdBooking(api, token, date, "10:00 AM");
+/** A signed-in customer's live hold on an individual session (₹2,500.00). */
+const holdFor = (token: string, slot?: HoldSlot) => holdBooking(api, token, slot);
 
 interface Order {
   orderId: string;
@@ -107,7 +109,7 @@ async function refundsOf(paymentId: string) {
 describe("create-order", () => {
   it("prices the order from the hold, and refuses an amount from the client", async () => {
     const user = await api.signUp();
-    const bookingId = await holdFor(user.accessToken, futureWeekday(20));
+    const bookingId = await holdFor(user.accessToken);
     const created = await order(user.accessToken, bookingId);
     expect(created).toMatchObject({
       amount: 250000,
@@ -135,7 +137,7 @@ describe("create-order", () => {
 
   it("replays the same order for the same Idempotency-Key, and refuses the key for another body", async () => {
     const user = await api.signUp();
-    const bookingId = await holdFor(user.accessToken, futureWeekday(21));
+    const bookingId = await holdFor(user.accessToken);
     const key = crypto.randomUUID();
     const body = { sessionType: "individual", format: "video", bookingId };
     const first = await json<Order>(
@@ -165,7 +167,7 @@ describe("create-order", () => {
 
   it("is 404 for another customer's hold", async () => {
     const [alice, bob] = [await api.signUp(), await api.signUp()];
-    const bookingId = await holdFor(alice.accessToken, futureWeekday(22));
+    const bookingId = await holdFor(alice.accessToken);
     await problem(
       await send("POST", "/api/payments/create-order", {
         token: bob.accessToken,
@@ -181,7 +183,7 @@ describe("create-order", () => {
 describe("verify", () => {
   it("captures the payment and confirms the hold once, however often it is verified", async () => {
     const user = await api.signUp();
-    const bookingId = await holdFor(user.accessToken, futureWeekday(23));
+    const bookingId = await holdFor(user.accessToken);
     const o = await order(user.accessToken, bookingId);
     const body = paid(o);
     const answers = await Promise.all(
@@ -213,7 +215,7 @@ describe("verify", () => {
 
   it("refuses a changed signature, a swapped payment, a short amount and another's order, changing nothing", async () => {
     const [user, other] = [await api.signUp(), await api.signUp()];
-    const bookingId = await holdFor(user.accessToken, futureWeekday(24));
+    const bookingId = await holdFor(user.accessToken);
     const o = await order(user.accessToken, bookingId);
     const good = paid(o);
     const flipped = good.razorpay_signature.endsWith("0") ? "1" : "0";
@@ -255,14 +257,14 @@ describe("verify", () => {
 
   it("refunds in full a capture that arrives after the hold lapsed and the slot was taken", async () => {
     const [late, prompt] = [await api.signUp(), await api.signUp()];
-    const date = futureWeekday(25);
-    const bookingId = await holdFor(late.accessToken, date);
+    const slot = { practitionerId: await newPractitioner(api.supabase) };
+    const bookingId = await holdFor(late.accessToken, slot);
     const o = await order(late.accessToken, bookingId);
     await api.supabase.db.query(
       "update public.bookings set expires_at = now() - interval '1 second' where id = $1",
       [bookingId],
     );
-    await holdFor(prompt.accessToken, date); // takes the slot, expiring the lapsed hold
+    await holdFor(prompt.accessToken, slot); // takes the slot, expiring the lapsed hold
     const answer = await json(
       await send("POST", "/api/payments/verify", { token: late.accessToken, body: paid(o) }),
       200,
@@ -273,7 +275,7 @@ describe("verify", () => {
 
   it("refunds a second payment for a booking that is already paid", async () => {
     const user = await api.signUp();
-    const bookingId = await holdFor(user.accessToken, futureWeekday(26));
+    const bookingId = await holdFor(user.accessToken);
     const first = await order(user.accessToken, bookingId);
     const second = await order(user.accessToken, bookingId);
     await json(
@@ -292,11 +294,10 @@ describe("verify", () => {
 });
 
 describe("staff refunds", () => {
-  // An admin: the seeded practitioner has no staff linked (tests/api/staff-scope.test.ts links
-  // staff to practitioners of its own).
+  // An admin: the hold's practitioner has no staff linked.
   it("refund in parts up to what was captured, once per Idempotency-Key, and only for staff", async () => {
     const [customer, staff] = [await api.signUp(), await api.signUp({ role: "admin" })];
-    const bookingId = await holdFor(customer.accessToken, futureWeekday(27));
+    const bookingId = await holdFor(customer.accessToken);
     const o = await order(customer.accessToken, bookingId);
     await json(
       await send("POST", "/api/payments/verify", { token: customer.accessToken, body: paid(o) }),
@@ -341,7 +342,7 @@ describe("staff refunds", () => {
 
   it("keeps a payment hidden from other customers", async () => {
     const [customer, other] = [await api.signUp(), await api.signUp()];
-    const bookingId = await holdFor(customer.accessToken, futureWeekday(28));
+    const bookingId = await holdFor(customer.accessToken);
     const o = await order(customer.accessToken, bookingId);
     await problem(
       await send("GET", `/api/payments/${o.paymentId}`, { token: other.accessToken }),

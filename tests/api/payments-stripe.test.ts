@@ -3,11 +3,10 @@
 // an idempotency key to Stripe, confirm records only what Stripe reports and only for the
 // caller's own payment, and create-checkout returns only to our own origins.
 //
-// Slots: 5:00 PM on futureWeekday 8–15 (on these dates the other files book 10:00 AM to 3:00 PM;
-// the Stripe webhook tests take 5:00 PM on 0–7).
+// Each hold is with a practitioner of its own (tests/helpers/booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { holdBooking } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
 import { stripeEvent, TEST_WEBHOOK_SECRET } from "../helpers/stripe-events.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
@@ -29,8 +28,6 @@ afterAll(async () => {
   await api?.close();
   await stripe?.close();
 });
-
-const SLOT = "5:00 PM";
 
 interface IntentCreated {
   clientSecret: string;
@@ -106,7 +103,7 @@ const intentsFor = (paymentId: string) =>
 describe("create-intent", () => {
   it("prices a hold from the server, and refuses an amount or currency from the client", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(8), SLOT);
+    const bookingId = await holdBooking(api, user.accessToken);
     for (const extra of [{ amount: 1 }, { currency: "USD" }]) {
       const refused = await problem(
         await post(
@@ -199,7 +196,7 @@ describe("create-intent", () => {
 describe("confirm", () => {
   it("records what Stripe reports: not paid yet, then captured with the hold confirmed", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(9), SLOT);
+    const bookingId = await holdBooking(api, user.accessToken);
     const created = await createIntent(user.accessToken, { bookingId });
 
     expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual({
@@ -313,7 +310,7 @@ describe("create-checkout", () => {
 
   it("creates a session priced by the server, and the completed checkout confirms the hold", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(10), SLOT);
+    const bookingId = await holdBooking(api, user.accessToken);
     const created = await json<{ sessionId: string; url: string; paymentId: string }>(
       await post(
         "/api/payments/create-checkout",

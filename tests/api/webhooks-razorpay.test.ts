@@ -5,21 +5,21 @@
 // scheme against the SDK's own helper). Every event is a nudge: the payment is re-fetched from
 // the fake, so what the fake holds is what the ledger ends with, whatever order events come in.
 //
-// Slots: futureWeekday 30 and 31, one per test (the other files use 0–29; 32 and later can fall
-// past the 60-day booking horizon). Other files' rows in a shared database change nothing here,
-// as every id is this run's own; like the other booking files, a second run on the same day
-// needs a fresh database (CI makes one), since the slots are fixed.
+// Each hold is with a practitioner of its own unless a test names one (tests/helpers/
+// booking-hold.ts), and every other id is this run's own, so other files' rows in a shared
+// database, or an earlier run's, change nothing here.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxPaymentId, sandboxWebhookSignature } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { type HoldSlot, holdBooking } from "../helpers/booking-hold.js";
 import {
   type FakePayment,
   type FakeRazorpay,
   razorpayEvent,
   startFakeRazorpay,
 } from "../helpers/fake-razorpay.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const KEY_ID = "rzp_test_bastion_fake";
@@ -45,14 +45,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const TIMES = ["10:00 AM", "11:00 AM", "12:00 PM", "2:00 PM", "3:00 PM", "4:00 PM", "5:00 PM"];
-
-/** This file's n-th slot: each test books its own. */
-const slot = (n: number) => ({
-  date: futureWeekday(30 + Math.floor(n / TIMES.length)),
-  time: TIMES[n % TIMES.length] as string,
-});
-
 async function json<T>(response: Response, status: number): Promise<T> {
   const text = await response.text();
   expect(response.status, text).toBe(status);
@@ -71,9 +63,8 @@ function post(path: string, body: unknown, token?: string): Promise<Response> {
   });
 }
 
-/** A signed-in customer's live hold on an individual session (₹2,500.00) in the slot. */
-const holdFor = (token: string, at: { date: string; time: string }) =>
-  holdBooking(api, token, at.date, at.time);
+/** A signed-in customer's live hold on an individual session (₹2,500.00). */
+const holdFor = (token: string, slot?: HoldSlot) => holdBooking(api, token, slot);
 
 interface Order {
   orderId: string;
@@ -88,9 +79,9 @@ function order(token: string, bookingId: string): Promise<Order> {
 }
 
 /** A customer with a hold and a Razorpay order for it. */
-async function orderedHold(n: number) {
+async function orderedHold(slot?: HoldSlot) {
   const user = await api.signUp();
-  const bookingId = await holdFor(user.accessToken, slot(n));
+  const bookingId = await holdFor(user.accessToken, slot);
   return { user, bookingId, order: await order(user.accessToken, bookingId) };
 }
 
@@ -197,7 +188,7 @@ const refundRequests = (paymentId: string) =>
 
 describe("the Razorpay webhook", () => {
   it("captures the payment and confirms the hold, keeping no personal data in the inbox", async () => {
-    const { bookingId, order: o } = await orderedHold(0);
+    const { bookingId, order: o } = await orderedHold();
     expect(o.keyId).toBe(KEY_ID);
     expect(fake.requests).toContainEqual({
       method: "POST",
@@ -229,7 +220,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("refuses a bad signature, a re-serialized body or no event id, storing and changing nothing", async () => {
-    const { bookingId, order: o } = await orderedHold(1);
+    const { bookingId, order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     const raw = JSON.stringify(captured(paid));
     const signature = sign(raw);
@@ -254,7 +245,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("applies the same event delivered five times at once exactly once", async () => {
-    const { bookingId, order: o } = await orderedHold(2);
+    const { bookingId, order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     const event = captured(paid);
     const eventId = newEventId();
@@ -273,7 +264,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("converges when the refund's event overtakes the capture's, never going back", async () => {
-    const { bookingId, order: o } = await orderedHold(3);
+    const { bookingId, order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     const captureEvent = captured(structuredClone(paid));
     const refund = fake.dashboardRefund(paid.id);
@@ -296,7 +287,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("records each refund made in the dashboard once, partial then the rest", async () => {
-    const { order: o } = await orderedHold(4);
+    const { order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     expect(await outcomeOf(captured(paid))).toBe("captured");
 
@@ -344,13 +335,14 @@ describe("the Razorpay webhook", () => {
   });
 
   it("refunds in full, once, a capture that comes after the hold lapsed and the slot was taken", async () => {
-    const { bookingId, order: o } = await orderedHold(5);
+    const slot = { practitionerId: await newPractitioner(api.supabase) };
+    const { bookingId, order: o } = await orderedHold(slot);
     await api.supabase.db.query(
       "update public.bookings set expires_at = now() - interval '1 second' where id = $1",
       [bookingId],
     );
     const prompt = await api.signUp();
-    const takerId = await holdFor(prompt.accessToken, slot(5)); // expires the lapsed hold
+    const takerId = await holdFor(prompt.accessToken, slot); // expires the lapsed hold
     const paid = fake.pay(o.orderId);
     expect(await outcomeOf(captured(paid))).toBe("captured; 250000 refunded (booking expired)");
     expect(await outcomeOf(razorpayEvent("order.paid", { payment: paid }))).toBe(
@@ -383,7 +375,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("refunds a second payment for a booking that is already paid", async () => {
-    const { user, bookingId, order: first } = await orderedHold(6);
+    const { user, bookingId, order: first } = await orderedHold();
     const second = await order(user.accessToken, bookingId);
     const [paidFirst, paidSecond] = [fake.pay(first.orderId), fake.pay(second.orderId)];
     expect(await outcomeOf(captured(paidFirst))).toBe("captured");
@@ -398,7 +390,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("waits out an authorization, fails a declined payment, captures the retry, logs a dispute", async () => {
-    const { bookingId, order: o } = await orderedHold(7);
+    const { bookingId, order: o } = await orderedHold();
     const authorized = fake.pay(o.orderId, "authorized");
     const authorizedEvent = razorpayEvent("payment.authorized", { payment: authorized });
     expect(await outcomeOf(authorizedEvent)).toBe("pending: authorized");
@@ -430,7 +422,7 @@ describe("the Razorpay webhook", () => {
   });
 
   it("lets the checkout signature made with the key secret verify a payment, and no other", async () => {
-    const { user, bookingId, order: o } = await orderedHold(8);
+    const { user, bookingId, order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     const signature = sign(`${o.orderId}|${paid.id}`, KEY_SECRET);
     const verify = (body: Record<string, string>) =>
@@ -459,7 +451,7 @@ describe("the Razorpay webhook", () => {
 
 describe("reconciliation (GET /api/cron/settle-payments)", () => {
   it("records a capture whose webhook and verify never came, confirming the hold", async () => {
-    const { bookingId, order: o } = await orderedHold(10);
+    const { bookingId, order: o } = await orderedHold();
     const paid = fake.pay(o.orderId);
     // Older than the sweep's grace period, as a payment whose webhook went missing would be.
     await api.supabase.db.query(
@@ -486,7 +478,7 @@ describe("reconciliation (GET /api/cron/settle-payments)", () => {
 describe("the sandbox webhook", () => {
   it("takes events signed with the sandbox secret, and neither webhook takes the other's", async () => {
     const user = await api.signUp();
-    const bookingId = await holdFor(user.accessToken, slot(9));
+    const bookingId = await holdFor(user.accessToken);
     // Razorpay serves create-order here, so the sandbox payment is made in the ledger directly.
     const { rows } = await api.supabase.db.query<{ id: string; amount_minor: string }>(
       "select id, amount_minor from public.ledger_create_payment($1, 'sandbox', $2, null, null, 'INR')",

@@ -4,11 +4,10 @@
 // any order converge on Stripe's state, dashboard refunds reach the ledger and ours are not
 // counted twice, and everything else is answered 200 and recorded.
 //
-// Slots: 5:00 PM on futureWeekday 0–7 (on these dates the other files book 10:00 AM to 3:00 PM;
-// the Stripe payment tests take 5:00 PM on 8–15).
+// Each hold is with a practitioner of its own (tests/helpers/booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { holdBooking } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
 import {
   type Delivery,
@@ -35,8 +34,6 @@ afterAll(async () => {
   await api?.close();
   await stripe?.close();
 });
-
-const SLOT = "5:00 PM";
 
 function deliver(
   delivery: Pick<Delivery, "body" | "signature">,
@@ -177,7 +174,7 @@ describe("verifying deliveries", () => {
 describe("payment events", () => {
   it("applies one event delivered five times at once exactly once, answering 200 to each", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(0), SLOT);
+    const bookingId = await holdBooking(api, user.accessToken);
     const paid = await payment({ token: user.accessToken, bookingId });
     stripe.pay(paid.paymentIntentId);
     const delivery = stripeEvent("payment_intent.succeeded", stripe.intent(paid.paymentIntentId));
@@ -289,7 +286,7 @@ describe("refund and dispute events", () => {
 
   it("records refunds made in Stripe's dashboard once each, whichever events announce them", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(1), SLOT);
+    const bookingId = await holdBooking(api, user.accessToken);
     const paid = await payment({ token: user.accessToken, bookingId });
     stripe.pay(paid.paymentIntentId);
     await outcomeOf(stripeEvent("payment_intent.succeeded", stripe.intent(paid.paymentIntentId)));

@@ -1,9 +1,10 @@
 // The whole local payment flow with no accounts, as `npm run dev` runs it: a hold, a sandbox
 // order, the dev server's /__dev/pay page completing the payment and delivering the signed
-// webhook, then the browser's verify — the hold confirmed once. Dates: futureWeekday(28), 4 PM.
+// webhook, then the browser's verify — the hold confirmed once. Each hold is with a practitioner
+// of its own (tests/helpers/booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { holdBooking } from "../helpers/booking-hold.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -25,7 +26,7 @@ async function bookingStatus(id: string) {
 describe("the sandbox checkout page", () => {
   it("takes a hold from order to confirmed booking: pay page, signed webhook, verify", async () => {
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(28), "4:00 PM");
+    const bookingId = await holdBooking(api, user.accessToken);
     const orderResponse = await fetch(`${api.url}/api/payments/create-order`, {
       method: "POST",
       headers: {
@@ -80,7 +81,7 @@ describe("the sandbox checkout page", () => {
     const unknown = await fetch(`${api.url}/__dev/pay/order_sbx_00000000000000000000`);
     expect(unknown.status).toBe(404);
     const user = await api.signUp();
-    const bookingId = await holdBooking(api, user.accessToken, futureWeekday(28), "3:00 PM");
+    const bookingId = await holdBooking(api, user.accessToken);
     const order = (await (
       await fetch(`${api.url}/api/payments/create-order`, {
         method: "POST",

@@ -13,6 +13,7 @@ import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { newPractitioner } from "../helpers/practitioner.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -214,9 +215,9 @@ describe("with a forged Host", () => {
         body: {
           sessionType: "individual",
           format: "video",
-          // A day no other file books, so CI's shared PostgreSQL database has it free.
-          date: futureWeekday(31),
+          date: futureWeekday(),
           time: "3:00 PM",
+          practitionerId: await newPractitioner(api.supabase),
           customer: { name: "Asha Rao", email },
           consentAccepted: true,
         },
