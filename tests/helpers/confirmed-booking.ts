@@ -6,18 +6,20 @@
 import type { Database } from "../../dev/supabase/database.js";
 import { BOOKING_SEALED_COLUMNS } from "../../lib/bookings/sealed-columns.js";
 import { sealPersonalData } from "../../lib/crypto/personal-data.js";
+import { practitionerName } from "./practitioner.js";
 
 /** The seeded individual session type (supabase/seed.sql). */
 const INDIVIDUAL = "5e55a0e1-0000-4000-8000-000000000001";
 
+/** A practitioner with no working hours (UTC unless told), for bookings written with SQL. */
 export async function newPractitioner(
   db: Database,
   options: { userId?: string; timeZone?: string } = {},
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `insert into public.practitioners (user_id, display_name, time_zone)
-     values ($1, 'Notification tests', $2) returning id`,
-    [options.userId ?? null, options.timeZone ?? "UTC"],
+     values ($1, $2, $3) returning id`,
+    [options.userId ?? null, practitionerName("notifications"), options.timeZone ?? "UTC"],
   );
   return rows[0]?.id as string;
 }

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_DAY_EVERY_DAY, newPractitioner as practitioner } from "../helpers/practitioner.js";
 import {
   FIXTURE_MIGRATIONS,
   PROJECT_SEED,
@@ -213,21 +214,13 @@ async function signUp(appMetadata?: Record<string, unknown>): Promise<User> {
 const sealed = (label: string) =>
   `v1.k1.${randomBytes(12).toString("base64url")}.${Buffer.from(label).toString("base64url")}.${randomBytes(16).toString("base64url")}`;
 
-async function newPractitioner(): Promise<string> {
-  const { rows } = await stack.db.query<{ id: string }>(
-    `insert into public.practitioners (display_name, time_zone) values ($1, 'UTC') returning id`,
-    // Sorts after the seeded practitioner, whom availability picks first by name: a shared
-    // database (CI's PostgreSQL run) keeps serving the seeded practice to the other files.
-    [`Test attack surface ${run}`],
-  );
-  const id = rows[0]?.id as string;
-  await stack.db.query(
-    `insert into public.working_hours (practitioner_id, weekday, start_time, end_time)
-     select $1, d, time '00:00', time '24:00' from generate_series(1, 7) as d`,
-    [id],
-  );
-  return id;
-}
+/** A practitioner of the file's own in UTC, working all day every day. */
+const newPractitioner = () =>
+  practitioner(stack, {
+    timeZone: "UTC",
+    workingHours: ALL_DAY_EVERY_DAY,
+    label: "attack surface",
+  });
 
 const HOUR = 3_600_000;
 
