@@ -3,14 +3,14 @@
 // daylight-saving change.
 import { z } from "zod";
 import { SESSION_FORMATS } from "../../catalogue/services.js";
-import { httpLink, instant, line, personName, timeZone } from "./variables.js";
+import { httpLink, instant, line, personName, practiceName, timeZone } from "./variables.js";
 
 const SEQUENCE_EPOCH_MS = Date.UTC(2020, 0, 1);
 
 /** What every booking email says about the session, cancelled or not. */
 export const sessionFields = {
   customerName: personName().describe("The customer's name, as they gave it"),
-  practiceName: line(100).describe("The practice's name, as customers know it"),
+  practiceName: practiceName(),
   sessionTypeName: line(100).describe("The session type's name, e.g. Initial consultation"),
   startsAt: instant().describe("When the session starts (ISO 8601 instant)"),
   endsAt: instant().describe("When the session ends (ISO 8601 instant)"),

@@ -22,6 +22,9 @@ export const line = (max: number) =>
 
 export const personName = () => line(100);
 
+/** Every template takes one, for its footer; described once so they all say the same. */
+export const practiceName = () => line(100).describe("The practice's name, as customers know it");
+
 export const httpLink = () =>
   z.url({ protocol: /^https?$/, error: "Use an http or https URL" }).max(MAX_URL_LENGTH);
 
