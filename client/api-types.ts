@@ -226,7 +226,7 @@ export type paths = {
         };
         /**
          * The bookable slots of one session type on one day
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -234,7 +234,7 @@ export type paths = {
         put?: never;
         /**
          * The bookable slots of one session type on one day (JSON body)
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. Taken slots may show for up to a minute after a booking is made; booking then answers 409. Same as GET, for clients that send the question as a JSON body.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409. Same as GET, for clients that send the question as a JSON body.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -262,7 +262,7 @@ export type paths = {
         put?: never;
         /**
          * Book a session (a hold until it is paid)
-         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability; the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. Also served at POST /api/bookings/create.
+         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability, with the practitioner it was asked about (`practitionerId`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. Also served at POST /api/bookings/create.
          *
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
@@ -2351,6 +2351,7 @@ export interface operations {
         parameters: {
             query: {
                 date: string;
+                practitionerId?: string;
                 sessionType: string;
             };
             header?: never;
@@ -2427,6 +2428,8 @@ export interface operations {
                 "application/json": {
                     /** Format: date */
                     date: string;
+                    /** Format: uuid */
+                    practitionerId?: string;
                     sessionType: string;
                 };
             };
@@ -2603,6 +2606,8 @@ export interface operations {
                     format: "video" | "in_person";
                     notes?: string;
                     paymentId?: string;
+                    /** Format: uuid */
+                    practitionerId?: string;
                     sessionType: string;
                     time: string;
                 };
