@@ -117,6 +117,19 @@ function accessToken(exp: number): string {
   ].join(".");
 }
 
+/** The operations on one record, each given the path parameters that name it. */
+function withParameters(
+  parameters: OperationExamples["parameters"],
+  operations: Record<string, Omit<OperationExamples, "parameters">>,
+): Record<string, OperationExamples> {
+  return Object.fromEntries(
+    Object.entries(operations).map(([operation, examples]) => [
+      operation,
+      { parameters, ...examples },
+    ]),
+  );
+}
+
 /** Every hand-written example, with the story's dates counted from `now`. */
 export function operationExamples(now: Date): Record<string, OperationExamples> {
   const t = storyTimes(now);
@@ -276,16 +289,19 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     retentionDays: 2555,
   };
 
+  /** What Priya acknowledged, in the order she sent it and the record keeps it. */
+  const ACKNOWLEDGMENTS: In<typeof ConsentRequest>["acknowledgments"] = [
+    "cancellation_policy",
+    "confidentiality",
+    "emergency_contact",
+    "telehealth_risks",
+  ];
+
   const CONSENT_REQUEST: In<typeof ConsentRequest> = {
     sessionType: "individual",
     email: EMAIL,
     consentVersion: "2026-11",
-    acknowledgments: [
-      "cancellation_policy",
-      "confidentiality",
-      "emergency_contact",
-      "telehealth_risks",
-    ],
+    acknowledgments: ACKNOWLEDGMENTS,
   };
 
   const CONSENT_RECEIPT: Out<typeof ConsentReceipt> = { success: true, consentId: CONSENT_ID };
@@ -294,12 +310,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     id: CONSENT_ID,
     sessionType: "individual",
     consentVersion: "2026-11",
-    acknowledgments: [
-      "cancellation_policy",
-      "confidentiality",
-      "emergency_contact",
-      "telehealth_risks",
-    ],
+    acknowledgments: ACKNOWLEDGMENTS,
     ip: "203.0.113.7",
     userAgent:
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0",
@@ -480,25 +491,18 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
 
     "GET /api/bookings": { parameters: { limit: 20 }, response: BOOKING_LIST },
     "POST /api/bookings": { request: BOOKING_REQUEST, response: BOOKING_CREATED },
-    "GET /api/bookings/{id}": { parameters: { id: BOOKING_ID }, response: CONFIRMED_BOOKING },
-    "PUT /api/bookings/{id}": {
-      parameters: { id: BOOKING_ID },
-      request: BOOKING_CHANGE,
-      response: RESCHEDULED_BOOKING,
-    },
-    "DELETE /api/bookings/{id}": {
-      parameters: { id: BOOKING_ID },
-      response: { ...HELD_BOOKING, status: "cancelled", cancellationReason: null },
-    },
-    "POST /api/bookings/{id}/cancel": {
-      parameters: { id: BOOKING_ID },
-      request: CANCELLATION,
-      response: CANCELLED_BOOKING,
-    },
-    "POST /api/bookings/{id}/confirm": {
-      parameters: { id: BOOKING_ID },
-      response: CONFIRMED_BOOKING,
-    },
+    ...withParameters(
+      { id: BOOKING_ID },
+      {
+        "GET /api/bookings/{id}": { response: CONFIRMED_BOOKING },
+        "PUT /api/bookings/{id}": { request: BOOKING_CHANGE, response: RESCHEDULED_BOOKING },
+        "DELETE /api/bookings/{id}": {
+          response: { ...HELD_BOOKING, status: "cancelled", cancellationReason: null },
+        },
+        "POST /api/bookings/{id}/cancel": { request: CANCELLATION, response: CANCELLED_BOOKING },
+        "POST /api/bookings/{id}/confirm": { response: CONFIRMED_BOOKING },
+      },
+    ),
 
     "GET /api/consent/versions": { response: [CONSENT_VERSION] },
     "POST /api/consent": { request: CONSENT_REQUEST, response: CONSENT_RECEIPT },
