@@ -1,7 +1,7 @@
 // The slots of one session type on one local day (issue #5, GET/POST /api/availability): reads
 // the session type, the practitioner, their working hours, exceptions and busy ranges with the
 // anon client (everything here is public; bookings only through public.busy_ranges, which hands
-// out instants and nothing else — supabase/migrations/20261121000500_availability.sql), then
+// out instants and nothing else — supabase/migrations/20261121000400_bookings.sql), then
 // lets computeSlots (lib/scheduling/slots.ts) decide.
 //
 // Choices:
