@@ -8,17 +8,20 @@ import type { Caller } from "../auth/caller.js";
 import { defaultCurrency } from "../bookings/policy.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
+import {
+  checkoutReturnFields,
+  openedCheckout,
+  openedCheckoutFields,
+  requireOwnReturnPages,
+} from "./checkout-session.js";
 import { createPayment } from "./ledger/ledger.js";
 import { createCheckoutSession } from "./providers/stripe.js";
-import { RedirectUrl, requireAllowedRedirects } from "./redirect-url.js";
 
 export const CheckoutRequest = z.strictObject({
   sessionType: z.string().regex(SESSION_TYPE_SLUG),
   format: z.enum(SESSION_FORMATS),
   customer: z.strictObject({ email: z.email().max(254) }),
-  /** Where Stripe returns the customer: a page of the app or of an allowed app origin. */
-  successUrl: RedirectUrl,
-  cancelUrl: RedirectUrl,
+  ...checkoutReturnFields,
   /** Pay for this hold: its amount and currency are used. */
   bookingId: z.uuid().optional(),
   /** ISO 4217, without a booking; the practice's currency when omitted. */
@@ -31,9 +34,7 @@ export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 
 export const CheckoutCreated = z
   .object({
-    sessionId: z.string(),
-    /** Stripe's payment page: send the browser there. */
-    url: z.url(),
+    ...openedCheckoutFields,
     /** Our payment id: GET /api/payments/{id}. */
     paymentId: z.uuid(),
   })
@@ -45,7 +46,7 @@ export async function createStripeCheckout(
   caller: Caller,
   request: CheckoutRequest,
 ): Promise<CheckoutCreated> {
-  requireAllowedRedirects({ successUrl: request.successUrl, cancelUrl: request.cancelUrl });
+  requireOwnReturnPages(request);
   const [payment, productName] = await Promise.all([
     createPayment(service, {
       userId: caller.userId,
@@ -63,8 +64,7 @@ export async function createStripeCheckout(
     successUrl: request.successUrl,
     cancelUrl: request.cancelUrl,
   });
-  if (session.url === null) throw new Error(`Stripe answered session ${session.id} without a url`);
-  return { sessionId: session.id, url: session.url, paymentId: payment.id };
+  return { ...openedCheckout(session), paymentId: payment.id };
 }
 
 /** The name the customer sees on Stripe's page; the amount is the ledger's, whatever it says. */

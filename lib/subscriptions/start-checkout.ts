@@ -8,7 +8,12 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
-import { RedirectUrl, requireAllowedRedirects } from "../payments/redirect-url.js";
+import {
+  checkoutReturnFields,
+  openedCheckout,
+  openedCheckoutFields,
+  requireOwnReturnPages,
+} from "../payments/checkout-session.js";
 import { recordedCustomer } from "./billing-customer.js";
 import { createCustomer, createSubscriptionCheckout } from "./stripe-billing.js";
 import { currentSubscription } from "./subscription-status.js";
@@ -16,18 +21,12 @@ import { PAID_TIERS, soldPrice } from "./tiers.js";
 
 export const SubscriptionCheckoutRequest = z.strictObject({
   tier: z.enum(PAID_TIERS),
-  /** Where Stripe returns the customer: a page of the app or of an allowed app origin. */
-  successUrl: RedirectUrl,
-  cancelUrl: RedirectUrl,
+  ...checkoutReturnFields,
 });
 export type SubscriptionCheckoutRequest = z.infer<typeof SubscriptionCheckoutRequest>;
 
 export const SubscriptionCheckoutCreated = z
-  .object({
-    sessionId: z.string(),
-    /** Stripe's subscription page: send the browser there. */
-    url: z.url(),
-  })
+  .object(openedCheckoutFields)
   .meta({ id: "SubscriptionCheckoutCreated" });
 export type SubscriptionCheckoutCreated = z.infer<typeof SubscriptionCheckoutCreated>;
 
@@ -37,7 +36,7 @@ export async function startSubscriptionCheckout(
   request: SubscriptionCheckoutRequest,
   idempotencyKey: string,
 ): Promise<SubscriptionCheckoutCreated> {
-  requireAllowedRedirects({ successUrl: request.successUrl, cancelUrl: request.cancelUrl });
+  requireOwnReturnPages(request);
   const priceId = soldPrice(request.tier);
   const [current, recorded] = await Promise.all([
     currentSubscription(db, caller.userId),
@@ -62,6 +61,5 @@ export async function startSubscriptionCheckout(
       .update(`${caller.userId}\n${idempotencyKey}`)
       .digest("hex")}`,
   });
-  if (session.url === null) throw new Error(`Stripe answered session ${session.id} without a url`);
-  return { sessionId: session.id, url: session.url };
+  return openedCheckout(session);
 }
