@@ -5,7 +5,6 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
-import { defaultCurrency } from "../bookings/policy.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import {
@@ -15,6 +14,7 @@ import {
   requireOwnReturnPages,
 } from "./checkout-session.js";
 import { createPayment } from "./ledger/ledger.js";
+import { newPayment } from "./new-payment.js";
 import { createCheckoutSession } from "./providers/stripe.js";
 
 export const CheckoutRequest = z.strictObject({
@@ -48,14 +48,7 @@ export async function createStripeCheckout(
 ): Promise<CheckoutCreated> {
   requireOwnReturnPages(request);
   const [payment, productName] = await Promise.all([
-    createPayment(service, {
-      userId: caller.userId,
-      provider: "stripe",
-      bookingId: request.bookingId ?? null,
-      sessionType: request.sessionType,
-      format: request.format,
-      currency: request.currency ?? defaultCurrency(),
-    }),
+    createPayment(service, newPayment(caller, "stripe", request)),
     sessionTypeName(service, request.sessionType),
   ]);
   const session = await createCheckoutSession(payment, {

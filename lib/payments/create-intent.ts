@@ -5,10 +5,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
-import { defaultCurrency } from "../bookings/policy.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";
+import { newPayment } from "./new-payment.js";
 import { createIntent } from "./providers/stripe.js";
 
 export const IntentRequest = z
@@ -54,14 +54,7 @@ export async function createStripeIntent(
   caller: Caller,
   request: IntentRequest,
 ): Promise<IntentCreated> {
-  const payment = await createPayment(service, {
-    userId: caller.userId,
-    provider: "stripe",
-    bookingId: request.bookingId ?? null,
-    sessionType: request.sessionType ?? null,
-    format: request.format ?? null,
-    currency: request.currency ?? defaultCurrency(),
-  });
+  const payment = await createPayment(service, newPayment(caller, "stripe", request));
   const intent = await createIntent(payment);
   await attachOrder(service, payment.id, intent.id);
   if (intent.client_secret === null) {

@@ -5,10 +5,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.js";
-import { defaultCurrency } from "../bookings/policy.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";
+import { newPayment } from "./new-payment.js";
 import { orderProvider } from "./providers/registry.js";
 
 export const OrderRequest = z.strictObject({
@@ -47,14 +47,7 @@ export async function createOrder(
   request: OrderRequest,
 ): Promise<Order> {
   const provider = await orderProvider();
-  const payment = await createPayment(service, {
-    userId: caller.userId,
-    provider: provider.name,
-    bookingId: request.bookingId ?? null,
-    sessionType: request.sessionType,
-    format: request.format,
-    currency: request.currency ?? defaultCurrency(),
-  });
+  const payment = await createPayment(service, newPayment(caller, provider.name, request));
   const { orderId } = await provider.createOrder({
     receipt: payment.id,
     amountMinor: payment.amount_minor,
