@@ -224,10 +224,15 @@ const newPractitioner = () =>
 
 const HOUR = 3_600_000;
 
-/** A whole half hour at least `hoursAhead` hours from now (UTC), as an ISO instant. */
+/**
+ * A whole half hour about `hoursAhead` hours from now (UTC), as an ISO instant: the next one,
+ * or 22:30 when that falls later in the day, so that a session of up to 90 minutes ends by
+ * midnight (working hours, 00:00–24:00 here, never cross it). At most 90 minutes early.
+ */
 function slotIn(hoursAhead: number): string {
-  const at = Date.now() + hoursAhead * HOUR;
-  return new Date(Math.ceil(at / (30 * 60_000)) * 30 * 60_000).toISOString();
+  const at = Math.ceil((Date.now() + hoursAhead * HOUR) / (30 * 60_000)) * 30 * 60_000;
+  const latest = Math.floor(at / (24 * HOUR)) * 24 * HOUR + 22.5 * HOUR;
+  return new Date(Math.min(at, latest)).toISOString();
 }
 
 /** A paid, confirmed individual session of the user's, written as the database owner. */
