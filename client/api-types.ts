@@ -1583,6 +1583,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiAuthConfirm: {
@@ -1753,6 +1762,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1948,6 +1966,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiAuthMe: {
@@ -1966,6 +1993,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -1997,6 +2033,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2089,6 +2134,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `session_expired`: The session has ended; sign in again */
@@ -2575,6 +2629,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiBookings: {
@@ -2713,6 +2776,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiBookingsId: {
@@ -2782,6 +2854,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2902,6 +2983,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteApiBookingsId: {
@@ -2980,6 +3070,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3096,6 +3195,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiBookingsIdConfirm: {
@@ -3183,6 +3291,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3294,6 +3411,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiConsentId: {
@@ -3379,6 +3505,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiConsentVersions: {
@@ -3397,6 +3532,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentVersionList"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `method_not_allowed`: This method is not allowed here */
@@ -3444,6 +3588,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationsDelivery"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -3589,6 +3742,15 @@ export interface operations {
                     "application/json": components["schemas"]["HoldSweep"];
                 };
             };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Sign in to continue */
             401: {
                 headers: {
@@ -3643,6 +3805,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentPurge"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -3701,6 +3872,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReminderSweep"];
                 };
             };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Sign in to continue */
             401: {
                 headers: {
@@ -3755,6 +3935,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentsSweep"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -3901,6 +4090,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `method_not_allowed`: This method is not allowed here */
@@ -4056,7 +4254,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4191,6 +4389,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiNotificationsSms: {
@@ -4317,7 +4524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4344,6 +4551,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationTemplates"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -4391,6 +4607,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiOpenapiJson: {
@@ -4414,6 +4639,15 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `method_not_allowed`: This method is not allowed here */
@@ -4512,6 +4746,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4626,7 +4869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,7 +5019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4918,7 +5161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5060,7 +5303,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5209,6 +5452,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiPaymentsVerify: {
@@ -5309,7 +5561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5336,6 +5588,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceList"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `method_not_allowed`: This method is not allowed here */
@@ -5385,6 +5646,15 @@ export interface operations {
                     "application/json": components["schemas"]["MySubscription"];
                 };
             };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Sign in to continue */
             401: {
                 headers: {
@@ -5414,6 +5684,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5538,7 +5817,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5671,7 +5950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5698,6 +5977,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -5754,7 +6042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5871,7 +6159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `provider_not_configured`: This feature is not configured */
+            /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,6 +6235,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6060,6 +6357,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiSyncSettings: {
@@ -6078,6 +6384,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncSettings"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -6109,6 +6424,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6222,6 +6546,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiUsersMe: {
@@ -6240,6 +6573,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Sign in to continue */
@@ -6271,6 +6613,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6358,6 +6709,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6490,6 +6850,15 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            /** @description `validation_failed`: Some fields are not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Sign in to continue */
             401: {
                 headers: {
@@ -6519,6 +6888,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6630,6 +7008,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiWebhooksRazorpay: {
@@ -6654,7 +7041,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceipt"];
                 };
             };
-            /** @description `webhook_signature_invalid`: The webhook signature does not verify; `bad_request`: The request is not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify; `bad_request`: The request is not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6723,7 +7110,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusWebhookReceipt"];
                 };
             };
-            /** @description `webhook_signature_invalid`: The webhook signature does not verify */
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6792,7 +7179,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceipt"];
                 };
             };
-            /** @description `webhook_signature_invalid`: The webhook signature does not verify; `bad_request`: The request is not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify; `bad_request`: The request is not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6861,7 +7248,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceipt"];
                 };
             };
-            /** @description `webhook_signature_invalid`: The webhook signature does not verify */
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6930,7 +7317,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusWebhookReceipt"];
                 };
             };
-            /** @description `webhook_signature_invalid`: The webhook signature does not verify */
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify */
             400: {
                 headers: {
                     [name: string]: unknown;

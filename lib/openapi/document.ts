@@ -6,6 +6,7 @@ import type { AuthRequirement, Endpoint } from "../http/endpoint.js";
 import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";
 import { HTTP_METHODS, type HttpMethod, type Route } from "../http/route.js";
+import { RATE_LIMIT_POLICIES } from "../limits/policies.js";
 import { exampleFromSchema } from "./example-from-schema.js";
 import { type OperationExamples, operationExamples } from "./examples.js";
 import { API_GUIDE, authNote } from "./guide.js";
@@ -272,9 +273,9 @@ function objectParameters(
 /** The errors an endpoint can answer with, from what its spec switches on. */
 export function errorCodes(endpoint: Endpoint): ErrorCode[] {
   const { spec } = endpoint;
-  const takesInput = Boolean(spec.body || spec.query || spec.params);
   const codes = new Set<ErrorCode>([
-    ...(takesInput ? (["validation_failed"] as const) : []),
+    // Every endpoint validates its query, an endpoint without one too: `?x=1` is refused there.
+    "validation_failed",
     ...(spec.body
       ? (["malformed_json", "payload_too_large", "unsupported_media_type"] as const)
       : []),
@@ -285,11 +286,27 @@ export function errorCodes(endpoint: Endpoint): ErrorCode[] {
     ...(spec.limit ? (["rate_limited"] as const) : []),
     ...(spec.idempotency ? (["idempotency_in_progress", "idempotency_key_reused"] as const) : []),
     ...(spec.idempotency === "required" ? (["idempotency_key_missing"] as const) : []),
+    ...(dependsOnAService(spec) ? (["service_unavailable"] as const) : []),
     "method_not_allowed",
     "internal_error",
     ...(spec.errors ?? []),
   ]);
   return [...codes];
+}
+
+/**
+ * Whether the pipeline itself answers 503 when a service it relies on is down: the Auth server's
+ * keys that verify a token (any auth but public and cron), a rate limit that fails closed, or
+ * the idempotency store.
+ */
+function dependsOnAService(spec: Endpoint["spec"]): boolean {
+  const rules = spec.limit === undefined ? [] : [spec.limit].flat();
+  const policies = rules.map((rule) => (typeof rule === "string" ? rule : rule.policy));
+  return (
+    (spec.auth !== "public" && spec.auth !== "cron") ||
+    policies.some((policy) => RATE_LIMIT_POLICIES[policy].failure === "closed") ||
+    spec.idempotency !== undefined
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
 // details are what the code's usual thrower says. The field errors of validation_failed are
 // the endpoint's own: its zod schemas are run on an empty or unknown input, as the pipeline
 // would run them, so the example names fields the endpoint really has.
-import type { z } from "zod";
+import { z } from "zod";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../http/body.js";
 import type { Endpoint } from "../http/endpoint.js";
 import { ApiError, type ErrorCode, type FieldErrors } from "../http/errors.js";
@@ -12,6 +12,9 @@ import { type InputLocation, parseInput } from "../http/validation.js";
 
 /** Shaped like Vercel's x-vercel-id, which Bastion uses as the request id. */
 export const EXAMPLE_REQUEST_ID = "bom1::iad1::8x4kq-1795275000000-5f0c2a9e1b3d";
+
+/** What the pipeline validates the query of an endpoint without params or query against. */
+const NO_INPUT = z.strictObject({});
 
 const DETAILS: Record<ErrorCode, string> = {
   bad_request: "This reset link is not valid any more. Ask for a new one.",
@@ -94,24 +97,20 @@ function detailFor(code: ErrorCode, { allow, endpoint }: ProblemContext): string
   if (code === "unauthorized" && endpoint?.spec.auth === "optional") {
     return "The access token is not valid. Sign in again.";
   }
-  if (code === "validation_failed" && endpoint && !takesInput(endpoint)) {
-    return "This endpoint takes no body.";
-  }
   return DETAILS[code];
-}
-
-function takesInput({ spec }: Endpoint): boolean {
-  return Boolean(spec.body || spec.query || spec.params);
 }
 
 /**
  * What the endpoint's own validation answers for a request that leaves out its required fields
- * (or, when all are optional, sends an unknown one): at most three fields, to stay readable.
+ * (or, when all are optional, sends an unknown one; with no input at all, an unknown query
+ * parameter): at most three fields, to stay readable.
  */
 function fieldErrors(endpoint: Endpoint | undefined): FieldErrors {
-  if (!endpoint || !takesInput(endpoint)) return { body: ["Send no body"] };
-  const { spec } = endpoint;
+  const spec: Partial<Endpoint["spec"]> = endpoint?.spec ?? {};
   const attempts: [z.ZodType, InputLocation, unknown][] = [];
+  if (!spec.body && !spec.query && !spec.params) {
+    attempts.push([NO_INPUT, "query", { unknown: "1" }]);
+  }
   if (spec.body) attempts.push([spec.body, "body", {}], [spec.body, "body", { unknown: true }]);
   for (const [schema, location] of [
     [spec.query, "query"],
