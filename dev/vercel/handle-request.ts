@@ -2,6 +2,7 @@
 // file it lands on, and add what the platform adds (route headers, x-vercel-id).
 import { STATUS_CODES } from "node:http";
 import type { RequestContext } from "../web-server.js";
+import type { DeclaredErrorsCheck } from "./declared-errors.js";
 import type { FunctionLoader } from "./function-loader.js";
 import { invokeFunction } from "./invoke-function.js";
 import { createRequestId, withPlatformHeaders } from "./platform-headers.js";
@@ -14,6 +15,7 @@ export async function handleRequest(
   context: RequestContext,
   project: Project,
   loader: FunctionLoader,
+  declaredErrors: DeclaredErrorsCheck,
 ): Promise<Response> {
   const requestId = createRequestId();
   const url = new URL(request.url);
@@ -22,7 +24,15 @@ export async function handleRequest(
     pathname: url.pathname,
     query: url.searchParams,
   });
-  const response = await respond(resolution, { request, url, context, requestId, project, loader });
+  const response = await respond(resolution, {
+    request,
+    url,
+    context,
+    requestId,
+    project,
+    loader,
+    declaredErrors,
+  });
   // A status a route imposes (the 404 page) beats the file's or function's own.
   const status = (resolution.type === "serve" && resolution.status) || response.status;
   // Route headers (vercel.json `headers`) first, so the function's own headers win on a clash.
@@ -42,6 +52,7 @@ interface Exchange {
   requestId: string;
   project: Project;
   loader: FunctionLoader;
+  declaredErrors: DeclaredErrorsCheck;
 }
 
 async function respond(resolution: Resolution, exchange: Exchange): Promise<Response> {
@@ -61,7 +72,7 @@ async function respond(resolution: Resolution, exchange: Exchange): Promise<Resp
   if (!file) return errorResponse(404);
   return entry.type === "static"
     ? staticFileResponse(file, exchange.request.method)
-    : runFunction(file, addedQuery, exchange);
+    : runFunction(file, entry.path, addedQuery, exchange);
 }
 
 /**
@@ -70,10 +81,11 @@ async function respond(resolution: Resolution, exchange: Exchange): Promise<Resp
  */
 async function runFunction(
   file: string,
+  functionName: string,
   addedQuery: URLSearchParams,
   exchange: Exchange,
 ): Promise<Response> {
-  const { request, url, context, requestId, loader } = exchange;
+  const { request, url, context, requestId, loader, declaredErrors } = exchange;
   const functionUrl = new URL(url);
   functionUrl.search = [url.search.slice(1), addedQuery.toString()].filter(Boolean).join("&");
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
@@ -86,7 +98,11 @@ async function runFunction(
     body: hasBody ? await request.arrayBuffer() : null,
   });
   try {
-    return await invokeFunction(await loader.load(file), functionRequest);
+    const module = await loader.load(file);
+    const response = await invokeFunction(module, functionRequest);
+    // Local only: the answer's problem code against the operation's documented ones.
+    await declaredErrors.check({ module, functionName, request: functionRequest }, response);
+    return response;
   } catch (error) {
     console.error(`[api] ${request.method} ${url.pathname} failed in ${file}:`, error);
     return errorResponse(500);

@@ -6,6 +6,7 @@
 import { resolve, sep } from "node:path";
 import { devRoute } from "../tools/dev-routes.js";
 import { type RunningServer, serve } from "../web-server.js";
+import { createDeclaredErrorsCheck, type UndeclaredError } from "./declared-errors.js";
 import { createFunctionLoader } from "./function-loader.js";
 import { handleRequest } from "./handle-request.js";
 import { loadProject, type Project } from "./project.js";
@@ -18,10 +19,19 @@ export interface ApiServerOptions {
   hostname?: string;
 }
 
-export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
+export interface ApiServer extends RunningServer {
+  /**
+   * Problem codes endpoints answered that their operation in the OpenAPI document does not list
+   * (dev/vercel/declared-errors.ts), one per method, path and code; each was also warned about.
+   */
+  undeclaredErrors(): UndeclaredError[];
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const rootDir = resolve(options.rootDir);
   installRequestContext();
   const loader = createFunctionLoader();
+  const declaredErrors = createDeclaredErrorsCheck(loader);
   let project: Promise<Project> | undefined;
   const currentProject = () => {
     project ??= loadProject(rootDir).catch((error: unknown) => {
@@ -44,7 +54,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const server = await serve(
     async (request, context) =>
-      (await devRoute(request)) ?? handleRequest(request, context, await currentProject(), loader),
+      (await devRoute(request)) ??
+      handleRequest(request, context, await currentProject(), loader, declaredErrors),
     { port: options.port, ...(options.hostname ? { hostname: options.hostname } : {}) },
   ).catch(async (error: unknown) => {
     watcher.close();
@@ -53,6 +64,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   return {
     ...server,
+    undeclaredErrors: declaredErrors.found,
     async close() {
       watcher.close();
       await settleWaitUntil();

@@ -2,9 +2,9 @@
 // of the api/ functions, configured for a local Supabase stack started for the test file (and a
 // local Upstash endpoint over a throwaway Redis when one is asked for and available).
 import { fileURLToPath } from "node:url";
+import { describeUndeclaredError } from "../../dev/vercel/declared-errors.js";
 import { settleWaitUntil } from "../../dev/vercel/request-context.js";
-import { startApiServer } from "../../dev/vercel/server.js";
-import type { RunningServer } from "../../dev/web-server.js";
+import { type ApiServer, startApiServer } from "../../dev/vercel/server.js";
 import { startTestSupabase, type TestSupabase, type TestSupabaseOptions } from "./supabase.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,6 +22,11 @@ export interface TestApi {
   signUp(appMetadata?: Record<string, unknown>): Promise<{ id: string; accessToken: string }>;
   /** Waits for the work functions started after their responses (waitUntil), as Vercel does. */
   settle(): Promise<void>;
+  /**
+   * Stops the API (and the stack it started), then fails when an endpoint answered a problem code
+   * its operation in /docs does not list (dev/vercel/declared-errors.ts): called in afterAll, that
+   * fails the test file that provoked the answer, naming each method, path and code.
+   */
   close(): Promise<void>;
 }
 
@@ -63,7 +68,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     DATABASE_WEBHOOK_SECRET: TEST_DATABASE_WEBHOOK_SECRET,
     ...options.env,
   });
-  let api: RunningServer;
+  let api: ApiServer;
   try {
     api = await startApiServer({ port: 0, rootDir: options.rootDir ?? REPO_ROOT });
   } catch (error) {
@@ -108,6 +113,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     async close() {
       await api.close();
       if (ownStack) await supabase.close();
+      const undeclared = api.undeclaredErrors();
+      if (undeclared.length > 0) {
+        throw new Error(
+          `Endpoints answered problem codes their specs do not declare (add each to the spec's errors, or fix the answer):\n${undeclared.map((found) => `  ${describeUndeclaredError(found)}`).join("\n")}`,
+        );
+      }
     },
   };
 }
