@@ -1547,7 +1547,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1558,6 +1558,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1995,7 +2013,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2015,6 +2033,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2071,7 +2107,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2091,6 +2127,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2136,7 +2190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2165,6 +2219,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2423,7 +2495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Availability"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2443,6 +2515,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2584,7 +2674,7 @@ export interface operations {
                     "application/json": components["schemas"]["BookingList"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2604,6 +2694,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2807,7 +2915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Booking"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,6 +2944,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3014,7 +3140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Booking"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,6 +3178,24 @@ export interface operations {
             };
             /** @description `conflict`: The request conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3226,7 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Booking"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3273,6 +3417,24 @@ export interface operations {
             };
             /** @description `conflict`: The request conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3442,7 +3604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentRecord"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3480,6 +3642,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3534,7 +3714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentVersionList"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3545,6 +3725,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3590,7 +3788,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationsDelivery"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3610,6 +3808,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3742,7 +3958,7 @@ export interface operations {
                     "application/json": components["schemas"]["HoldSweep"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3762,6 +3978,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3807,7 +4041,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentPurge"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,6 +4061,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3872,7 +4124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReminderSweep"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3892,6 +4144,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3937,7 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentsSweep"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3957,6 +4227,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4092,7 +4380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4103,6 +4391,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4553,7 +4859,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationTemplates"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4582,6 +4888,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4641,7 +4965,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4652,6 +4976,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4699,7 +5041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4728,6 +5070,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5590,7 +5950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceList"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,6 +5961,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5646,7 +6024,7 @@ export interface operations {
                     "application/json": components["schemas"]["MySubscription"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5666,6 +6044,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5979,7 +6375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6008,6 +6404,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6197,7 +6611,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6217,6 +6631,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6386,7 +6818,7 @@ export interface operations {
                     "application/json": components["schemas"]["SyncSettings"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6406,6 +6838,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6575,7 +7025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Profile"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6595,6 +7045,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6850,7 +7318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6870,6 +7338,24 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -276,10 +276,11 @@ export function errorCodes(endpoint: Endpoint): ErrorCode[] {
   const codes = new Set<ErrorCode>([
     // Every endpoint validates its query, an endpoint without one too: `?x=1` is refused there.
     "validation_failed",
-    ...(spec.body
-      ? (["malformed_json", "payload_too_large", "unsupported_media_type"] as const)
-      : []),
-    ...(spec.rawBody ? (["payload_too_large"] as const) : []),
+    // A request may carry a body whatever the spec says; the pipeline checks it before anything
+    // (an endpoint without a body refuses one), so these answers can come from any endpoint.
+    ...(spec.rawBody
+      ? (["payload_too_large"] as const)
+      : (["malformed_json", "payload_too_large", "unsupported_media_type"] as const)),
     ...(spec.auth !== "public" ? (["unauthorized"] as const) : []),
     ...(spec.auth === "cron" ? (["provider_not_configured"] as const) : []),
     ...(Array.isArray(spec.auth) ? (["forbidden"] as const) : []),

@@ -40,10 +40,13 @@ describe("the OpenAPI document", () => {
     );
     const health = document.paths["/api/health"]?.get;
     expect(health?.security).toBeUndefined();
+    // 413 and 415: a request may carry a body, which the pipeline checks before anything else.
     expect(Object.keys(health?.responses ?? {}).sort()).toEqual([
       "200",
       "400",
       "405",
+      "413",
+      "415",
       "429",
       "500",
     ]);
