@@ -37,7 +37,7 @@ it("fails the test API's close() with each undeclared code an endpoint answered,
     if (method === "GET") expect(await response.json()).toMatchObject({ code: "conflict" });
   }
   const expected =
-    "GET /api/undeclared answered conflict (409) but its spec lists only validation_failed, method_not_allowed, internal_error, not_found";
+    "GET /api/undeclared answered conflict (409) but its spec lists only validation_failed, malformed_json, payload_too_large, unsupported_media_type, method_not_allowed, internal_error, not_found";
   expect(warn).toHaveBeenCalledTimes(1);
   expect(String(warn.mock.calls[0]?.[0])).toContain(expected);
   warn.mockRestore();
