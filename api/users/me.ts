@@ -1,6 +1,6 @@
 import { AccountDeletion, deleteAccount } from "../../lib/accounts/account-deletion.js";
-import { updateProfile } from "../../lib/accounts/ledger/write-profile.js";
 import { getProfile, Profile, ProfileUpdate } from "../../lib/accounts/profile.js";
+import { updateProfile } from "../../lib/accounts/write-profile.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 

@@ -1,7 +1,7 @@
 // The signed-in user's profile: public.profiles, one row per user, created by a trigger when the
 // user signs up (supabase/migrations/20261121000100_accounts.sql). The name and phone are sealed
 // like a booking's: reads go through the caller's own client, so row-level security keeps everyone
-// to their own row, and are opened here; writes are the server's (ledger/write-profile.ts), since
+// to their own row, and are opened here; writes are the server's (write-profile.ts), since
 // a client could store anything in a sealed column. The schemas here check what the old plain
 // columns' constraints checked, and check time zones against the runtime's time zone database,
 // which a constraint cannot.

@@ -9,10 +9,10 @@ import { afterResponse } from "../notify/after-response.js";
 import { noticeExistingAccount } from "./account-exists-notice.js";
 import { authClient } from "./auth-client.js";
 import { earliestAnswer } from "./earliest-answer.js";
-import { saveRegisteredName } from "./ledger/write-profile.js";
 import { checkPassword } from "./password-policy.js";
 import { type ConfirmationRequired, sessionResponse } from "./session.js";
 import { authUnavailable } from "./sessions.js";
+import { saveRegisteredName } from "./write-profile.js";
 
 export interface Registration {
   email: string;
@@ -29,7 +29,7 @@ export interface Registration {
 export const REGISTRATION_ANSWER_MIN_MS = 1000;
 
 /**
- * `service` writes the name into the new profile, sealed (ledger/write-profile.ts), and queues
+ * `service` writes the name into the new profile, sealed (write-profile.ts), and queues
  * the account_exists notice. The name is not sent to Supabase Auth as user_metadata, where it
  * would be kept in the clear.
  *

@@ -10,7 +10,7 @@
 --
 -- The name and phone are personal data, sealed like a booking's: the API seals them (lib/crypto,
 -- contexts profiles.full_name and profiles.phone) and only the server writes them
--- (lib/accounts/ledger/), since the database cannot tell ciphertext from text. A name the
+-- (lib/accounts/write-profile.ts), since the database cannot tell ciphertext from text. A name the
 -- database received in the clear — from the user_metadata of an account that existed before
 -- this migration ran (the backfill below) — waits in full_name_unsealed (and a phone in
 -- phone_unsealed), which only its owner can read and nobody but the server write, until
@@ -86,7 +86,7 @@ create trigger profiles_set_updated_at
 
 -- Supabase's standard new-user trigger: the profile row, and nothing from user_metadata. Whatever
 -- name the client sent to the Auth API stays with Auth (SQL holds no key to seal it with), and
--- registration stores the sealed one (lib/accounts/ledger/).
+-- registration stores the sealed one (lib/accounts/write-profile.ts).
 create function public.handle_new_user() returns trigger
 language plpgsql
 security definer

@@ -6,9 +6,9 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
-import { applySubscription, recordBillingCustomer } from "../ledger/subscriptions-ledger.js";
 import { retrieveSubscription } from "../stripe-billing.js";
 import { subscriptionFacts } from "../stripe-subscription.js";
+import { applySubscription, recordBillingCustomer } from "../subscriptions-ledger.js";
 
 /**
  * Stores the subscription as Stripe has it now. `userId` names its owner when the subscription's

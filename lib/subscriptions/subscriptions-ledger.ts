@@ -3,8 +3,8 @@
 // call is one database function, one transaction; this module names the arguments.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { rpcCaller } from "../../db/rpc.js";
-import type { SubscriptionFacts } from "../stripe-subscription.js";
+import { rpcCaller } from "../db/rpc.js";
+import type { SubscriptionFacts } from "./stripe-subscription.js";
 
 /** Nothing these functions refuse is a caller's doing, so every failure is a plain Error. */
 const call = rpcCaller();

@@ -3,16 +3,16 @@
 // could otherwise put anything into a sealed column (users keep the update grant on locale and
 // time_zone only). Each write names its row by the verified caller's id, never by input.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { Caller } from "../../auth/caller.js";
-import { sealPersonalData } from "../../crypto/personal-data.js";
+import type { Caller } from "../auth/caller.js";
+import { sealPersonalData } from "../crypto/personal-data.js";
 import {
   PROFILE_COLUMNS,
   type Profile,
   type ProfileRow,
   type ProfileUpdate,
   profileView,
-} from "../profile.js";
-import { PROFILE_SEALED_COLUMNS } from "../sealed-columns.js";
+} from "./profile.js";
+import { PROFILE_SEALED_COLUMNS } from "./sealed-columns.js";
 
 const seal = (value: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
   value === null ? null : sealPersonalData(value, PROFILE_SEALED_COLUMNS[column]);
