@@ -15,6 +15,7 @@ import {
   newPractitioner,
   SEEDED_PRACTITIONER,
 } from "../helpers/practitioner.js";
+import { apiClient, expectJson, expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -60,24 +61,8 @@ interface Created {
   booking: Booking;
 }
 
-function send(
-  method: string,
-  path: string,
-  options: { token?: string; manageToken?: string; body?: unknown } = {},
-): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined && { "content-type": "application/json" }),
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-      ...(options.manageToken && { "x-booking-token": options.manageToken }),
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-}
-
 async function consent(email: string, sessionType = "individual"): Promise<string> {
-  const response = await send("POST", "/api/consent", {
+  const answer = await apiClient(api).POST("/api/consent", {
     body: {
       sessionType,
       email,
@@ -90,8 +75,7 @@ async function consent(email: string, sessionType = "individual"): Promise<strin
       ],
     },
   });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { consentId: string }).consentId;
+  return (await expectJson(answer, 201)).consentId;
 }
 
 /** A working day of a practitioner of the test's own. */
@@ -122,16 +106,8 @@ async function book(
   body: object,
   options: { token?: string; path?: string } = {},
 ): Promise<Created> {
-  const response = await send("POST", options.path ?? "/api/bookings", { ...options, body });
-  const text = await response.text();
-  expect(response.status, text).toBe(201);
-  return JSON.parse(text) as Created;
-}
-
-async function problem(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  expect(await response.json()).toMatchObject({ code, status });
+  const response = await send(api, "POST", options.path ?? "/api/bookings", { ...options, body });
+  return expectJson<Created>(response, 201);
 }
 
 async function bookingRow(id: string): Promise<Record<string, unknown> | undefined> {
@@ -185,7 +161,11 @@ describe("booking a session", () => {
     await consent(email);
     const date = futureWeekday();
     // Any free slot of the default practitioner's day: the slots are not this test's own.
-    const response = await send("GET", `/api/availability?date=${date}&sessionType=individual`);
+    const response = await send(
+      api,
+      "GET",
+      `/api/availability?date=${date}&sessionType=individual`,
+    );
     const { slots } = (await response.json()) as { slots: { time: string; available: boolean }[] };
     const time = slots.find((slot) => slot.available)?.time ?? "no free slot";
     const body = {
@@ -198,7 +178,7 @@ describe("booking a session", () => {
       practitioner_id: SEEDED_PRACTITIONER,
     });
     // Give the slot back: a database shared with other files and later runs keeps it free.
-    await send("DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
+    await send(api, "DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
   });
 
   it("answers 404 for a practitioner who is unknown or not taking bookings, and books nothing", async () => {
@@ -208,8 +188,8 @@ describe("booking a session", () => {
     const day = await ownDay();
     await deactivatePractitioner(api.supabase, day.practitionerId);
     for (const practitionerId of [day.practitionerId, crypto.randomUUID()]) {
-      await problem(
-        await send("POST", "/api/bookings", {
+      await expectProblem(
+        await send(api, "POST", "/api/bookings", {
           token: user.accessToken,
           body: seedsBody({ ...day, practitionerId }, "10:00 AM", email),
         }),
@@ -217,7 +197,7 @@ describe("booking a session", () => {
         "not_found",
       );
     }
-    const invalid = await send("POST", "/api/bookings", {
+    const invalid = await send(api, "POST", "/api/bookings", {
       token: user.accessToken,
       body: seedsBody({ ...day, practitionerId: "dr-asha" }, "10:00 AM", email),
     });
@@ -263,11 +243,11 @@ describe("booking a session", () => {
     });
     const created = await book(body, { token: user.accessToken });
     expect(created.booking.price).toEqual({ amountMinor: 11000, currency: "USD" });
-    const priced = await send("POST", "/api/bookings", {
+    const priced = await send(api, "POST", "/api/bookings", {
       token: user.accessToken,
       body: { ...body, time: "2:00 PM", currency: "EUR" },
     });
-    await problem(priced, 404, "not_found");
+    await expectProblem(priced, 404, "not_found");
   });
 
   it("refuses a session type that needs consent without a consent record, and writes nothing", async () => {
@@ -277,8 +257,8 @@ describe("booking a session", () => {
     const countBefore = await api.supabase.db.query(
       "select count(*)::int as n from public.bookings",
     );
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: user.accessToken,
         body: seedsBody(day, "10:00 AM", email),
       }),
@@ -286,8 +266,8 @@ describe("booking a session", () => {
       "consent_required",
     );
     await consent(email);
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: user.accessToken,
         body: seedsBody(day, "10:00 AM", email, { consentAccepted: false }),
       }),
@@ -295,8 +275,8 @@ describe("booking a session", () => {
       "consent_required",
     );
     const otherEmailsConsent = await consent(newEmail());
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: user.accessToken,
         body: seedsBody(day, "10:00 AM", email, { consentId: otherEmailsConsent }),
       }),
@@ -314,16 +294,16 @@ describe("booking a session", () => {
     const email = newEmail();
     await consent(email);
     const day = await ownDay();
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: user.accessToken,
         body: seedsBody(day, "9:00 AM", email),
       }),
       409,
       "slot_unavailable",
     );
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: user.accessToken,
         body: seedsBody(day, "10:00 AM", email, { paymentId: "pay_unknown" }),
       }),
@@ -334,7 +314,7 @@ describe("booking a session", () => {
       [seedsBody(day, "25:00", email), "time"],
       [seedsBody(day, "10:00 AM", email, { price: 1 }), "body"],
     ] as const) {
-      const invalid = await send("POST", "/api/bookings", { token: user.accessToken, body });
+      const invalid = await send(api, "POST", "/api/bookings", { token: user.accessToken, body });
       expect(invalid.status).toBe(400);
       expect((await invalid.json()) as object).toMatchObject({
         errors: { [field]: expect.any(Array) },
@@ -357,7 +337,7 @@ describe("no double booking", () => {
     const users = crowd;
     const body = seedsBody(await ownDay(), "11:00 AM", email);
     const responses = await Promise.all(
-      users.map((user) => send("POST", "/api/bookings", { token: user.accessToken, body })),
+      users.map((user) => send(api, "POST", "/api/bookings", { token: user.accessToken, body })),
     );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
@@ -375,8 +355,8 @@ describe("no double booking", () => {
     // 10:00–10:50 plus a 10-minute buffer ends where 11:00 starts.
     const ten = await book(seedsBody(day, "10:00 AM", email), { token: first.accessToken });
     await book(seedsBody(day, "11:00 AM", email), { token: second.accessToken });
-    await problem(
-      await send("POST", "/api/bookings", {
+    await expectProblem(
+      await send(api, "POST", "/api/bookings", {
         token: second.accessToken,
         body: seedsBody(day, "10:30 AM", email),
       }),
@@ -384,7 +364,7 @@ describe("no double booking", () => {
       "slot_unavailable",
     );
 
-    const withdrawn = await send("DELETE", `/api/bookings/${ten.bookingId}`, {
+    const withdrawn = await send(api, "DELETE", `/api/bookings/${ten.bookingId}`, {
       token: first.accessToken,
     });
     expect(withdrawn.status).toBe(200);
@@ -407,7 +387,7 @@ describe("no double booking", () => {
     const day = await ownDay();
     const slotAt = async (time: string) => {
       const query = new URLSearchParams({ ...day, sessionType: "individual" });
-      const response = await send("GET", `/api/availability?${query}`);
+      const response = await send(api, "GET", `/api/availability?${query}`);
       const { slots } = (await response.json()) as {
         slots: { time: string; available: boolean }[];
       };
@@ -416,7 +396,7 @@ describe("no double booking", () => {
     expect(await slotAt("3:00 PM")).toBe(true);
     const created = await book(seedsBody(day, "3:00 PM", email), { token: user.accessToken });
     expect(await slotAt("3:00 PM")).toBe(false);
-    await send("DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
+    await send(api, "DELETE", `/api/bookings/${created.bookingId}`, { token: user.accessToken });
     expect(await slotAt("3:00 PM")).toBe(true);
   });
 });
@@ -435,12 +415,14 @@ describe("guests", () => {
     expect(row?.user_id).toBeNull();
     expect(JSON.stringify(row)).not.toContain(token);
 
-    const read = await send("GET", `/api/bookings/${created.bookingId}`, { manageToken: token });
+    const read = await send(api, "GET", `/api/bookings/${created.bookingId}`, {
+      headers: { "x-booking-token": token },
+    });
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ customer: { email } });
 
-    const moved = await send("PUT", `/api/bookings/${created.bookingId}`, {
-      manageToken: token,
+    const moved = await send(api, "PUT", `/api/bookings/${created.bookingId}`, {
+      headers: { "x-booking-token": token },
       body: { date, time: "10:30 AM", notes: "Prefer the video link by email" },
     });
     expect(moved.status).toBe(200);
@@ -450,8 +432,8 @@ describe("guests", () => {
       notes: "Prefer the video link by email",
     });
 
-    const cancelled = await send("POST", `/api/bookings/${created.bookingId}/cancel`, {
-      manageToken: token,
+    const cancelled = await send(api, "POST", `/api/bookings/${created.bookingId}/cancel`, {
+      headers: { "x-booking-token": token },
       body: { reason: "Something came up" },
     });
     expect(cancelled.status).toBe(200);
@@ -463,14 +445,22 @@ describe("guests", () => {
     await consent(email);
     const created = await book(seedsBody(await ownDay(), "10:00 AM", email));
     const wrong = "A".repeat(43);
-    await problem(
-      await send("GET", `/api/bookings/${created.bookingId}`, { manageToken: wrong }),
+    await expectProblem(
+      await send(api, "GET", `/api/bookings/${created.bookingId}`, {
+        headers: { "x-booking-token": wrong },
+      }),
       404,
       "not_found",
     );
-    await problem(await send("GET", `/api/bookings/${created.bookingId}`), 401, "unauthorized");
-    await problem(
-      await send("POST", `/api/bookings/${created.bookingId}/cancel`, { manageToken: wrong }),
+    await expectProblem(
+      await send(api, "GET", `/api/bookings/${created.bookingId}`),
+      401,
+      "unauthorized",
+    );
+    await expectProblem(
+      await send(api, "POST", `/api/bookings/${created.bookingId}/cancel`, {
+        headers: { "x-booking-token": wrong },
+      }),
       404,
       "not_found",
     );
@@ -486,19 +476,23 @@ describe("another customer's booking (BOLA)", () => {
       token: alice.accessToken,
     });
     const path = `/api/bookings/${created.bookingId}`;
-    await problem(await send("GET", path, { token: bob.accessToken }), 404, "not_found");
-    await problem(
-      await send("PUT", path, { token: bob.accessToken, body: { notes: "mine now" } }),
+    await expectProblem(await send(api, "GET", path, { token: bob.accessToken }), 404, "not_found");
+    await expectProblem(
+      await send(api, "PUT", path, { token: bob.accessToken, body: { notes: "mine now" } }),
       404,
       "not_found",
     );
-    await problem(await send("DELETE", path, { token: bob.accessToken }), 404, "not_found");
-    await problem(
-      await send("POST", `${path}/cancel`, { token: bob.accessToken }),
+    await expectProblem(
+      await send(api, "DELETE", path, { token: bob.accessToken }),
       404,
       "not_found",
     );
-    const list = await send("GET", "/api/bookings", { token: bob.accessToken });
+    await expectProblem(
+      await send(api, "POST", `${path}/cancel`, { token: bob.accessToken }),
+      404,
+      "not_found",
+    );
+    const list = await send(api, "GET", "/api/bookings", { token: bob.accessToken });
     expect(((await list.json()) as { bookings: Booking[] }).bookings).toEqual([]);
     expect(await bookingRow(created.bookingId)).toMatchObject({
       status: "held",
@@ -554,19 +548,27 @@ describe("a guest's manage token in another's hands", () => {
     const created = await book(seedsBody(await ownDay(), "2:00 PM", email));
     const token = created.manageToken ?? "";
     const path = `/api/bookings/${created.bookingId}`;
-    await problem(
-      await send("GET", path, { token: bob.accessToken, manageToken: token }),
+    await expectProblem(
+      await send(api, "GET", path, {
+        token: bob.accessToken,
+        headers: { "x-booking-token": token },
+      }),
       404,
       "not_found",
     );
-    await problem(
-      await send("POST", `${path}/cancel`, { token: bob.accessToken, manageToken: token }),
+    await expectProblem(
+      await send(api, "POST", `${path}/cancel`, {
+        token: bob.accessToken,
+        headers: { "x-booking-token": token },
+      }),
       404,
       "not_found",
     );
     expect(await bookingRow(created.bookingId)).toMatchObject({ status: "held" });
     // The token alone still works for the guest it was given to.
-    expect((await send("GET", path, { manageToken: token })).status).toBe(200);
+    expect((await send(api, "GET", path, { headers: { "x-booking-token": token } })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -583,7 +585,7 @@ describe("my bookings", () => {
       ids.push(created.bookingId);
     }
     const first = (await (
-      await send("GET", "/api/bookings?limit=2", { token: user.accessToken })
+      await send(api, "GET", "/api/bookings?limit=2", { token: user.accessToken })
     ).json()) as {
       bookings: Booking[];
       nextCursor: string | null;
@@ -591,14 +593,14 @@ describe("my bookings", () => {
     expect(first.bookings.map((b) => b.id)).toEqual([ids[2], ids[1]]);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = (await (
-      await send("GET", `/api/bookings?limit=2&cursor=${first.nextCursor}`, {
+      await send(api, "GET", `/api/bookings?limit=2&cursor=${first.nextCursor}`, {
         token: user.accessToken,
       })
     ).json()) as { bookings: Booking[]; nextCursor: string | null };
     expect(second.bookings.map((b) => b.id)).toEqual([ids[0]]);
     expect(second.nextCursor).toBeNull();
-    await problem(
-      await send("GET", "/api/bookings?cursor=not-a-cursor", { token: user.accessToken }),
+    await expectProblem(
+      await send(api, "GET", "/api/bookings?cursor=not-a-cursor", { token: user.accessToken }),
       400,
       "validation_failed",
     );
@@ -613,23 +615,25 @@ describe("changing and cancelling within the policy", () => {
     const created = await book(seedsBody(await ownDay(), "10:00 AM", email), {
       token: customer.accessToken,
     });
-    await problem(
-      await send("POST", `/api/bookings/${created.bookingId}/confirm`, {
+    await expectProblem(
+      await send(api, "POST", `/api/bookings/${created.bookingId}/confirm`, {
         token: customer.accessToken,
       }),
       403,
       "forbidden",
     );
-    const confirmed = await send("POST", `/api/bookings/${created.bookingId}/confirm`, {
+    const confirmed = await send(api, "POST", `/api/bookings/${created.bookingId}/confirm`, {
       token: admin.accessToken,
     });
     expect(await confirmed.json()).toMatchObject({ status: "confirmed", expiresAt: null });
-    await problem(
-      await send("DELETE", `/api/bookings/${created.bookingId}`, { token: customer.accessToken }),
+    await expectProblem(
+      await send(api, "DELETE", `/api/bookings/${created.bookingId}`, {
+        token: customer.accessToken,
+      }),
       409,
       "conflict",
     );
-    const cancelled = await send("POST", `/api/bookings/${created.bookingId}/cancel`, {
+    const cancelled = await send(api, "POST", `/api/bookings/${created.bookingId}/cancel`, {
       token: customer.accessToken,
       body: { reason: "Moving cities" },
     });
@@ -663,17 +667,17 @@ describe("changing and cancelling within the policy", () => {
       [created.bookingId],
     );
     const path = `/api/bookings/${created.bookingId}`;
-    await problem(
-      await send("POST", `${path}/cancel`, { token: customer.accessToken }),
+    await expectProblem(
+      await send(api, "POST", `${path}/cancel`, { token: customer.accessToken }),
       409,
       "cancellation_window_closed",
     );
-    await problem(
-      await send("PUT", path, { token: customer.accessToken, body: { notes: "late" } }),
+    await expectProblem(
+      await send(api, "PUT", path, { token: customer.accessToken, body: { notes: "late" } }),
       409,
       "cancellation_window_closed",
     );
-    const byStaff = await send("POST", `${path}/cancel`, { token: admin.accessToken });
+    const byStaff = await send(api, "POST", `${path}/cancel`, { token: admin.accessToken });
     expect(await byStaff.json()).toMatchObject({ status: "cancelled", refundDueMinor: 0 });
   });
 
@@ -686,19 +690,19 @@ describe("changing and cancelling within the policy", () => {
     const first = await book(seedsBody(day, "10:00 AM", email), { token: user.accessToken });
     await book(seedsBody(day, "2:00 PM", email), { token: user.accessToken });
     const path = `/api/bookings/${first.bookingId}`;
-    await problem(
-      await send("PUT", path, { token: user.accessToken, body: { date, time: "2:30 PM" } }),
+    await expectProblem(
+      await send(api, "PUT", path, { token: user.accessToken, body: { date, time: "2:30 PM" } }),
       409,
       "slot_unavailable",
     );
     // Half an hour later overlaps only its own old time, which it gives up.
-    const moved = await send("PUT", path, {
+    const moved = await send(api, "PUT", path, {
       token: user.accessToken,
       body: { date, time: "10:30 AM" },
     });
     expect(await moved.json()).toMatchObject({ time: "10:30 AM", status: "held" });
-    await problem(
-      await send("PUT", path, { token: user.accessToken, body: { date } }),
+    await expectProblem(
+      await send(api, "PUT", path, { token: user.accessToken, body: { date } }),
       400,
       "validation_failed",
     );
@@ -711,14 +715,18 @@ describe("changing and cancelling within the policy", () => {
     const day = await ownDay();
     const mine = await book(seedsBody(day, "10:00 AM", email), { token: user.accessToken });
     // The default practitioner's last free slot that day, taken: not this booking's business.
-    const response = await send("GET", `/api/availability?date=${day.date}&sessionType=individual`);
+    const response = await send(
+      api,
+      "GET",
+      `/api/availability?date=${day.date}&sessionType=individual`,
+    );
     const { slots } = (await response.json()) as { slots: { time: string; available: boolean }[] };
     const time = slots.filter((slot) => slot.available).at(-1)?.time ?? "no free slot";
     const theirs = await book(
       { ...seedsBody(day, time, email), practitionerId: undefined },
       { token: user.accessToken },
     );
-    const moved = await send("PUT", `/api/bookings/${mine.bookingId}`, {
+    const moved = await send(api, "PUT", `/api/bookings/${mine.bookingId}`, {
       token: user.accessToken,
       body: { date: day.date, time },
     });
@@ -726,7 +734,7 @@ describe("changing and cancelling within the policy", () => {
     expect(await bookingRow(mine.bookingId)).toMatchObject({
       practitioner_id: day.practitionerId,
     });
-    await send("DELETE", `/api/bookings/${theirs.bookingId}`, { token: user.accessToken });
+    await send(api, "DELETE", `/api/bookings/${theirs.bookingId}`, { token: user.accessToken });
   });
 
   it("moves and turns texts on in one transaction; a staff move reads no personal data", async () => {
@@ -749,8 +757,8 @@ describe("changing and cancelling within the policy", () => {
       ).rows[0]?.sms_opt_in;
 
     // The move is refused, so the opt-in sent with it is not kept either.
-    await problem(
-      await send("PUT", path, {
+    await expectProblem(
+      await send(api, "PUT", path, {
         token: customer.accessToken,
         body: { date, time: "3:00 PM", smsReminders: true },
       }),
@@ -759,7 +767,7 @@ describe("changing and cancelling within the policy", () => {
     );
     expect(await smsOptIn()).toBe(false);
 
-    const byStaff = await send("PUT", path, {
+    const byStaff = await send(api, "PUT", path, {
       token: admin.accessToken,
       body: { date, time: "11:30 AM" },
     });
@@ -770,7 +778,7 @@ describe("changing and cancelling within the policy", () => {
     );
     expect(reads).toEqual([]);
 
-    const both = await send("PUT", path, {
+    const both = await send(api, "PUT", path, {
       token: customer.accessToken,
       body: { date, time: "12:00 PM", smsReminders: true },
     });
@@ -802,11 +810,11 @@ describe("personal data", () => {
       expect(row?.[column]).toMatch(/^v1\./);
     }
 
-    const asAdmin = await send("GET", `/api/bookings/${created.bookingId}`, {
+    const asAdmin = await send(api, "GET", `/api/bookings/${created.bookingId}`, {
       token: admin.accessToken,
     });
     expect(await asAdmin.json()).toMatchObject({ customer: { name: "Priya Sharma", email } });
-    await send("GET", `/api/bookings/${created.bookingId}`, { token: customer.accessToken });
+    await send(api, "GET", `/api/bookings/${created.bookingId}`, { token: customer.accessToken });
     const { rows } = await api.supabase.db.query(
       "select actor, fields from public.personal_data_reads where subject_table = 'bookings' and subject_id = $1",
       [created.bookingId],
@@ -829,7 +837,7 @@ describe("personal data", () => {
        where id = $1`,
       [created.bookingId],
     );
-    const response = await send("GET", `/api/bookings/${created.bookingId}`, {
+    const response = await send(api, "GET", `/api/bookings/${created.bookingId}`, {
       token: user.accessToken,
     });
     expect(response.status).toBe(500);
@@ -853,8 +861,8 @@ describe("the hold-expiry cron", () => {
       fetch(`${api.url}/api/cron/expire-holds`, {
         headers: secret === undefined ? {} : { authorization: `Bearer ${secret}` },
       });
-    await problem(await cron(), 401, "unauthorized");
-    await problem(await cron("wrong-secret-wrong-secret"), 401, "unauthorized");
+    await expectProblem(await cron(), 401, "unauthorized");
+    await expectProblem(await cron("wrong-secret-wrong-secret"), 401, "unauthorized");
     expect(await bookingRow(created.bookingId)).toMatchObject({ status: "held" });
 
     const swept = await cron(TEST_CRON_SECRET);
