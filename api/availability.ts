@@ -22,6 +22,7 @@ export default route({
       response: Availability,
       limit: "read",
       errors: ["not_found"],
+      roundTrips: { database: 6, redis: 3 },
     },
     ({ db, query }) => availabilityFor(db.anon, query, new Date()),
   ),

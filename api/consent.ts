@@ -18,6 +18,7 @@ export default route({
       status: 201,
       limit: "write",
       errors: ["not_found"],
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ caller, db, body, ip, headers }) =>
       recordConsent(db.service, caller?.userId ?? null, body, {

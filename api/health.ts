@@ -13,6 +13,7 @@ export default route(
         auth: "public",
         response: HealthSchema,
         limit: "read",
+        roundTrips: { database: 1, redis: 2 },
       },
       () => checkHealth(),
     ),

@@ -14,6 +14,7 @@ export default route({
       limit: "read",
       // The catalogue changes rarely; a minute of staleness spares the database every page view.
       cacheControl: "public, max-age=60",
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db }) => listServices(db.anon),
   ),

@@ -25,6 +25,7 @@ export default route({
       // failures only (lib/accounts/sign-in-limits.ts).
       limit: "auth",
       errors: ["invalid_credentials", "service_unavailable"],
+      roundTrips: { database: 1, redis: 3 },
     },
     ({ body, ip }) => login(body.email, body.password, ip),
   ),

@@ -10,6 +10,7 @@ export default route({
       auth: "user",
       response: MeView,
       limit: "read",
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ caller, db }) => currentUser(caller, db.user),
   ),

@@ -16,6 +16,7 @@ export default route({
       response: Verification,
       limit: "payment",
       errors: ["payment_verification_failed", "provider_not_configured", "provider_error"],
+      roundTrips: { database: 2, redis: 1, afterResponse: { database: 7 } },
     },
     ({ caller, body, db }) => thenDeliver(db.service, verifyPayment(db.service, caller, body)),
   ),

@@ -19,6 +19,7 @@ export default route({
       query: PullQuery,
       response: SyncSettingsView,
       limit: "read",
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, query }) => pullSettings(db.user, query.since),
   ),

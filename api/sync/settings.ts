@@ -30,6 +30,7 @@ export default route({
       response: SyncSettingsView,
       limit: "write",
       errors: ["version_conflict"],
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, body }) => pushSettings(db.user, body),
   ),

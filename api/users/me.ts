@@ -12,6 +12,7 @@ export default route({
       auth: "user",
       response: Profile,
       limit: "read",
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, caller }) => getProfile(db.user, caller),
   ),

@@ -7,6 +7,7 @@ import type { FunctionLoader } from "./function-loader.js";
 import { invokeFunction } from "./invoke-function.js";
 import { createRequestId, withPlatformHeaders } from "./platform-headers.js";
 import type { Project } from "./project.js";
+import { runInvocation } from "./request-context.js";
 import { type Resolution, resolveRoute } from "./route-resolver.js";
 import { staticFileResponse } from "./static-response.js";
 
@@ -99,7 +100,10 @@ async function runFunction(
   });
   try {
     const module = await loader.load(file);
-    const response = await invokeFunction(module, functionRequest);
+    const response = await runInvocation(
+      { id: requestId, method: request.method, path: url.pathname, functionName },
+      () => invokeFunction(module, functionRequest),
+    );
     // Local only: the answer's problem code against the operation's documented ones.
     await declaredErrors.check({ module, functionName, request: functionRequest }, response);
     return response;

@@ -45,7 +45,7 @@ export async function requestPasswordReset(
   if (env().SUPABASE_SERVICE_ROLE_KEY !== undefined) {
     // After the response, in this function: how long the privileged step takes (longer for a
     // known address) must not show in this answer's timing.
-    afterResponse(mailOwnResetLink(db.service, email, resetPage));
+    afterResponse(() => mailOwnResetLink(db.service, email, resetPage));
   } else {
     const { error } = await authClient().auth.resetPasswordForEmail(email, {
       redirectTo: resetPage,

@@ -72,7 +72,7 @@ export async function register(
   }
   // Supabase Auth's made-up user for a confirmed account's address: no identities, no session.
   if (data.user?.identities?.length === 0) {
-    afterResponse(noticeExistingAccount(service, email));
+    afterResponse(() => noticeExistingAccount(service, email));
     return confirmationRequired();
   }
   // A new account, or an unconfirmed one Supabase Auth hands back for its address: its own

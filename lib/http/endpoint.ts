@@ -109,6 +109,23 @@ export interface EndpointSpec<
    * leaves the pipeline as the only way to reach the service client.
    */
   privileged?: Privilege;
+  /**
+   * The round trips one call makes, as tests/api/round-trips.test.ts plays it (and `npm run
+   * bench` prints): requests to the database API (Supabase's PostgREST and Auth), Redis calls
+   * (a pipeline is one) and provider requests, before the response, and in `afterResponse` the
+   * waitUntil work after it. Not used at run time: a reviewed contract. The test fails when a
+   * count grows past the declaration, and when it drops below, so the figures stay honest.
+   */
+  roundTrips?: RoundTrips;
+}
+
+export interface RoundTrips {
+  database: number;
+  redis: number;
+  /** 0 when omitted. */
+  providers?: number;
+  /** Work after the response (waitUntil); none when omitted. */
+  afterResponse?: { database?: number; redis?: number; providers?: number };
 }
 
 export type Privilege = "cron" | "webhook" | { ledgerStep: string };

@@ -101,6 +101,6 @@ function failureOf(error: unknown): { reason: string; final: boolean } {
  */
 export async function thenDeliver<T>(service: SupabaseClient, write: Promise<T>): Promise<T> {
   const result = await write;
-  afterResponse(deliverNotifications(service));
+  afterResponse(() => deliverNotifications(service));
   return result;
 }
