@@ -21,7 +21,10 @@ export interface LaunchOptions {
 export interface ColdStart {
   /** Spawn → response received. */
   totalMs: number;
-  /** The handler module's import() alone, measured in the child. */
+  /**
+   * The handler module's import() alone, measured in the child, plus the route chunk a grouped
+   * function's router imports on the request.
+   */
   importMs: number;
   response: ProbeResponse;
 }
@@ -65,7 +68,8 @@ export async function launchOnce(
   const exited = new Promise<number | null>((done) => child.on("close", done));
   const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
   try {
-    const ready = await firstLine(child.stdio[3] as Readable);
+    const control = controlLines(child.stdio[3] as Readable);
+    const ready = await control.next();
     if (ready === undefined)
       throw new Error(`the launcher exited (${await exited}) before it was ready`);
     const message = JSON.parse(ready) as { port?: number; importMs?: number; error?: string };
@@ -76,9 +80,13 @@ export async function launchOnce(
     const totalMs = performance.now() - startedAt;
     const code = await exited;
     if (code !== 0) throw new Error(`the process exited with ${code} after answering`);
+    const after = await control.next();
+    const lazyImportMs = after
+      ? ((JSON.parse(after) as { lazyImportMs?: number }).lazyImportMs ?? 0)
+      : 0;
     const problem = probe.check(response);
     if (problem) throw new Error(`${probe.method} ${probe.path} ${problem}`);
-    return { totalMs, importMs: message.importMs, response };
+    return { totalMs, importMs: message.importMs + lazyImportMs, response };
   } catch (error) {
     child.kill("SIGKILL");
     const what = error instanceof Error ? error.message : String(error);
@@ -90,21 +98,34 @@ export async function launchOnce(
   }
 }
 
-function firstLine(stream: Readable): Promise<string | undefined> {
-  return new Promise((done, failed) => {
-    let text = "";
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const end = text.indexOf("\n");
-      if (end === -1) return;
-      stream.off("data", onData);
-      stream.resume();
-      done(text.slice(0, end));
-    };
-    stream.on("data", onData);
-    stream.on("error", failed);
-    stream.on("end", () => done(undefined));
+/** The launcher's control lines: `next()` resolves with the next one (undefined at the end). */
+function controlLines(stream: Readable): { next(): Promise<string | undefined> } {
+  const lines: string[] = [];
+  const waiting: ((line: string | undefined) => void)[] = [];
+  let text = "";
+  let ended = false;
+  stream.on("data", (chunk: Buffer) => {
+    text += chunk.toString();
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n")) {
+      const line = text.slice(0, end);
+      text = text.slice(end + 1);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
   });
+  const finish = () => {
+    ended = true;
+    for (const waiter of waiting.splice(0)) waiter(undefined);
+  };
+  stream.on("end", finish);
+  stream.on("error", finish);
+  return {
+    next: () =>
+      lines.length > 0 || ended
+        ? Promise.resolve(lines.shift())
+        : new Promise((done) => waiting.push(done)),
+  };
 }
 
 function send(port: number, probe: Probe): Promise<ProbeResponse> {

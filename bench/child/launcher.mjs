@@ -16,7 +16,8 @@
 //   ~50 ms it takes to load @edge-runtime/primitives.
 //
 // Usage (from the bench only): node launcher.mjs <handler file> <adapter>, with a pipe on fd 3,
-// where it writes one JSON line: {"port","importMs","readyMs"} or {"error"}.
+// where it writes one JSON line: {"port","importMs","readyMs"} or {"error"}, and after answering
+// a second one: {"lazyImportMs"}.
 import { writeSync } from "node:fs";
 import { createServer } from "node:http";
 import { resolve } from "node:path";
@@ -122,7 +123,14 @@ try {
   // An unhandled rejection (a handler that throws past its own error handling) ends the process
   // with a non-zero code, which the bench reports: on Vercel that request would be a 500.
   const server = createServer((request, response) => {
-    response.on("finish", () => setImmediate(() => process.exit(0)));
+    response.on("finish", () =>
+      setImmediate(() => {
+        // Route chunks a grouped function's router imported on this first request
+        // (dev/build/router.ts): part of this cold start's import time.
+        report({ lazyImportMs: globalThis.__bastionLazyImportMs ?? 0 });
+        process.exit(0);
+      }),
+    );
     nodeHandler(request, response);
   });
   server.listen(0, "127.0.0.1", () => {

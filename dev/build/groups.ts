@@ -1,0 +1,56 @@
+// Which function serves which route in the grouped shape (BASTION_FUNCTIONS=grouped): routes
+// grouped by domain, at most MAX_GROUPED_FUNCTIONS functions, so the project deploys on Vercel's
+// Hobby plan (12 functions per deployment for a project without a framework). A route's group is
+// the first rule whose prefix its function name starts with; a route no rule names (a new
+// top-level folder) gets a group of its own, and the build fails once that passes the limit.
+
+export const MAX_GROUPED_FUNCTIONS = 12;
+
+/** Where the group functions live: `api/_bastion/<group>` (a `_` path is never an api/ file). */
+export const GROUP_FUNCTION_PREFIX = "api/_bastion/";
+
+/** The query parameter the routes add to name the route a group function serves. */
+export const ROUTE_PARAMETER = "__bastion_route";
+
+const RULES: [prefix: string, group: string][] = [
+  ["api/auth/", "auth"],
+  ["api/bookings", "bookings"],
+  ["api/payments/", "payments"],
+  ["api/webhooks/", "webhooks"],
+  ["api/cron/", "cron"],
+  ["api/notifications/", "notifications"],
+  // The signed-in person's own things.
+  ["api/users/", "account"],
+  ["api/sync/", "account"],
+  ["api/subscriptions/", "account"],
+  // Small public and platform routes: health, the spec, the catalogue, slots, consent.
+  ["api/consent", "platform"],
+  ["api/health", "platform"],
+  ["api/openapi.json", "platform"],
+  ["api/services", "platform"],
+  ["api/availability", "platform"],
+];
+
+export function groupOf(functionName: string): string {
+  for (const [prefix, group] of RULES) {
+    if (functionName === prefix || functionName.startsWith(prefix)) return group;
+  }
+  const [, top = "root"] = functionName.split("/");
+  return top.replace(/[^a-z0-9-]/gi, "-");
+}
+
+/** Group → the function names it serves; throws when there would be too many functions. */
+export function groupFunctions(functionNames: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const name of [...functionNames].sort()) {
+    const group = groupOf(name);
+    groups.set(group, [...(groups.get(group) ?? []), name]);
+  }
+  if (groups.size > MAX_GROUPED_FUNCTIONS) {
+    throw new Error(
+      `the grouped shape would build ${groups.size} functions (${[...groups.keys()].join(", ")}),` +
+        ` more than ${MAX_GROUPED_FUNCTIONS}: add the new folders to a group in dev/build/groups.ts`,
+    );
+  }
+  return groups;
+}
