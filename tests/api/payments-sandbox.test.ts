@@ -15,6 +15,7 @@ import {
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { type HoldSlot, holdBooking } from "../helpers/booking-hold.js";
 import { newPractitioner } from "../helpers/practitioner.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -24,33 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
 });
-
-function send(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; key?: string } = {},
-): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined && { "content-type": "application/json" }),
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-      ...(options.key && { "idempotency-key": options.key }),
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
-async function problem(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(await response.json()).toMatchObject({ code, status });
-}
 
 /** A signed-in customer's live hold on an individual session (₹2,500.00). */
 const holdFor = (token: string, slot?: HoldSlot) => holdBooking(api, token, slot);
@@ -65,8 +39,8 @@ interface Order {
 }
 
 async function order(token: string, bookingId: string): Promise<Order> {
-  return json<Order>(
-    await send("POST", "/api/payments/create-order", {
+  return expectJson<Order>(
+    await send(api, "POST", "/api/payments/create-order", {
       token,
       key: crypto.randomUUID(),
       body: { sessionType: "individual", format: "video", bookingId },
@@ -124,8 +98,8 @@ describe("create-order", () => {
       status: "created",
       user_id: user.id,
     });
-    await problem(
-      await send("POST", "/api/payments/create-order", {
+    await expectProblem(
+      await send(api, "POST", "/api/payments/create-order", {
         token: user.accessToken,
         key: crypto.randomUUID(),
         body: { sessionType: "individual", format: "video", bookingId, amount: 1 },
@@ -140,12 +114,12 @@ describe("create-order", () => {
     const bookingId = await holdFor(user.accessToken);
     const key = crypto.randomUUID();
     const body = { sessionType: "individual", format: "video", bookingId };
-    const first = await json<Order>(
-      await send("POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
+    const first = await expectJson<Order>(
+      await send(api, "POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
       201,
     );
-    const again = await json<Order>(
-      await send("POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
+    const again = await expectJson<Order>(
+      await send(api, "POST", "/api/payments/create-order", { token: user.accessToken, key, body }),
       201,
     );
     expect(again.orderId).toBe(first.orderId);
@@ -154,8 +128,8 @@ describe("create-order", () => {
       [bookingId],
     );
     expect(rows).toEqual([{ n: 1 }]);
-    await problem(
-      await send("POST", "/api/payments/create-order", {
+    await expectProblem(
+      await send(api, "POST", "/api/payments/create-order", {
         token: user.accessToken,
         key,
         body: { ...body, format: "in_person" },
@@ -168,8 +142,8 @@ describe("create-order", () => {
   it("is 404 for another customer's hold", async () => {
     const [alice, bob] = [await api.signUp(), await api.signUp()];
     const bookingId = await holdFor(alice.accessToken);
-    await problem(
-      await send("POST", "/api/payments/create-order", {
+    await expectProblem(
+      await send(api, "POST", "/api/payments/create-order", {
         token: bob.accessToken,
         key: crypto.randomUUID(),
         body: { sessionType: "individual", format: "video", bookingId },
@@ -187,10 +161,12 @@ describe("verify", () => {
     const o = await order(user.accessToken, bookingId);
     const body = paid(o);
     const answers = await Promise.all(
-      [1, 2, 3].map(() => send("POST", "/api/payments/verify", { token: user.accessToken, body })),
+      [1, 2, 3].map(() =>
+        send(api, "POST", "/api/payments/verify", { token: user.accessToken, body }),
+      ),
     );
     for (const answer of answers) {
-      expect(await json(answer, 200)).toMatchObject({
+      expect(await expectJson(answer, 200)).toMatchObject({
         verified: true,
         paymentId: o.paymentId,
         status: "captured",
@@ -206,8 +182,8 @@ describe("verify", () => {
       [bookingId],
     );
     expect(rows).toEqual([{ to_status: "held" }, { to_status: "confirmed" }]);
-    const view = await json(
-      await send("GET", `/api/payments/${o.paymentId}`, { token: user.accessToken }),
+    const view = await expectJson(
+      await send(api, "GET", `/api/payments/${o.paymentId}`, { token: user.accessToken }),
       200,
     );
     expect(view).toMatchObject({ status: "captured", amountMinor: 250000, bookingId });
@@ -240,14 +216,14 @@ describe("verify", () => {
       paid(o, { status: "failed" }),
     ];
     for (const body of attempts) {
-      await problem(
-        await send("POST", "/api/payments/verify", { token: user.accessToken, body }),
+      await expectProblem(
+        await send(api, "POST", "/api/payments/verify", { token: user.accessToken, body }),
         400,
         "payment_verification_failed",
       );
     }
-    await problem(
-      await send("POST", "/api/payments/verify", { token: other.accessToken, body: good }),
+    await expectProblem(
+      await send(api, "POST", "/api/payments/verify", { token: other.accessToken, body: good }),
       400,
       "payment_verification_failed",
     );
@@ -265,8 +241,8 @@ describe("verify", () => {
       [bookingId],
     );
     await holdFor(prompt.accessToken, slot); // takes the slot, expiring the lapsed hold
-    const answer = await json(
-      await send("POST", "/api/payments/verify", { token: late.accessToken, body: paid(o) }),
+    const answer = await expectJson(
+      await send(api, "POST", "/api/payments/verify", { token: late.accessToken, body: paid(o) }),
       200,
     );
     expect(answer).toMatchObject({ status: "refunded", bookingStatus: "expired" });
@@ -278,12 +254,18 @@ describe("verify", () => {
     const bookingId = await holdFor(user.accessToken);
     const first = await order(user.accessToken, bookingId);
     const second = await order(user.accessToken, bookingId);
-    await json(
-      await send("POST", "/api/payments/verify", { token: user.accessToken, body: paid(first) }),
+    await expectJson(
+      await send(api, "POST", "/api/payments/verify", {
+        token: user.accessToken,
+        body: paid(first),
+      }),
       200,
     );
-    const answer = await json(
-      await send("POST", "/api/payments/verify", { token: user.accessToken, body: paid(second) }),
+    const answer = await expectJson(
+      await send(api, "POST", "/api/payments/verify", {
+        token: user.accessToken,
+        body: paid(second),
+      }),
       200,
     );
     expect(answer).toMatchObject({ status: "refunded", bookingStatus: "confirmed" });
@@ -299,42 +281,45 @@ describe("staff refunds", () => {
     const [customer, staff] = [await api.signUp(), await api.signUp({ role: "admin" })];
     const bookingId = await holdFor(customer.accessToken);
     const o = await order(customer.accessToken, bookingId);
-    await json(
-      await send("POST", "/api/payments/verify", { token: customer.accessToken, body: paid(o) }),
+    await expectJson(
+      await send(api, "POST", "/api/payments/verify", {
+        token: customer.accessToken,
+        body: paid(o),
+      }),
       200,
     );
     const refund = (token: string, key: string, body: object) =>
-      send("POST", "/api/payments/refund", {
+      send(api, "POST", "/api/payments/refund", {
         token,
         key,
         body: { paymentId: o.paymentId, reason: "Goodwill", ...body },
       });
-    await problem(
+    await expectProblem(
       await refund(customer.accessToken, crypto.randomUUID(), { amount: 100 }),
       403,
       "forbidden",
     );
     const key = crypto.randomUUID();
-    const part = await json(await refund(staff.accessToken, key, { amount: 100000 }), 201);
+    const part = await expectJson(await refund(staff.accessToken, key, { amount: 100000 }), 201);
     expect(part).toMatchObject({ amountMinor: 100000, status: "succeeded" });
-    const replay = await json(await refund(staff.accessToken, key, { amount: 100000 }), 201);
+    const replay = await expectJson(await refund(staff.accessToken, key, { amount: 100000 }), 201);
     expect(replay).toEqual(part);
     const partly = await row("payments", o.paymentId);
     expect([partly?.status, Number(partly?.refunded_minor)]).toEqual([
       "partially_refunded",
       100000,
     ]);
-    await problem(
+    await expectProblem(
       await refund(staff.accessToken, crypto.randomUUID(), { amount: 150001 }),
       409,
       "refund_exceeds_captured",
     );
-    const rest = await json(await refund(staff.accessToken, crypto.randomUUID(), {}), 201);
+    const rest = await expectJson(await refund(staff.accessToken, crypto.randomUUID(), {}), 201);
     expect(rest).toMatchObject({ amountMinor: 150000, status: "succeeded" });
     const fully = await row("payments", o.paymentId);
     expect([fully?.status, Number(fully?.refunded_minor)]).toEqual(["refunded", 250000]);
-    const view = await json(
-      await send("GET", `/api/payments/${o.paymentId}`, { token: staff.accessToken }),
+    const view = await expectJson(
+      await send(api, "GET", `/api/payments/${o.paymentId}`, { token: staff.accessToken }),
       200,
     );
     expect(view).toMatchObject({ status: "refunded", refundedMinor: 250000 });
@@ -344,8 +329,8 @@ describe("staff refunds", () => {
     const [customer, other] = [await api.signUp(), await api.signUp()];
     const bookingId = await holdFor(customer.accessToken);
     const o = await order(customer.accessToken, bookingId);
-    await problem(
-      await send("GET", `/api/payments/${o.paymentId}`, { token: other.accessToken }),
+    await expectProblem(
+      await send(api, "GET", `/api/payments/${o.paymentId}`, { token: other.accessToken }),
       404,
       "not_found",
     );

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 import { holdBooking } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { expectJson, expectProblem, post } from "../helpers/requests.js";
 import { stripeEvent, TEST_WEBHOOK_SECRET } from "../helpers/stripe-events.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
@@ -37,44 +38,15 @@ interface IntentCreated {
   paymentId: string;
 }
 
-function post(
-  path: string,
-  body: unknown,
-  options: { token?: string; key?: string; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-      ...(options.key && { "idempotency-key": options.key }),
-      ...options.headers,
-    },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
-async function problem(response: Response, status: number, code: string) {
-  const body = await json<{ code: string; errors?: Record<string, string[]> }>(response, status);
-  expect(body.code).toBe(code);
-  return body;
-}
-
 async function createIntent(token: string, body: object): Promise<IntentCreated> {
-  return json<IntentCreated>(
-    await post("/api/payments/create-intent", body, { token, key: crypto.randomUUID() }),
+  return expectJson<IntentCreated>(
+    await post(api, "/api/payments/create-intent", body, { token, key: crypto.randomUUID() }),
     201,
   );
 }
 
 const confirm = (token: string, paymentIntentId: string) =>
-  post("/api/payments/confirm", { paymentIntentId }, { token });
+  post(api, "/api/payments/confirm", { paymentIntentId }, { token });
 
 async function row(table: "payments" | "bookings", id: string) {
   const { rows } = await api.supabase.db.query<Record<string, unknown>>(
@@ -105,8 +77,9 @@ describe("create-intent", () => {
     const user = await api.signUp();
     const bookingId = await holdBooking(api, user.accessToken);
     for (const extra of [{ amount: 1 }, { currency: "USD" }]) {
-      const refused = await problem(
+      const refused = await expectProblem(
         await post(
+          api,
           "/api/payments/create-intent",
           { bookingId, ...extra },
           { token: user.accessToken, key: crypto.randomUUID() },
@@ -147,8 +120,9 @@ describe("create-intent", () => {
     });
     expect(created).toMatchObject({ amount: 7000, currency: "USD" });
     expect(stripe.intent(created.paymentIntentId)).toMatchObject({ amount: 7000, currency: "usd" });
-    await problem(
+    await expectProblem(
       await post(
+        api,
         "/api/payments/create-intent",
         { sessionType: "individual" },
         { token: user.accessToken, key: crypto.randomUUID() },
@@ -162,21 +136,22 @@ describe("create-intent", () => {
     const user = await api.signUp();
     const key = crypto.randomUUID();
     const body = { sessionType: "couples", format: "video" };
-    const first = await json<IntentCreated>(
-      await post("/api/payments/create-intent", body, { token: user.accessToken, key }),
+    const first = await expectJson<IntentCreated>(
+      await post(api, "/api/payments/create-intent", body, { token: user.accessToken, key }),
       201,
     );
-    const retry = await post("/api/payments/create-intent", body, {
+    const retry = await post(api, "/api/payments/create-intent", body, {
       token: user.accessToken,
       key,
     });
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
-    expect(await json(retry, 201)).toEqual(first);
+    expect(await expectJson(retry, 201)).toEqual(first);
     expect(await paymentsOf(user.id)).toHaveLength(1);
     expect(intentsFor(first.paymentId)).toHaveLength(1);
 
-    await problem(
+    await expectProblem(
       await post(
+        api,
         "/api/payments/create-intent",
         { ...body, format: "in_person" },
         { token: user.accessToken, key },
@@ -184,8 +159,8 @@ describe("create-intent", () => {
       422,
       "idempotency_key_reused",
     );
-    await problem(
-      await post("/api/payments/create-intent", body, { token: user.accessToken }),
+    await expectProblem(
+      await post(api, "/api/payments/create-intent", body, { token: user.accessToken }),
       400,
       "idempotency_key_missing",
     );
@@ -199,11 +174,13 @@ describe("confirm", () => {
     const bookingId = await holdBooking(api, user.accessToken);
     const created = await createIntent(user.accessToken, { bookingId });
 
-    expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual({
-      paymentId: created.paymentId,
-      status: "created",
-      bookingStatus: "held",
-    });
+    expect(await expectJson(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
+      {
+        paymentId: created.paymentId,
+        status: "created",
+        bookingStatus: "held",
+      },
+    );
 
     stripe.pay(created.paymentIntentId);
     const confirmed = {
@@ -211,10 +188,10 @@ describe("confirm", () => {
       status: "captured",
       bookingStatus: "confirmed",
     };
-    expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
+    expect(await expectJson(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
       confirmed,
     );
-    expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
+    expect(await expectJson(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
       confirmed,
     );
     expect(await row("payments", created.paymentId)).toMatchObject({
@@ -234,18 +211,20 @@ describe("confirm", () => {
       format: "video",
     });
     stripe.decline(created.paymentIntentId);
-    expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual({
-      paymentId: created.paymentId,
-      status: "failed",
-      bookingStatus: null,
-    });
+    expect(await expectJson(await confirm(user.accessToken, created.paymentIntentId), 200)).toEqual(
+      {
+        paymentId: created.paymentId,
+        status: "failed",
+        bookingStatus: null,
+      },
+    );
     expect(await row("payments", created.paymentId)).toMatchObject({
       failure_reason: "card_declined: insufficient_funds",
     });
     stripe.pay(created.paymentIntentId);
-    expect(await json(await confirm(user.accessToken, created.paymentIntentId), 200)).toMatchObject(
-      { status: "captured" },
-    );
+    expect(
+      await expectJson(await confirm(user.accessToken, created.paymentIntentId), 200),
+    ).toMatchObject({ status: "captured" });
   });
 
   it("is 404 for another customer's intent, paid or not, and changes nothing", async () => {
@@ -255,14 +234,19 @@ describe("confirm", () => {
       format: "video",
     });
     stripe.pay(created.paymentIntentId);
-    await problem(await confirm(mallory.accessToken, created.paymentIntentId), 404, "not_found");
-    await problem(await confirm(mallory.accessToken, "pi_doesnotexist"), 404, "not_found");
+    await expectProblem(
+      await confirm(mallory.accessToken, created.paymentIntentId),
+      404,
+      "not_found",
+    );
+    await expectProblem(await confirm(mallory.accessToken, "pi_doesnotexist"), 404, "not_found");
     expect(await row("payments", created.paymentId)).toMatchObject({
       status: "created",
       captured_at: null,
     });
-    await problem(
+    await expectProblem(
       await post(
+        api,
         "/api/payments/confirm",
         { paymentIntentId: created.paymentIntentId, status: "succeeded" },
         { token: mallory.accessToken },
@@ -292,8 +276,8 @@ describe("create-checkout", () => {
       ["cancelUrl", `${SPA_ORIGIN}.evil.example/book`],
       ["cancelUrl", "javascript:alert(1)"],
     ] as const) {
-      const refused = await problem(
-        await post("/api/payments/create-checkout", checkoutBody({ [field]: url }), {
+      const refused = await expectProblem(
+        await post(api, "/api/payments/create-checkout", checkoutBody({ [field]: url }), {
           token: user.accessToken,
           key: crypto.randomUUID(),
         }),
@@ -311,8 +295,9 @@ describe("create-checkout", () => {
   it("creates a session priced by the server, and the completed checkout confirms the hold", async () => {
     const user = await api.signUp();
     const bookingId = await holdBooking(api, user.accessToken);
-    const created = await json<{ sessionId: string; url: string; paymentId: string }>(
+    const created = await expectJson<{ sessionId: string; url: string; paymentId: string }>(
       await post(
+        api,
         "/api/payments/create-checkout",
         checkoutBody({ bookingId, cancelUrl: `${api.url}/book` }),
         { token: user.accessToken, key: crypto.randomUUID() },
@@ -338,10 +323,10 @@ describe("create-checkout", () => {
     });
     expect(intent.metadata).toEqual({ payment_id: created.paymentId, booking_id: bookingId });
     const delivery = stripeEvent("checkout.session.completed", session);
-    const received = await post("/api/webhooks/stripe", delivery.body, {
+    const received = await post(api, "/api/webhooks/stripe", delivery.body, {
       headers: { "stripe-signature": delivery.signature },
     });
-    expect(await json(received, 200)).toEqual({ received: true, duplicate: false });
+    expect(await expectJson(received, 200)).toEqual({ received: true, duplicate: false });
     expect(await row("payments", created.paymentId)).toMatchObject({
       status: "captured",
       provider_order_id: intent.id,

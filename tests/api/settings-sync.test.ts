@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS_DOCUMENT_MAX_BYTES } from "../../lib/settings/document.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -15,33 +16,18 @@ afterAll(async () => {
 });
 
 type User = { id: string; accessToken: string };
+type Body = Record<string, unknown>;
 
 const call = (
   token: string | undefined,
   path: string,
   init: { method?: string; body?: unknown } = {},
-) =>
-  fetch(`${api.url}${path}`, {
-    method: init.method ?? "GET",
-    headers: {
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(init.body !== undefined && { "content-type": "application/json" }),
-    },
-    ...(init.body !== undefined && {
-      body: typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-    }),
-  });
+) => send(api, init.method ?? "GET", path, { token, body: init.body });
 
 const putSettings = (user: User, body: unknown) =>
   call(user.accessToken, "/api/users/me/settings", { method: "PUT", body });
 const push = (user: User, body: unknown) =>
   call(user.accessToken, "/api/sync/push", { method: "POST", body });
-
-async function json(response: Response, status: number) {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 /** The user's row and history as the database holds them (raw SQL, no RLS). */
 async function stored(userId: string) {
@@ -71,7 +57,7 @@ async function stored(userId: string) {
 async function userWithVersions(count: number): Promise<User> {
   const user = await api.signUp();
   for (let version = 0; version < count; version++) {
-    await json(
+    await expectJson<Body>(
       await putSettings(user, {
         baseVersion: version,
         schemaVersion: 1,
@@ -86,7 +72,10 @@ async function userWithVersions(count: number): Promise<User> {
 describe("GET /api/users/me/settings", () => {
   it("answers version 0 and an empty document before the first write", async () => {
     const user = await api.signUp();
-    const body = await json(await call(user.accessToken, "/api/users/me/settings"), 200);
+    const body = await expectJson<Body>(
+      await call(user.accessToken, "/api/users/me/settings"),
+      200,
+    );
     expect(body).toEqual({ version: 0, schemaVersion: 0, data: {}, updatedAt: null });
   });
 });
@@ -94,13 +83,13 @@ describe("GET /api/users/me/settings", () => {
 describe("PUT /api/users/me/settings", () => {
   it("writes version 1, then version 2 from it, and reads back what was written", async () => {
     const user = await api.signUp();
-    const first = await json(
+    const first = await expectJson<Body>(
       await putSettings(user, { baseVersion: 0, schemaVersion: 3, data: { theme: "dark" } }),
       200,
     );
     expect(first).toMatchObject({ version: 1, schemaVersion: 3, data: { theme: "dark" } });
     const data = { theme: "light", shortcuts: { save: "mod+s" }, recent: [1, 2.5, null, true] };
-    const second = await json(
+    const second = await expectJson<Body>(
       await putSettings(user, { baseVersion: 1, schemaVersion: 4, data }),
       200,
     );
@@ -110,7 +99,9 @@ describe("PUT /api/users/me/settings", () => {
       data,
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
     });
-    expect(await json(await call(user.accessToken, "/api/users/me/settings"), 200)).toEqual(second);
+    expect(
+      await expectJson<Body>(await call(user.accessToken, "/api/users/me/settings"), 200),
+    ).toEqual(second);
     const { row, history } = await stored(user.id);
     expect(row).toEqual({ version: 2, schema_version: 4, document: data, updated_by_device: null });
     expect(history.map((entry) => entry.version)).toEqual([1, 2]);
@@ -118,14 +109,17 @@ describe("PUT /api/users/me/settings", () => {
 
   it("refuses a write from a stale version with 409 and the server's copy, changing nothing", async () => {
     const user = await userWithVersions(2);
-    const server = await json(await call(user.accessToken, "/api/users/me/settings"), 200);
+    const server = await expectJson<Body>(
+      await call(user.accessToken, "/api/users/me/settings"),
+      200,
+    );
     const before = await stored(user.id);
 
-    const problem = await json(
+    const problem = await expectProblem(
       await putSettings(user, { baseVersion: 1, schemaVersion: 1, data: { theme: "stale" } }),
       409,
+      "version_conflict",
     );
-    expect(problem).toMatchObject({ code: "version_conflict", status: 409 });
     expect(problem.current).toEqual(server);
     expect(await stored(user.id)).toEqual(before);
   });
@@ -134,9 +128,10 @@ describe("PUT /api/users/me/settings", () => {
     const user = await userWithVersions(1);
     const before = await stored(user.id);
     for (const baseVersion of [0, 7]) {
-      const problem = await json(
+      const problem = await expectProblem(
         await putSettings(user, { baseVersion, schemaVersion: 1, data: { theme: "other" } }),
         409,
+        "version_conflict",
       );
       expect(problem.current).toMatchObject({ version: 1, data: { theme: "dark", step: 1 } });
     }
@@ -145,9 +140,10 @@ describe("PUT /api/users/me/settings", () => {
 
   it("answers a write from a version when there are no settings with the empty copy", async () => {
     const user = await api.signUp();
-    const problem = await json(
+    const problem = await expectProblem(
       await putSettings(user, { baseVersion: 3, schemaVersion: 1, data: {} }),
       409,
+      "version_conflict",
     );
     expect(problem.current).toEqual({ version: 0, schemaVersion: 0, data: {}, updatedAt: null });
     expect((await stored(user.id)).row).toBeUndefined();
@@ -174,11 +170,10 @@ describe("sync for devices", () => {
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 409)).toHaveLength(19);
 
-      const winner = await json(responses[statuses.indexOf(200)] as Response, 200);
+      const winner = await expectJson<Body>(responses[statuses.indexOf(200)] as Response, 200);
       expect(winner).toMatchObject({ version: base + 1, schemaVersion: 1 });
       for (const response of responses.filter((r) => r.status === 409)) {
-        const problem = await json(response, 409);
-        expect(problem.code).toBe("version_conflict");
+        const problem = await expectProblem(response, 409, "version_conflict");
         // Every loser is told about the winner, not about a copy it could overwrite.
         expect(problem.current).toEqual(winner);
       }
@@ -201,7 +196,7 @@ describe("sync for devices", () => {
 
   it("PUT /api/sync/settings writes with the device's name, which GET shows", async () => {
     const user = await userWithVersions(1);
-    const written = await json(
+    const written = await expectJson<Body>(
       await call(user.accessToken, "/api/sync/settings", {
         method: "PUT",
         body: { baseVersion: 1, schemaVersion: 2, device: "  Firefox on laptop ", data: { a: 1 } },
@@ -209,12 +204,14 @@ describe("sync for devices", () => {
       200,
     );
     expect(written).toMatchObject({ version: 2, schemaVersion: 2, device: "Firefox on laptop" });
-    expect(await json(await call(user.accessToken, "/api/sync/settings"), 200)).toEqual(written);
+    expect(await expectJson<Body>(await call(user.accessToken, "/api/sync/settings"), 200)).toEqual(
+      written,
+    );
     // The web app's view leaves the device out.
     expect(
-      await json(await call(user.accessToken, "/api/users/me/settings"), 200),
+      await expectJson<Body>(await call(user.accessToken, "/api/users/me/settings"), 200),
     ).not.toHaveProperty("device");
-    const stale = await json(
+    const stale = await expectJson<Body>(
       await call(user.accessToken, "/api/sync/settings", {
         method: "PUT",
         body: { baseVersion: 1, schemaVersion: 2, device: "phone", data: { a: 2 } },
@@ -231,9 +228,12 @@ describe("sync for devices", () => {
       expect(response.status).toBe(304);
       expect(await response.text()).toBe("");
     }
-    const current = await json(await call(user.accessToken, "/api/sync/settings"), 200);
+    const current = await expectJson<Body>(await call(user.accessToken, "/api/sync/settings"), 200);
     for (const since of [0, 2]) {
-      const body = await json(await call(user.accessToken, `/api/sync/pull?since=${since}`), 200);
+      const body = await expectJson<Body>(
+        await call(user.accessToken, `/api/sync/pull?since=${since}`),
+        200,
+      );
       expect(body).toEqual(current);
     }
   });
@@ -247,8 +247,11 @@ describe("sync for devices", () => {
     "pull refuses the query %j with 400",
     async (query) => {
       const user = await api.signUp();
-      const problem = await json(await call(user.accessToken, `/api/sync/pull${query}`), 400);
-      expect(problem.code).toBe("validation_failed");
+      await expectProblem(
+        await call(user.accessToken, `/api/sync/pull${query}`),
+        400,
+        "validation_failed",
+      );
     },
   );
 });
@@ -260,7 +263,10 @@ describe("the 64 KB document limit", () => {
   it("stores a document of exactly 64 KB as the database measures it", async () => {
     const user = await api.signUp();
     const data = documentOf(SETTINGS_DOCUMENT_MAX_BYTES);
-    await json(await putSettings(user, { baseVersion: 0, schemaVersion: 1, data }), 200);
+    await expectJson<Body>(
+      await putSettings(user, { baseVersion: 0, schemaVersion: 1, data }),
+      200,
+    );
     const { rows } = await api.supabase.db.query<{ bytes: number }>(
       "select octet_length(document::text) as bytes from public.user_settings where user_id = $1",
       [user.id],
@@ -276,22 +282,22 @@ describe("the 64 KB document limit", () => {
   ])("answers 413 for a document %s, and writes nothing", async (_, data) => {
     const user = await userWithVersions(1);
     const before = await stored(user.id);
-    const problem = await json(
+    await expectProblem(
       await push(user, { baseVersion: 1, schemaVersion: 1, device: "d", data }),
       413,
+      "payload_too_large",
     );
-    expect(problem.code).toBe("payload_too_large");
     expect(await stored(user.id)).toEqual(before);
   });
 
   it("answers 413 for a body over its limit before reading it", async () => {
     const user = await api.signUp();
     const data = documentOf(SETTINGS_DOCUMENT_MAX_BYTES + 8 * 1024);
-    const problem = await json(
+    await expectProblem(
       await putSettings(user, { baseVersion: 0, schemaVersion: 1, data }),
       413,
+      "payload_too_large",
     );
-    expect(problem.code).toBe("payload_too_large");
     expect((await stored(user.id)).row).toBeUndefined();
   });
 
@@ -318,11 +324,11 @@ describe("the 64 KB document limit", () => {
   ])("answers 400 for a document with %s", async (_, data) => {
     const user = await api.signUp();
     const body = `{"baseVersion": 0, "schemaVersion": 1, "data": ${data}}`;
-    const problem = await json(
+    const problem = await expectProblem(
       await call(user.accessToken, "/api/users/me/settings", { method: "PUT", body }),
       400,
+      "validation_failed",
     );
-    expect(problem).toMatchObject({ code: "validation_failed" });
     // Named at the document, or deeper where the validator can point at the bad value.
     const fields = Object.keys((problem as { errors: Record<string, string[]> }).errors);
     expect(fields.length).toBeGreaterThan(0);
@@ -368,14 +374,17 @@ describe("users are kept to their own settings", () => {
   });
 
   it("through the API, each user reads and writes only their own", async () => {
-    expect(await json(await call(ben.accessToken, "/api/sync/settings"), 200)).toMatchObject({
+    expect(
+      await expectJson<Body>(await call(ben.accessToken, "/api/sync/settings"), 200),
+    ).toMatchObject({
       version: 0,
       data: {},
     });
     // Ann's version as the base: Ben has no settings at that version, so he is told his own.
-    const problem = await json(
+    const problem = await expectProblem(
       await putSettings(ben, { baseVersion: 3, schemaVersion: 1, data: { took: "over" } }),
       409,
+      "version_conflict",
     );
     expect(problem.current).toMatchObject({ version: 0, data: {} });
     expect(await stored(ann.id)).toEqual(annBefore);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { type Delivery, stripeEvent, TEST_WEBHOOK_SECRET } from "../helpers/stripe-events.js";
 
 const PRO = "price_pro_2027";
@@ -33,43 +34,15 @@ afterAll(async () => {
 
 const PAGES = { successUrl: `${SPA_ORIGIN}/welcome`, cancelUrl: `${SPA_ORIGIN}/plans` };
 
-function call(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; key?: string } = {},
-): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined && { "content-type": "application/json" }),
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-      ...(options.key && { "idempotency-key": options.key }),
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
-async function problem(response: Response, status: number, code: string) {
-  const body = await json<{ code: string; errors?: Record<string, string[]> }>(response, status);
-  expect(body.code).toBe(code);
-  return body;
-}
-
 interface CheckoutCreated {
   sessionId: string;
   url: string;
 }
 
 const checkout = (token: string, body: object, key = crypto.randomUUID()) =>
-  call("POST", "/api/subscriptions", { token, body, key });
+  send(api, "POST", "/api/subscriptions", { token, body, key });
 
-const mine = (token: string) => call("GET", "/api/subscriptions", { token });
+const mine = (token: string) => send(api, "GET", "/api/subscriptions", { token });
 
 function deliver(delivery: Delivery): Promise<Response> {
   return fetch(`${api.url}/api/webhooks/stripe`, {
@@ -81,7 +54,7 @@ function deliver(delivery: Delivery): Promise<Response> {
 
 /** Delivers the event and answers what processing concluded. */
 async function outcomeOf(delivery: Delivery): Promise<string | null> {
-  await json(await deliver(delivery), 200);
+  await expectJson(await deliver(delivery), 200);
   const { rows } = await api.supabase.db.query<{ outcome: string | null }>(
     "select outcome from public.webhook_events where provider = 'stripe' and event_id = $1",
     [delivery.eventId],
@@ -101,7 +74,7 @@ const requestsTo = (method: string, path: string, key?: string) =>
 /** A user who subscribed to the tier through Checkout, as the webhook recorded it. */
 async function subscriber(tier: "pro" | "premium") {
   const user = await api.signUp();
-  const created = await json<CheckoutCreated>(
+  const created = await expectJson<CheckoutCreated>(
     await checkout(user.accessToken, { tier, ...PAGES }),
     201,
   );
@@ -115,8 +88,8 @@ async function subscriber(tier: "pro" | "premium") {
 describe("GET /api/subscriptions", () => {
   it("answers free to a user who never subscribed, and shows nobody else's subscription", async () => {
     const [user] = await Promise.all([api.signUp(), subscriber("premium")]);
-    expect(await json(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
-    await problem(await call("GET", "/api/subscriptions"), 401, "unauthorized");
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    await expectProblem(await send(api, "GET", "/api/subscriptions"), 401, "unauthorized");
   });
 });
 
@@ -126,7 +99,7 @@ describe("POST /api/subscriptions", () => {
     const created = await Promise.all(
       Array.from({ length: 5 }, () =>
         checkout(user.accessToken, { tier: "pro", ...PAGES }).then((r) =>
-          json<CheckoutCreated>(r, 201),
+          expectJson<CheckoutCreated>(r, 201),
         ),
       ),
     );
@@ -163,7 +136,7 @@ describe("POST /api/subscriptions", () => {
 
   it("uses the customer the webhook recorded, and refuses a second subscription with 409", async () => {
     const user = await api.signUp();
-    await json(await checkout(user.accessToken, { tier: "premium", ...PAGES }), 201);
+    await expectJson(await checkout(user.accessToken, { tier: "premium", ...PAGES }), 201);
     const [first] = requestsTo("POST", "/v1/checkout/sessions").filter(
       (request) => request.params.client_reference_id === user.id,
     );
@@ -177,7 +150,7 @@ describe("POST /api/subscriptions", () => {
     expect(await outcomeOf(created)).toBe("customer recorded");
     const customerCalls = requestsTo("POST", "/v1/customers", `customer-${user.id}`).length;
 
-    const again = await json<CheckoutCreated>(
+    const again = await expectJson<CheckoutCreated>(
       await checkout(user.accessToken, { tier: "premium", ...PAGES }),
       201,
     );
@@ -188,7 +161,11 @@ describe("POST /api/subscriptions", () => {
       "subscription active (premium)",
     );
 
-    await problem(await checkout(user.accessToken, { tier: "pro", ...PAGES }), 409, "conflict");
+    await expectProblem(
+      await checkout(user.accessToken, { tier: "pro", ...PAGES }),
+      409,
+      "conflict",
+    );
     expect(requestsTo("POST", "/v1/customers", `customer-${user.id}`)).toHaveLength(customerCalls);
   });
 
@@ -196,7 +173,7 @@ describe("POST /api/subscriptions", () => {
     const user = await api.signUp();
     const before = stripe.requests.length;
     for (const tier of ["free", "gold", undefined]) {
-      const refused = await problem(
+      const refused = await expectProblem(
         await checkout(user.accessToken, { tier, ...PAGES }),
         400,
         "validation_failed",
@@ -207,15 +184,15 @@ describe("POST /api/subscriptions", () => {
       ["successUrl", "https://evil.example/welcome"],
       ["cancelUrl", `${SPA_ORIGIN}@evil.example/plans`],
     ] as const) {
-      const refused = await problem(
+      const refused = await expectProblem(
         await checkout(user.accessToken, { tier: "pro", ...PAGES, [field]: url }),
         400,
         "validation_failed",
       );
       expect(Object.keys(refused.errors ?? {})).toEqual([field]);
     }
-    await problem(
-      await call("POST", "/api/subscriptions", {
+    await expectProblem(
+      await send(api, "POST", "/api/subscriptions", {
         token: user.accessToken,
         body: { tier: "pro", ...PAGES },
       }),
@@ -223,14 +200,14 @@ describe("POST /api/subscriptions", () => {
       "idempotency_key_missing",
     );
     expect(stripe.requests.length).toBe(before);
-    expect(await json(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
   });
 });
 
 describe("subscription events", () => {
   it("records Checkout's subscription, shown to its user only", async () => {
     const user = await subscriber("pro");
-    const view = await json<Record<string, unknown>>(await mine(user.accessToken), 200);
+    const view = await expectJson<Record<string, unknown>>(await mine(user.accessToken), 200);
     expect(view).toEqual({
       tier: "pro",
       subscription: {
@@ -257,13 +234,13 @@ describe("subscription events", () => {
     const failed = stripeEvent("invoice.payment_failed", stripe.invoice(user.subscriptionId));
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        deliver(failed).then((r) => json<{ duplicate: boolean }>(r, 200)),
+        deliver(failed).then((r) => expectJson<{ duplicate: boolean }>(r, 200)),
       ),
     );
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
     expect(retrievals()).toBe(before + 1);
     expect(await outcomeOf(failed)).toBe("subscription past_due (pro)");
-    expect(await json(await mine(user.accessToken), 200)).toMatchObject({
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({
       tier: "pro",
       subscription: { status: "past_due" },
     });
@@ -279,8 +256,8 @@ describe("subscription events", () => {
       "customer.subscription.updated",
       structuredClone(stripe.subscription(user.subscriptionId)),
     );
-    await json(
-      await call("PUT", "/api/subscriptions", {
+    await expectJson(
+      await send(api, "PUT", "/api/subscriptions", {
         token: user.accessToken,
         body: { tier: "premium" },
       }),
@@ -292,7 +269,7 @@ describe("subscription events", () => {
     );
     expect(await outcomeOf(newer)).toBe("subscription active (premium)");
     expect(await outcomeOf(older)).toBe("subscription active (premium)");
-    expect(await json(await mine(user.accessToken), 200)).toMatchObject({ tier: "premium" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({ tier: "premium" });
   });
 
   it("ignores customers and subscriptions that name no user of ours", async () => {
@@ -304,7 +281,7 @@ describe("subscription events", () => {
           "content-type": "application/x-www-form-urlencoded",
         },
         body,
-      }).then((r) => json<{ id: string }>(r, 200));
+      }).then((r) => expectJson<{ id: string }>(r, 200));
     const customer = await form("email=walk-in@example.test");
     expect(
       await outcomeOf(stripeEvent("customer.created", { id: customer.id, object: "customer" })),
@@ -328,8 +305,8 @@ describe("PUT /api/subscriptions", () => {
   it("moves the subscription to the tier's price through Stripe, and the webhook records it", async () => {
     const user = await subscriber("pro");
     const [item] = stripe.subscription(user.subscriptionId).items.data;
-    const changed = await json<Record<string, unknown>>(
-      await call("PUT", "/api/subscriptions", {
+    const changed = await expectJson<Record<string, unknown>>(
+      await send(api, "PUT", "/api/subscriptions", {
         token: user.accessToken,
         body: { tier: "premium" },
       }),
@@ -341,17 +318,17 @@ describe("PUT /api/subscriptions", () => {
       { items: [{ id: item?.id, price: PREMIUM }] },
     ]);
     // Until Stripe's event arrives, the stored state is the old one.
-    expect(await json(await mine(user.accessToken), 200)).toMatchObject({ tier: "pro" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({ tier: "pro" });
     const event = stripeEvent(
       "customer.subscription.updated",
       stripe.subscription(user.subscriptionId),
     );
     expect(await outcomeOf(event)).toBe("subscription active (premium)");
-    expect(await json(await mine(user.accessToken), 200)).toMatchObject({ tier: "premium" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({ tier: "premium" });
 
     // Asking for the tier it already has changes nothing in Stripe.
-    await json(
-      await call("PUT", "/api/subscriptions", {
+    await expectJson(
+      await send(api, "PUT", "/api/subscriptions", {
         token: user.accessToken,
         body: { tier: "premium" },
       }),
@@ -365,21 +342,30 @@ describe("PUT /api/subscriptions", () => {
     const [item] = stripe.subscription(user.subscriptionId).items.data;
     if (item) item.price = { id: PRO_BEFORE };
     expect(
-      await json(
-        await call("PUT", "/api/subscriptions", { token: user.accessToken, body: { tier: "pro" } }),
+      await expectJson(
+        await send(api, "PUT", "/api/subscriptions", {
+          token: user.accessToken,
+          body: { tier: "pro" },
+        }),
         200,
       ),
     ).toMatchObject({ tier: "pro" });
     expect(requestsTo("POST", `/v1/subscriptions/${user.subscriptionId}`)).toHaveLength(0);
 
     const nobody = await api.signUp();
-    await problem(
-      await call("PUT", "/api/subscriptions", { token: nobody.accessToken, body: { tier: "pro" } }),
+    await expectProblem(
+      await send(api, "PUT", "/api/subscriptions", {
+        token: nobody.accessToken,
+        body: { tier: "pro" },
+      }),
       404,
       "not_found",
     );
-    await problem(
-      await call("PUT", "/api/subscriptions", { token: user.accessToken, body: { tier: "free" } }),
+    await expectProblem(
+      await send(api, "PUT", "/api/subscriptions", {
+        token: user.accessToken,
+        body: { tier: "free" },
+      }),
       400,
       "validation_failed",
     );
@@ -389,8 +375,8 @@ describe("PUT /api/subscriptions", () => {
 describe("DELETE /api/subscriptions", () => {
   it("cancels at the period's end through Stripe; the tier lasts until Stripe ends it", async () => {
     const user = await subscriber("pro");
-    const cancelled = await json<Record<string, unknown>>(
-      await call("DELETE", "/api/subscriptions", { token: user.accessToken }),
+    const cancelled = await expectJson<Record<string, unknown>>(
+      await send(api, "DELETE", "/api/subscriptions", { token: user.accessToken }),
       200,
     );
     expect(cancelled).toMatchObject({ tier: "pro", status: "active", cancelAtPeriodEnd: true });
@@ -403,7 +389,7 @@ describe("DELETE /api/subscriptions", () => {
       stripe.subscription(user.subscriptionId),
     );
     expect(await outcomeOf(updated)).toBe("subscription active (pro)");
-    expect(await json(await mine(user.accessToken), 200)).toMatchObject({
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({
       tier: "pro",
       subscription: { cancelAtPeriodEnd: true },
     });
@@ -414,9 +400,9 @@ describe("DELETE /api/subscriptions", () => {
       stripe.subscription(user.subscriptionId),
     );
     expect(await outcomeOf(deleted)).toBe("subscription canceled (pro)");
-    expect(await json(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
-    await problem(
-      await call("DELETE", "/api/subscriptions", { token: user.accessToken }),
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    await expectProblem(
+      await send(api, "DELETE", "/api/subscriptions", { token: user.accessToken }),
       404,
       "not_found",
     );
@@ -427,8 +413,8 @@ describe("POST /api/subscriptions/portal", () => {
   it("opens Stripe's portal for the user's customer, returning only to our own pages", async () => {
     const user = await subscriber("premium");
     const portal = (token: string, returnUrl: string) =>
-      call("POST", "/api/subscriptions/portal", { token, body: { returnUrl } });
-    const opened = await json<{ url: string }>(
+      send(api, "POST", "/api/subscriptions/portal", { token, body: { returnUrl } });
+    const opened = await expectJson<{ url: string }>(
       await portal(user.accessToken, `${SPA_ORIGIN}/account`),
       201,
     );
@@ -441,13 +427,17 @@ describe("POST /api/subscriptions/portal", () => {
       return_url: `${SPA_ORIGIN}/account`,
     });
 
-    const refused = await problem(
+    const refused = await expectProblem(
       await portal(user.accessToken, "https://evil.example/account"),
       400,
       "validation_failed",
     );
     expect(Object.keys(refused.errors ?? {})).toEqual(["returnUrl"]);
     const nobody = await api.signUp();
-    await problem(await portal(nobody.accessToken, `${SPA_ORIGIN}/account`), 404, "not_found");
+    await expectProblem(
+      await portal(nobody.accessToken, `${SPA_ORIGIN}/account`),
+      404,
+      "not_found",
+    );
   });
 });

@@ -20,6 +20,7 @@ import {
   startFakeRazorpay,
 } from "../helpers/fake-razorpay.js";
 import { newPractitioner } from "../helpers/practitioner.js";
+import { expectJson, post } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const KEY_ID = "rzp_test_bastion_fake";
@@ -45,24 +46,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
-function post(path: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "idempotency-key": randomUUID(),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
 /** A signed-in customer's live hold on an individual session (₹2,500.00). */
 const holdFor = (token: string, slot?: HoldSlot) => holdBooking(api, token, slot);
 
@@ -75,7 +58,9 @@ interface Order {
 
 function order(token: string, bookingId: string): Promise<Order> {
   const body = { sessionType: "individual", format: "video", bookingId };
-  return post("/api/payments/create-order", body, token).then((r) => json<Order>(r, 201));
+  return post(api, "/api/payments/create-order", body, { token, key: randomUUID() }).then((r) =>
+    expectJson<Order>(r, 201),
+  );
 }
 
 /** A customer with a hold and a Razorpay order for it. */
@@ -115,7 +100,7 @@ function deliver(event: unknown, delivery: Delivery = {}): Promise<Response> {
 /** Delivers the event and answers what processing it concluded. */
 async function outcomeOf(event: unknown, delivery: Delivery = {}): Promise<string | undefined> {
   const eventId = delivery.eventId ?? newEventId();
-  expect(await json(await deliver(event, { ...delivery, eventId }), 200)).toEqual({
+  expect(await expectJson(await deliver(event, { ...delivery, eventId }), 200)).toEqual({
     received: true,
     duplicate: false,
   });
@@ -250,7 +235,7 @@ describe("the Razorpay webhook", () => {
     const event = captured(paid);
     const eventId = newEventId();
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => deliver(event, { eventId }).then((r) => json(r, 200))),
+      Array.from({ length: 5 }, () => deliver(event, { eventId }).then((r) => expectJson(r, 200))),
     );
     expect(answers.filter((a) => (a as { duplicate: boolean }).duplicate)).toHaveLength(4);
     expect(await outcomeOf(razorpayEvent("order.paid", { payment: paid }))).toBe(
@@ -426,7 +411,7 @@ describe("the Razorpay webhook", () => {
     const paid = fake.pay(o.orderId);
     const signature = sign(`${o.orderId}|${paid.id}`, KEY_SECRET);
     const verify = (body: Record<string, string>) =>
-      post("/api/payments/verify", body, user.accessToken);
+      post(api, "/api/payments/verify", body, { token: user.accessToken, key: randomUUID() });
     const checkout = {
       razorpay_order_id: o.orderId,
       razorpay_payment_id: paid.id,
@@ -437,10 +422,10 @@ describe("the Razorpay webhook", () => {
       { ...checkout, razorpay_payment_id: "pay_0000000000000" },
     ]) {
       const refused = await verify(forged);
-      expect(await json(refused, 400)).toMatchObject({ code: "payment_verification_failed" });
+      expect(await expectJson(refused, 400)).toMatchObject({ code: "payment_verification_failed" });
     }
     expect(await row("payments", o.paymentId)).toMatchObject({ status: "created" });
-    expect(await json(await verify(checkout), 200)).toMatchObject({
+    expect(await expectJson(await verify(checkout), 200)).toMatchObject({
       verified: true,
       status: "captured",
       bookingStatus: "confirmed",
@@ -461,7 +446,7 @@ describe("reconciliation (GET /api/cron/settle-payments)", () => {
     const sweep = await fetch(`${api.url}/api/cron/settle-payments`, {
       headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
     });
-    expect(await json<{ reconciled: number }>(sweep, 200)).toMatchObject({
+    expect(await expectJson<{ reconciled: number }>(sweep, 200)).toMatchObject({
       reconciled: expect.any(Number),
     });
     expect(await row("payments", o.paymentId)).toMatchObject({
@@ -503,9 +488,13 @@ describe("the sandbox webhook", () => {
 
     const sandbox = "/api/webhooks/sandbox";
     const razorpaySigned = await deliver(event, { path: sandbox });
-    expect(await json(razorpaySigned, 400)).toMatchObject({ code: "webhook_signature_invalid" });
+    expect(await expectJson(razorpaySigned, 400)).toMatchObject({
+      code: "webhook_signature_invalid",
+    });
     const sandboxSigned = await deliver(event, { signature: sandboxWebhookSignature(raw) });
-    expect(await json(sandboxSigned, 400)).toMatchObject({ code: "webhook_signature_invalid" });
+    expect(await expectJson(sandboxSigned, 400)).toMatchObject({
+      code: "webhook_signature_invalid",
+    });
     expect(await row("payments", payment.id)).toMatchObject({ status: "created" });
 
     const outcome = await outcomeOf(event, {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { holdBooking } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { expectJson } from "../helpers/requests.js";
 import {
   type Delivery,
   signStripeBody,
@@ -46,15 +47,9 @@ function deliver(
   });
 }
 
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
-
 /** Delivers the event and answers what processing concluded. */
 async function outcomeOf(delivery: Delivery, path?: string): Promise<string | null> {
-  await json(await deliver(delivery, path), 200);
+  await expectJson(await deliver(delivery, path), 200);
   return (await storedEvents(delivery.eventId))[0]?.outcome ?? null;
 }
 
@@ -79,7 +74,7 @@ async function payment(hold?: { token: string; bookingId: string }) {
     },
     body: JSON.stringify(bookingId ? { bookingId } : { sessionType: "family", format: "video" }),
   });
-  return json<{ paymentIntentId: string; paymentId: string; amount: number }>(response, 201);
+  return expectJson<{ paymentIntentId: string; paymentId: string; amount: number }>(response, 201);
 }
 
 async function paymentRow(id: string) {
@@ -135,7 +130,7 @@ describe("verifying deliveries", () => {
     ];
     for (const attempt of attempts) {
       const response = await deliver(attempt);
-      expect(await json(response, 400)).toMatchObject({ code: "webhook_signature_invalid" });
+      expect(await expectJson(response, 400)).toMatchObject({ code: "webhook_signature_invalid" });
     }
     expect(await storedEvents(genuine.eventId)).toEqual([]);
     expect(await paymentRow(paid.paymentId)).toMatchObject({ status: "created" });
@@ -180,7 +175,7 @@ describe("payment events", () => {
     const delivery = stripeEvent("payment_intent.succeeded", stripe.intent(paid.paymentIntentId));
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        deliver(delivery).then((r) => json<{ duplicate: boolean }>(r, 200)),
+        deliver(delivery).then((r) => expectJson<{ duplicate: boolean }>(r, 200)),
       ),
     );
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
@@ -239,7 +234,7 @@ describe("payment events", () => {
         "content-type": "application/x-www-form-urlencoded",
       },
       body: "amount=500&currency=usd",
-    }).then((r) => json<{ id: string }>(r, 200));
+    }).then((r) => expectJson<{ id: string }>(r, 200));
     stripe.pay(foreign.id);
     expect(
       await outcomeOf(stripeEvent("payment_intent.succeeded", stripe.intent(foreign.id))),
@@ -252,7 +247,7 @@ describe("payment events", () => {
     const delivery = stripeEvent("payment_intent.succeeded", stripe.intent(paid.paymentIntentId));
     expect(await outcomeOf(delivery, "/api/payments/webhook")).toBe("captured");
     const again = await deliver(delivery, "/api/payments/webhook");
-    expect(await json(again, 200)).toEqual({ received: true, duplicate: true });
+    expect(await expectJson(again, 200)).toEqual({ received: true, duplicate: true });
   });
 });
 
@@ -327,7 +322,7 @@ describe("refund and dispute events", () => {
       },
       body: JSON.stringify({ paymentId: paid.paymentId, amount: 5000, reason: "Goodwill" }),
     });
-    await json(refunded, 201);
+    await expectJson(refunded, 201);
     const [ours] = await refundsOf(paid.paymentId);
     expect(ours).toMatchObject({ amount: 5000, status: "succeeded" });
 

@@ -2,9 +2,9 @@
 // SPA makes it: consent through POST /api/consent, then POST /api/bookings — with a practitioner
 // of its own unless told otherwise (tests/helpers/practitioner.ts), so any working day and time
 // of the seeded week is free.
-import { expect } from "vitest";
 import type { TestApi } from "./api.js";
 import { newPractitioner } from "./practitioner.js";
+import { apiClient, bearer, expectJson } from "./requests.js";
 
 const DAY_MS = 86_400_000;
 const IST_OFFSET_MS = 330 * 60_000;
@@ -37,12 +37,6 @@ export interface HoldSlot {
   time?: string;
 }
 
-async function created<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(201);
-  return JSON.parse(text) as T;
-}
-
 /** Holds an individual video session (₹2,500.00) in the slot; answers the booking id. */
 export async function holdBooking(
   api: TestApi,
@@ -52,29 +46,26 @@ export async function holdBooking(
   const practitionerId =
     slot.practitionerId === undefined ? await newPractitioner(api.supabase) : slot.practitionerId;
   const email = `payer-${crypto.randomUUID().slice(0, 12)}@example.test`;
-  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-    fetch(`${api.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    });
-  await created(
-    await post("/api/consent", {
-      sessionType: "individual",
-      email,
-      consentVersion: "2026-11",
-      acknowledgments: [
-        "confidentiality",
-        "cancellation_policy",
-        "emergency_contact",
-        "telehealth_risks",
-      ],
+  const client = apiClient(api);
+  await expectJson(
+    await client.POST("/api/consent", {
+      body: {
+        sessionType: "individual",
+        email,
+        consentVersion: "2026-11",
+        acknowledgments: [
+          "confidentiality",
+          "cancellation_policy",
+          "emergency_contact",
+          "telehealth_risks",
+        ],
+      },
     }),
+    201,
   );
-  const booking = await created<{ bookingId: string }>(
-    await post(
-      "/api/bookings",
-      {
+  const booking = await expectJson(
+    await client.POST("/api/bookings", {
+      body: {
         sessionType: "individual",
         format: "video",
         date: slot.date ?? futureWeekday(),
@@ -83,8 +74,9 @@ export async function holdBooking(
         customer: { name: "Asha Rao", email },
         consentAccepted: true,
       },
-      { authorization: `Bearer ${token}` },
-    ),
+      headers: bearer(token),
+    }),
+    201,
   );
   return booking.bookingId;
 }

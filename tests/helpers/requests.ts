@@ -55,14 +55,14 @@ export function send(
   });
 }
 
-/** A raw POST of a JSON body (a string as it is), with extra headers. */
+/** A raw POST of a body (JSON-encoded unless a string), as a caller with `options`. */
 export function post(
   api: { url: string },
   path: string,
   body: unknown,
-  headers: Record<string, string> = {},
+  options: Omit<SendOptions, "body"> = {},
 ): Promise<Response> {
-  return send(api, "POST", path, { body, headers });
+  return send(api, "POST", path, { ...options, body });
 }
 
 /** What a call answered: a fetch Response, or the typed client's result (body already read). */
