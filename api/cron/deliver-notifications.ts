@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { SCHEDULED } from "../../lib/http/spec-presets.js";
 import { deliverNotifications, NotificationsDelivery } from "../../lib/notify/outbox/deliver.js";
 
 const DESCRIPTION =
@@ -11,9 +12,7 @@ export default route({
     {
       summary: "Deliver due notifications (Vercel Cron)",
       description: `Run daily by Vercel Cron with CRON_SECRET, as the safety net. ${DESCRIPTION}`,
-      tags: ["cron"],
-      auth: "cron",
-      privileged: "cron",
+      ...SCHEDULED,
       response: NotificationsDelivery,
     },
     ({ db }) => deliverNotifications(db.service),
@@ -22,9 +21,7 @@ export default route({
     {
       summary: "Deliver due notifications (the database)",
       description: `Called by the database through pg_net with DATABASE_WEBHOOK_SECRET: right after a transaction that queued notifications commits (the outbox trigger), and every minute by pg_cron while a retry is due. ${DESCRIPTION}`,
-      tags: ["cron"],
-      auth: "cron",
-      privileged: "cron",
+      ...SCHEDULED,
       body: z.strictObject({}),
       response: NotificationsDelivery,
     },

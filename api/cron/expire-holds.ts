@@ -1,6 +1,7 @@
 import { expireStaleHolds, HoldSweep } from "../../lib/cron/expire-holds.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { SCHEDULED } from "../../lib/http/spec-presets.js";
 
 export default route({
   GET: endpoint(
@@ -8,9 +9,7 @@ export default route({
       summary: "Mark lapsed holds expired (scheduled)",
       description:
         "Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.",
-      tags: ["cron"],
-      auth: "cron",
-      privileged: "cron",
+      ...SCHEDULED,
       response: HoldSweep,
     },
     ({ db }) => expireStaleHolds(db.service),

@@ -2,6 +2,7 @@
 import { ConsentPurge, purgeExpiredConsent } from "../../lib/cron/purge-consent.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { SCHEDULED } from "../../lib/http/spec-presets.js";
 
 export default route({
   GET: endpoint(
@@ -9,9 +10,7 @@ export default route({
       summary: "Delete the consent records past their retention",
       description:
         "For the scheduler (Authorization: Bearer CRON_SECRET). Idempotent: running it again deletes only what has expired since.",
-      tags: ["cron"],
-      auth: "cron",
-      privileged: "cron",
+      ...SCHEDULED,
       response: ConsentPurge,
     },
     ({ db }) => purgeExpiredConsent(db.service),

@@ -5,6 +5,7 @@ import {
   CheckoutRequest,
   createStripeCheckout,
 } from "../../lib/payments/create-checkout.js";
+import { STARTS_A_PAYMENT } from "../../lib/payments/new-payment.js";
 
 export default route({
   POST: endpoint(
@@ -12,14 +13,9 @@ export default route({
       summary: "Create a Stripe Checkout Session",
       description:
         "Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.",
-      tags: ["payments"],
-      auth: "user",
-      privileged: { ledgerStep: "the payments ledger is written only by the server" },
+      ...STARTS_A_PAYMENT,
       body: CheckoutRequest,
       response: CheckoutCreated,
-      status: 201,
-      limit: "payment",
-      idempotency: "required",
       errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
     },
     ({ caller, body, db }) => createStripeCheckout(db.service, caller, body),

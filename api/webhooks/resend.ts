@@ -1,6 +1,6 @@
-import { WEBHOOK_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
+import { PROVIDER_WEBHOOK } from "../../lib/http/spec-presets.js";
 import { receiveResendStatus } from "../../lib/notify/webhooks/resend-status.js";
 import { StatusWebhookReceipt } from "../../lib/notify/webhooks/status-receipt.js";
 
@@ -10,11 +10,7 @@ export default route({
       summary: "Resend delivery status webhook",
       description:
         "For Resend only: the svix-id, svix-timestamp and svix-signature headers must verify over the raw body with the endpoint's signing secret, within five minutes; otherwise 400 and nothing changes. email.delivered, email.bounced, email.complained and email.failed move the notification's status forward (never back); a repeated or unknown event answers 200 and changes nothing.",
-      tags: ["webhooks"],
-      auth: "public",
-      rawBody: true,
-      privileged: "webhook",
-      bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
+      ...PROVIDER_WEBHOOK,
       response: StatusWebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],
     },

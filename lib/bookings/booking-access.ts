@@ -29,35 +29,30 @@ export interface BookingClients {
   readonly service: SupabaseClient;
 }
 
+/**
+ * Who is asking, from the request: the signed-in caller, or a guest presenting a manage token as
+ * X-Booking-Token. A request with neither is 401.
+ */
 export function bookingAccess(
   headers: Headers,
   caller: Caller | undefined,
   db: BookingClients,
 ): BookingAccess {
-  return caller
-    ? {
-        userId: caller.userId,
-        manageTokenHash: null,
-        client: db.user,
-        server: db.service,
-        anon: db.anon,
-      }
-    : {
-        userId: null,
-        manageTokenHash: presentedManageTokenHash(headers),
-        client: db.service,
-        server: db.service,
-        anon: db.anon,
-      };
-}
-
-/** Guests must present their token; a request with neither a session nor a token is 401. */
-export function requireAccess(access: BookingAccess): BookingAccess {
-  if (access.userId === null && access.manageTokenHash === null) {
+  if (caller) {
+    return {
+      userId: caller.userId,
+      manageTokenHash: null,
+      client: db.user,
+      server: db.service,
+      anon: db.anon,
+    };
+  }
+  const manageTokenHash = presentedManageTokenHash(headers);
+  if (manageTokenHash === null) {
     throw new ApiError(
       "unauthorized",
       "Sign in, or send the booking's manage token in the X-Booking-Token header.",
     );
   }
-  return access;
+  return { userId: null, manageTokenHash, client: db.service, server: db.service, anon: db.anon };
 }

@@ -28,3 +28,17 @@ export function newPayment(
     currency: request.currency ?? defaultCurrency(),
   };
 }
+
+/**
+ * What the specs of the endpoints that start a payment share: a signed-in payer, 201, the
+ * "payment" limit, a required Idempotency-Key (a retry must not open a second payment), and the
+ * ledger, which only the server writes.
+ */
+export const STARTS_A_PAYMENT = {
+  tags: ["payments"],
+  auth: "user" as const,
+  privileged: { ledgerStep: "the payments ledger is written only by the server" },
+  status: 201 as const,
+  limit: "payment" as const,
+  idempotency: "required" as const,
+};

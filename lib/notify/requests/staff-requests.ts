@@ -4,13 +4,23 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Caller } from "../../auth/caller.js";
 import { thenDeliver } from "../outbox/deliver.js";
-import type {
-  Channel,
-  NotificationBatch,
-  NotificationRequest,
+import {
+  type Channel,
+  type NotificationBatch,
+  type NotificationRequest,
   NotificationsAccepted,
 } from "./notification-request.js";
 import { type NotificationOrder, requestNotifications } from "./request-notifications.js";
+
+/** What the staff endpoints' specs share: staff only, 202 with the ids, an Idempotency-Key. */
+export const STAFF_NOTIFICATION_REQUEST = {
+  tags: ["notifications"],
+  auth: ["staff"] as const,
+  privileged: { ledgerStep: "delivers the queued message after the response, from the outbox" },
+  response: NotificationsAccepted,
+  status: 202 as const,
+  idempotency: "required" as const,
+};
 
 export interface StaffRequest {
   caller: Caller;

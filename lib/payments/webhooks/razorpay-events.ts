@@ -4,7 +4,7 @@
 // the payment and applies its state now — so a stale, repeated or out-of-order event converges on
 // the provider's truth, and the ledger's forward-only states make an older one a no-op.
 import { parseJson } from "../../http/body.js";
-import { ApiError } from "../../http/errors.js";
+import { ApiError, type ErrorCode } from "../../http/errors.js";
 import { paymentByOrder } from "../ledger/ledger.js";
 import { razorpayWebhookSignatureValid } from "../providers/razorpay.js";
 import { paymentProvider } from "../providers/registry.js";
@@ -39,6 +39,14 @@ const HANDLING = new Map<string, Handling>([
   ["payment.dispute.under_review", "dispute"],
   ["payment.dispute.action_required", "dispute"],
 ]);
+
+/** What a Razorpay-shaped webhook may answer besides its receipt: the specs list these. */
+export const ORDER_PROVIDER_WEBHOOK_ERRORS: ErrorCode[] = [
+  "webhook_signature_invalid",
+  "bad_request",
+  "malformed_json",
+  "provider_not_configured",
+];
 
 export function orderProviderWebhookSource(name: OrderProviderName): WebhookSource {
   return {

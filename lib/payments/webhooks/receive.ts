@@ -8,6 +8,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
+import { thenDeliver } from "../../notify/outbox/deliver.js";
 import type { ProviderName } from "../providers/types.js";
 import { markFailed, markProcessed, storeEvent, type WebhookEvent } from "./inbox.js";
 
@@ -24,8 +25,20 @@ export const WebhookReceipt = z
   .meta({ id: "WebhookReceipt" });
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 
-/** `service` stores and applies the event, once its signature has verified. */
-export async function receiveWebhook(
+/**
+ * `service` stores and applies the event, once its signature has verified; what applying it
+ * queued (a receipt, a refund notice) is delivered after the response.
+ */
+export function receiveWebhook(
+  source: WebhookSource,
+  headers: Headers,
+  rawBody: string,
+  service: SupabaseClient,
+): Promise<WebhookReceipt> {
+  return thenDeliver(service, receive(source, headers, rawBody, service));
+}
+
+async function receive(
   source: WebhookSource,
   headers: Headers,
   rawBody: string,

@@ -22,8 +22,13 @@ const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SERVICE_CLIENT = "lib/db/service-client.ts";
 /** The pipeline: it imports the service client lazily and hands it only to privileged specs. */
 const PIPELINE = "lib/http/endpoint.ts";
-/** How an api/ file declares privilege (rule 3); the pipeline checks what follows. */
+/**
+ * How an api/ file declares privilege (rule 3): in its spec, or by spreading a spec preset from
+ * lib/ whose own text declares it (`export const NAME = { … privileged: … };`, such as
+ * lib/http/spec-presets.ts's); the pipeline checks what the declaration says.
+ */
 const PRIVILEGED_DECLARATION = /\bprivileged:\s*["{]/;
+const PRESET = /export const ([A-Z][A-Z_]*) = \{([^;]*?)\n\};/g;
 const USES_SERVICE_CLIENT = /\bdb\.service\b/;
 const SKIPPED_FOLDERS = new Set(["node_modules", "coverage"]);
 const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']/g;
@@ -63,10 +68,18 @@ function importGraph(root: string): ProjectGraph {
   const known = new Set(files);
   const declared = new Set<string>();
   const usesService = new Set<string>();
+  const sources = new Map(files.map((file) => [file, readFileSync(join(root, file), "utf8")]));
+  const privilegedPresets = [...sources]
+    .filter(([file]) => file.startsWith("lib/"))
+    .flatMap(([, source]) => [...source.matchAll(PRESET)])
+    .filter(([, , body]) => PRIVILEGED_DECLARATION.test(body ?? ""))
+    .map(([, name]) => name);
+  const spreadsPreset = new RegExp(`\\.\\.\\.(?:${privilegedPresets.join("|") || "$^"})\\b`);
   const imports: ImportGraph = new Map(
     files.map((file) => {
-      const source = readFileSync(join(root, file), "utf8");
-      if (file.startsWith("api/") && PRIVILEGED_DECLARATION.test(source)) declared.add(file);
+      const source = sources.get(file) ?? "";
+      const declares = PRIVILEGED_DECLARATION.test(source) || spreadsPreset.test(source);
+      if (file.startsWith("api/") && declares) declared.add(file);
       if (file.startsWith("api/") && USES_SERVICE_CLIENT.test(source)) usesService.add(file);
       const targets = [...source.matchAll(SPECIFIER)]
         .map((match) => resolveSpecifier(file, match[1] ?? "", known))
@@ -188,6 +201,10 @@ describe("the checks themselves, on a fixture project", () => {
     "api/payments/refund.ts":
       'import { endpoint } from "../../lib/http/endpoint.js";\nendpoint({ privileged: { ledgerStep: "x" } }, ({ db }) => db.service);',
     "api/cron/sweep.ts": 'endpoint({ auth: "cron", privileged: "cron" }, ({ db }) => db.service);',
+    "lib/http/spec-presets.ts":
+      'export const SCHEDULED = {\n  auth: "cron" as const,\n  privileged: "cron" as const,\n};\nexport const PUBLIC_READ = {\n  auth: "public" as const,\n};',
+    "api/cron/purge.ts": "endpoint({ ...SCHEDULED }, ({ db }) => db.service);",
+    "api/payments/preset.ts": "endpoint({ ...PUBLIC_READ }, ({ db }) => db.service);",
     "api/payments/sneaky.ts": "// privileged: true\nendpoint({}, ({ db }) => db.service);",
     "dev/make-admin.ts": 'import { serviceClient } from "../lib/db/service-client.js";',
     "bench/cold-start.ts": 'import { serviceClient } from "../lib/db/service-client.js";',
@@ -223,7 +240,10 @@ describe("the checks themselves, on a fixture project", () => {
   });
 
   it("catches db.service without a privileged declaration (a comment does not count)", () => {
-    expect(undeclaredUses(importGraph(root))).toEqual(["api/payments/sneaky.ts"]);
+    expect(undeclaredUses(importGraph(root))).toEqual([
+      "api/payments/preset.ts",
+      "api/payments/sneaky.ts",
+    ]);
   });
 
   it("catches api/ files that pick a database client themselves", () => {
