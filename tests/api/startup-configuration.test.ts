@@ -16,6 +16,7 @@ import { startTestApi, type TestApi } from "../helpers/api.js";
 import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
 import { captureLogs, type LogLine } from "../helpers/log-capture.js";
 import { redisServerBinary } from "../helpers/redis.js";
+import { expectProblem, send } from "../helpers/requests.js";
 import { announceSkipped } from "../helpers/skipped.js";
 import { PROJECT_SEED, startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
@@ -75,33 +76,6 @@ function serverWith(settings: Settings | (() => Settings)): () => TestApi {
   };
 }
 
-function send(
-  api: TestApi,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined && { "content-type": "application/json" }),
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-      ...options.headers,
-    },
-    ...(options.body !== undefined && {
-      body: typeof options.body === "string" ? options.body : JSON.stringify(options.body),
-    }),
-  });
-}
-
-async function problem(response: Response, status: number, code: string) {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  const body = JSON.parse(text) as Record<string, unknown>;
-  expect(body).toMatchObject({ status, code });
-  return body;
-}
-
 async function health(api: TestApi) {
   const response = await send(api, "GET", "/api/health");
   expect(response.status).toBe(200);
@@ -110,7 +84,7 @@ async function health(api: TestApi) {
 
 /** What a function that refuses to start answers, whatever was asked. */
 async function refusesToServe(response: Response) {
-  const body = await problem(response, 500, "internal_error");
+  const body = await expectProblem(response, 500, "internal_error");
   expect(body.detail).toBe(
     "This server is missing settings it needs to run; its operator can see which at /api/health.",
   );
@@ -141,7 +115,7 @@ describe.runIf(binary)(
         headers: { "idempotency-key": crypto.randomUUID() },
         body: { sessionType: "individual", format: "video" },
       });
-      await problem(response, 503, "provider_not_configured");
+      await expectProblem(response, 503, "provider_not_configured");
       const { rows } = await supabase.db.query(
         "select id from public.payments where user_id = $1",
         [user.id],
@@ -166,7 +140,7 @@ describe.runIf(binary)(
           razorpay_signature: sandboxCheckoutSignature(orderId, paymentId),
         },
       });
-      await problem(response, 503, "provider_not_configured");
+      await expectProblem(response, 503, "provider_not_configured");
     });
 
     it("refuses the sandbox webhook, however well signed", async () => {
@@ -195,7 +169,7 @@ describe.runIf(binary)(
           "x-razorpay-event-id": `evt_sbx_${crypto.randomUUID().replaceAll("-", "")}`,
         },
       });
-      await problem(response, 503, "provider_not_configured");
+      await expectProblem(response, 503, "provider_not_configured");
     });
   },
 );

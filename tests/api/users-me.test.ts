@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROFILE_SEALED_COLUMNS } from "../../lib/accounts/sealed-columns.js";
 import { openPersonalData, sealPersonalData } from "../../lib/crypto/personal-data.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { expectProblem, post, send } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -74,21 +75,8 @@ async function staleToken(user: TestUser): Promise<string> {
 }
 
 const call = (token: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${api.url}/api/users/me`, {
-    method: init.method ?? "GET",
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(init.body !== undefined && { "content-type": "application/json" }),
-    },
-    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-  });
-
-const postJson = (path: string, body: unknown) =>
-  fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  send(api, init.method ?? "GET", "/api/users/me", { token, body: init.body });
+const postJson = (path: string, body: unknown) => post(api, path, body);
 
 const put = (token: string, body: unknown) => call(token, { method: "PUT", body });
 const remove = (token: string, body?: unknown) => call(token, { method: "DELETE", body });
@@ -132,11 +120,6 @@ async function rowDump(id: string): Promise<string> {
 async function userExists(id: string): Promise<boolean> {
   const { rows } = await api.supabase.db.query("select 1 from auth.users where id = $1", [id]);
   return rows.length === 1;
-}
-
-async function problem(response: Response) {
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  return (await response.json()) as Record<string, unknown>;
 }
 
 const fullUpdate = {
@@ -297,8 +280,7 @@ describe("PUT /api/users/me", () => {
   it("requires every field, so that nothing is left out by accident", async () => {
     const ann = await newUser("Ann");
     const response = await put(ann.accessToken, { fullName: "Ann B" });
-    expect(response.status).toBe(400);
-    const body = await problem(response);
+    const body = await expectProblem(response, 400, "validation_failed");
     expect(Object.keys(body.errors as object).sort()).toEqual(["locale", "phone", "timeZone"]);
     expect((await profileRow(ann.id))?.full_name).toBe("Ann");
   });
@@ -316,9 +298,7 @@ describe("PUT /api/users/me", () => {
       [ann.id],
     );
     const response = await put(ann.accessToken, { ...fullUpdate, ...extra });
-    expect(response.status).toBe(400);
-    const body = await problem(response);
-    expect(body.code).toBe("validation_failed");
+    const body = await expectProblem(response, 400, "validation_failed");
     expect((body.errors as Record<string, string[]>).body).toEqual([`Unknown field: ${field}`]);
     expect(await profileRow(ann.id)).toEqual(before);
     const { rows: authAfter } = await api.supabase.db.query(
@@ -347,8 +327,7 @@ describe("PUT /api/users/me", () => {
   ])("answers %s %j with 400 and the field's error", async (field, value, message) => {
     const ann = await newUser("Ann");
     const response = await put(ann.accessToken, { ...fullUpdate, [field]: value });
-    expect(response.status).toBe(400);
-    expect(await problem(response)).toEqual({
+    expect(await expectProblem(response, 400, "validation_failed")).toEqual({
       type: "/docs/errors#validation_failed",
       title: "Some fields are not valid",
       status: 400,
@@ -447,8 +426,7 @@ describe("DELETE /api/users/me", () => {
     const ann = await newUser("Ann");
     const token = await staleToken(ann);
     for (const response of [await remove(token), await remove(token, {})]) {
-      expect(response.status).toBe(403);
-      expect((await problem(response)).code).toBe("reauthentication_required");
+      await expectProblem(response, 403, "reauthentication_required");
     }
     expect(await userExists(ann.id)).toBe(true);
     expect(await profileRow(ann.id)).toBeDefined();
@@ -457,9 +435,7 @@ describe("DELETE /api/users/me", () => {
   it("refuses a wrong password with 403, and the account stays usable", async () => {
     const ann = await newUser("Ann");
     const response = await remove(await staleToken(ann), { password: "not the password" });
-    expect(response.status).toBe(403);
-    expect(await problem(response)).toMatchObject({
-      code: "reauthentication_required",
+    expect(await expectProblem(response, 403, "reauthentication_required")).toMatchObject({
       detail: "The password is not correct.",
     });
     expect(await userExists(ann.id)).toBe(true);
@@ -517,8 +493,7 @@ describe("DELETE /api/users/me", () => {
       expect((await remove(token, { password: `guess ${guess}` })).status).toBe(403);
     }
     const response = await remove(token, { password: PASSWORD });
-    expect(response.status).toBe(429);
-    expect((await problem(response)).code).toBe("rate_limited");
+    await expectProblem(response, 429, "rate_limited");
     expect(await userExists(ann.id)).toBe(true);
   });
 
@@ -549,8 +524,7 @@ describe("DELETE /api/users/me", () => {
     expect((await remove(token, { password: "guess 5" })).status).toBe(403);
     // Five failures from this address: neither door takes a sixth attempt, right or wrong.
     const deletion = await remove(token, { password: PASSWORD });
-    expect(deletion.status).toBe(429);
-    expect((await problem(deletion)).code).toBe("rate_limited");
+    await expectProblem(deletion, 429, "rate_limited");
     expect(await userExists(ann.id)).toBe(true);
     const signIn = await postJson("/api/auth/login", { email: ann.email, password: PASSWORD });
     expect(signIn.status).toBe(429);
@@ -559,8 +533,9 @@ describe("DELETE /api/users/me", () => {
   it("refuses unknown fields in the body with 400", async () => {
     const ann = await newUser("Ann");
     const response = await remove(ann.accessToken, { password: PASSWORD, force: true });
-    expect(response.status).toBe(400);
-    expect((await problem(response)).errors).toEqual({ body: ["Unknown field: force"] });
+    expect((await expectProblem(response, 400, "validation_failed")).errors).toEqual({
+      body: ["Unknown field: force"],
+    });
     expect(await userExists(ann.id)).toBe(true);
   });
 });
