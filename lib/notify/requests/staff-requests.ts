@@ -32,11 +32,15 @@ export interface StaffRequest {
   service: SupabaseClient;
 }
 
+/**
+ * `smsCounted`: "per request" when the endpoint's own limit already counted the request's one
+ * SMS (POST /api/notifications/sms), "per message" when each SMS among the orders counts here.
+ */
 function queue(
   staff: StaffRequest,
   orders: NotificationOrder[],
   locale: string | undefined,
-  smsCountedPerRequest: boolean,
+  smsCounted: "per request" | "per message",
 ): Promise<NotificationsAccepted> {
   return thenDeliver(
     staff.service,
@@ -45,7 +49,7 @@ function queue(
         db: staff.db,
         caller: staff.caller,
         idempotencyKey: staff.idempotencyKey,
-        ...(smsCountedPerRequest && { smsCountedPerRequest: true as const }),
+        ...(smsCounted === "per request" && { smsCountedPerRequest: true as const }),
       },
       orders,
       locale,
@@ -60,7 +64,7 @@ export function requestOne(
   body: NotificationRequest,
 ): Promise<NotificationsAccepted> {
   const order = { channel, template: body.template, bookingId: body.bookingId, field: "bookingId" };
-  return queue(staff, [order], body.locale, channel === "sms");
+  return queue(staff, [order], body.locale, channel === "sms" ? "per request" : "per message");
 }
 
 /** Several at once; every SMS among them counts against the caller's SMS limit. */
@@ -72,5 +76,5 @@ export function requestBatch(
     ...notification,
     field: `notifications.${index}.bookingId`,
   }));
-  return queue(staff, orders, body.locale, false);
+  return queue(staff, orders, body.locale, "per message");
 }
