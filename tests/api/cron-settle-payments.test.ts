@@ -11,6 +11,7 @@ import {
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { holdBooking } from "../helpers/booking-hold.js";
+import { apiClient, bearer, expectJson } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -21,21 +22,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function call(method: string, path: string, token: string, body?: object) {
-  const response = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      "idempotency-key": crypto.randomUUID(),
-    },
-    ...(body && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  expect(response.status, text).toBeLessThan(300);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 const sweep = (secret = TEST_CRON_SECRET) =>
   fetch(`${api.url}/api/cron/settle-payments`, {
     headers: { authorization: `Bearer ${secret}` },
@@ -44,11 +30,14 @@ const sweep = (secret = TEST_CRON_SECRET) =>
 /** A hold and its sandbox order. */
 async function orderedHold(token: string) {
   const bookingId = await holdBooking(api, token);
-  const order = (await call("POST", "/api/payments/create-order", token, {
-    sessionType: "individual",
-    format: "video",
-    bookingId,
-  })) as { orderId: string; amount: number; currency: string; paymentId: string };
+  const order = await expectJson(
+    await apiClient(api).POST("/api/payments/create-order", {
+      params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+      body: { sessionType: "individual", format: "video", bookingId },
+      headers: bearer(token),
+    }),
+    201,
+  );
   const paymentId = sandboxPaymentId({
     orderId: order.orderId,
     amountMinor: order.amount,
@@ -75,14 +64,25 @@ describe("the payments sweep", () => {
   it("refunds a cancelled paid booking what the policy owes, once", async () => {
     const user = await api.signUp();
     const { bookingId, order, paymentId } = await orderedHold(user.accessToken);
-    await call("POST", "/api/payments/verify", user.accessToken, {
-      razorpay_order_id: order.orderId,
-      razorpay_payment_id: paymentId,
-      razorpay_signature: sandboxCheckoutSignature(order.orderId, paymentId),
-    });
-    const cancelled = await call("POST", `/api/bookings/${bookingId}/cancel`, user.accessToken, {
-      reason: "Travelling",
-    });
+    await expectJson(
+      await apiClient(api).POST("/api/payments/verify", {
+        body: {
+          razorpay_order_id: order.orderId,
+          razorpay_payment_id: paymentId,
+          razorpay_signature: sandboxCheckoutSignature(order.orderId, paymentId),
+        },
+        headers: bearer(user.accessToken),
+      }),
+      200,
+    );
+    const cancelled = await expectJson(
+      await apiClient(api).POST("/api/bookings/{id}/cancel", {
+        params: { path: { id: bookingId } },
+        body: { reason: "Travelling" },
+        headers: bearer(user.accessToken),
+      }),
+      200,
+    );
     expect(cancelled).toMatchObject({ status: "cancelled", refundDueMinor: 250000 });
     expect(await refundsOf(order.paymentId)).toEqual([]);
 

@@ -18,6 +18,7 @@ import {
 } from "../helpers/api.js";
 import { holdBooking } from "../helpers/booking-hold.js";
 import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
+import { apiClient, bearer, expectJson } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const TARGET_MS = 5_000;
@@ -96,21 +97,6 @@ const sent =
   (template: string, column: "booking_id" | "user_id" | "payment_id", id: string) => async () =>
     isSent(await statusOf(`template = $1 and ${column} = $2`, [template, id]));
 
-async function call(method: string, path: string, token: string, body?: object) {
-  const response = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      "idempotency-key": crypto.randomUUID(),
-    },
-    ...(body && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  expect(response.status, text).toBeLessThan(300);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 describe("started by the database", () => {
   it("sends the welcome email of an account GoTrue made, with no Bastion function involved", async () => {
     const email = `welcome-${crypto.randomUUID().slice(0, 8)}@example.test`;
@@ -141,11 +127,14 @@ describe("started by the database", () => {
   it("confirms, receipts, cancels and refunds a paid booking within seconds of each action", async () => {
     const user = await api.signUp();
     const bookingId = await holdBooking(api, user.accessToken);
-    const order = (await call("POST", "/api/payments/create-order", user.accessToken, {
-      sessionType: "individual",
-      format: "video",
-      bookingId,
-    })) as { orderId: string; amount: number; currency: string; paymentId: string };
+    const order = await expectJson(
+      await apiClient(api).POST("/api/payments/create-order", {
+        params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+        body: { sessionType: "individual", format: "video", bookingId },
+        headers: bearer(user.accessToken),
+      }),
+      201,
+    );
     const providerPaymentId = sandboxPaymentId({
       orderId: order.orderId,
       amountMinor: order.amount,
@@ -154,11 +143,17 @@ describe("started by the database", () => {
     });
 
     const paid = performance.now();
-    await call("POST", "/api/payments/verify", user.accessToken, {
-      razorpay_order_id: order.orderId,
-      razorpay_payment_id: providerPaymentId,
-      razorpay_signature: sandboxCheckoutSignature(order.orderId, providerPaymentId),
-    });
+    await expectJson(
+      await apiClient(api).POST("/api/payments/verify", {
+        body: {
+          razorpay_order_id: order.orderId,
+          razorpay_payment_id: providerPaymentId,
+          razorpay_signature: sandboxCheckoutSignature(order.orderId, providerPaymentId),
+        },
+        headers: bearer(user.accessToken),
+      }),
+      200,
+    );
     await within(
       "confirmation (payment verified)",
       paid,
@@ -171,9 +166,14 @@ describe("started by the database", () => {
     );
 
     const cancelled = performance.now();
-    await call("POST", `/api/bookings/${bookingId}/cancel`, user.accessToken, {
-      reason: "Travelling",
-    });
+    await expectJson(
+      await apiClient(api).POST("/api/bookings/{id}/cancel", {
+        params: { path: { id: bookingId } },
+        body: { reason: "Travelling" },
+        headers: bearer(user.accessToken),
+      }),
+      200,
+    );
     await within("cancellation", cancelled, sent("booking_cancellation", "booking_id", bookingId));
     // Nothing but the database asks for the refund now: no cron run, no call from the test.
     await within("refund requested (after cancel)", cancelled, async () => {

@@ -7,6 +7,7 @@ import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
+import { expectJson, expectProblem, post } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const HOUR = 3_600_000;
@@ -38,16 +39,8 @@ function booking(options: { phone?: string; smsOptIn?: boolean; start?: Date } =
   });
 }
 
-function post(path: string, token: string, body: unknown, key: string = crypto.randomUUID()) {
-  return fetch(`${api.url}/api/notifications/${path}`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      "idempotency-key": key,
-    },
-    body: JSON.stringify(body),
-  });
+function notify(path: string, token: string, body: unknown, key: string = crypto.randomUUID()) {
+  return post(api, `/api/notifications/${path}`, body, { token, key });
 }
 
 /**
@@ -58,15 +51,7 @@ function post(path: string, token: string, body: unknown, key: string = crypto.r
 const smsSender = () => api.signUp({ role: "admin" });
 
 async function accepted(response: Response): Promise<string[]> {
-  const text = await response.text();
-  expect(response.status, text).toBe(202);
-  return (JSON.parse(text) as { notificationIds: string[] }).notificationIds;
-}
-
-async function problem(response: Response, status: number): Promise<{ code: string }> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as { code: string };
+  return (await expectJson<{ notificationIds: string[] }>(response, 202)).notificationIds;
 }
 
 interface Row {
@@ -104,34 +89,32 @@ describe("who may send", () => {
     expect(reminder?.requestable).toBe(true);
     expect(reminder?.variables.map((variable) => variable.name)).toContain("kind");
 
-    expect(await problem(await get(), 401)).toMatchObject({ code: "unauthorized" });
+    await expectProblem(await get(), 401, "unauthorized");
     const customer = await api.signUp();
-    expect(await problem(await get(customer.accessToken), 403)).toMatchObject({
-      code: "forbidden",
-    });
+    await expectProblem(await get(customer.accessToken), 403, "forbidden");
   });
 
   it("refuses customers and bookings of other practitioners", async () => {
     const bookingId = await booking();
     const customer = await api.signUp();
     for (const path of ["email", "sms"]) {
-      const response = await post(path, customer.accessToken, {
+      const response = await notify(path, customer.accessToken, {
         template: "booking_confirmation",
         bookingId,
       });
-      expect(await problem(response, 403)).toMatchObject({ code: "forbidden" });
+      await expectProblem(response, 403, "forbidden");
     }
     const otherStaff = await api.signUp({ role: "staff" });
-    const response = await post("email", otherStaff.accessToken, {
+    const response = await notify("email", otherStaff.accessToken, {
       template: "booking_confirmation",
       bookingId,
     });
-    expect(await problem(response, 404)).toMatchObject({ code: "not_found" });
+    await expectProblem(response, 404, "not_found");
     expect(await requested(bookingId)).toEqual([]);
 
     const admin = await api.signUp({ role: "admin" });
     const ids = await accepted(
-      await post("email", admin.accessToken, { template: "booking_confirmation", bookingId }),
+      await notify("email", admin.accessToken, { template: "booking_confirmation", bookingId }),
     );
     expect((await requested(bookingId)).map((row) => row.id)).toEqual(ids);
   });
@@ -146,38 +129,40 @@ describe("who may send", () => {
       { template: "booking_confirmation", bookingId, html: "<p>Hello</p>" },
     ];
     for (const body of bodies) {
-      expect(await problem(await post("email", staff.accessToken, body), 400)).toMatchObject({
-        code: "validation_failed",
-      });
+      await expectProblem(await notify("email", staff.accessToken, body), 400, "validation_failed");
     }
-    const sms = await post("sms", staff.accessToken, {
+    const sms = await notify("sms", staff.accessToken, {
       template: "booking_confirmation",
       bookingId,
       to: "+91 90000 00000",
     });
-    expect(await problem(sms, 400)).toMatchObject({ code: "validation_failed" });
+    await expectProblem(sms, 400, "validation_failed");
     expect(await requested(bookingId)).toEqual([]);
   });
 
   it("needs an Idempotency-Key and a template that fits the booking's state", async () => {
     const bookingId = await booking();
-    const withoutKey = await fetch(`${api.url}/api/notifications/email`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${staff.accessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ template: "booking_confirmation", bookingId }),
-    });
-    expect(await problem(withoutKey, 400)).toMatchObject({ code: "idempotency_key_missing" });
-    const cancellation = await post("email", staff.accessToken, {
+    const withoutKey = await post(
+      api,
+      "/api/notifications/email",
+      {
+        template: "booking_confirmation",
+        bookingId,
+      },
+      { token: staff.accessToken },
+    );
+    await expectProblem(withoutKey, 400, "idempotency_key_missing");
+    const cancellation = await notify("email", staff.accessToken, {
       template: "booking_cancellation",
       bookingId,
     });
-    expect(await problem(cancellation, 409)).toMatchObject({ code: "conflict" });
+    await expectProblem(cancellation, 409, "conflict");
     const nextWeek = await booking({ start: new Date(Date.now() + 7 * 24 * HOUR) });
-    const early = await post("email", staff.accessToken, {
+    const early = await notify("email", staff.accessToken, {
       template: "booking_reminder",
       bookingId: nextWeek,
     });
-    expect(await problem(early, 409)).toMatchObject({ code: "conflict" });
+    await expectProblem(early, 409, "conflict");
   });
 });
 
@@ -186,7 +171,7 @@ describe("email", () => {
     const bookingId = await booking();
     const key = crypto.randomUUID();
     const body = { template: "booking_reminder", bookingId, locale: "en-GB" };
-    const ids = await accepted(await post("email", staff.accessToken, body, key));
+    const ids = await accepted(await notify("email", staff.accessToken, body, key));
     expect(ids).toHaveLength(1);
     expect(await requested(bookingId)).toEqual([
       {
@@ -198,7 +183,7 @@ describe("email", () => {
         locale: "en-GB",
       },
     ]);
-    expect(await accepted(await post("email", staff.accessToken, body, key))).toEqual(ids);
+    expect(await accepted(await notify("email", staff.accessToken, body, key))).toEqual(ids);
     expect(await requested(bookingId)).toHaveLength(1);
   });
 
@@ -221,18 +206,18 @@ describe("SMS", () => {
   it("texts the booking's own number when the customer agreed", async () => {
     const bookingId = await booking({ phone: indianMobile(), smsOptIn: true });
     const ids = await accepted(
-      await post("sms", staff.accessToken, { template: "booking_confirmation", bookingId }),
+      await notify("sms", staff.accessToken, { template: "booking_confirmation", bookingId }),
     );
     expect((await requested(bookingId)).map((row) => [row.id, row.channel])).toEqual([
       [ids[0], "sms"],
     ]);
 
     const declined = await booking({ phone: indianMobile() });
-    const response = await post("sms", staff.accessToken, {
+    const response = await notify("sms", staff.accessToken, {
       template: "booking_confirmation",
       bookingId: declined,
     });
-    expect(await problem(response, 409)).toMatchObject({ code: "conflict" });
+    await expectProblem(response, 409, "conflict");
     expect(await requested(declined)).toEqual([]);
   });
 
@@ -243,11 +228,11 @@ describe("SMS", () => {
     ["a number too short for E.164", "+91 1234"],
   ])("refuses %s with 400 before anything is enqueued", async (_, phone) => {
     const bookingId = await booking({ phone, smsOptIn: true });
-    const response = await post("sms", (await smsSender()).accessToken, {
+    const response = await notify("sms", (await smsSender()).accessToken, {
       template: "booking_confirmation",
       bookingId,
     });
-    expect(await problem(response, 400)).toMatchObject({ code: "bad_request" });
+    await expectProblem(response, 400, "bad_request");
     expect(await requested(bookingId)).toEqual([]);
   });
 
@@ -257,14 +242,14 @@ describe("SMS", () => {
     const [first, second] = bookings as [string, string];
     const [alice, bob] = [await smsSender(), await smsSender()];
     const send = (sender: { accessToken: string }, bookingId: string) =>
-      post("sms", sender.accessToken, { template: "booking_confirmation", bookingId });
+      notify("sms", sender.accessToken, { template: "booking_confirmation", bookingId });
     await accepted(await send(alice, first));
     await accepted(await send(bob, first));
     await accepted(await send(bob, second));
 
     const fourth = await send(alice, second);
     expect(fourth.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(await problem(fourth, 429)).toMatchObject({ code: "rate_limited" });
+    await expectProblem(fourth, 429, "rate_limited");
     expect((await requested(first)).length + (await requested(second)).length).toBe(3);
   });
 });
@@ -284,10 +269,10 @@ describe("batch", () => {
         { channel: "email", template: "booking_reminder", bookingId: emailed },
       ],
     };
-    const ids = await accepted(await post("batch", accessToken, body, key));
+    const ids = await accepted(await notify("batch", accessToken, body, key));
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(3);
-    expect(await accepted(await post("batch", accessToken, body, key))).toEqual(ids);
+    expect(await accepted(await notify("batch", accessToken, body, key))).toEqual(ids);
     expect((await requested(texted)).map((row) => row.channel).sort()).toEqual(["email", "sms"]);
     expect(await requested(emailed)).toHaveLength(1);
   });
@@ -297,13 +282,13 @@ describe("batch", () => {
       await booking(),
       await booking({ phone: "+49 151 23456789", smsOptIn: true }),
     ];
-    const response = await post("batch", staff.accessToken, {
+    const response = await notify("batch", staff.accessToken, {
       notifications: [
         { channel: "email", template: "booking_confirmation", bookingId: fine },
         { channel: "sms", template: "booking_confirmation", bookingId: foreign },
       ],
     });
-    const body = (await problem(response, 400)) as { errors?: Record<string, string[]> };
+    const body = await expectProblem(response, 400, "bad_request");
     expect(Object.keys(body.errors ?? {})).toEqual(["notifications.1.bookingId"]);
     expect(await requested(fine)).toEqual([]);
     expect(await requested(foreign)).toEqual([]);
@@ -316,8 +301,8 @@ describe("batch", () => {
       template: "booking_confirmation",
       bookingId,
     }));
-    const response = await post("batch", staff.accessToken, { notifications });
-    expect(await problem(response, 400)).toMatchObject({ code: "validation_failed" });
+    const response = await notify("batch", staff.accessToken, { notifications });
+    await expectProblem(response, 400, "validation_failed");
   });
 });
 
@@ -349,13 +334,9 @@ describe("SMS consent on a booking (PUT /api/bookings/:id smsReminders)", () => 
 
   it("refuses a number in a country we do not text, or no number at all", async () => {
     const foreign = await booking({ phone: "+33 6 12 34 56 78" });
-    expect(await problem(await put(foreign, { smsReminders: true }), 400)).toMatchObject({
-      code: "bad_request",
-    });
+    await expectProblem(await put(foreign, { smsReminders: true }), 400, "bad_request");
     const none = await booking();
-    expect(await problem(await put(none, { smsReminders: true }), 409)).toMatchObject({
-      code: "conflict",
-    });
+    await expectProblem(await put(none, { smsReminders: true }), 409, "conflict");
     expect([await optedIn(foreign), await optedIn(none)]).toEqual([false, false]);
   });
 });
