@@ -11,6 +11,7 @@ import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
 import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
+import { expectProblem, post as postTo } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -28,11 +29,7 @@ let emails = 0;
 const newEmail = (name: string) => `${name}-${run}-${++emails}@example.test`;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: { ...(body !== undefined && { "content-type": "application/json" }), ...headers },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+  postTo(api, path, body, { headers });
 
 /** POST /api/auth/forgot-password from another client address (127.0.0.0/8 is all loopback). */
 function postFrom(localAddress: string, body: unknown) {
@@ -146,14 +143,6 @@ function refreshTokenSet(response: Response): string {
   expect(maxAge).toBeGreaterThan(SESSION_LIFETIME_SECONDS - 120);
   expect(maxAge).toBeLessThanOrEqual(SESSION_LIFETIME_SECONDS);
   return match?.[1] ?? "";
-}
-
-async function expectProblem(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  const problem = await response.json();
-  expect(problem).toMatchObject({ status, code });
-  return problem as Record<string, unknown>;
 }
 
 describe("POST /api/auth/forgot-password", () => {

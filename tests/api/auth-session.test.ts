@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { RATE_LIMIT_POLICIES, SIGN_IN_FAILURE_LIMITS } from "../../lib/limits/policies.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
+import { post as postTo } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -20,11 +21,7 @@ const newEmail = () => `member-${crypto.randomUUID().slice(0, 8)}@example.test`;
 const fromSpa = { origin: SPA_ORIGIN, "x-requested-with": "bastion" };
 
 const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: { ...(body !== undefined && { "content-type": "application/json" }), ...headers },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+  postTo(api, path, body, { headers });
 
 /** The refresh cookie a response sets: its value and attributes. */
 function refreshCookieOf(response: Response): { value: string; attributes: string[] } {

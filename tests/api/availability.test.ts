@@ -17,6 +17,7 @@ import {
   newPractitioner,
   SEEDED_PRACTITIONER,
 } from "../helpers/practitioner.js";
+import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
 import { fakeSealed } from "../helpers/sealed.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
@@ -85,22 +86,10 @@ interface AvailabilityBody {
   slots: { time: string; start: string; end: string; available: boolean }[];
 }
 
-function get(query: Record<string, string>): Promise<Response> {
-  return fetch(`${api.url}/api/availability?${new URLSearchParams(query)}`);
-}
-
-function post(body: unknown): Promise<Response> {
-  return fetch(`${api.url}/api/availability`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
-async function okBody(response: Response): Promise<AvailabilityBody> {
-  expect(response.status).toBe(200);
-  return (await response.json()) as AvailabilityBody;
-}
+const get = (query: Record<string, string>) =>
+  send(api, "GET", `/api/availability?${new URLSearchParams(query)}`);
+const postQuestion = (body: unknown) => post(api, "/api/availability", body);
+const okBody = (response: Response) => expectJson<AvailabilityBody>(response, 200);
 
 describe("GET /api/availability", () => {
   it("lists a future Monday's slots in the practitioner's zone with UTC instants", async () => {
@@ -187,16 +176,13 @@ describe("GET /api/availability", () => {
         sessionType: "individual",
         practitionerId,
       });
-      expect(response.status).toBe(404);
-      expect(((await response.json()) as { code: string }).code).toBe("not_found");
+      await expectProblem(response, 404, "not_found");
     }
   });
 
   it("answers 404 for an unknown session type", async () => {
     const response = await get({ date: futureMonday(), sessionType: "astrology" });
-    expect(response.status).toBe(404);
-    expect(response.headers.get("content-type")).toContain("application/problem+json");
-    expect(((await response.json()) as { code: string }).code).toBe("not_found");
+    await expectProblem(response, 404, "not_found");
   });
 
   it.each([
@@ -208,8 +194,7 @@ describe("GET /api/availability", () => {
     [{ date: "2026-03-02", sessionType: "individual", practitionerId: "asha" }],
   ])("answers 400 for %j", async (query) => {
     const response = await get(query);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { code: string }).code).toBe("validation_failed");
+    await expectProblem(response, 400, "validation_failed");
   });
 });
 
@@ -218,27 +203,31 @@ describe("POST /api/availability", () => {
     const date = futureMonday();
     const practitionerId = await newPractitioner(api.supabase);
     const question = { date, sessionType: "individual", practitionerId };
-    const viaPost = await okBody(await post(question));
+    const viaPost = await okBody(await postQuestion(question));
     const viaGet = await okBody(await get(question));
     expect(viaPost).toEqual(viaGet);
     expect(viaPost.slots).toEqual(expectedSlots(date));
   });
 
   it("answers 400 for a bad date and 404 for an unknown session type or practitioner", async () => {
-    const bad = await post({ date: "2026-13-01", sessionType: "individual" });
-    expect(bad.status).toBe(400);
-    const unknown = await post({ date: futureMonday(), sessionType: "astrology" });
-    expect(unknown.status).toBe(404);
-    const nobody = await post({
+    const bad = await postQuestion({ date: "2026-13-01", sessionType: "individual" });
+    await expectProblem(bad, 400, "validation_failed");
+    const unknown = await postQuestion({ date: futureMonday(), sessionType: "astrology" });
+    await expectProblem(unknown, 404, "not_found");
+    const nobody = await postQuestion({
       date: futureMonday(),
       sessionType: "individual",
       practitionerId: crypto.randomUUID(),
     });
-    expect(nobody.status).toBe(404);
+    await expectProblem(nobody, 404, "not_found");
   });
 
   it("rejects unknown fields", async () => {
-    const response = await post({ date: futureMonday(), sessionType: "individual", extra: 1 });
-    expect(response.status).toBe(400);
+    const response = await postQuestion({
+      date: futureMonday(),
+      sessionType: "individual",
+      extra: 1,
+    });
+    await expectProblem(response, 400, "validation_failed");
   });
 });
