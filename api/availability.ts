@@ -7,7 +7,7 @@ import {
 } from "../lib/scheduling/availability.js";
 
 const description =
-  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409.";
+  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.";
 
 // The same question two ways: GET with a query string, and POST with a JSON body for the SPA
 // that sends it so. Both are reads, answered by the same function.
@@ -22,7 +22,7 @@ export default route({
       response: Availability,
       limit: "read",
       errors: ["not_found"],
-      roundTrips: { database: 6, redis: 3 },
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, query }) => availabilityFor(db.anon, query, new Date()),
   ),

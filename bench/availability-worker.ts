@@ -1,21 +1,21 @@
 // Runs in its own process (see availability.ts). Starts the local Supabase stack here, as the
 // tests do (PGlite in memory, the project's migrations and supabase/seed.sql), books the seeded
 // practitioner solid (fixtures/busy-practitioner.ts), then points lib/ at the stack before any
-// lib/ module reads the configuration. No Upstash in this environment: the schedule cache is the
-// in-process one, so a warm request's cache hit costs no network round trip.
+// lib/ module reads the configuration. Availability has no cache: every request reads its inputs
+// in one call to public.availability_inputs.
 //
 // What is timed, with one `now` for every call so all of them answer the same:
-// - cold: availabilityFor after invalidateAvailability — two catalogue reads, then working hours,
-//   exceptions and busy ranges through the Supabase API, the cache write, computeSlots;
-// - warm: availabilityFor straight after a cold one — the two catalogue reads, the cache hit and
-//   computeSlots;
-// - computeSlots alone, on the inputs availabilityFor computes from (read here the same way and
-//   checked against its answer, so the figure is for exactly that day).
-// Cold and warm take turns, so drift and GC pauses fall on both alike.
+// - one day: availabilityFor — the one read through the Supabase API, then computeSlots (twice
+//   in a row: `warmMs` is the second, which costs the same now that nothing is cached);
+// - the month: calendarFor for 30 days from the busy date — the one read, then the slots of every
+//   date (the requests to the Supabase API it makes are counted: the budget is one);
+// - computeSlots alone, on the day's inputs as availabilityFor reads them (checked against its
+//   answer, so the figure is for exactly that day), and the month's computation alone
+//   (calendarFrom on the inputs it reads, checked against calendarFor's answer).
+// The day and the month take turns, so drift and GC pauses fall on both alike.
+import diagnostics from "node:diagnostics_channel";
 import { fileURLToPath } from "node:url";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { startSupabase } from "../dev/supabase/server.js";
-import type { SlotInput } from "../lib/scheduling/slots.js";
 import { bookPractitionerSolid } from "./fixtures/busy-practitioner.js";
 import { rounded, summarize } from "./stats.js";
 
@@ -29,15 +29,35 @@ export interface AvailabilityWorkerResult {
   availableSlots: number;
   runs: number;
   warmup: number;
+  /** availabilityFor, one day: the read and the computation. */
   coldMs: ReturnType<typeof summarize>;
+  /**
+   * The same request again at once. There is no cache any more, so it costs what coldMs does;
+   * report.ts still prints it as the former cache hit.
+   */
   warmMs: ReturnType<typeof summarize>;
   computeSlotsMs: ReturnType<typeof summarize>;
+  month: {
+    days: number;
+    /** Busy ranges availability_inputs answered for the run. */
+    busyRanges: number;
+    slots: number;
+    availableSlots: number;
+    /** Requests to the Supabase API one calendarFor made. */
+    databaseRoundTrips: number;
+    /** calendarFor: the read and the computation. */
+    requestMs: ReturnType<typeof summarize>;
+    /** calendarFrom alone, on the inputs read. */
+    computeMs: ReturnType<typeof summarize>;
+  };
 }
 
 const BOOKINGS = 1_000;
 const SESSION_TYPE = "individual";
 const [runs = 100, warmup = 10] = process.argv.slice(2).map(Number);
 const COMPUTE_SLOTS_RUNS = 2_000;
+const MONTH_DAYS = 30;
+const MONTH_COMPUTE_RUNS = 300;
 
 const stack = await startSupabase({
   port: 0,
@@ -49,37 +69,66 @@ try {
   process.env.SUPABASE_URL = stack.url;
   process.env.SUPABASE_ANON_KEY = stack.anonKey;
   const { anonClient } = await import("../lib/db/anon-client.js");
-  const { availabilityFor, invalidateAvailability, HORIZON_DAYS, MINIMUM_NOTICE_MINUTES } =
-    await import("../lib/scheduling/availability.js");
+  const { availabilityFor, calendarFor, calendarFrom, readAvailabilityInputs } = await import(
+    "../lib/scheduling/availability.js"
+  );
   const { computeSlots } = await import("../lib/scheduling/slots.js");
 
   const db = anonClient();
   const request = { date: busy.busyDate, sessionType: SESSION_TYPE };
+  const monthRequest = { from: busy.busyDate, days: MONTH_DAYS, sessionType: SESSION_TYPE };
   const now = new Date();
   const elapsedMs = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e6;
-  const timeAvailability = async (): Promise<number> => {
+  const timed = async (run: () => Promise<unknown>): Promise<number> => {
     const startedAt = process.hrtime.bigint();
-    await availabilityFor(db, request, now);
+    await run();
     return elapsedMs(startedAt);
   };
 
   const coldMs: number[] = [];
   const warmMs: number[] = [];
+  const monthMs: number[] = [];
   for (let i = 1; i <= warmup + runs; i++) {
-    await invalidateAvailability(busy.practitionerId, busy.busyDate);
-    const cold = await timeAvailability();
-    const warm = await timeAvailability();
+    const day = await timed(() => availabilityFor(db, request, now));
+    const again = await timed(() => availabilityFor(db, request, now));
+    const month = await timed(() => calendarFor(db, monthRequest, now));
     if (i <= warmup) continue;
-    coldMs.push(cold);
-    warmMs.push(warm);
+    coldMs.push(day);
+    warmMs.push(again);
+    monthMs.push(month);
   }
 
+  // Requests to the Supabase API during one month view.
+  const supabaseOrigin = new URL(stack.url).origin;
+  let databaseRoundTrips = 0;
+  const countRequest = (message: unknown) => {
+    const { request } = message as { request: { origin: string | URL } };
+    if (new URL(String(request.origin)).origin === supabaseOrigin) databaseRoundTrips += 1;
+  };
+  diagnostics.subscribe("undici:request:create", countRequest);
+  const calendar = await calendarFor(db, monthRequest, now);
+  diagnostics.unsubscribe("undici:request:create", countRequest);
+
   const answer = await availabilityFor(db, request, now);
-  const input = await slotInputOf(db, busy.practitionerId, busy.busyDate, {
+  const dayInputs = await readAvailabilityInputs(db, { ...request, from: busy.busyDate, days: 1 });
+  const buffer = dayInputs.sessionType.bufferMinutes * 60_000;
+  const input = {
+    date: busy.busyDate,
+    timeZone: dayInputs.practitioner.timeZone,
+    workingHours: dayInputs.workingHours,
+    exceptions: dayInputs.exceptions.map(([start, end]) => ({
+      start: new Date(start),
+      end: new Date(end),
+    })),
+    busy: dayInputs.busy.map(([start, end]) => ({
+      start: new Date(start),
+      end: new Date(Math.max(end - buffer, start + 1)),
+    })),
+    durationMinutes: dayInputs.sessionType.durationMinutes,
+    bufferMinutes: dayInputs.sessionType.bufferMinutes,
     now,
-    minimumNoticeMinutes: MINIMUM_NOTICE_MINUTES,
-    horizonDays: HORIZON_DAYS,
-  });
+    ...dayInputs.rules,
+  };
   if (JSON.stringify(computeSlots(input)) !== JSON.stringify(answer.slots)) {
     throw new Error("computeSlots on the bench's inputs differs from availabilityFor's answer");
   }
@@ -89,6 +138,18 @@ try {
     computeSlots(input);
     computeSlotsMs.push(elapsedMs(startedAt));
   }
+
+  const monthInputs = await readAvailabilityInputs(db, monthRequest);
+  if (JSON.stringify(calendarFrom(monthInputs, monthRequest, now)) !== JSON.stringify(calendar)) {
+    throw new Error("calendarFrom on the bench's inputs differs from calendarFor's answer");
+  }
+  const monthComputeMs: number[] = [];
+  for (let i = 0; i < MONTH_COMPUTE_RUNS; i++) {
+    const startedAt = process.hrtime.bigint();
+    calendarFrom(monthInputs, monthRequest, now);
+    monthComputeMs.push(elapsedMs(startedAt));
+  }
+  const monthSlots = calendar.dates.flatMap((date) => date.slots);
 
   const result: AvailabilityWorkerResult = {
     bookings: busy.bookings,
@@ -103,66 +164,17 @@ try {
     warmMs: rounded(summarize(warmMs), 2),
     // The first tenth warms the JIT up.
     computeSlotsMs: rounded(summarize(computeSlotsMs.slice(COMPUTE_SLOTS_RUNS / 10)), 4),
+    month: {
+      days: MONTH_DAYS,
+      busyRanges: monthInputs.busy.length,
+      slots: monthSlots.length,
+      availableSlots: monthSlots.filter((slot) => slot.available).length,
+      databaseRoundTrips,
+      requestMs: rounded(summarize(monthMs), 2),
+      computeMs: rounded(summarize(monthComputeMs.slice(MONTH_COMPUTE_RUNS / 10)), 3),
+    },
   };
   process.send?.(result);
 } finally {
   await stack.close();
-}
-
-/**
- * The day's computeSlots input as availabilityFor builds it (lib/scheduling/availability.ts):
- * the same reads and window, and each busy range's end pulled back by the session type's
- * buffer. The answer check above fails if the two ever drift apart.
- */
-async function slotInputOf(
-  db: SupabaseClient,
-  practitionerId: string,
-  date: string,
-  rules: Pick<SlotInput, "now" | "minimumNoticeMinutes" | "horizonDays">,
-): Promise<SlotInput> {
-  const day = Date.parse(`${date}T00:00:00Z`);
-  const window = {
-    p_practitioner_id: practitionerId,
-    p_from: new Date(day - 86_400_000).toISOString(),
-    p_to: new Date(day + 2 * 86_400_000).toISOString(),
-  };
-  const [sessionType, practitioner, hours, exceptions, busy] = await Promise.all([
-    db
-      .from("session_types")
-      .select("duration_minutes, buffer_minutes")
-      .eq("slug", SESSION_TYPE)
-      .single(),
-    db.from("practitioners").select("time_zone").eq("id", practitionerId).single(),
-    db
-      .from("working_hours")
-      .select("weekday, start_time, end_time")
-      .eq("practitioner_id", practitionerId),
-    db.rpc("exception_ranges", window),
-    db.rpc("busy_ranges", window),
-  ]);
-  for (const { error } of [sessionType, practitioner, hours, exceptions, busy]) {
-    if (error) throw new Error(`reading the day's inputs failed: ${error.message}`);
-  }
-  const { duration_minutes: durationMinutes, buffer_minutes: bufferMinutes } = sessionType.data as {
-    duration_minutes: number;
-    buffer_minutes: number;
-  };
-  type Range = { starts_at: string; ends_at: string };
-  const toRange = (row: Range) => ({ start: new Date(row.starts_at), end: new Date(row.ends_at) });
-  const buffer = bufferMinutes * 60_000;
-  return {
-    date,
-    timeZone: (practitioner.data as { time_zone: string }).time_zone,
-    workingHours: (
-      (hours.data ?? []) as { weekday: number; start_time: string; end_time: string }[]
-    ).map((row) => ({ weekday: row.weekday, start: row.start_time, end: row.end_time })),
-    exceptions: ((exceptions.data ?? []) as Range[]).map(toRange),
-    busy: ((busy.data ?? []) as Range[]).map(toRange).map(({ start, end }) => ({
-      start,
-      end: new Date(Math.max(end.getTime() - buffer, start.getTime() + 1)),
-    })),
-    durationMinutes,
-    bufferMinutes,
-    ...rules,
-  };
 }

@@ -226,7 +226,7 @@ export type paths = {
         };
         /**
          * The bookable slots of one session type on one day
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -234,11 +234,33 @@ export type paths = {
         put?: never;
         /**
          * The bookable slots of one session type on one day (JSON body)
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Taken slots may show for up to a minute after a booking is made; booking then answers 409. Same as GET, for clients that send the question as a JSON body.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once. Same as GET, for clients that send the question as a JSON body.
          *
          *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAvailability"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bookable slots of one session type on each day of a run (a month view)
+         * @description Public. The slots of `days` consecutive local dates from `from` (1 to 31; 30 when omitted), each date as GET /api/availability answers it, with `availableSlots`, how many of its slots are available, so a calendar can mark the days with openings and show a day's times without asking again. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database in one round trip.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        get: operations["getApiAvailabilityCalendar"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1156,6 +1178,16 @@ export type components = {
             slots: components["schemas"]["AvailabilitySlot"][];
             timezone: string;
         };
+        AvailabilityCalendar: {
+            dates: components["schemas"]["CalendarDay"][];
+            days: number;
+            /** Format: date */
+            from: string;
+            /** Format: uuid */
+            practitionerId: string;
+            sessionType: string;
+            timezone: string;
+        };
         AvailabilitySlot: {
             available: boolean;
             /** Format: date-time */
@@ -1220,6 +1252,12 @@ export type components = {
         BookingList: {
             bookings: components["schemas"]["Booking"][];
             nextCursor: string | null;
+        };
+        CalendarDay: {
+            availableSlots: number;
+            /** Format: date */
+            date: string;
+            slots: components["schemas"]["AvailabilitySlot"][];
         };
         CheckoutCreated: {
             /** Format: uuid */
@@ -2586,6 +2624,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Availability"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAvailabilityCalendar: {
+        parameters: {
+            query: {
+                days?: number;
+                from: string;
+                practitionerId?: string;
+                sessionType: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityCalendar"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */

@@ -37,7 +37,7 @@ export default route({
         "conflict",
         "bad_request",
       ],
-      roundTrips: { database: 8, redis: 4, afterResponse: { database: 1 } },
+      roundTrips: { database: 3, redis: 1, afterResponse: { database: 1 } },
     },
     ({ params, body, caller, db, headers }) =>
       thenDeliver(

@@ -1,12 +1,11 @@
 // Every booking operation is one database function that answers a booking_document; this is the
 // one way to call them: run it as the caller (a signed-in user's client, or the anon client for
-// guests, whose token hash goes in the arguments), turn refusals into ApiErrors, and — after a
-// write committed — forget the cached availability around the ranges it touched.
+// guests, whose token hash goes in the arguments) and turn refusals into ApiErrors. Availability
+// is read fresh on every request (lib/scheduling/availability.ts), so a write has no cache to
+// clear: one call, one database round trip, no Redis.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { invalidateAvailabilityAround } from "../scheduling/availability.js";
-import type { TimeRange } from "../scheduling/slots.js";
 import { throwBookingError } from "./booking-errors.js";
-import { type BookingDocument, blockedRange, parseBookingDocument } from "./booking-view.js";
+import { type BookingDocument, parseBookingDocument } from "./booking-view.js";
 
 type BookingFunction =
   | "create_booking"
@@ -23,8 +22,6 @@ export interface BookingCall {
   action: string;
   /** What PT404 means here, when not "no such booking". */
   notFound?: string;
-  /** A range the booking kept free before this call (a reschedule frees the old one). */
-  freed?: TimeRange;
 }
 
 export async function callBookingFunction(
@@ -33,12 +30,5 @@ export async function callBookingFunction(
 ): Promise<BookingDocument> {
   const { data, error } = await db.rpc(call.fn, call.args);
   if (error) throwBookingError(error, call.action, call.notFound);
-  const document = parseBookingDocument(data);
-  if (call.fn !== "read_booking") {
-    const ranges = [blockedRange(document), ...(call.freed ? [call.freed] : [])];
-    await Promise.all(
-      ranges.map((range) => invalidateAvailabilityAround(document.practitioner_id, range)),
-    );
-  }
-  return document;
+  return parseBookingDocument(data);
 }

@@ -110,7 +110,6 @@ export async function changeBooking(
         : null,
       p_sms_opt_in: change.smsReminders ?? null,
     },
-    ...(freed && { freed }),
   });
   return bookingView(document);
 }

@@ -1,10 +1,10 @@
 // The hold-expiry sweep (vercel.json cron → /api/cron/expire-holds). Holds stop counting at
 // their expiry without it — availability and create_booking both look at expires_at — so this
-// only writes the status down (for lists, reports and the audit trail) and forgets the cached
-// availability around the freed slots. Idempotent: a second run finds nothing to expire.
+// only writes the status down (for lists, reports and the audit trail); availability is read
+// fresh on every request, so there is nothing to forget. Idempotent: a second run finds nothing
+// to expire.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { invalidateAvailabilityAround } from "../scheduling/availability.js";
 
 const Expired = z.array(
   z.object({ practitioner_id: z.uuid(), blocked_from: z.string(), blocked_to: z.string() }),
@@ -18,13 +18,5 @@ export async function expireStaleHolds(
   const { data, error } = await service.rpc("expire_stale_holds");
   if (error) throw new Error(`expiring holds failed: ${error.code} ${error.message}`);
   const expired = Expired.parse(data);
-  await Promise.all(
-    expired.map((row) =>
-      invalidateAvailabilityAround(row.practitioner_id, {
-        start: new Date(row.blocked_from),
-        end: new Date(row.blocked_to),
-      }),
-    ),
-  );
   return { expired: expired.length };
 }

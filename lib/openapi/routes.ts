@@ -10,6 +10,7 @@ import oauthStart from "../../api/auth/oauth/[provider].js";
 import refresh from "../../api/auth/refresh.js";
 import register from "../../api/auth/register.js";
 import resetPassword from "../../api/auth/reset-password.js";
+import availabilityCalendar from "../../api/availability/calendar.js";
 import availability from "../../api/availability.js";
 import bookingCancel from "../../api/bookings/[id]/cancel.js";
 import bookingConfirm from "../../api/bookings/[id]/confirm.js";
@@ -68,6 +69,7 @@ export function routes(): Record<string, Route> {
     "/api/auth/register": register,
     "/api/auth/reset-password": resetPassword,
     "/api/availability": availability,
+    "/api/availability/calendar": availabilityCalendar,
     "/api/bookings": bookings,
     "/api/bookings/[id]": booking,
     "/api/bookings/[id]/cancel": bookingCancel,

@@ -1,8 +1,10 @@
-// The slots of one session type on one local day (issue #5, GET/POST /api/availability): reads
-// the session type, the practitioner, their working hours, exceptions and busy ranges with the
-// anon client (everything here is public; bookings only through public.busy_ranges, which hands
-// out instants and nothing else — supabase/migrations/20261121000400_bookings.sql), then
-// lets computeSlots (lib/scheduling/slots.ts) decide.
+// The slots of one session type on one local day (issue #5, GET/POST /api/availability), or on a
+// run of up to 31 days (a month view, GET /api/availability/calendar): reads the session type,
+// the practitioner, the booking rules, their working hours, exceptions and busy ranges in one
+// call with the anon client — public.availability_inputs, one database round trip (everything
+// in it is public; bookings only as instants —
+// supabase/migrations/20261121001000_availability_inputs.sql) — then lets computeSlots
+// (lib/scheduling/slots.ts) decide.
 //
 // Choices:
 // - Which practitioner. The request may name one (`practitionerId`): that practitioner if
@@ -12,7 +14,7 @@
 //   chosen here (create_booking checks again that they are active). The cache key is per
 //   practitioner.
 // - Rules: minimum notice, horizon and slot grid come from public.booking_rules, the row the
-//   booking functions enforce (lib/scheduling/booking-rules.ts), read beside the session type.
+//   booking functions enforce, read beside the session type.
 //   Every slot of the day is listed; the ones too soon, too far ahead, during an exception or
 //   taken are `available: false`.
 // - Buffers as the database counts them. bookings_no_overlap refuses a booking whose
@@ -21,22 +23,15 @@
 //   type's buffer to each busy range, so each range's end is pulled back by that buffer first:
 //   the slot is then free exactly when the database would accept a hold on it, whatever the
 //   buffers of the two session types.
-// - Cache. What costs queries and does not depend on the clock — working hours, exceptions and
-//   busy ranges of one practitioner around one date — is cached for CACHE_TTL_SECONDS under
-//   `<practitionerId>:<date>`; the slots are computed per request with the request's `now`, so
-//   the notice and horizon boundaries are exact. One key per practitioner and date serves every
-//   session type, so one delete invalidates them all: code that creates, confirms, cancels or
-//   expires a booking calls invalidateAvailabilityAround(practitionerId, range) after it commits.
-//   A change made around the API (SQL, the dashboard) shows within CACHE_TTL_SECONDS; the
-//   database refuses a double booking either way (409), so staleness only costs a failed attempt.
-//   The session type and the practitioner are read on every request (two small reads, in
-//   parallel), so deactivating either takes effect at once.
+// - No cache. Everything is read fresh on every request, in one round trip to the database:
+//   a cache in Redis would cost a round trip of its own on every request (and one more to fill
+//   it, and deletes after every booking write) to save none, and would show taken slots as free
+//   for as long as it kept them. Deactivating a session type or a practitioner, or a booking,
+//   shows at once.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { cacheNamespace } from "../cache/cache.js";
 import { ApiError } from "../http/errors.js";
-import { readBookingRules } from "./booking-rules.js";
-import { computeSlots, type TimeRange } from "./slots.js";
+import { computeSlotsForDates, type Slot, type TimeRange } from "./slots.js";
 import { parseDate } from "./zoned.js";
 
 /**
@@ -47,8 +42,8 @@ import { parseDate } from "./zoned.js";
 export const MINIMUM_NOTICE_MINUTES = 120;
 /** …and less than this many days after it: bookings open about two months ahead. */
 export const HORIZON_DAYS = 60;
-/** How long the schedule inputs of one practitioner and date are reused. */
-export const CACHE_TTL_SECONDS = 60;
+/** The longest run of dates one calendar request (and one availability_inputs call) covers. */
+export const MAX_CALENDAR_DAYS = 31;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -88,39 +83,45 @@ export const Availability = z
   .meta({ id: "Availability" });
 export type Availability = z.infer<typeof Availability>;
 
-const Range = z.object({ start: z.iso.datetime(), end: z.iso.datetime() });
-
-/** The cached, clock-independent inputs of one practitioner and date. */
-const ScheduleInputs = z.object({
-  workingHours: z.array(z.object({ weekday: z.number(), start: z.string(), end: z.string() })),
-  exceptions: z.array(Range),
-  busy: z.array(Range),
+export const CalendarRequest = z.strictObject({
+  /** The practitioner's local date the run starts on. */
+  from: z.iso.date(),
+  /** How many dates, from `from` on: 1 to 31 (a month view); 30 when omitted. */
+  days: z.coerce.number().int().min(1).max(MAX_CALENDAR_DAYS).default(30),
+  sessionType: z.string().regex(SESSION_TYPE_SLUG),
+  practitionerId: z.uuid().optional(),
 });
-type ScheduleInputs = z.infer<typeof ScheduleInputs>;
+export type CalendarRequest = z.infer<typeof CalendarRequest>;
 
-const scheduleCache = cacheNamespace("availability", ScheduleInputs, CACHE_TTL_SECONDS);
+export const CalendarDay = z
+  .object({
+    date: z.iso.date(),
+    /** How many of the day's slots are available: 0 for a day off, a full or a past day. */
+    availableSlots: z.number().int().min(0),
+    slots: z.array(AvailabilitySlot),
+  })
+  .meta({ id: "CalendarDay" });
 
-const cacheKey = (practitionerId: string, date: string) => `${practitionerId}:${date}`;
+export const Calendar = z
+  .object({
+    from: z.iso.date(),
+    days: z.number().int(),
+    sessionType: z.string(),
+    timezone: z.string(),
+    practitionerId: z.uuid(),
+    dates: z.array(CalendarDay),
+  })
+  .meta({ id: "AvailabilityCalendar" });
+export type Calendar = z.infer<typeof Calendar>;
 
-interface SessionTypeRow {
-  duration_minutes: number;
-  buffer_minutes: number;
-}
-
-interface PractitionerRow {
-  id: string;
-  time_zone: string;
-}
-
-interface WorkingHoursRow {
-  weekday: number;
-  start_time: string;
-  end_time: string;
-}
-
-interface RangeRow {
-  starts_at: string;
-  ends_at: string;
+/** What public.availability_inputs answers; instants in ms since the epoch. */
+export interface AvailabilityInputs {
+  sessionType: { durationMinutes: number; bufferMinutes: number } | null;
+  practitioner: { id: string; timeZone: string } | null;
+  rules: { minimumNoticeMinutes: number; horizonDays: number; slotStepMinutes: number };
+  workingHours: { weekday: number; start: string; end: string }[];
+  exceptions: [number, number][];
+  busy: [number, number][];
 }
 
 /**
@@ -135,15 +136,78 @@ export async function availabilityFor(
   now: Date,
   ignoring?: TimeRange,
 ): Promise<Availability & { practitionerId: string }> {
-  const [sessionType, practitioner, rules] = await Promise.all([
-    readSessionType(db, request.sessionType),
-    bookablePractitioner(db, request.practitionerId),
-    readBookingRules(db),
-  ]);
-  if (!sessionType) {
+  const inputs = await readAvailabilityInputs(db, {
+    sessionType: request.sessionType,
+    practitionerId: request.practitionerId,
+    from: request.date,
+    days: 1,
+  });
+  const { timeZone, slots } = slotsOf(inputs, [request.date], now, ignoring);
+  return {
+    date: request.date,
+    sessionType: request.sessionType,
+    timezone: timeZone,
+    slots: slots[0] ?? [],
+    practitionerId: inputs.practitioner.id,
+  };
+}
+
+/** Every slot of each date of the run (a month view), from one database round trip. */
+export async function calendarFor(
+  db: SupabaseClient,
+  request: CalendarRequest,
+  now: Date,
+): Promise<Calendar> {
+  const inputs = await readAvailabilityInputs(db, request);
+  return calendarFrom(inputs, request, now);
+}
+
+/** The calendar's computation alone, on inputs already read (the bench times this). */
+export function calendarFrom(
+  inputs: RequiredInputs,
+  request: Pick<CalendarRequest, "from" | "days" | "sessionType">,
+  now: Date,
+): Calendar {
+  const dates = datesFrom(request.from, request.days);
+  const { timeZone, slots } = slotsOf(inputs, dates, now);
+  return {
+    from: request.from,
+    days: request.days,
+    sessionType: request.sessionType,
+    timezone: timeZone,
+    practitionerId: inputs.practitioner.id,
+    dates: dates.map((date, i) => {
+      const day = slots[i] ?? [];
+      return { date, availableSlots: day.filter((slot) => slot.available).length, slots: day };
+    }),
+  };
+}
+
+type RequiredInputs = AvailabilityInputs & {
+  sessionType: NonNullable<AvailabilityInputs["sessionType"]>;
+  practitioner: NonNullable<AvailabilityInputs["practitioner"]>;
+};
+
+/**
+ * One call to public.availability_inputs; 404 when the session type or the practitioner is
+ * unknown or inactive.
+ */
+export async function readAvailabilityInputs(
+  db: SupabaseClient,
+  request: { sessionType: string; practitionerId?: string | undefined; from: string; days: number },
+): Promise<RequiredInputs> {
+  const { data, error } = await db.rpc("availability_inputs", {
+    p_session_type: request.sessionType,
+    p_practitioner_id: request.practitionerId ?? null,
+    p_from: request.from,
+    p_days: request.days,
+  });
+  if (error) throw new Error(`availability inputs read failed: ${error.code} ${error.message}`);
+  const inputs = data as AvailabilityInputs;
+  if (!inputs.sessionType) {
     throw new ApiError("not_found", "There is no bookable session type with this name.");
   }
-  if (!practitioner) {
+  if (!inputs.practitioner) {
     throw new ApiError(
       "not_found",
       request.practitionerId === undefined
@@ -151,147 +215,49 @@ export async function availabilityFor(
         : "There is no practitioner taking bookings with this id.",
     );
   }
-  const inputs = await scheduleCache.getOrLoad(cacheKey(practitioner.id, request.date), () =>
-    loadScheduleInputs(db, practitioner.id, request.date),
-  );
-  const buffer = sessionType.buffer_minutes * MINUTE_MS;
-  const slots = computeSlots({
-    date: request.date,
-    timeZone: practitioner.time_zone,
-    workingHours: inputs.workingHours,
-    exceptions: inputs.exceptions.map(toRange),
+  return inputs as RequiredInputs;
+}
+
+function slotsOf(
+  inputs: RequiredInputs,
+  dates: readonly string[],
+  now: Date,
+  ignoring?: TimeRange,
+): { timeZone: string; slots: Slot[][] } {
+  const buffer = inputs.sessionType.bufferMinutes * MINUTE_MS;
+  const ignoredStart = ignoring?.start.getTime();
+  const ignoredEnd = ignoring?.end.getTime();
+  const busy: TimeRange[] = [];
+  for (const [start, end] of inputs.busy) {
+    if (start === ignoredStart && end === ignoredEnd) continue;
     // See "Buffers as the database counts them" above; never shorter than 1 ms, so a range
     // shorter than the buffer still counts (conservatively, as [start, start + 1 ms + buffer)).
-    busy: inputs.busy
-      .map(toRange)
-      .filter((range) => !ignoring || !sameRange(range, ignoring))
-      .map(({ start, end }) => ({
-        start,
-        end: new Date(Math.max(end.getTime() - buffer, start.getTime() + 1)),
+    busy.push({ start: new Date(start), end: new Date(Math.max(end - buffer, start + 1)) });
+  }
+  const timeZone = inputs.practitioner.timeZone;
+  const slots = computeSlotsForDates(
+    {
+      timeZone,
+      workingHours: inputs.workingHours,
+      exceptions: inputs.exceptions.map(([start, end]) => ({
+        start: new Date(start),
+        end: new Date(end),
       })),
-    durationMinutes: sessionType.duration_minutes,
-    bufferMinutes: sessionType.buffer_minutes,
-    now,
-    ...rules,
-  });
-  return {
-    date: request.date,
-    sessionType: request.sessionType,
-    timezone: practitioner.time_zone,
-    slots,
-    practitionerId: practitioner.id,
-  };
+      busy,
+      durationMinutes: inputs.sessionType.durationMinutes,
+      bufferMinutes: inputs.sessionType.bufferMinutes,
+      now,
+      ...inputs.rules,
+    },
+    dates,
+  );
+  return { timeZone, slots };
 }
 
-const sameRange = (a: TimeRange, b: TimeRange) =>
-  a.start.getTime() === b.start.getTime() && a.end.getTime() === b.end.getTime();
-
-/** Forgets the cached schedule of a practitioner on one local date. */
-export async function invalidateAvailability(practitionerId: string, date: string): Promise<void> {
-  await scheduleCache.delete(cacheKey(practitionerId, date));
-}
-
-/**
- * Forgets every cached date whose schedule may include the range (a booking's `blocked`): the
- * entry for date D holds ranges overlapping [D − 1 day, D + 2 days) in UTC, so the dates from
- * the day before the range's first UTC day to the day after its last.
- */
-export async function invalidateAvailabilityAround(
-  practitionerId: string,
-  range: TimeRange,
-): Promise<void> {
-  const first = utcDay(range.start.getTime()) - DAY_MS;
-  const last = utcDay(Math.max(range.start.getTime(), range.end.getTime() - 1)) + DAY_MS;
-  const deletes: Promise<void>[] = [];
-  for (let day = first; day <= last; day += DAY_MS) {
-    deletes.push(invalidateAvailability(practitionerId, new Date(day).toISOString().slice(0, 10)));
-  }
-  await Promise.all(deletes);
-}
-
-function utcDay(ms: number): number {
-  return Math.floor(ms / DAY_MS) * DAY_MS;
-}
-
-function toRange(range: { start: string; end: string }): TimeRange {
-  return { start: new Date(range.start), end: new Date(range.end) };
-}
-
-async function readSessionType(db: SupabaseClient, slug: string) {
-  const { data, error } = await db
-    .from("session_types")
-    .select("duration_minutes, buffer_minutes")
-    .eq("slug", slug)
-    .eq("active", true)
-    .maybeSingle<SessionTypeRow>();
-  if (error) throw new Error(`session type read failed: ${error.code} ${error.message}`);
-  return data;
-}
-
-/**
- * The active practitioner with this id, or without one the default (see "Which practitioner"
- * above); undefined when there is none.
- */
-export async function bookablePractitioner(db: SupabaseClient, id?: string) {
-  let query = db.from("practitioners").select("id, time_zone").eq("active", true);
-  if (id !== undefined) query = query.eq("id", id);
-  const { data, error } = await query
-    .order("display_name")
-    .order("id")
-    .limit(1)
-    .overrideTypes<PractitionerRow[], { merge: false }>();
-  if (error) throw new Error(`practitioner read failed: ${error.code} ${error.message}`);
-  return data[0];
-}
-
-/**
- * Working hours, and the exceptions and busy ranges overlapping the local day. Every time zone
- * is within ±14 hours of UTC, so [date − 1 day, date + 2 days) in UTC covers the local day.
- */
-async function loadScheduleInputs(
-  db: SupabaseClient,
-  practitionerId: string,
-  date: string,
-): Promise<ScheduleInputs> {
-  const day = parseDate(date);
-  const window = {
-    p_practitioner_id: practitionerId,
-    p_from: new Date(day - DAY_MS).toISOString(),
-    p_to: new Date(day + 2 * DAY_MS).toISOString(),
-  };
-  const [hours, exceptions, busy] = await Promise.all([
-    db
-      .from("working_hours")
-      .select("weekday, start_time, end_time")
-      .eq("practitioner_id", practitionerId)
-      .overrideTypes<WorkingHoursRow[], { merge: false }>(),
-    db.rpc("exception_ranges", window),
-    db.rpc("busy_ranges", window),
-  ]);
-  for (const [what, result] of [
-    ["working hours", hours],
-    ["exceptions", exceptions],
-    ["busy ranges", busy],
-  ] as const) {
-    if (result.error) {
-      throw new Error(`${what} read failed: ${result.error.code} ${result.error.message}`);
-    }
-  }
-  return {
-    workingHours: (hours.data ?? []).map((row) => ({
-      weekday: row.weekday,
-      start: row.start_time,
-      end: row.end_time,
-    })),
-    exceptions: ((exceptions.data ?? []) as RangeRow[]).map(isoRange),
-    busy: ((busy.data ?? []) as RangeRow[]).map(isoRange),
-  };
-}
-
-/** Postgres' "2026-01-05T04:30:00+00:00" as "2026-01-05T04:30:00.000Z", which the schema takes. */
-function isoRange(row: RangeRow): { start: string; end: string } {
-  return {
-    start: new Date(row.starts_at).toISOString(),
-    end: new Date(row.ends_at).toISOString(),
-  };
+/** `days` consecutive dates from `from`, "YYYY-MM-DD". */
+function datesFrom(from: string, days: number): string[] {
+  const first = parseDate(from);
+  return Array.from({ length: days }, (_, i) =>
+    new Date(first + i * DAY_MS).toISOString().slice(0, 10),
+  );
 }

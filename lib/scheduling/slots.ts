@@ -32,6 +32,7 @@ import {
   isoWeekday,
   parseDate,
   parseTime,
+  steadyOffsetOn,
   wallAt,
 } from "./zoned.js";
 
@@ -89,6 +90,18 @@ export interface Slot {
 
 /** The day's slots in order of their start instants. Throws RangeError for malformed input. */
 export function computeSlots(input: SlotInput): Slot[] {
+  return computeSlotsForDates(input, [input.date])[0] ?? [];
+}
+
+/**
+ * The slots of each of `dates` (the practitioner's local dates), as computeSlots answers for each
+ * alone, with the ranges sorted once for all of them: a month view costs one sort of the busy
+ * ranges, not one per day.
+ */
+export function computeSlotsForDates(
+  input: Omit<SlotInput, "date">,
+  dates: readonly string[],
+): Slot[][] {
   const step = input.slotStepMinutes ?? DEFAULT_SLOT_STEP_MINUTES;
   checkMinutes("durationMinutes", input.durationMinutes, 1, 1440);
   checkMinutes("bufferMinutes", input.bufferMinutes, 0, 1440);
@@ -96,8 +109,6 @@ export function computeSlots(input: SlotInput): Slot[] {
   checkMinutes("minimumNoticeMinutes", input.minimumNoticeMinutes, 0, Number.MAX_SAFE_INTEGER);
   checkMinutes("horizonDays", input.horizonDays, 0, 100_000);
   assertTimeZone(input.timeZone);
-  const day = parseDate(input.date);
-  const weekday = isoWeekday(day);
   const now = instant("now", input.now);
 
   const duration = input.durationMinutes * MINUTE_MS;
@@ -106,11 +117,7 @@ export function computeSlots(input: SlotInput): Slot[] {
   const busy = new RangeSet(input.busy.map((r) => range("busy range", r, buffer)));
   const earliest = now + input.minimumNoticeMinutes * MINUTE_MS;
   const latest = now + input.horizonDays * DAY_MS;
-
-  // Start instant -> local minutes after midnight (for the label). Keyed by instant so that
-  // overlapping intervals, which the database forbids anyway, cannot list a slot twice.
-  const starts = new Map<number, number>();
-  for (const interval of input.workingHours) {
+  const intervals = input.workingHours.map((interval) => {
     const startMinutes = parseTime(interval.start);
     const endMinutes = parseTime(interval.end, true);
     if (startMinutes >= endMinutes) {
@@ -118,32 +125,52 @@ export function computeSlots(input: SlotInput): Slot[] {
         `working interval ends before it starts: ${interval.start}–${interval.end}`,
       );
     }
-    if (interval.weekday !== weekday) continue;
-    const from = firstInstantAtOrAfterWall(wallAt(day, startMinutes), input.timeZone);
-    const to = firstInstantAtOrAfterWall(wallAt(day, endMinutes), input.timeZone);
-    for (let minutes = startMinutes; minutes < endMinutes; minutes += step) {
-      for (const start of instantsAtWall(wallAt(day, minutes), input.timeZone)) {
-        if (start >= from && start + duration <= to) starts.set(start, minutes);
+    return { weekday: interval.weekday, startMinutes, endMinutes };
+  });
+
+  return dates.map((date) => {
+    const day = parseDate(date);
+    const weekday = isoWeekday(day);
+    // Start instant -> local minutes after midnight (for the label). Keyed by instant so that
+    // overlapping intervals, which the database forbids anyway, cannot list a slot twice.
+    const starts = new Map<number, number>();
+    // Most days have one offset throughout: each wall time is then one instant, found without
+    // asking Intl again (a daylight-saving day takes the general path).
+    const steady = intervals.some((interval) => interval.weekday === weekday)
+      ? steadyOffsetOn(day, input.timeZone)
+      : undefined;
+    const firstInstant = (wall: number) =>
+      steady === undefined ? firstInstantAtOrAfterWall(wall, input.timeZone) : wall - steady;
+    const instants = (wall: number) =>
+      steady === undefined ? instantsAtWall(wall, input.timeZone) : [wall - steady];
+    for (const { weekday: intervalDay, startMinutes, endMinutes } of intervals) {
+      if (intervalDay !== weekday) continue;
+      const from = firstInstant(wallAt(day, startMinutes));
+      const to = firstInstant(wallAt(day, endMinutes));
+      for (let minutes = startMinutes; minutes < endMinutes; minutes += step) {
+        for (const start of instants(wallAt(day, minutes))) {
+          if (start >= from && start + duration <= to) starts.set(start, minutes);
+        }
       }
     }
-  }
 
-  return [...starts]
-    .sort(([a], [b]) => a - b)
-    .map(([start, minutes]) => {
-      const end = start + duration;
-      const available =
-        start >= earliest &&
-        start < latest &&
-        !exceptions.overlaps(start, end) &&
-        !busy.overlaps(start, end + buffer);
-      return {
-        time: clockLabel(minutes),
-        start: new Date(start).toISOString(),
-        end: new Date(end).toISOString(),
-        available,
-      };
-    });
+    return [...starts]
+      .sort(([a], [b]) => a - b)
+      .map(([start, minutes]) => {
+        const end = start + duration;
+        const available =
+          start >= earliest &&
+          start < latest &&
+          !exceptions.overlaps(start, end) &&
+          !busy.overlaps(start, end + buffer);
+        return {
+          time: clockLabel(minutes),
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          available,
+        };
+      });
+  });
 }
 
 /** 12-hour time as the SPA shows it. Built by hand: Intl puts a narrow no-break space before AM. */

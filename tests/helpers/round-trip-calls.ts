@@ -103,6 +103,14 @@ export async function playRoundTripCalls(
     { status: 200 },
   );
 
+  await count(
+    "availability (30-day month view)",
+    "/api/availability/calendar",
+    "GET",
+    `/api/availability/calendar?from=${date}&days=30&sessionType=individual&practitionerId=${practitionerId}`,
+    { status: 200 },
+  );
+
   const email = `round-trips-${crypto.randomUUID().slice(0, 8)}@example.test`;
   await count("consent (record)", "/api/consent", "POST", "/api/consent", {
     token,

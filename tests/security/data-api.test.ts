@@ -56,6 +56,10 @@ const REVIEWED: Record<string, string> = {
     "when the practitioner is away; never why",
   "anon: select booking_rules": "the practice's published booking rules",
   "authenticated: select booking_rules": "the practice's published booking rules",
+  "anon: availability_inputs(text,uuid,date,integer)":
+    "public schedule facts and busy instants only; at most 31 dates, enforced by the function",
+  "authenticated: availability_inputs(text,uuid,date,integer)":
+    "public schedule facts and busy instants only; at most 31 dates, enforced by the function",
   "anon: busy_ranges(uuid,timestamp with time zone,timestamp with time zone)":
     "instants only, no personal data; the window is capped by calendar_window",
   "authenticated: busy_ranges(uuid,timestamp with time zone,timestamp with time zone)":

@@ -15,7 +15,7 @@ export default route({
       body: BookingCancellation,
       limit: "write",
       errors: ["not_found", "cancellation_window_closed", "conflict"],
-      roundTrips: { database: 1, redis: 2, afterResponse: { database: 1 } },
+      roundTrips: { database: 1, redis: 1, afterResponse: { database: 1 } },
     },
     ({ params, body, caller, db, headers }) =>
       thenDeliver(db.service, cancelBooking(bookingAccess(headers, caller, db), params.id, body)),
