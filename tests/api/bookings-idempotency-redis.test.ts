@@ -3,10 +3,11 @@
 // it; a replay still answers the same booking (without the token, which is shown once).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday } from "../helpers/booking-hold.js";
+import { consentFor, futureWeekday } from "../helpers/booking-hold.js";
 import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
 import { newPractitioner } from "../helpers/practitioner.js";
 import { redisServerBinary } from "../helpers/redis.js";
+import { expectJson, post } from "../helpers/requests.js";
 import { announceSkipped } from "../helpers/skipped.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
@@ -41,13 +42,6 @@ if (!binary) {
       await upstash?.stop();
     });
 
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${api.url}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify(body),
-      });
-
     /** Every key in Redis with its raw value, whatever its type. */
     async function everythingInRedis(): Promise<string> {
       const keys = await upstash.direct.keys("*");
@@ -73,18 +67,7 @@ if (!binary) {
 
     it("keeps no name, email, phone, notes or manage token, and replays the same booking", async () => {
       const email = `guest-${crypto.randomUUID().slice(0, 8)}@example.test`;
-      const consent = await post("/api/consent", {
-        sessionType: "individual",
-        email,
-        consentVersion: "2026-11",
-        acknowledgments: [
-          "confidentiality",
-          "cancellation_policy",
-          "emergency_contact",
-          "telehealth_risks",
-        ],
-      });
-      expect(consent.status).toBe(201);
+      await consentFor(api, email);
       const customer = { name: "Meenakshi Sundaram", email, phone: "+91 98450 12345" };
       const notes = "Panic attacks since the accident in March";
       const body = {
@@ -99,10 +82,10 @@ if (!binary) {
       };
       const key = { "idempotency-key": crypto.randomUUID() };
 
-      const first = await post("/api/bookings", body, key);
-      const firstText = await first.text();
-      expect(first.status, firstText).toBe(201);
-      const created = JSON.parse(firstText) as Created;
+      const created = await expectJson<Created>(
+        await post(api, "/api/bookings", body, { headers: key }),
+        201,
+      );
       const token = created.manageToken ?? "";
       expect(token).not.toBe("");
       expect(new URL(created.confirmationUrl).hash).toBe(`#token=${token}`);
@@ -122,10 +105,9 @@ if (!binary) {
         expect(stored).not.toContain(secret);
       }
 
-      const replay = await post("/api/bookings", body, key);
-      expect(replay.status).toBe(201);
+      const replay = await post(api, "/api/bookings", body, { headers: key });
+      const replayed = await expectJson<Created>(replay, 201);
       expect(replay.headers.get("idempotent-replayed")).toBe("true");
-      const replayed = (await replay.json()) as Created;
       const { manageToken: _shownOnce, confirmationUrl, ...sameBooking } = created;
       expect(replayed).toEqual({
         ...sameBooking,

@@ -9,13 +9,13 @@
 // request that names no practitioner use the seeded one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
-import { futureWeekday } from "../helpers/booking-hold.js";
+import { consentFor, futureWeekday } from "../helpers/booking-hold.js";
 import {
   deactivatePractitioner,
   newPractitioner,
   SEEDED_PRACTITIONER,
 } from "../helpers/practitioner.js";
-import { apiClient, expectJson, expectProblem, send } from "../helpers/requests.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -61,22 +61,7 @@ interface Created {
   booking: Booking;
 }
 
-async function consent(email: string, sessionType = "individual"): Promise<string> {
-  const answer = await apiClient(api).POST("/api/consent", {
-    body: {
-      sessionType,
-      email,
-      consentVersion: "2026-11",
-      acknowledgments: [
-        "confidentiality",
-        "cancellation_policy",
-        "emergency_contact",
-        "telehealth_risks",
-      ],
-    },
-  });
-  return (await expectJson(answer, 201)).consentId;
-}
+const consent = (email: string, sessionType?: string) => consentFor(api, email, sessionType);
 
 /** A working day of a practitioner of the test's own. */
 interface Day {

@@ -37,6 +37,28 @@ export interface HoldSlot {
   time?: string;
 }
 
+/** The seeded consent version accepted for the email (POST /api/consent); answers its id. */
+export async function consentFor(
+  api: TestApi,
+  email: string,
+  sessionType = "individual",
+): Promise<string> {
+  const answer = await apiClient(api).POST("/api/consent", {
+    body: {
+      sessionType,
+      email,
+      consentVersion: "2026-11",
+      acknowledgments: [
+        "confidentiality",
+        "cancellation_policy",
+        "emergency_contact",
+        "telehealth_risks",
+      ],
+    },
+  });
+  return (await expectJson(answer, 201)).consentId;
+}
+
 /** Holds an individual video session (₹2,500.00) in the slot; answers the booking id. */
 export async function holdBooking(
   api: TestApi,
@@ -46,25 +68,9 @@ export async function holdBooking(
   const practitionerId =
     slot.practitionerId === undefined ? await newPractitioner(api.supabase) : slot.practitionerId;
   const email = `payer-${crypto.randomUUID().slice(0, 12)}@example.test`;
-  const client = apiClient(api);
-  await expectJson(
-    await client.POST("/api/consent", {
-      body: {
-        sessionType: "individual",
-        email,
-        consentVersion: "2026-11",
-        acknowledgments: [
-          "confidentiality",
-          "cancellation_policy",
-          "emergency_contact",
-          "telehealth_risks",
-        ],
-      },
-    }),
-    201,
-  );
+  await consentFor(api, email);
   const booking = await expectJson(
-    await client.POST("/api/bookings", {
+    await apiClient(api).POST("/api/bookings", {
       body: {
         sessionType: "individual",
         format: "video",

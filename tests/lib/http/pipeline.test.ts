@@ -3,6 +3,7 @@
 // store (no Upstash configured in this file).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PIPELINE_APP, SPA_ORIGIN, startTestApi, type TestApi } from "../../helpers/api.js";
+import { expectProblem } from "../../helpers/requests.js";
 import { FIXTURE_MIGRATIONS } from "../../helpers/supabase.js";
 
 let api: TestApi;
@@ -27,17 +28,12 @@ const call = (path: string, init: RequestInit & { token?: string } = {}) => {
   return fetch(`${api.url}${path}`, { ...init, headers });
 };
 
-async function problem(response: Response) {
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  return (await response.json()) as Record<string, unknown>;
-}
-
 describe("request id", () => {
   it("uses the platform's x-vercel-id and echoes it as X-Request-Id, also in problems", async () => {
     const response = await call("/api/boom");
     const requestId = response.headers.get("x-request-id");
     expect(requestId).toBe(response.headers.get("x-vercel-id"));
-    expect((await problem(response)).requestId).toBe(requestId);
+    expect((await expectProblem(response, 500, "internal_error")).requestId).toBe(requestId);
   });
 });
 
@@ -96,8 +92,7 @@ describe("body limits and media types", () => {
       method: "POST",
       body: JSON.stringify({ name: "x".repeat(2000), count: 1 }),
     });
-    expect(response.status).toBe(413);
-    expect((await problem(response)).code).toBe("payload_too_large");
+    await expectProblem(response, 413, "payload_too_large");
   });
 
   it("answers 413 for a streamed body without a length that grows past the limit", async () => {
@@ -138,8 +133,7 @@ describe("body limits and media types", () => {
 describe("validation", () => {
   it("answers malformed JSON with 400 malformed_json", async () => {
     const response = await call("/api/echo", { method: "POST", body: '{"name": "Ann",' });
-    expect(response.status).toBe(400);
-    expect((await problem(response)).code).toBe("malformed_json");
+    await expectProblem(response, 400, "malformed_json");
   });
 
   it("lists every invalid field, unknown fields included", async () => {
@@ -147,8 +141,7 @@ describe("validation", () => {
       method: "POST",
       body: JSON.stringify({ name: "", count: "three", admin: true }),
     });
-    expect(response.status).toBe(400);
-    const body = await problem(response);
+    const body = await expectProblem(response, 400, "validation_failed");
     expect(body).toMatchObject({
       type: "/docs/errors#validation_failed",
       title: "Some fields are not valid",
@@ -162,11 +155,10 @@ describe("validation", () => {
 
   it("validates path parameters and rejects unknown query parameters", async () => {
     const badId = await call("/api/notes/abc", { token: ann.accessToken });
-    expect(badId.status).toBe(400);
-    expect(Object.keys((await problem(badId)).errors as object)).toEqual(["params.id"]);
+    const badIdProblem = await expectProblem(badId, 400, "validation_failed");
+    expect(Object.keys(badIdProblem.errors as object)).toEqual(["params.id"]);
     const extra = await call("/api/notes?debug=1", { token: ann.accessToken });
-    expect(extra.status).toBe(400);
-    expect((await problem(extra)).errors).toHaveProperty("query");
+    expect((await expectProblem(extra, 400, "validation_failed")).errors).toHaveProperty("query");
   });
 
   it("drops fields the response schema does not list", async () => {
@@ -182,11 +174,9 @@ describe("validation", () => {
 describe("auth", () => {
   it("answers 401 without a token and 403 without the role", async () => {
     const anonymous = await call("/api/notes");
-    expect(anonymous.status).toBe(401);
-    expect((await problem(anonymous)).code).toBe("unauthorized");
+    await expectProblem(anonymous, 401, "unauthorized");
     const notStaff = await call("/api/staff/report", { token: ann.accessToken });
-    expect(notStaff.status).toBe(403);
-    expect((await problem(notStaff)).code).toBe("forbidden");
+    await expectProblem(notStaff, 403, "forbidden");
   });
 
   it("takes roles from app_metadata only", async () => {
@@ -261,8 +251,7 @@ describe("idempotency", () => {
     expect(notes.filter((note) => note.title === "once")).toHaveLength(1);
 
     const changed = await send("different");
-    expect(changed.status).toBe(422);
-    expect((await problem(changed)).code).toBe("idempotency_key_reused");
+    await expectProblem(changed, 422, "idempotency_key_reused");
 
     const otherUser = await send("once", ben.accessToken);
     expect(otherUser.status).toBe(201);
@@ -280,8 +269,7 @@ describe("required idempotency", () => {
         body: JSON.stringify({ amount: 500 }),
       });
     const missing = await send({});
-    expect(missing.status).toBe(400);
-    expect((await problem(missing)).code).toBe("idempotency_key_missing");
+    await expectProblem(missing, 400, "idempotency_key_missing");
     const key = { "idempotency-key": crypto.randomUUID() };
     const first = (await (await send(key)).json()) as { transferId: string };
     const retry = await send(key);
@@ -301,8 +289,7 @@ describe("rate limits", () => {
     for (let i = 0; i < 50 && last.status !== 429; i++) {
       last = await attempt(i % 2 ? email : email.toLowerCase());
     }
-    expect(last.status).toBe(429);
-    expect((await problem(last)).code).toBe("rate_limited");
+    await expectProblem(last, 429, "rate_limited");
     expect(last.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     expect(last.headers.get("ratelimit-remaining")).toBe("0");
   });
@@ -325,9 +312,8 @@ describe("errors", () => {
 
   it("answers a method the route does not serve with 405, Allow and a problem", async () => {
     const response = await call("/api/echo", { method: "DELETE" });
-    expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST, OPTIONS");
-    expect((await problem(response)).code).toBe("method_not_allowed");
+    await expectProblem(response, 405, "method_not_allowed");
   });
 });
 
