@@ -12,6 +12,7 @@ import { openPersonalData } from "../../lib/crypto/personal-data.js";
 import { customerEmailHash } from "../../lib/customers/customer-email.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
+import { expectJson, expectProblem, post } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -44,22 +45,13 @@ function consentBody(email: string, overrides: Record<string, unknown> = {}) {
 
 function postConsent(
   body: unknown,
-  init: { token?: string; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return fetch(`${api.url}/api/consent`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(init.token && { authorization: `Bearer ${init.token}` }),
-      ...init.headers,
-    },
-    body: JSON.stringify(body),
-  });
+  options: { token?: string; headers?: Record<string, string> } = {},
+) {
+  return post(api, "/api/consent", body, options);
 }
 
 async function consentIdOf(response: Response): Promise<string> {
-  expect(response.status).toBe(201);
-  const body = (await response.json()) as { success: boolean; consentId: string };
+  const body = await expectJson<{ success: boolean; consentId: string }>(response, 201);
   expect(body).toEqual({ success: true, consentId: expect.any(String) });
   return body.consentId;
 }
@@ -89,12 +81,9 @@ async function recordsFor(email: string): Promise<RecordRow[]> {
 }
 
 async function expectInvalid(response: Response, field: string): Promise<void> {
-  expect(response.status).toBe(400);
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  const problem = (await response.json()) as { code: string; errors: Record<string, string[]> };
-  expect(problem.code).toBe("validation_failed");
+  const problem = await expectProblem(response, 400, "validation_failed");
   // The field itself, or a part of it ("acknowledgments.0" for a malformed item key).
-  const fields = Object.keys(problem.errors).map((path) => path.split(".")[0]);
+  const fields = Object.keys(problem.errors ?? {}).map((path) => path.split(".")[0]);
   expect(fields).toEqual([field]);
 }
 
@@ -160,10 +149,8 @@ describe("POST /api/consent", () => {
     const response = await postConsent(
       consentBody(email, { ip: "198.51.100.1", userAgent: "Forged/1.0" }),
     );
-    expect(response.status).toBe(400);
-    const problem = (await response.json()) as { code: string; errors: Record<string, string[]> };
-    expect(problem.code).toBe("validation_failed");
-    expect(problem.errors.body?.join(" ")).toMatch(/ip.*userAgent/);
+    const problem = await expectProblem(response, 400, "validation_failed");
+    expect(problem.errors?.body?.join(" ")).toMatch(/ip.*userAgent/);
     expect(await recordsFor(email)).toEqual([]);
   });
 
@@ -419,8 +406,7 @@ describe("GET /api/cron/purge-consent", () => {
   it("refuses a caller without the cron secret with 401", async () => {
     for (const authorization of [undefined, "Bearer wrong-secret-0123456789", TEST_CRON_SECRET]) {
       const response = await purge(authorization);
-      expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ code: "unauthorized" });
+      await expectProblem(response, 401, "unauthorized");
     }
   });
 

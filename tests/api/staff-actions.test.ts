@@ -8,6 +8,7 @@ import { BOOKING_SEALED_COLUMNS } from "../../lib/bookings/sealed-columns.js";
 import { sealPersonalData } from "../../lib/crypto/personal-data.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { newPractitioner } from "../helpers/confirmed-booking.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const DAY = 86_400_000;
@@ -86,29 +87,16 @@ async function paidBooking(): Promise<string> {
   return paymentId;
 }
 
-function send(
+/** A staff member's (or anyone's) call with an Idempotency-Key of its own unless given one. */
+const act = (
   method: string,
   path: string,
   token: string,
   body?: unknown,
   key: string = crypto.randomUUID(),
-) {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "idempotency-key": key,
-      ...(body !== undefined && { "content-type": "application/json" }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-}
+) => send(api, method, path, { token, body, key });
 
-async function expectStatus(response: Response, status: number) {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text || "null") as Record<string, unknown>;
-}
+type Body = Record<string, unknown>;
 
 interface StaffAction {
   actor: string | null;
@@ -138,12 +126,12 @@ describe("refunds", () => {
     const paymentId = await paidBooking();
     const key = crypto.randomUUID();
     const body = { paymentId, amount: 1000, reason: "Goodwill" };
-    const refund = await expectStatus(
-      await send("POST", "/api/payments/refund", staff.accessToken, body, key),
+    const refund = await expectJson<Body>(
+      await act("POST", "/api/payments/refund", staff.accessToken, body, key),
       201,
     );
-    await expectStatus(
-      await send("POST", "/api/payments/refund", staff.accessToken, body, key),
+    await expectJson<Body>(
+      await act("POST", "/api/payments/refund", staff.accessToken, body, key),
       201,
     );
     expect(await refundsOf(paymentId)).toEqual([{ requested_by: staff.id, amount_minor: 1000 }]);
@@ -162,22 +150,25 @@ describe("refunds", () => {
     await newPractitioner(api.supabase.db, { userId: stranger.id });
     const unlinked = await api.signUp({ role: "staff" });
     const body = { paymentId, amount: 1000, reason: "Goodwill" };
-    const unknown = await expectStatus(
-      await send("POST", "/api/payments/refund", staff.accessToken, {
+    const unknown = await expectProblem(
+      await act("POST", "/api/payments/refund", staff.accessToken, {
         ...body,
         paymentId: crypto.randomUUID(),
       }),
       404,
+      "not_found",
     );
     for (const outsider of [stranger, unlinked]) {
-      const refused = await expectStatus(
-        await send("POST", "/api/payments/refund", outsider.accessToken, body),
+      const refused = await expectProblem(
+        await act("POST", "/api/payments/refund", outsider.accessToken, body),
         404,
+        "not_found",
       );
       expect({ ...refused, requestId: null }).toEqual({ ...unknown, requestId: null });
-      await expectStatus(
-        await send("GET", `/api/payments/${paymentId}`, outsider.accessToken),
+      await expectProblem(
+        await act("GET", `/api/payments/${paymentId}`, outsider.accessToken),
         404,
+        "not_found",
       );
     }
     expect(await refundsOf(paymentId)).toEqual([]);
@@ -185,7 +176,10 @@ describe("refunds", () => {
     // Their own practitioner's staff and admins still see it.
     const admin = await api.signUp({ role: "admin" });
     for (const reader of [staff, admin]) {
-      await expectStatus(await send("GET", `/api/payments/${paymentId}`, reader.accessToken), 200);
+      await expectJson<Body>(
+        await act("GET", `/api/payments/${paymentId}`, reader.accessToken),
+        200,
+      );
     }
   });
 });
@@ -194,13 +188,16 @@ describe("bookings", () => {
   it("confirmed, moved, changed and cancelled by staff are each logged, without personal data", async () => {
     const id = await booking("held");
     const path = `/api/bookings/${id}`;
-    await expectStatus(await send("POST", `${path}/confirm`, staff.accessToken), 200);
+    await expectJson<Body>(await act("POST", `${path}/confirm`, staff.accessToken), 200);
     const to = nextDay();
     const moved = { date: to.toISOString().slice(0, 10), time: "10:00 AM" };
-    const movedTo = await expectStatus(await send("PUT", path, staff.accessToken, moved), 200);
-    await expectStatus(await send("PUT", path, staff.accessToken, { notes: "Asha's notes" }), 200);
+    const movedTo = await expectJson<Body>(await act("PUT", path, staff.accessToken, moved), 200);
+    await expectJson<Body>(
+      await act("PUT", path, staff.accessToken, { notes: "Asha's notes" }),
+      200,
+    );
     const reason = { reason: "The practitioner is ill" };
-    await expectStatus(await send("POST", `${path}/cancel`, staff.accessToken, reason), 200);
+    await expectJson<Body>(await act("POST", `${path}/cancel`, staff.accessToken, reason), 200);
 
     const actions = await actionsOn("bookings", id);
     expect(actions.map(({ actor, action }) => [actor, action])).toEqual([
@@ -225,7 +222,10 @@ describe("bookings", () => {
   it("confirmed by an admin, who is linked to no practitioner, are logged too", async () => {
     const admin = await api.signUp({ role: "admin" });
     const id = await booking("held");
-    await expectStatus(await send("POST", `/api/bookings/${id}/confirm`, admin.accessToken), 200);
+    await expectJson<Body>(
+      await act("POST", `/api/bookings/${id}/confirm`, admin.accessToken),
+      200,
+    );
     expect(await actionsOn("bookings", id)).toEqual([
       {
         actor: admin.id,
@@ -237,7 +237,7 @@ describe("bookings", () => {
 
   it("changed by their own customer are not staff actions", async () => {
     const id = await booking("held");
-    await expectStatus(await send("DELETE", `/api/bookings/${id}`, customer.accessToken), 200);
+    await expectJson<Body>(await act("DELETE", `/api/bookings/${id}`, customer.accessToken), 200);
     expect(await actionsOn("bookings", id)).toEqual([]);
   });
 });
@@ -247,12 +247,12 @@ describe("notifications", () => {
     const bookingId = await booking("confirmed");
     const key = crypto.randomUUID();
     const body = { template: "booking_confirmation", bookingId };
-    const first = await expectStatus(
-      await send("POST", "/api/notifications/email", staff.accessToken, body, key),
+    const first = await expectJson<Body>(
+      await act("POST", "/api/notifications/email", staff.accessToken, body, key),
       202,
     );
-    await expectStatus(
-      await send("POST", "/api/notifications/email", staff.accessToken, body, key),
+    await expectJson<Body>(
+      await act("POST", "/api/notifications/email", staff.accessToken, body, key),
       202,
     );
     const [notificationId] = first.notificationIds as string[];
@@ -269,8 +269,8 @@ describe("notifications", () => {
 describe("the log itself", () => {
   it("refuses every change and deletion, even by the table owner", async () => {
     const paymentId = await paidBooking();
-    await expectStatus(
-      await send("POST", "/api/payments/refund", staff.accessToken, {
+    await expectJson<Body>(
+      await act("POST", "/api/payments/refund", staff.accessToken, {
         paymentId,
         amount: 500,
         reason: "Goodwill",
@@ -330,8 +330,8 @@ describe("the log itself", () => {
   it("outlives the staff member's account, anonymised", async () => {
     const leaver = await api.signUp({ role: "admin" });
     const paymentId = await paidBooking();
-    await expectStatus(
-      await send("POST", "/api/payments/refund", leaver.accessToken, {
+    await expectJson<Body>(
+      await act("POST", "/api/payments/refund", leaver.accessToken, {
         paymentId,
         amount: 700,
         reason: "Goodwill",
