@@ -61,7 +61,7 @@ interface Created {
   booking: Booking;
 }
 
-const consent = (email: string, sessionType?: string) => consentFor(api, email, sessionType);
+const consent = (email: string, sessionType?: string) => consentFor(api, email, { sessionType });
 
 /** A working day of a practitioner of the test's own. */
 interface Day {

@@ -4,6 +4,8 @@
 // deleted the way an admin or DELETE /api/users/me deletes it: through the Auth admin API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { consentBody } from "../helpers/booking-hold.js";
+import { expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -21,33 +23,9 @@ const WRITES: [string, string, unknown][] = [
   ["PUT", "/api/sync/settings", { ...settings, device: "laptop" }],
   ["POST", "/api/sync/push", { ...settings, device: "laptop" }],
   ["PUT", "/api/users/me/settings", settings],
-  [
-    "POST",
-    "/api/consent",
-    {
-      sessionType: "individual",
-      email: "gone@example.test",
-      consentVersion: "2026-11",
-      acknowledgments: [
-        "confidentiality",
-        "cancellation_policy",
-        "emergency_contact",
-        "telehealth_risks",
-      ],
-    },
-  ],
+  ["POST", "/api/consent", consentBody("gone@example.test")],
   ["PUT", "/api/users/me", { fullName: "Gone", phone: null, locale: null, timeZone: null }],
 ];
-
-const send = (token: string, method: string, path: string, body?: unknown) =>
-  fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined && { "content-type": "application/json" }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
 
 /** A signed-in user whose account is then deleted; answers the token they still hold. */
 async function deletedUser(): Promise<{ id: string; accessToken: string }> {
@@ -72,26 +50,22 @@ async function rowsOf(userId: string): Promise<number> {
 describe("a deleted account's still-valid access token", () => {
   it.each(WRITES)("%s %s answers 401 and writes nothing", async (method, path, body) => {
     const gone = await deletedUser();
-    const response = await send(gone.accessToken, method, path, body);
-    const text = await response.text();
-    expect(response.status, text).toBe(401);
-    expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(JSON.parse(text)).toMatchObject({ code: "unauthorized", status: 401 });
+    const response = await send(api, method, path, { token: gone.accessToken, body });
+    await expectProblem(response, 401, "unauthorized");
     expect(await rowsOf(gone.id)).toBe(0);
   });
 
   it("reads its profile as 401 too, not as an empty or missing profile", async () => {
     const gone = await deletedUser();
-    const response = await send(gone.accessToken, "GET", "/api/users/me");
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: "unauthorized" });
+    const response = await send(api, "GET", "/api/users/me", { token: gone.accessToken });
+    await expectProblem(response, 401, "unauthorized");
   });
 });
 
 describe("a live account's token", () => {
   it.each(WRITES)("%s %s succeeds (the same request)", async (method, path, body) => {
     const user = await api.signUp();
-    const response = await send(user.accessToken, method, path, body);
+    const response = await send(api, method, path, { token: user.accessToken, body });
     expect(response.status, await response.text()).toBeLessThan(300);
   });
 });

@@ -37,24 +37,30 @@ export interface HoldSlot {
   time?: string;
 }
 
+/** The body of POST /api/consent accepting the seeded consent version for the email. */
+export function consentBody(email: string, sessionType = "individual") {
+  return {
+    sessionType,
+    email,
+    consentVersion: "2026-11",
+    acknowledgments: [
+      "confidentiality",
+      "cancellation_policy",
+      "emergency_contact",
+      "telehealth_risks",
+    ],
+  };
+}
+
 /** The seeded consent version accepted for the email (POST /api/consent); answers its id. */
 export async function consentFor(
   api: TestApi,
   email: string,
-  sessionType = "individual",
+  options: { sessionType?: string; token?: string } = {},
 ): Promise<string> {
   const answer = await apiClient(api).POST("/api/consent", {
-    body: {
-      sessionType,
-      email,
-      consentVersion: "2026-11",
-      acknowledgments: [
-        "confidentiality",
-        "cancellation_policy",
-        "emergency_contact",
-        "telehealth_risks",
-      ],
-    },
+    body: consentBody(email, options.sessionType),
+    headers: bearer(options.token),
   });
   return (await expectJson(answer, 201)).consentId;
 }
