@@ -39,9 +39,9 @@ export default route({
       idempotency: "optional",
       shownOnce: ["manageToken"],
       errors: ["not_found", "slot_unavailable", "consent_required", "payment_not_usable"],
-      roundTrips: { database: 2, redis: 3, afterResponse: { database: 4 } },
+      roundTrips: { database: 1, redis: 3, afterResponse: { database: 4 } },
     },
     ({ body, caller, db, appUrl }) =>
-      thenDeliver(db.service, createBooking(db, caller?.userId ?? null, body, appUrl, new Date())),
+      thenDeliver(db.service, createBooking(db, caller?.userId ?? null, body, appUrl)),
   ),
 });

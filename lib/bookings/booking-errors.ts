@@ -13,6 +13,7 @@ const KNOWN: Record<string, () => ApiError> = {
       "slot_unavailable",
       "This time cannot be booked: it is in the past, outside working hours or during time off.",
     ),
+  BKPRA: () => new ApiError("not_found", "There is no practitioner taking bookings with this id."),
   BKCNS: () =>
     new ApiError(
       "consent_required",

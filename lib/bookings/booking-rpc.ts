@@ -9,6 +9,7 @@ import { type BookingDocument, parseBookingDocument } from "./booking-view.js";
 
 type BookingFunction =
   | "create_booking"
+  | "create_booking_at"
   | "read_booking"
   | "change_booking"
   | "cancel_booking"

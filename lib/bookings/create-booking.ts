@@ -1,23 +1,25 @@
 // POST /api/bookings: a hold on the slot the customer picked (a confirmed booking when the
-// session is free), for a signed-in customer or a guest. The API resolves the slot from the same
-// availability the SPA showed (minimum notice and horizon included), seals the customer's data,
-// and leaves every invariant that could race — the slot being free, the grid, notice and horizon,
-// consent, the price, the hold's length — to public.create_booking, one transaction. That
-// function takes sealed data, so only the server may call it: `db.service` is the service client,
-// and the booking is the signed-in caller's (their verified id) or a guest's (a new token).
+// session is free), for a signed-in customer or a guest. The API seals the customer's data and
+// hands the local date and time the customer picked to public.create_booking_at, one database
+// round trip and one transaction: it turns them into the slot's instant in the practitioner's
+// time zone (the first free one where a fall-back day shows the time twice) and leaves every
+// invariant that could race — the slot being free, the grid, notice and horizon, consent, the
+// price, the hold's length — to create_booking. That function takes sealed data, so only the
+// server may call it: `db.service` is the service client, and the booking is the signed-in
+// caller's (their verified id) or a guest's (a new token).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { customerEmailHash } from "../customers/customer-email.js";
 import { ApiError } from "../http/errors.js";
-import { availabilityFor, SESSION_TYPE_SLUG } from "../scheduling/availability.js";
+import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { callBookingFunction } from "./booking-rpc.js";
 import { BookingView, bookingView } from "./booking-view.js";
 import { newManageToken } from "./manage-token.js";
 import { defaultCurrency } from "./policy.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
-import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
+import { minutesOf, TIME_LABEL } from "./slot-choice.js";
 
 /** Digits with an optional leading +, spaces, dashes, dots and brackets, as people type them. */
 const PHONE = /^\+?[0-9][0-9 ().-]{4,24}$/;
@@ -70,14 +72,13 @@ export type BookingCreated = z.infer<typeof BookingCreated>;
 
 /**
  * `db.service` makes the booking (it takes sealed personal data) for `userId`, the signed-in
- * caller's id or null for a guest; `db.anon` reads the slots as anyone may.
+ * caller's id or null for a guest, in one database call.
  */
 export async function createBooking(
-  db: { readonly service: SupabaseClient; readonly anon: SupabaseClient },
+  db: { readonly service: SupabaseClient },
   userId: string | null,
   request: BookingRequest,
   siteUrl: string,
-  now: Date,
 ): Promise<BookingCreated> {
   if (request.paymentId !== undefined) {
     // Paying first and booking with that payment is not supported yet: a payment is made for
@@ -87,31 +88,32 @@ export async function createBooking(
       "There is no captured, unused payment with this id for this session; book without paymentId to get a hold, then pay for it.",
     );
   }
-  const availability = await availabilityFor(
-    db.anon,
-    {
-      date: request.date,
-      sessionType: request.sessionType,
-      practitionerId: request.practitionerId,
-    },
-    now,
-  );
-  const { start } = chooseSlot(availability, request.time);
+  const minutes = minutesOf(request.time);
+  if (minutes === undefined) {
+    throw new ApiError(
+      "slot_unavailable",
+      `No ${request.sessionType} session starts at ${request.time} on ${request.date}; pick a time from GET /api/availability.`,
+    );
+  }
   const guest = userId === null ? newManageToken() : undefined;
   const seal = (value: string, column: keyof typeof BOOKING_SEALED_COLUMNS) =>
     sealPersonalData(value, BOOKING_SEALED_COLUMNS[column]);
 
+  // One round trip: create_booking_at finds the instant the practitioner's clock reads `time`
+  // on `date` and books it with every rule create_booking checks (the slot free, the grid,
+  // notice and horizon, consent, the price, the hold's length).
   const document = await callBookingFunction(db.service, {
-    fn: "create_booking",
+    fn: "create_booking_at",
     action: "creating a booking",
-    notFound: `There is no ${request.format} price for ${request.sessionType} in ${request.currency ?? defaultCurrency()}.`,
+    notFound: `There is no bookable ${request.sessionType} session, or no ${request.format} price for it in ${request.currency ?? defaultCurrency()}.`,
     args: {
       p_user_id: userId,
       p_manage_token_hash: guest?.hash ?? null,
       p_session_type_slug: request.sessionType,
       p_format: request.format,
-      p_practitioner_id: availability.practitionerId,
-      p_start: start.toISOString(),
+      p_practitioner_id: request.practitionerId ?? null,
+      p_date: request.date,
+      p_minutes: minutes,
       p_currency: request.currency ?? defaultCurrency(),
       p_customer_name_sealed: seal(request.customer.name, "customer_name_sealed"),
       p_customer_email_sealed: seal(request.customer.email, "customer_email_sealed"),

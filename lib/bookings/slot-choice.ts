@@ -10,7 +10,7 @@ import type { Availability } from "../scheduling/availability.js";
 export const TIME_LABEL = /^([01]?\d|2[0-3]):([0-5]\d)(?:\s?([AaPp][Mm]))?$/;
 
 /** Minutes after local midnight, or undefined when the label is not a time of day. */
-function minutesOf(label: string): number | undefined {
+export function minutesOf(label: string): number | undefined {
   const match = TIME_LABEL.exec(label.trim());
   if (!match) return undefined;
   const [, h, m, meridiem] = match;
