@@ -12,7 +12,8 @@
 import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../helpers/api.js";
-import { futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { consentFor, futureWeekday, holdBooking } from "../helpers/booking-hold.js";
+import { apiClient, bearer, expectJson } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 import {
   type Account,
@@ -368,36 +369,22 @@ async function confirmedBooking(
   date: string,
   time: string,
 ): Promise<string> {
-  const post = async (path: string, body: object) => {
-    const response = await fetch(`${api.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    expect(response.status, text).toBe(201);
-    return JSON.parse(text) as { bookingId: string; consentId: string };
-  };
-  const { consentId } = await post("/api/consent", {
-    sessionType: "individual",
-    email,
-    consentVersion: "2026-11",
-    acknowledgments: [
-      "confidentiality",
-      "cancellation_policy",
-      "emergency_contact",
-      "telehealth_risks",
-    ],
-  });
-  const { bookingId } = await post("/api/bookings", {
-    sessionType: "individual",
-    format: "video",
-    date,
-    time,
-    customer: { name: "Asha Rao", email, phone: "+919876543210" },
-    consentAccepted: true,
-    consentId,
-  });
+  const consentId = await consentFor(api, email, { token });
+  const { bookingId } = await expectJson(
+    await apiClient(api).POST("/api/bookings", {
+      body: {
+        sessionType: "individual",
+        format: "video",
+        date,
+        time,
+        customer: { name: "Asha Rao", email, phone: "+919876543210" },
+        consentAccepted: true,
+        consentId,
+      },
+      headers: bearer(token),
+    }),
+    201,
+  );
   // Paid outside the app, as staff would confirm it.
   await api.supabase.db.query(
     "update public.bookings set status = 'confirmed', expires_at = null where id = $1",
