@@ -3,7 +3,7 @@
 // start each comes first, so the first timed one does not also pay for a cold disk cache.
 import type { BuiltFunction } from "./functions.js";
 import { launchOnce } from "./launch.js";
-import { probeFor } from "./probes.js";
+import type { Probe } from "./probes.js";
 import { rounded, type Summary, summarize } from "./stats.js";
 
 export interface ColdStartResult {
@@ -14,21 +14,32 @@ export interface ColdStartResult {
   importMs: Summary;
 }
 
+/** One thing to cold-start: a function, and the request that reaches the route measured. */
+export interface ColdStartTarget {
+  /** Unique among the targets measured together, e.g. `per-route api/health`. */
+  key: string;
+  fn: BuiltFunction;
+  probe: Probe;
+}
+
 export async function measureColdStarts(
-  functions: BuiltFunction[],
+  targets: ColdStartTarget[],
   runs: number,
   onProgress: (done: number, total: number) => void = () => {},
-): Promise<ColdStartResult[]> {
+): Promise<Map<string, ColdStartResult>> {
   const samples = new Map(
-    functions.map((fn) => [fn.name, { total: [] as number[], import: [] as number[], status: 0 }]),
+    targets.map((target) => [
+      target.key,
+      { total: [] as number[], import: [] as number[], status: 0 },
+    ]),
   );
-  for (const fn of functions) await launchOnce(fn, probeFor(fn.name), { adapter: "plain" });
-  const total = runs * functions.length;
+  for (const { fn, probe } of targets) await launchOnce(fn, probe, { adapter: "plain" });
+  const total = runs * targets.length;
   let done = 0;
   for (let run = 0; run < runs; run++) {
-    for (const fn of functions) {
-      const start = await launchOnce(fn, probeFor(fn.name), { adapter: "plain" });
-      const sample = samples.get(fn.name);
+    for (const { key, fn, probe } of targets) {
+      const start = await launchOnce(fn, probe, { adapter: "plain" });
+      const sample = samples.get(key);
       if (!sample) continue;
       sample.total.push(start.totalMs);
       sample.import.push(start.importMs);
@@ -36,14 +47,21 @@ export async function measureColdStarts(
       onProgress(++done, total);
     }
   }
-  return functions.map((fn) => {
-    const sample = samples.get(fn.name) as { total: number[]; import: number[]; status: number };
-    return {
-      function: fn.name,
-      runs,
-      status: sample.status,
-      totalMs: rounded(summarize(sample.total)),
-      importMs: rounded(summarize(sample.import)),
-    };
-  });
+  return new Map(
+    targets.map((target) => {
+      const sample = samples.get(target.key) as {
+        total: number[];
+        import: number[];
+        status: number;
+      };
+      const result: ColdStartResult = {
+        function: target.fn.name,
+        runs,
+        status: sample.status,
+        totalMs: rounded(summarize(sample.total)),
+        importMs: rounded(summarize(sample.import)),
+      };
+      return [target.key, result];
+    }),
+  );
 }

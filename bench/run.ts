@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { BuildManifest } from "../dev/build/output.js";
 import { measureAvailability } from "./availability.js";
 import {
   BARE_PROJECT_DIR,
@@ -18,9 +19,10 @@ import {
   requireOutput,
   vercelBuild,
 } from "./build.js";
-import { measureColdStarts } from "./cold-start.js";
+import { type ColdStartResult, type ColdStartTarget, measureColdStarts } from "./cold-start.js";
 import { type BuiltFunction, isolate, listFunctions } from "./functions.js";
 import { measurePipelineOverhead } from "./pipeline-overhead.js";
+import { probeFor } from "./probes.js";
 import {
   type BenchResults,
   evaluateBudgets,
@@ -28,10 +30,24 @@ import {
   RESULTS_FILE,
   writeResults,
 } from "./report.js";
-import { recordSdkLoads } from "./sdk-loads.js";
+import { recordSdkLoads, type SdkLoadResult } from "./sdk-loads.js";
+import {
+  buildMonolith,
+  buildShape,
+  dirBytes,
+  routedTargets,
+  type ShapeName,
+  shapeOutputDir,
+  type Target,
+} from "./shapes.js";
+import type { ShapeResult, ShapesResults } from "./shapes-report.js";
+import { simulateTraffic } from "./traffic.js";
 
-/** Keeps the cold-start phase to a couple of minutes however many functions there are. */
-const MAX_COLD_STARTS = 240;
+/**
+ * Keeps the cold-start phase to a few minutes however many routes there are: with 49 routes in
+ * three shapes, 3 to 4 timed runs per route (`--runs` only lowers it).
+ */
+const MAX_COLD_STARTS = 600;
 /** Cold and warm availability requests each, after the untimed pairs: a few seconds. */
 const AVAILABILITY_RUNS = 100;
 const AVAILABILITY_WARMUP = 10;
@@ -73,22 +89,97 @@ async function main(): Promise<number> {
   if (ours.length === 0) throw new Error("the project build has no functions");
   build.vercelRuntime = [...new Set(ours.map((fn) => fn.config.runtime))].join(", ");
 
+  step("npm run build's shapes (per-route, grouped) and the all-SDK monolith, into .vercel/bench");
+  const manifests = {
+    "per-route": await buildShape("per-route"),
+    grouped: await buildShape("grouped"),
+  };
+  const monolithTarget = await buildMonolith();
+
   const scratch = await mkdtemp(join(tmpdir(), "bastion-bench-"));
   try {
     const functions: BuiltFunction[] = [];
     for (const fn of [bare, ...ours]) functions.push(await isolate(fn, scratch, PROJECT_DIR));
+    // A group function serves several routes: copied once (the promise, so routes of the same
+    // group isolated at the same time share the copy).
+    const isolated = new Map(
+      functions.map((fn) => [`zero-config ${fn.name}`, Promise.resolve(fn)]),
+    );
+    const isolateTarget = async (target: Target): Promise<Target> => {
+      const key = `${target.shape} ${target.fn.name}`;
+      let fn = isolated.get(key);
+      if (!fn) {
+        fn = isolate(target.fn, join(scratch, target.shape), PROJECT_DIR);
+        isolated.set(key, fn);
+      }
+      return { ...target, fn: await fn };
+    };
+    const shapeTargets = {
+      "zero-config": await Promise.all(
+        (await routedTargets("zero-config", outputDirOf(PROJECT_DIR))).map(isolateTarget),
+      ),
+      "per-route": await Promise.all(
+        (await routedTargets("per-route", shapeOutputDir("per-route"), manifests["per-route"])).map(
+          isolateTarget,
+        ),
+      ),
+      grouped: await Promise.all(
+        (await routedTargets("grouped", shapeOutputDir("grouped"), manifests.grouped)).map(
+          isolateTarget,
+        ),
+      ),
+    };
+    const monolith = await isolateTarget(monolithTarget);
 
     step(
       `invoking each built function once, recording the packages it loads (${functions.length})`,
     );
     const sdkLoads = [];
     for (const fn of functions) sdkLoads.push(await recordSdkLoads(fn));
+    const bundledSdkLoads = new Map<string, SdkLoadResult[]>();
+    for (const shape of ["per-route", "grouped"] as const) {
+      step(`the same for every route of the ${shape} shape (${shapeTargets[shape].length})`);
+      const loads: SdkLoadResult[] = [];
+      for (const target of shapeTargets[shape]) {
+        loads.push(
+          await recordSdkLoads(target.fn, {
+            route: target.route,
+            probe: target.probe,
+            packagesByFile: target.packagesByFile ?? {},
+          }),
+        );
+      }
+      bundledSdkLoads.set(shape, loads);
+    }
 
-    const runs = Math.min(runsWanted, Math.max(5, Math.floor(MAX_COLD_STARTS / functions.length)));
-    step(`cold starts: ${runs} runs × ${functions.length} functions`);
-    const coldStart = await measureColdStarts(functions, runs, (done, total) => {
+    const coldTargets: ColdStartTarget[] = [
+      ...functions.map((fn) => ({ key: fn.name, fn, probe: probeFor(fn.name) })),
+      ...(["per-route", "grouped"] as const).flatMap((shape) =>
+        shapeTargets[shape].map((target) => ({
+          key: `${shape} ${target.route}`,
+          fn: target.fn,
+          probe: target.probe,
+        })),
+      ),
+      { key: "monolith", fn: monolith.fn, probe: monolith.probe },
+    ];
+    const runs = Math.min(
+      runsWanted,
+      Math.max(3, Math.floor(MAX_COLD_STARTS / coldTargets.length)),
+    );
+    step(`cold starts: ${runs} runs × ${coldTargets.length} (functions, and routes of each shape)`);
+    const measured = await measureColdStarts(coldTargets, runs, (done, total) => {
       if (done % 10 === 0 || done === total) process.stdout.write(`  ${done}/${total}\r`);
       if (done === total) process.stdout.write("\n");
+    });
+    const coldStart = functions.map((fn) => measured.get(fn.name) as ColdStartResult);
+    const shapes = await shapesResults(shapeTargets, manifests, measured, bundledSdkLoads, {
+      runs,
+      bare: measured.get(bare.name) as ColdStartResult,
+      monolith: {
+        ...(measured.get("monolith") as ColdStartResult),
+        bytes: await dirBytes(monolith.fn.funcDir),
+      },
     });
 
     step(`warm pipeline overhead: ${iterations} iterations each`);
@@ -104,6 +195,7 @@ async function main(): Promise<number> {
       sdkLoads,
       pipelineOverhead,
       availability,
+      shapes,
     };
     const budgets = evaluateBudgets(results);
     printReport(results, budgets);
@@ -115,6 +207,60 @@ async function main(): Promise<number> {
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+async function shapesResults(
+  shapeTargets: Record<"zero-config" | "per-route" | "grouped", Target[]>,
+  manifests: Record<"per-route" | "grouped", BuildManifest>,
+  measured: Map<string, ColdStartResult>,
+  bundledSdkLoads: Map<string, SdkLoadResult[]>,
+  common: Pick<ShapesResults, "runs" | "bare" | "monolith">,
+): Promise<ShapesResults> {
+  const shapes: ShapeResult[] = [];
+  for (const shape of ["zero-config", "per-route", "grouped"] as const) {
+    const targets = shapeTargets[shape];
+    const sizes = new Map<string, number>();
+    if (shape === "zero-config") {
+      for (const target of targets) sizes.set(target.fn.name, await dirBytes(target.fn.funcDir));
+    } else {
+      for (const fn of manifests[shape].functions) sizes.set(fn.name, fn.bytes);
+    }
+    const largest = [...sizes].reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0]);
+    const key = (target: Target) =>
+      shape === "zero-config" ? target.fn.name : `${shape} ${target.route}`;
+    shapes.push({
+      shape,
+      functions: sizes.size,
+      bytes: [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0),
+      largestFunction: { name: largest[0], bytes: largest[1] },
+      routes: targets.map((target) => {
+        const result = measured.get(key(target)) as ColdStartResult;
+        return {
+          route: target.route,
+          function: target.fn.name,
+          totalMs: result.totalMs,
+          importMs: result.importMs,
+        };
+      }),
+      sdkViolations: (bundledSdkLoads.get(shape) ?? []).flatMap((result) =>
+        result.violations.map((sdk) => `${result.function} loads ${sdk}`),
+      ),
+    });
+  }
+  const totals = (name: ShapeName) =>
+    new Map(
+      (shapes.find((shape) => shape.shape === name)?.routes ?? []).map((route) => [
+        route.route,
+        route.totalMs.p50,
+      ]),
+    );
+  const routes = shapeTargets["per-route"].map((target) => target.route);
+  const coldMs = { perRoute: totals("per-route"), grouped: totals("grouped") };
+  return {
+    ...common,
+    shapes,
+    traffic: [500, 5_000, 50_000].map((perDay) => simulateTraffic(routes, perDay, coldMs)),
+  };
 }
 
 function positiveInteger(text: string, name: string, max: number): number {

@@ -8,7 +8,7 @@ import { join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuiltFunction } from "./functions.js";
 import { launchOnce } from "./launch.js";
-import { probeFor } from "./probes.js";
+import { type Probe, probeFor } from "./probes.js";
 
 /** Provider SDKs: heavy, and each needed only by the few endpoints that call that provider. */
 export const PROVIDER_SDKS = ["stripe", "razorpay", "resend", "twilio", "openai"];
@@ -61,22 +61,35 @@ export interface SdkLoadResult {
   allPackagesLoaded: string[];
 }
 
-export async function recordSdkLoads(fn: BuiltFunction): Promise<SdkLoadResult> {
+/**
+ * `route` and `probe` default to the function's own (zero-config); a bundled shape names the
+ * route its probe reaches and gives the packages bundled into each of its files
+ * (dev/build/output.ts), since it has no node_modules to tell them by.
+ */
+export async function recordSdkLoads(
+  fn: BuiltFunction,
+  options: { route?: string; probe?: Probe; packagesByFile?: Record<string, string[]> } = {},
+): Promise<SdkLoadResult> {
+  const route = options.route ?? fn.name;
   const dir = await mkdtemp(join(tmpdir(), "bastion-bench-loads-"));
   try {
     const logFile = join(dir, "loads.log");
-    const start = await launchOnce(fn, probeFor(fn.name), {
+    const start = await launchOnce(fn, options.probe ?? probeFor(fn.name), {
       adapter: "node-utils",
       nodeArgs: ["--import", RECORD_LOADS],
       env: { BENCH_LOAD_LOG: logFile },
     });
-    const loaded = await packagesLoaded(fn.funcDir, logFile);
-    const shipped = await packagesShipped(fn.funcDir);
+    const loaded = options.packagesByFile
+      ? await bundledPackagesLoaded(fn.funcDir, logFile, options.packagesByFile)
+      : await packagesLoaded(fn.funcDir, logFile);
+    const shipped = options.packagesByFile
+      ? new Set(Object.values(options.packagesByFile).flat())
+      : await packagesShipped(fn.funcDir);
     const watched = [...PROVIDER_SDKS, ...PLATFORM_SDKS];
-    const allowed = PROVIDER_SDKS_USED[fn.name] ?? [];
+    const allowed = PROVIDER_SDKS_USED[route] ?? [];
     const providerSdksLoaded = PROVIDER_SDKS.filter((name) => loaded.has(name));
     return {
-      function: fn.name,
+      function: route,
       status: start.response.status,
       providerSdksLoaded,
       platformSdksLoaded: PLATFORM_SDKS.filter((name) => loaded.has(name)),
@@ -100,6 +113,24 @@ async function packagesLoaded(funcDir: string, logFile: string): Promise<Set<str
     const inner = file.slice(file.lastIndexOf(marker) + marker.length).split(sep);
     const name = inner[0]?.startsWith("@") ? `${inner[0]}/${inner[1]}` : inner[0];
     if (name) packages.add(name);
+  }
+  return packages;
+}
+
+/** The packages in the bundle files the function loaded. */
+async function bundledPackagesLoaded(
+  funcDir: string,
+  logFile: string,
+  packagesByFile: Record<string, string[]>,
+): Promise<Set<string>> {
+  const root = `${await realpath(funcDir)}${sep}`;
+  const lines = (await readFile(logFile, "utf8")).split("\n").filter(Boolean);
+  const packages = new Set<string>();
+  for (const url of lines) {
+    const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+    if (!file.startsWith(root)) continue;
+    const inFunction = file.slice(root.length).split(sep).join("/");
+    for (const name of packagesByFile[inFunction] ?? []) packages.add(name);
   }
   return packages;
 }
