@@ -37,7 +37,7 @@ beforeAll(async () => {
     const config = JSON.parse(await readFile(join(outDir, "config.json"), "utf8"));
     built.set(shape, { outDir, manifest, config });
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -82,7 +82,7 @@ describe.each(SHAPES)("npm run build, %s shape", (shape) => {
     };
     await Promise.all([worker(), worker(), worker()]);
     expect(failures).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it("keeps every rewrite and header of vercel.json, and its crons", () => {
     const { config } = output(shape);
