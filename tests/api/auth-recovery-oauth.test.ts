@@ -3,7 +3,6 @@
 // redeeming it sets the password, ends the other sessions and signs in; OAuth runs the PKCE flow with the stack's `local` provider, following
 // every redirect by hand, and never lands anywhere but on a path of our own site.
 import { createHash } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/forgot-password.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
@@ -11,7 +10,7 @@ import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
 import { openPersonalData } from "../../lib/crypto/personal-data.js";
 import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
-import { expectProblem, post as postTo } from "../helpers/requests.js";
+import { expectProblem, post as postTo, sendFrom } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -32,37 +31,8 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   postTo(api, path, body, { headers });
 
 /** POST /api/auth/forgot-password from another client address (127.0.0.0/8 is all loopback). */
-function postFrom(localAddress: string, body: unknown) {
-  const payload = JSON.stringify(body);
-  return new Promise<{ status: number; retryAfter: string | undefined; body: string }>(
-    (resolve, reject) => {
-      const request = httpRequest(
-        `${api.url}/api/auth/forgot-password`,
-        {
-          method: "POST",
-          localAddress,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(payload),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              retryAfter: response.headers["retry-after"] as string | undefined,
-              body: Buffer.concat(chunks).toString(),
-            }),
-          );
-        },
-      );
-      request.on("error", reject);
-      request.end(payload);
-    },
-  );
-}
+const postFrom = (localAddress: string, body: unknown) =>
+  sendFrom(api, "POST", "/api/auth/forgot-password", { body, localAddress });
 
 const get = (url: string, cookie?: string) =>
   fetch(url, { redirect: "manual", ...(cookie && { headers: { cookie } }) });
@@ -196,9 +166,8 @@ describe("POST /api/auth/forgot-password", () => {
     expect(statuses.sort()).toEqual([202, 202, 202, 202, 202, 429]);
     // Another spelling of the same address shares the bucket.
     const shouted = await postFrom("127.0.0.2", { email: email.toUpperCase() });
-    expect(shouted.status).toBe(429);
-    expect(JSON.parse(shouted.body)).toMatchObject({ code: "rate_limited" });
-    expect(Number(shouted.retryAfter)).toBeGreaterThan(0);
+    await expectProblem(shouted, 429, "rate_limited");
+    expect(Number(shouted.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
 

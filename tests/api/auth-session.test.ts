@@ -1,11 +1,10 @@
 // Sessions through HTTP and the local stack: the refresh token lives only in the httpOnly cookie,
 // rotates on refresh, and a replayed old cookie ends the whole session.
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { RATE_LIMIT_POLICIES, SIGN_IN_FAILURE_LIMITS } from "../../lib/limits/policies.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
-import { post as postTo } from "../helpers/requests.js";
+import { post as postTo, sendFrom } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -210,26 +209,6 @@ describe("registration and sign-in", () => {
 });
 
 /** A request from another loopback address, so the platform IP differs per attempt. */
-function postFrom(localAddress: string, path: string, body: unknown): Promise<number> {
-  const url = new URL(path, api.url);
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: "POST",
-        localAddress,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
+async function postFrom(localAddress: string, path: string, body: unknown): Promise<number> {
+  return (await sendFrom(api, "POST", path, { body, localAddress })).status;
 }

@@ -4,13 +4,13 @@
 // failures. Refusals of a wrong password and of an unknown address come no sooner than the
 // floor. Against Upstash over a real Redis when redis-server is installed (the in-process
 // counters otherwise; tests/api/auth-session.test.ts covers those too).
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGN_IN_REFUSAL_MIN_MS } from "../../lib/accounts/sessions.js";
 import { SIGN_IN_FAILURE_LIMITS } from "../../lib/limits/policies.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
 import { redisServerBinary } from "../helpers/redis.js";
+import { sendFrom } from "../helpers/requests.js";
 import { announceSkipped } from "../helpers/skipped.js";
 
 const binary = redisServerBinary();
@@ -54,35 +54,17 @@ interface Answer {
 }
 
 /** POST /api/auth/login from `localAddress`. */
-function signIn(localAddress: string, email: string, password: string): Promise<Answer> {
-  const payload = JSON.stringify({ email, password });
+async function signIn(localAddress: string, email: string, password: string): Promise<Answer> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      new URL("/api/auth/login", api.url),
-      {
-        method: "POST",
-        localAddress,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => {
-          const retryAfter = res.headers["retry-after"];
-          resolve({
-            status: res.statusCode ?? 0,
-            retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-            ms: Date.now() - started,
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
+  const response = await sendFrom(api, "POST", "/api/auth/login", {
+    body: { email, password },
+    localAddress,
   });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after") ?? undefined,
+    ms: Date.now() - started,
+  };
 }
 
 async function newAccount(): Promise<string> {

@@ -4,8 +4,10 @@
 //   error in a test — `client.POST("/api/bookings", { body, headers: bearer(token) })`;
 // - `send` / `post`: raw fetch, for what the contract forbids on purpose (unknown fields, other
 //   media types, a body that is not JSON) and for apps without generated types (fixtures);
+// - `sendFrom`: node:http, for what fetch cannot send (a forged Host, another client address);
 // - `expectJson` / `expectProblem`: an answer's status and body, from either (the typed client
 //   has read the body already: its `data` or `error` is checked instead).
+import { request as httpRequest } from "node:http";
 import createClient, { type Client } from "openapi-fetch";
 import { expect } from "vitest";
 import type { Problem } from "../../client/api-problem.js";
@@ -63,6 +65,62 @@ export function post(
   options: Omit<SendOptions, "body"> = {},
 ): Promise<Response> {
   return send(api, "POST", path, { ...options, body });
+}
+
+export interface SendFromOptions extends SendOptions {
+  /** The Host header to send: fetch always sends the URL's own. */
+  host?: string;
+  /** The client address to send from: all of 127.0.0.0/8 is loopback, so another caller. */
+  localAddress?: string;
+}
+
+/**
+ * A raw request over node:http, for what fetch cannot send: a Host header of the test's choosing,
+ * or another client address. Answers a fetch Response (its body read in full), for the checks.
+ */
+export function sendFrom(
+  api: { url: string },
+  method: string,
+  path: string,
+  options: SendFromOptions = {},
+): Promise<Response> {
+  const { token, key, body, headers, host, localAddress } = options;
+  const payload =
+    body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      new URL(path, api.url),
+      {
+        method,
+        ...(localAddress && { localAddress }),
+        headers: {
+          ...(payload !== undefined && {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(payload),
+          }),
+          ...bearer(token),
+          ...(key && { "idempotency-key": key }),
+          ...headers,
+          ...(host && { host }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const status = response.statusCode ?? 0;
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of [value ?? []].flat()) answerHeaders.append(name, one);
+          }
+          const answerBody = [204, 304].includes(status) ? null : Buffer.concat(chunks);
+          resolve(new Response(answerBody, { status, headers: answerHeaders }));
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
 }
 
 /** What a call answered: a fetch Response, or the typed client's result (body already read). */

@@ -4,7 +4,6 @@
 // same-origin check and requests of its own all come from APP_URL (here the test server's own
 // address). Each request below is sent to the test server with a forged Host header; "the
 // attacker's host" is a server of the test's own that records whatever reaches it.
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, serve } from "../../dev/web-server.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
@@ -14,7 +13,7 @@ import { startTestApi, type TestApi } from "../helpers/api.js";
 import { consentBody, futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
 import { newPractitioner } from "../helpers/practitioner.js";
-import { expectJson, expectProblem } from "../helpers/requests.js";
+import { expectJson, expectProblem, type SendOptions, sendFrom } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -50,49 +49,9 @@ afterAll(async () => {
 /** The attacker's host as a Host header: it resolves, so a request built on it would arrive. */
 const attackerHost = () => new URL(attacker.url).host;
 
-/**
- * A request to the test API carrying `host` as its Host header (fetch will not send one of its
- * own), answered as a fetch Response for the shared checks of tests/helpers/requests.ts.
- */
-function sendWithHost(
-  host: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      `${api.url}${path}`,
-      {
-        method,
-        headers: {
-          ...options.headers,
-          host,
-          ...(payload !== undefined && {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(payload),
-          }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const status = response.statusCode ?? 0;
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            for (const one of [value ?? []].flat()) headers.append(name, one);
-          }
-          const body = [204, 304].includes(status) ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status, headers }));
-        });
-      },
-    );
-    request.on("error", reject);
-    request.end(payload);
-  });
-}
+/** A request to the test API carrying `host` as its Host header. */
+const sendWithHost = (host: string, method: string, path: string, options: SendOptions = {}) =>
+  sendFrom(api, method, path, { ...options, host });
 
 /** The text of every password_reset email the local outbox holds for the address. */
 async function resetMailsTo(recipient: string): Promise<string[]> {

@@ -15,6 +15,7 @@ import type { Endpoint } from "../../lib/http/endpoint.js";
 import { HTTP_METHODS, type Route } from "../../lib/http/route.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { newPractitioner } from "../helpers/confirmed-booking.js";
+import { expectProblem } from "../helpers/requests.js";
 import { loadRoutes } from "../helpers/routes.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
@@ -256,10 +257,7 @@ export async function staffScopeMatrix(rootDir: string) {
 
   /** The problem body without the one field that differs per request. */
   async function problemOf(response: Response) {
-    const text = await response.text();
-    expect(response.status, text).toBe(404);
-    expect(response.headers.get("content-type")).toBe("application/problem+json");
-    const { requestId: _requestId, ...problem } = JSON.parse(text) as Record<string, unknown>;
+    const { requestId: _requestId, ...problem } = await expectProblem(response, 404, "not_found");
     return problem;
   }
 
