@@ -37,13 +37,10 @@ export default route({
         "conflict",
         "bad_request",
       ],
-      roundTrips: { database: 3, redis: 1, afterResponse: { database: 1 } },
+      roundTrips: { database: 1, redis: 1, afterResponse: { database: 1 } },
     },
     ({ params, body, caller, db, headers }) =>
-      thenDeliver(
-        db.service,
-        changeBooking(bookingAccess(headers, caller, db), params.id, body, new Date()),
-      ),
+      thenDeliver(db.service, changeBooking(bookingAccess(headers, caller, db), params.id, body)),
   ),
   DELETE: endpoint(
     {

@@ -12,6 +12,7 @@ type BookingFunction =
   | "create_booking_at"
   | "read_booking"
   | "change_booking"
+  | "change_booking_at"
   | "cancel_booking"
   | "confirm_booking"
   | "set_booking_sms_opt_in";

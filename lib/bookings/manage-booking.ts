@@ -6,14 +6,13 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
-import { availabilityFor } from "../scheduling/availability.js";
+import { ApiError } from "../http/errors.js";
 import type { BookingAccess } from "./booking-access.js";
-import { throwBookingError } from "./booking-errors.js";
 import { callBookingFunction } from "./booking-rpc.js";
-import { BookingChangeFacts, type BookingView, blockedRange, bookingView } from "./booking-view.js";
+import { type BookingDocument, type BookingView, bookingView } from "./booking-view.js";
 import { BookingNotes } from "./create-booking.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
-import { chooseSlot, TIME_LABEL } from "./slot-choice.js";
+import { minutesOf, TIME_LABEL } from "./slot-choice.js";
 import { requireTextableNumber, setSmsReminders } from "./sms-reminders.js";
 
 export const BookingParams = z.strictObject({ id: z.uuid() });
@@ -65,7 +64,6 @@ export async function changeBooking(
   access: BookingAccess,
   id: string,
   change: BookingChange,
-  now: Date,
 ): Promise<BookingView> {
   const move =
     change.date !== undefined && change.time !== undefined
@@ -74,53 +72,39 @@ export async function changeBooking(
   if (!move && change.notes === undefined && change.smsReminders !== undefined) {
     return bookingView(await setSmsReminders(access, id, change.smsReminders));
   }
-  let start: string | null = null;
-  let freed: ReturnType<typeof blockedRange> | undefined;
+  if (change.smsReminders) await requireTextableNumber(access, id);
+  const notes = {
+    p_change_notes: change.notes !== undefined,
+    p_notes_sealed: change.notes
+      ? sealPersonalData(change.notes, BOOKING_SEALED_COLUMNS.notes_sealed)
+      : null,
+    p_sms_opt_in: change.smsReminders ?? null,
+  };
+  const who = { p_id: id, p_user_id: access.userId, p_manage_token_hash: access.manageTokenHash };
+  let document: BookingDocument;
   if (move) {
-    // Turning texts on reads the booking to check its number; that read serves the move too.
-    const current = change.smsReminders
-      ? await requireTextableNumber(access, id)
-      : await bookingChangeFacts(access, id);
-    freed = blockedRange(current);
-    const availability = await availabilityFor(
-      access.anon,
-      {
-        date: move.date,
-        sessionType: current.session_type,
-        practitionerId: current.practitioner_id,
-      },
-      now,
-      freed,
-    );
-    start = chooseSlot(availability, move.time).start.toISOString();
-  } else if (change.smsReminders) {
-    await requireTextableNumber(access, id);
+    const minutes = minutesOf(move.time);
+    if (minutes === undefined) {
+      throw new ApiError(
+        "slot_unavailable",
+        `No session starts at ${move.time} on ${move.date}; pick a time from GET /api/availability.`,
+      );
+    }
+    // One round trip: change_booking_at finds the instant the practitioner's clock reads `time`
+    // on `date` and moves the booking there with every rule change_booking checks.
+    document = await callBookingFunction(access.server, {
+      fn: "change_booking_at",
+      action: "changing a booking",
+      args: { ...who, p_date: move.date, p_minutes: minutes, ...notes },
+    });
+  } else {
+    document = await callBookingFunction(access.server, {
+      fn: "change_booking",
+      action: "changing a booking",
+      args: { ...who, p_start: null, ...notes },
+    });
   }
-  const document = await callBookingFunction(access.server, {
-    fn: "change_booking",
-    action: "changing a booking",
-    args: {
-      p_id: id,
-      p_user_id: access.userId,
-      p_manage_token_hash: access.manageTokenHash,
-      p_start: start,
-      p_change_notes: change.notes !== undefined,
-      p_notes_sealed: change.notes
-        ? sealPersonalData(change.notes, BOOKING_SEALED_COLUMNS.notes_sealed)
-        : null,
-      p_sms_opt_in: change.smsReminders ?? null,
-    },
-  });
   return bookingView(document);
-}
-
-async function bookingChangeFacts(access: BookingAccess, id: string): Promise<BookingChangeFacts> {
-  const { data, error } = await access.client.rpc("booking_change_facts", {
-    p_id: id,
-    p_manage_token_hash: access.manageTokenHash,
-  });
-  if (error) throwBookingError(error, "reading a booking");
-  return BookingChangeFacts.parse(data);
 }
 
 /**
