@@ -2,9 +2,10 @@
 import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import type { AvailabilityResult } from "./availability.js";
+import { type AvailabilityResult, availabilityBudgets, printMonthView } from "./availability.js";
 import type { ColdStartResult } from "./cold-start.js";
 import type { PipelineOverheadResult } from "./pipeline-overhead.js";
+import { printRoundTrips, type RoundTripsResult, roundTripBudgets } from "./round-trips.js";
 import type { SdkLoadResult } from "./sdk-loads.js";
 import { evaluateShapeBudgets, printShapes, type ShapesResults } from "./shapes-report.js";
 
@@ -29,6 +30,8 @@ export interface BenchResults {
   sdkLoads: SdkLoadResult[];
   pipelineOverhead: PipelineOverheadResult;
   availability: AvailabilityResult;
+  /** Requests per call to the database API, Redis and providers (round-trips.ts). */
+  roundTrips: RoundTripsResult;
   /** Zero-config, per-route, grouped and the all-SDK monolith side by side (shapes-report.ts). */
   shapes: ShapesResults;
 }
@@ -68,6 +71,7 @@ export function evaluateBudgets(results: BenchResults): Budget[] {
     actual: `${availability.coldMs.p95} ms`,
     pass: availability.coldMs.p95 <= BUDGETS.availabilityColdP95Ms,
   });
+  budgets.push(...availabilityBudgets(availability), ...roundTripBudgets(results.roundTrips));
   return budgets;
 }
 
@@ -145,11 +149,13 @@ export function printReport(results: BenchResults, budgets: Budget[]): void {
   printTable(
     ["", "p50", "p95", "p99", "max"],
     [
-      timing("cold (cache miss)", slots.coldMs),
-      timing("warm (cache hit)", slots.warmMs),
+      timing("one request (one read)", slots.coldMs),
+      timing("the same again", slots.warmMs),
       timing("computeSlots alone", slots.computeSlotsMs),
     ],
   );
+  printMonthView(slots, printTable);
+  printRoundTrips(results.roundTrips, printTable);
   console.log("\nBudgets");
   printTable(
     ["", "budget", "limit", "actual"],

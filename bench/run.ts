@@ -30,6 +30,7 @@ import {
   RESULTS_FILE,
   writeResults,
 } from "./report.js";
+import { measureRoundTrips } from "./round-trips.js";
 import { recordSdkLoads, type SdkLoadResult } from "./sdk-loads.js";
 import {
   buildMonolith,
@@ -188,6 +189,9 @@ async function main(): Promise<number> {
     step(`availability with 1,000 bookings: ${AVAILABILITY_RUNS} cold and warm requests`);
     const availability = await measureAvailability(AVAILABILITY_RUNS, AVAILABILITY_WARMUP);
 
+    step("round trips per request: one call of each main endpoint, local stack with Redis");
+    const roundTrips = await measureRoundTrips();
+
     const results: BenchResults = {
       loadAverage,
       build,
@@ -195,6 +199,7 @@ async function main(): Promise<number> {
       sdkLoads,
       pipelineOverhead,
       availability,
+      roundTrips,
       shapes,
     };
     const budgets = evaluateBudgets(results);
