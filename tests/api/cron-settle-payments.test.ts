@@ -5,13 +5,10 @@
 // the sweep is the safety net under test (tests/api/database-webhooks.test.ts has the call).
 // Each hold is with a practitioner of its own (tests/helpers/booking-hold.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  sandboxCheckoutSignature,
-  sandboxPaymentId,
-} from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { holdBooking } from "../helpers/booking-hold.js";
 import { apiClient, bearer, expectJson } from "../helpers/requests.js";
+import { sandboxOrder, verifySandboxPayment } from "../helpers/sandbox-payment.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 let api: TestApi;
@@ -30,20 +27,7 @@ const sweep = (secret = TEST_CRON_SECRET) =>
 /** A hold and its sandbox order. */
 async function orderedHold(token: string) {
   const bookingId = await holdBooking(api, token);
-  const order = await expectJson(
-    await apiClient(api).POST("/api/payments/create-order", {
-      params: { header: { "Idempotency-Key": crypto.randomUUID() } },
-      body: { sessionType: "individual", format: "video", bookingId },
-      headers: bearer(token),
-    }),
-    201,
-  );
-  const paymentId = sandboxPaymentId({
-    orderId: order.orderId,
-    amountMinor: order.amount,
-    currency: order.currency,
-    status: "captured",
-  });
+  const { order, providerPaymentId: paymentId } = await sandboxOrder(api, token, bookingId);
   return { bookingId, order, paymentId };
 }
 
@@ -64,17 +48,7 @@ describe("the payments sweep", () => {
   it("refunds a cancelled paid booking what the policy owes, once", async () => {
     const user = await api.signUp();
     const { bookingId, order, paymentId } = await orderedHold(user.accessToken);
-    await expectJson(
-      await apiClient(api).POST("/api/payments/verify", {
-        body: {
-          razorpay_order_id: order.orderId,
-          razorpay_payment_id: paymentId,
-          razorpay_signature: sandboxCheckoutSignature(order.orderId, paymentId),
-        },
-        headers: bearer(user.accessToken),
-      }),
-      200,
-    );
+    await verifySandboxPayment(api, user.accessToken, order, paymentId);
     const cancelled = await expectJson(
       await apiClient(api).POST("/api/bookings/{id}/cancel", {
         params: { path: { id: bookingId } },

@@ -7,10 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCronScheduler } from "../../dev/supabase/extensions/cron-scheduler.js";
 import {
-  sandboxCheckoutSignature,
-  sandboxPaymentId,
-} from "../../lib/payments/providers/sandbox.js";
-import {
   startTestApi,
   TEST_CRON_SECRET,
   TEST_DATABASE_WEBHOOK_SECRET,
@@ -19,6 +15,7 @@ import {
 import { holdBooking } from "../helpers/booking-hold.js";
 import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
 import { apiClient, bearer, expectJson } from "../helpers/requests.js";
+import { sandboxOrder, verifySandboxPayment } from "../helpers/sandbox-payment.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 const TARGET_MS = 5_000;
@@ -127,33 +124,10 @@ describe("started by the database", () => {
   it("confirms, receipts, cancels and refunds a paid booking within seconds of each action", async () => {
     const user = await api.signUp();
     const bookingId = await holdBooking(api, user.accessToken);
-    const order = await expectJson(
-      await apiClient(api).POST("/api/payments/create-order", {
-        params: { header: { "Idempotency-Key": crypto.randomUUID() } },
-        body: { sessionType: "individual", format: "video", bookingId },
-        headers: bearer(user.accessToken),
-      }),
-      201,
-    );
-    const providerPaymentId = sandboxPaymentId({
-      orderId: order.orderId,
-      amountMinor: order.amount,
-      currency: order.currency,
-      status: "captured",
-    });
+    const { order, providerPaymentId } = await sandboxOrder(api, user.accessToken, bookingId);
 
     const paid = performance.now();
-    await expectJson(
-      await apiClient(api).POST("/api/payments/verify", {
-        body: {
-          razorpay_order_id: order.orderId,
-          razorpay_payment_id: providerPaymentId,
-          razorpay_signature: sandboxCheckoutSignature(order.orderId, providerPaymentId),
-        },
-        headers: bearer(user.accessToken),
-      }),
-      200,
-    );
+    await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
     await within(
       "confirmation (payment verified)",
       paid,

@@ -13,6 +13,7 @@ import {
   sandboxWebhookSignature,
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { consentBody } from "../helpers/booking-hold.js";
 import { type LocalUpstash, startLocalUpstash } from "../helpers/local-upstash.js";
 import { captureLogs, type LogLine } from "../helpers/log-capture.js";
 import { redisServerBinary } from "../helpers/redis.js";
@@ -191,17 +192,7 @@ describe("a server without the personal-data keys, outside the local stack", () 
     const records = () => supabase.db.query("select id from public.consent_records");
     const before = await records();
     const response = await send(api(), "POST", "/api/consent", {
-      body: {
-        sessionType: "individual",
-        email: "no-keys@example.test",
-        consentVersion: "2026-11",
-        acknowledgments: [
-          "confidentiality",
-          "cancellation_policy",
-          "emergency_contact",
-          "telehealth_risks",
-        ],
-      },
+      body: consentBody("no-keys@example.test"),
     });
     await refusesToServe(response);
     expect((await records()).rows).toEqual(before.rows);
