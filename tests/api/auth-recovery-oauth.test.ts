@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RESET_REQUEST_MIN_MS } from "../../lib/accounts/forgot-password.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
 import { SESSION_LIFETIME_SECONDS } from "../../lib/accounts/session.js";
-import { openPersonalData } from "../../lib/crypto/personal-data.js";
-import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
+import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { expectProblem, post as postTo, sendFrom } from "../helpers/requests.js";
 
 let api: TestApi;
@@ -54,22 +53,7 @@ async function signInAtStack(email: string, password = OLD_PASSWORD) {
 }
 
 /** The password_reset emails the local outbox holds for the address, oldest first. */
-async function mailsTo(recipient: string): Promise<string[]> {
-  await api.settle();
-  const { rows } = await api.supabase.db.query<{ message_sealed: string }>(
-    "select message_sealed from public.local_outbox_messages where template = 'password_reset' order by created_at",
-  );
-  return rows
-    .map(
-      (row) =>
-        JSON.parse(openPersonalData(row.message_sealed, LOCAL_OUTBOX_CONTEXT)) as {
-          to: string;
-          text: string;
-        },
-    )
-    .filter((mail) => mail.to === recipient)
-    .map((mail) => mail.text);
-}
+const mailsTo = (recipient: string) => outboxMailsTo(api, "password_reset", recipient);
 
 /** The link in the reset email: `<the app's reset page>#token=<token hash>`. */
 async function recoveryLink(email: string) {

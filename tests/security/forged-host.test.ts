@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, serve } from "../../dev/web-server.js";
 import { REFRESH_COOKIE } from "../../lib/accounts/refresh-cookie.js";
-import { openPersonalData } from "../../lib/crypto/personal-data.js";
-import { LOCAL_OUTBOX_CONTEXT } from "../../lib/notify/outbox/local-outbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { consentBody, futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { newPractitioner } from "../helpers/practitioner.js";
 import { expectJson, expectProblem, type SendOptions, sendFrom } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
@@ -54,22 +53,7 @@ const sendWithHost = (host: string, method: string, path: string, options: SendO
   sendFrom(api, method, path, { ...options, host });
 
 /** The text of every password_reset email the local outbox holds for the address. */
-async function resetMailsTo(recipient: string): Promise<string[]> {
-  await api.settle();
-  const { rows } = await api.supabase.db.query<{ message_sealed: string }>(
-    "select message_sealed from public.local_outbox_messages where template = 'password_reset' order by created_at",
-  );
-  return rows
-    .map(
-      (row) =>
-        JSON.parse(openPersonalData(row.message_sealed, LOCAL_OUTBOX_CONTEXT)) as {
-          to: string;
-          text: string;
-        },
-    )
-    .filter((mail) => mail.to === recipient)
-    .map((mail) => mail.text);
-}
+const resetMailsTo = (recipient: string) => outboxMailsTo(api, "password_reset", recipient);
 
 async function newAccount() {
   const email = `host-${crypto.randomUUID().slice(0, 12)}@example.test`;
