@@ -20,6 +20,11 @@ export interface ColdStartTarget {
   key: string;
   fn: BuiltFunction;
   probe: Probe;
+  /**
+   * Starts per round (default 1): more for the baselines every budget divides by, so that one
+   * slow moment of a busy machine does not move every ratio.
+   */
+  repeat?: number;
 }
 
 export async function measureColdStarts(
@@ -37,13 +42,15 @@ export async function measureColdStarts(
   const total = runs * targets.length;
   let done = 0;
   for (let run = 0; run < runs; run++) {
-    for (const { key, fn, probe } of targets) {
-      const start = await launchOnce(fn, probe, { adapter: "plain" });
-      const sample = samples.get(key);
-      if (!sample) continue;
-      sample.total.push(start.totalMs);
-      sample.import.push(start.importMs);
-      sample.status = start.response.status;
+    for (const { key, fn, probe, repeat = 1 } of targets) {
+      for (let again = 0; again < repeat; again++) {
+        const start = await launchOnce(fn, probe, { adapter: "plain" });
+        const sample = samples.get(key);
+        if (!sample) continue;
+        sample.total.push(start.totalMs);
+        sample.import.push(start.importMs);
+        sample.status = start.response.status;
+      }
       onProgress(++done, total);
     }
   }
