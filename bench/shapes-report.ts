@@ -119,8 +119,8 @@ export function evaluateShapeBudgets(results: ShapesResults): Budget[] {
       limit: `≤ ${SHAPE_BUDGETS.groupedVersusPerRoute} ×`,
       actual:
         worse.length === 0
-          ? `worst ${round(worst.ratio * 100) / 100} × (${worst.route})`
-          : worse.map((entry) => `${entry.route} ${round(entry.ratio * 100) / 100} ×`).join("; "),
+          ? `worst ${worst.ratio.toFixed(2)} × (${worst.route})`
+          : worse.map((entry) => `${entry.route} ${entry.ratio.toFixed(2)} ×`).join("; "),
       pass: worse.length === 0,
     });
   }
