@@ -818,7 +818,11 @@ describe("personal data", () => {
     });
     await api.supabase.db.query(
       `update public.bookings
-       set customer_name_sealed = overlay(customer_name_sealed placing 'A' from length(customer_name_sealed) - 3 for 1)
+       set customer_name_sealed = overlay(customer_name_sealed placing
+         -- A different character from the one there, so the value always changes.
+         case when substr(customer_name_sealed, length(customer_name_sealed) - 3, 1) = 'A'
+           then 'B' else 'A' end
+         from length(customer_name_sealed) - 3 for 1)
        where id = $1`,
       [created.bookingId],
     );
