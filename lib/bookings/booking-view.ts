@@ -3,7 +3,6 @@
 // hashes, no ciphertext, no practitioner internals.
 import { z } from "zod";
 import { openPersonalData } from "../crypto/personal-data.js";
-import type { TimeRange } from "../scheduling/slots.js";
 import { localDateAndTime } from "../scheduling/zoned.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 
@@ -122,20 +121,4 @@ export function bookingView(document: BookingDocument): BookingView {
     refundDueMinor: document.refund_due_minor,
     createdAt: document.created_at.toISOString(),
   };
-}
-
-/** What a reschedule needs to choose its new slot (public.booking_change_facts): no personal data. */
-export const BookingChangeFacts = BookingDocument.pick({
-  session_type: true,
-  practitioner_id: true,
-  blocked_from: true,
-  blocked_to: true,
-});
-export type BookingChangeFacts = z.infer<typeof BookingChangeFacts>;
-
-/** What a booking keeps free, for invalidating cached availability. */
-export function blockedRange(
-  document: Pick<BookingDocument, "blocked_from" | "blocked_to">,
-): TimeRange {
-  return { start: document.blocked_from, end: document.blocked_to };
 }

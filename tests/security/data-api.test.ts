@@ -84,8 +84,6 @@ const REVIEWED: Record<string, string> = {
   "authenticated: my_bookings(integer,timestamp with time zone,uuid)": "the caller's own",
   "authenticated: read_booking(uuid,text)":
     "owner or staff by token; a manage-token hash only from the server (42501)",
-  "authenticated: booking_change_facts(uuid,text)":
-    "owner or staff by token, no personal data; hash only from the server",
   "authenticated: cancel_booking(uuid,text,text,boolean)":
     "window from booking_rules; started sessions refused; hash only from the server",
   "authenticated: confirm_booking(uuid)": "staff of the practitioner or admin only",
@@ -426,7 +424,6 @@ describe("booking functions called directly through /rest/v1/rpc", () => {
     // Even with the real hash (as a database dump would give it), a client gets nothing.
     for (const [fn, args] of [
       ["read_booking", { p_id: id, p_manage_token_hash: hash }],
-      ["booking_change_facts", { p_id: id, p_manage_token_hash: hash }],
       ["set_booking_sms_opt_in", { p_id: id, p_manage_token_hash: hash, p_opt_in: false }],
       [
         "cancel_booking",
