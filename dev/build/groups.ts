@@ -19,6 +19,9 @@ const RULES: [prefix: string, group: string][] = [
   ["api/webhooks/", "webhooks"],
   ["api/cron/", "cron"],
   ["api/notifications/", "notifications"],
+  // Staff and admins running the practice.
+  ["api/staff/", "practice"],
+  ["api/admin/", "practice"],
   // The signed-in person's own things.
   ["api/users/", "account"],
   ["api/sync/", "account"],

@@ -96,6 +96,17 @@ const REVIEWED: Record<string, string> = {
     "staff of the bookings only; templates, never free text or addresses",
   "anon: notification_status_rank(text)": "immutable ranking of status names",
   "authenticated: notification_status_rank(text)": "immutable ranking of status names",
+  // Staff and admin work (20261121001500_staff_admin.sql): each checks the role itself
+  "authenticated: staff_bookings(timestamp with time zone,timestamp with time zone,uuid)":
+    "staff of the practitioners only (admins all), at most 31 days and 500 rows, reads logged",
+  "authenticated: staff_booking_record(uuid)": "staff of the practitioner or admin, read logged",
+  "authenticated: admin_put_session_type(text,jsonb)": "admin role only, audited",
+  "authenticated: admin_put_practitioner(uuid,jsonb)": "admin role only, audited",
+  "authenticated: admin_add_time_off(uuid,timestamp with time zone,timestamp with time zone,text)":
+    "admin role only, audited",
+  "authenticated: admin_remove_time_off(uuid)": "admin role only, audited",
+  "authenticated: admin_set_staff(text,text,uuid)": "admin role only, audited",
+  "authenticated: admin_set_practice_settings(integer)": "admin role only, audited",
   // Payments and subscriptions: read-only, RLS
   "authenticated: select payments": "RLS: own, or staff",
   "authenticated: select refunds": "RLS: own, or staff",

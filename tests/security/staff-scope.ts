@@ -27,6 +27,8 @@ interface Practice {
   paidBookingId: string;
   paymentId: string;
   consentId: string;
+  /** The practitioner the bookings are with. */
+  practitionerId: string;
 }
 
 interface StaffRequest {
@@ -68,6 +70,23 @@ export const STAFF_REQUESTS: Record<string, StaffRequest> = {
     body: () => ({ reason: "The practitioner is away" }),
     succeeds: 200,
   },
+  "GET /api/staff/bookings": {
+    // The bookings from 6 to 10 days ahead (the practice's are 7 and 8 days ahead).
+    path: ({ practitionerId }) => {
+      const day = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+      return `/api/staff/bookings?from=${day(6)}&to=${day(10)}&practitionerId=${practitionerId}`;
+    },
+    succeeds: 200,
+  },
+  "GET /api/staff/bookings/[id]": {
+    path: ({ paidBookingId }) => `/api/staff/bookings/${paidBookingId}`,
+    succeeds: 200,
+  },
+  "POST /api/staff/bookings/[id]/refund": {
+    path: ({ paidBookingId }) => `/api/staff/bookings/${paidBookingId}/refund`,
+    body: () => ({ amount: 100, reason: "Goodwill" }),
+    succeeds: 201,
+  },
   "POST /api/bookings/[id]/confirm": {
     path: ({ heldBookingId }) => `/api/bookings/${heldBookingId}/confirm`,
     succeeds: 200,
@@ -96,6 +115,15 @@ export const STAFF_REQUESTS: Record<string, StaffRequest> = {
 /** Staff endpoints that show no practitioner's data, and why. */
 export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "GET /api/notifications/templates": "the template catalogue, the same for everyone",
+  // Admin only: staff are refused (403) before anything is read (tests/api/admin-practice.test.ts).
+  "PUT /api/admin/session-types/[slug]": "admin only; the public catalogue",
+  "POST /api/admin/practitioners": "admin only",
+  "PATCH /api/admin/practitioners/[id]": "admin only",
+  "POST /api/admin/practitioners/[id]/time-off": "admin only",
+  "DELETE /api/admin/time-off/[id]": "admin only",
+  "PUT /api/admin/staff": "admin only",
+  "GET /api/admin/settings": "admin only; the practice's settings",
+  "PUT /api/admin/settings": "admin only; the practice's settings",
 };
 
 /** Endpoints a staff member may reach a practitioner's data through: a role, or an id. */
@@ -198,7 +226,7 @@ export async function staffScopeMatrix(rootDir: string) {
       paymentId,
     ]);
     return {
-      data: { heldBookingId, paidBookingId, paymentId, consentId },
+      data: { heldBookingId, paidBookingId, paymentId, consentId, practitionerId },
       staff,
       outsiders: { "staff of another practitioner": stranger, "staff linked to none": unlinked },
     };
@@ -209,6 +237,7 @@ export async function staffScopeMatrix(rootDir: string) {
     paidBookingId: crypto.randomUUID(),
     paymentId: crypto.randomUUID(),
     consentId: crypto.randomUUID(),
+    practitionerId: crypto.randomUUID(),
   };
 
   function send(request: StaffRequest, method: string, data: Practice, token: string) {
