@@ -1,5 +1,13 @@
 // Every api/ function, by its route path. The OpenAPI document and the security test matrix are
 // generated from this list; a test fails when an api/ file is missing from it.
+
+import adminPractitionerTimeOff from "../../api/admin/practitioners/[id]/time-off.js";
+import adminPractitioner from "../../api/admin/practitioners/[id].js";
+import adminPractitioners from "../../api/admin/practitioners/index.js";
+import adminSessionType from "../../api/admin/session-types/[slug].js";
+import adminSettings from "../../api/admin/settings.js";
+import adminStaff from "../../api/admin/staff.js";
+import adminTimeOff from "../../api/admin/time-off/[id].js";
 import authCallback from "../../api/auth/callback.js";
 import confirmEmail from "../../api/auth/confirm.js";
 import forgotPassword from "../../api/auth/forgot-password.js";
@@ -21,6 +29,7 @@ import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
 import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
+import cronPurgeBookings from "../../api/cron/purge-bookings.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
 import cronReminders from "../../api/cron/reminders.js";
 import cronSettlePayments from "../../api/cron/settle-payments.js";
@@ -38,6 +47,9 @@ import paymentsCreateOrder from "../../api/payments/create-order.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
+import staffBookingRefund from "../../api/staff/bookings/[id]/refund.js";
+import staffBooking from "../../api/staff/bookings/[id].js";
+import staffBookings from "../../api/staff/bookings/index.js";
 import subscriptions from "../../api/subscriptions/index.js";
 import subscriptionsPortal from "../../api/subscriptions/portal.js";
 import syncPull from "../../api/sync/pull.js";
@@ -58,6 +70,13 @@ import type { Route } from "../http/route.js";
  */
 export function routes(): Record<string, Route> {
   return {
+    "/api/admin/practitioners": adminPractitioners,
+    "/api/admin/practitioners/[id]": adminPractitioner,
+    "/api/admin/practitioners/[id]/time-off": adminPractitionerTimeOff,
+    "/api/admin/session-types/[slug]": adminSessionType,
+    "/api/admin/settings": adminSettings,
+    "/api/admin/staff": adminStaff,
+    "/api/admin/time-off/[id]": adminTimeOff,
     "/api/auth/callback": authCallback,
     "/api/auth/confirm": confirmEmail,
     "/api/auth/forgot-password": forgotPassword,
@@ -79,6 +98,7 @@ export function routes(): Record<string, Route> {
     "/api/consent/versions": consentVersions,
     "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
+    "/api/cron/purge-bookings": cronPurgeBookings,
     "/api/cron/purge-consent": cronPurgeConsent,
     "/api/cron/reminders": cronReminders,
     "/api/cron/settle-payments": cronSettlePayments,
@@ -98,6 +118,9 @@ export function routes(): Record<string, Route> {
     "/api/services": services,
     "/api/subscriptions": subscriptions,
     "/api/subscriptions/portal": subscriptionsPortal,
+    "/api/staff/bookings": staffBookings,
+    "/api/staff/bookings/[id]": staffBooking,
+    "/api/staff/bookings/[id]/refund": staffBookingRefund,
     "/api/sync/pull": syncPull,
     "/api/sync/push": syncPush,
     "/api/sync/settings": syncSettings,
