@@ -9,7 +9,7 @@ export default route({
     {
       summary: "Record a client's consent before a session",
       description:
-        "Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.",
+        "Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself: `ipAddress` and `userAgent` in the body (the therapy spec sends them) are accepted and ignored, so the record keeps what the server saw, never what the client claims. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.",
       tags: ["consent"],
       auth: "optional",
       privileged: { ledgerStep: "consent evidence is sealed and written only by the server" },

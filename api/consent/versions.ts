@@ -1,5 +1,11 @@
-// GET /api/consent/versions: what the SPA shows before asking for consent.
+// GET /api/consent/versions: what the SPA shows before asking for consent; POST: an admin
+// publishes a new version.
 import { ConsentVersionList, listConsentVersions } from "../../lib/consent/consent-version.js";
+import {
+  PublishConsentVersion,
+  PublishedConsentVersion,
+  publishConsentVersion,
+} from "../../lib/consent/publish-version.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 
@@ -17,5 +23,24 @@ export default route({
       cacheControl: "public, max-age=60",
     },
     ({ db }) => listConsentVersions(db.anon),
+  ),
+  POST: endpoint(
+    {
+      summary: "Publish a consent version (admin)",
+      description:
+        "Admins (role `admin` in app_metadata) publish a version the practice's clients consent to, such as `2024-01-15` with items `item1`…`item3`: POST /api/consent then accepts it, with the items as an array or an object of item → true. Its items and retention never change once published (409 for a name already published): publish a new version and retire the old one (POST /api/consent/versions/{version}/retire). `retentionDays` defaults to seven years. Recorded in the staff audit log.",
+      tags: ["consent"],
+      auth: ["admin"],
+      privileged: {
+        ledgerStep: "consent versions and the staff audit are written only by the server",
+      },
+      body: PublishConsentVersion,
+      response: PublishedConsentVersion,
+      status: 201,
+      limit: "write",
+      errors: ["conflict"],
+      roundTrips: { database: 1, redis: 1 },
+    },
+    ({ caller, body, db }) => publishConsentVersion(db.service, caller.userId, body),
   ),
 });

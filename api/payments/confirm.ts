@@ -12,9 +12,9 @@ export default route({
     {
       summary: "Confirm a Stripe payment",
       description:
-        "After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.",
+        "After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404. Guests may confirm the payments they made without an account.",
       tags: ["payments"],
-      auth: "user",
+      auth: "optional",
       privileged: { ledgerStep: "the payments ledger is written only by the server" },
       body: ConfirmRequest,
       response: PaymentConfirmation,
@@ -27,6 +27,6 @@ export default route({
       ],
     },
     ({ caller, body, db }) =>
-      thenDeliver(db.service, confirmStripeIntent(db.user, db.service, caller, body)),
+      thenDeliver(db.service, confirmStripeIntent(db.service, caller?.userId ?? null, body)),
   ),
 });

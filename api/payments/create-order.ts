@@ -1,20 +1,19 @@
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { createOrder, Order, OrderRequest } from "../../lib/payments/create-order.js";
-import { STARTS_A_PAYMENT } from "../../lib/payments/new-payment.js";
+import { GUEST_PAYMENT_NOTE, payerOf, STARTS_A_PAYMENT } from "../../lib/payments/new-payment.js";
 
 export default route({
   POST: endpoint(
     {
       summary: "Create a checkout order (Razorpay, or the local sandbox)",
-      description:
-        "The amount comes from the server: the hold's when `bookingId` is given (it must be the caller's live hold), else the catalogue's price for the session type and format. Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.",
+      description: `The amount comes from the server: the hold's when \`bookingId\` is given (it must be the payer's live hold), else the catalogue's price for the session type and format (\`format\` defaults to the session type's: video when it has a video price). Open the checkout with \`keyId\` and \`orderId\`, then send its response to POST /api/payments/verify. ${GUEST_PAYMENT_NOTE} \`customerName\`, \`customerEmail\` and \`customerPhone\` (sent by the MindfulQALB SPA) are accepted and not stored. Locally, without Razorpay keys, the sandbox answers and \`checkoutUrl\` is its pay page.`,
       ...STARTS_A_PAYMENT,
       body: OrderRequest,
       response: Order,
       errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
       roundTrips: { database: 2, redis: 3 },
     },
-    ({ caller, body, db }) => createOrder(db.service, caller, body),
+    ({ caller, headers, body, db }) => createOrder(db.service, payerOf(caller, headers), body),
   ),
 });

@@ -13,6 +13,11 @@ const KNOWN: Record<string, () => ApiError> = {
       "slot_unavailable",
       "This time cannot be booked: it is in the past, outside working hours or during time off.",
     ),
+  BKPAY: () =>
+    new ApiError(
+      "payment_not_usable",
+      "There is no captured, unused payment with this id for this session type, format and price; pay for the session first (POST /api/payments/create-order, then POST /api/payments/verify), or book without paymentId to get a hold.",
+    ),
   BKPRA: () => new ApiError("not_found", "There is no practitioner taking bookings with this id."),
   BKCNS: () =>
     new ApiError(

@@ -2,8 +2,9 @@
 // checks the acknowledgments against the version's items and computes the expiry from its
 // retention (supabase/migrations/20261121000300_consent.sql). The record's evidence comes from the
 // request as the platform delivered it — the client's IP from the platform's header, the user
-// agent from the request's header — never from the body: the body schema is strict, so a client
-// that sends its own `ip` or `userAgent` is refused with 400. For the same reason the function is
+// agent from the request's header — never from the body: the therapy spec's body carries its own
+// `ipAddress` and `userAgent`, which are accepted (so that body is not refused) and ignored; any
+// other unknown field is refused with 400. For the same reason the function is
 // the server's alone (the service client), naming the signed-in caller: through the Data API a
 // client could type any evidence it liked.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
@@ -31,6 +32,10 @@ export const ConsentRequest = z.strictObject({
   consentVersion: z.string().regex(CONSENT_VERSION),
   /** Exactly the version's required items: a list of keys, or an object of key → true. */
   acknowledgments: Acknowledgments,
+  /** Accepted and ignored: the record keeps the address the server saw the request come from. */
+  ipAddress: z.string().max(100).optional(),
+  /** Accepted and ignored: the record keeps the request's User-Agent header. */
+  userAgent: z.string().max(1000).optional(),
 });
 export type ConsentRequest = z.infer<typeof ConsentRequest>;
 

@@ -28,7 +28,13 @@ export function requireJsonContentType(request: Request): void {
   const declared = Number(request.headers.get("content-length") ?? 0);
   const mayBeEmpty = !contentType && declared === 0;
   if (!isJson && !mayBeEmpty) {
-    throw new ApiError("unsupported_media_type", "Send the body as application/json.");
+    // Not guessed from the body: a browser sends a cross-site POST without a CORS preflight only
+    // when its Content-Type is absent or text/plain, so reading those as JSON would let any
+    // page post to the API with the visitor's cookies. Say exactly which header to add.
+    throw new ApiError(
+      "unsupported_media_type",
+      `Send the JSON body with the header \`Content-Type: application/json\` (this request sent ${contentType ? `\`Content-Type: ${contentType.slice(0, 100)}\`` : "no Content-Type"}).`,
+    );
   }
 }
 

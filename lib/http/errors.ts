@@ -226,7 +226,7 @@ export const ERROR_CODES = {
     help: {
       cause:
         "The payment named cannot pay for this booking: it is not captured, is already used, or is for another amount or session.",
-      fix: "Book without `paymentId` to get a hold, then pay for that hold.",
+      fix: "Send the id of a captured payment for this session that no booking uses yet (Bastion's, or the provider's `pay_…` as POST /api/payments/verify answers it), or book without `paymentId` to get a hold and pay for that hold.",
     },
   },
   rate_limited: {

@@ -342,6 +342,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
   const VERIFICATION: Out<typeof Verification> = {
     verified: true,
     paymentId: PAYMENT_ID,
+    providerPaymentId: "pay_PZx8Hq4nVt2WcY",
     status: "captured",
     bookingStatus: "confirmed",
   };

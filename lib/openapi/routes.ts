@@ -25,6 +25,7 @@ import bookingConfirm from "../../api/bookings/[id]/confirm.js";
 import booking from "../../api/bookings/[id].js";
 import bookings from "../../api/bookings/index.js";
 import consentRecord from "../../api/consent/[id].js";
+import consentVersionRetire from "../../api/consent/versions/[version]/retire.js";
 import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
 import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
@@ -96,6 +97,7 @@ export function routes(): Record<string, Route> {
     "/api/consent": consent,
     "/api/consent/[id]": consentRecord,
     "/api/consent/versions": consentVersions,
+    "/api/consent/versions/[version]/retire": consentVersionRetire,
     "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
     "/api/cron/purge-bookings": cronPurgeBookings,

@@ -4,7 +4,6 @@
 // (reconcile-intent.ts), so whichever comes first confirms the hold and the other finds it done.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { PAYMENT_STATUSES } from "./payment-row.js";
 import { retrieveIntent } from "./providers/stripe.js";
@@ -26,16 +25,19 @@ export const PaymentConfirmation = z
   .meta({ id: "PaymentConfirmation" });
 export type PaymentConfirmation = z.infer<typeof PaymentConfirmation>;
 
-/** `db`: the caller's client, for their booking; `service` applies the intent to the ledger. */
+/**
+ * `service` applies the intent to the ledger and reads the status of the booking it pays for.
+ * `userId`: the signed-in caller, or null for a guest, who may confirm guests' payments only
+ * (user_id null); a signed-in caller may confirm their own and guests'.
+ */
 export async function confirmStripeIntent(
-  db: SupabaseClient,
   service: SupabaseClient,
-  caller: Caller,
+  userId: string | null,
   request: ConfirmRequest,
 ): Promise<PaymentConfirmation> {
   const intent = await retrieveIntent(request.paymentIntentId);
   const payment = await paymentForIntent(service, intent);
-  if (payment?.user_id !== caller.userId) {
+  if (!payment || (payment.user_id !== null && payment.user_id !== userId)) {
     throw new ApiError("not_found", "There is no such payment.");
   }
   const applied = await applyIntent(service, payment, intent);
@@ -44,12 +46,12 @@ export async function confirmStripeIntent(
     status: applied.payment.status,
     bookingStatus:
       applied.bookingStatus === undefined
-        ? await bookingStatus(db, applied.payment.booking_id)
+        ? await bookingStatus(service, applied.payment.booking_id)
         : applied.bookingStatus,
   };
 }
 
-/** Read as the caller, whose own booking it is. */
+/** The status only, of the booking the caller's (or a guest's) payment pays for. */
 async function bookingStatus(db: SupabaseClient, bookingId: string | null): Promise<string | null> {
   if (bookingId === null) return null;
   const { data, error } = await db

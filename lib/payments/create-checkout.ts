@@ -4,7 +4,6 @@
 // our payment, so the webhook attaches it to the ledger then (reconcile-intent.ts).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Caller } from "../auth/caller.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import {
@@ -14,12 +13,13 @@ import {
   requireOwnReturnPages,
 } from "./checkout-session.js";
 import { createPayment } from "./ledger/ledger.js";
-import { newPayment } from "./new-payment.js";
+import { newPayment, type Payer } from "./new-payment.js";
 import { createCheckoutSession } from "./providers/stripe.js";
 
 export const CheckoutRequest = z.strictObject({
   sessionType: z.string().regex(SESSION_TYPE_SLUG),
-  format: z.enum(SESSION_FORMATS),
+  /** The session type's default format (video when it has a video price) when omitted. */
+  format: z.enum(SESSION_FORMATS).optional(),
   customer: z.strictObject({ email: z.email().max(254) }),
   ...checkoutReturnFields,
   /** Pay for this hold: its amount and currency are used. */
@@ -43,12 +43,12 @@ export type CheckoutCreated = z.infer<typeof CheckoutCreated>;
 
 export async function createStripeCheckout(
   service: SupabaseClient,
-  caller: Caller,
+  payer: Payer,
   request: CheckoutRequest,
 ): Promise<CheckoutCreated> {
   requireOwnReturnPages(request);
   const [payment, productName] = await Promise.all([
-    createPayment(service, newPayment(caller, "stripe", request)),
+    createPayment(service, newPayment(payer, "stripe", request)),
     sessionTypeName(service, request.sessionType),
   ]);
   const session = await createCheckoutSession(payment, {

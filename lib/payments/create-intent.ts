@@ -4,18 +4,17 @@
 // idempotency key named after our new payment, and the payment's id rides in its metadata.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Caller } from "../auth/caller.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";
-import { newPayment } from "./new-payment.js";
+import { newPayment, type Payer } from "./new-payment.js";
 import { createIntent } from "./providers/stripe.js";
 
 export const IntentRequest = z
   .strictObject({
     /** Pay for this hold: its amount and currency are used. */
     bookingId: z.uuid().optional(),
-    /** Without a booking: the session type and format, priced from the catalogue. */
+    /** Without a booking: the session type and format (its default when omitted), priced from the catalogue. */
     sessionType: z.string().regex(SESSION_TYPE_SLUG).optional(),
     format: z.enum(SESSION_FORMATS).optional(),
     /** ISO 4217, without a booking; the practice's currency when omitted. */
@@ -24,11 +23,10 @@ export const IntentRequest = z
       .regex(/^[A-Z]{3}$/)
       .optional(),
   })
-  .refine(
-    (body) =>
-      body.bookingId !== undefined || (body.sessionType !== undefined && body.format !== undefined),
-    { message: "Send bookingId, or sessionType and format", path: ["bookingId"] },
-  )
+  .refine((body) => body.bookingId !== undefined || body.sessionType !== undefined, {
+    message: "Send bookingId, or sessionType (and optionally format)",
+    path: ["bookingId"],
+  })
   .refine((body) => body.bookingId === undefined || body.currency === undefined, {
     message: "A booking is paid in its own currency: send bookingId without currency",
     path: ["currency"],
@@ -51,10 +49,10 @@ export type IntentCreated = z.infer<typeof IntentCreated>;
 
 export async function createStripeIntent(
   service: SupabaseClient,
-  caller: Caller,
+  payer: Payer,
   request: IntentRequest,
 ): Promise<IntentCreated> {
-  const payment = await createPayment(service, newPayment(caller, "stripe", request));
+  const payment = await createPayment(service, newPayment(payer, "stripe", request));
   const intent = await createIntent(payment);
   await attachOrder(service, payment.id, intent.id);
   if (intent.client_secret === null) {

@@ -4,16 +4,16 @@
 // provider record points back to the ledger.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Caller } from "../auth/caller.js";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";
-import { newPayment } from "./new-payment.js";
+import { newPayment, type Payer } from "./new-payment.js";
 import { orderProvider } from "./providers/registry.js";
 
 export const OrderRequest = z.strictObject({
   sessionType: z.string().regex(SESSION_TYPE_SLUG),
-  format: z.enum(SESSION_FORMATS),
+  /** The session type's default format (video when it has a video price) when omitted. */
+  format: z.enum(SESSION_FORMATS).optional(),
   /** Pay for this hold: its amount and currency are used. */
   bookingId: z.uuid().optional(),
   /** ISO 4217, without a booking; the practice's currency when omitted. */
@@ -21,6 +21,13 @@ export const OrderRequest = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/)
     .optional(),
+  /**
+   * What the MindfulQALB SPA sends about its customer. Accepted and not stored: the booking
+   * (POST /api/bookings) carries the customer; the payment needs nothing of theirs.
+   */
+  customerName: z.string().max(200).optional(),
+  customerEmail: z.string().max(254).optional(),
+  customerPhone: z.string().max(40).optional(),
 });
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
@@ -40,14 +47,14 @@ export const Order = z
   .meta({ id: "Order" });
 export type Order = z.infer<typeof Order>;
 
-/** `service` writes the ledger, for the caller, with the amount the catalogue or hold sets. */
+/** `service` writes the ledger, for the payer, with the amount the catalogue or hold sets. */
 export async function createOrder(
   service: SupabaseClient,
-  caller: Caller,
+  payer: Payer,
   request: OrderRequest,
 ): Promise<Order> {
   const provider = await orderProvider();
-  const payment = await createPayment(service, newPayment(caller, provider.name, request));
+  const payment = await createPayment(service, newPayment(payer, provider.name, request));
   const { orderId } = await provider.createOrder({
     receipt: payment.id,
     amountMinor: payment.amount_minor,

@@ -5,7 +5,6 @@
 // the webhook makes, so whichever arrives first confirms the hold and the other finds it done.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { paymentByOrder } from "./ledger/ledger.js";
 import { settleCapture } from "./ledger/settle-capture.js";
@@ -24,7 +23,10 @@ export type VerifyRequest = z.infer<typeof VerifyRequest>;
 export const Verification = z
   .object({
     verified: z.literal(true),
+    /** Bastion's payment id: GET /api/payments/{id}; POST /api/bookings takes it as `paymentId`. */
     paymentId: z.uuid(),
+    /** The provider's payment id (`pay_…`), which POST /api/bookings takes as `paymentId` too. */
+    providerPaymentId: z.string(),
     /** captured, or authorized when the provider has not captured it yet (the webhook will). */
     status: z.string(),
     /** The booking it pays for, if any: confirmed once captured. */
@@ -36,15 +38,22 @@ export type Verification = z.infer<typeof Verification>;
 const unverified = () =>
   new ApiError("payment_verification_failed", "This payment does not match the order.");
 
+/**
+ * `userId`: the signed-in caller, or null for a guest. A guest's order (no user) may be verified
+ * by anyone holding the checkout's signature, which only the provider's checkout hands out; a
+ * signed-in user's order only by that user.
+ */
 export async function verifyPayment(
   service: SupabaseClient,
-  caller: Caller,
+  userId: string | null,
   request: VerifyRequest,
 ): Promise<Verification> {
   const provider = await orderProvider();
   const payment = await paymentByOrder(service, provider.name, request.razorpay_order_id);
   // Someone else's order is as unknown to this caller as a made-up one.
-  if (!payment?.provider_order_id || payment.user_id !== caller.userId) throw unverified();
+  if (!payment?.provider_order_id || (payment.user_id !== null && payment.user_id !== userId)) {
+    throw unverified();
+  }
   if (
     !provider.checkoutSignatureValid(
       payment.provider_order_id,
@@ -60,7 +69,13 @@ export async function verifyPayment(
     throw new ApiError("payment_verification_failed", "The provider reports this payment unpaid.");
   }
   if (reported.status === "authorized") {
-    return { verified: true, paymentId: payment.id, status: "authorized", bookingStatus: null };
+    return {
+      verified: true,
+      paymentId: payment.id,
+      providerPaymentId: reported.id,
+      status: "authorized",
+      bookingStatus: null,
+    };
   }
   const outcome = await settleCapture(service, {
     provider: provider.name,
@@ -72,6 +87,7 @@ export async function verifyPayment(
   return {
     verified: true,
     paymentId: outcome.payment.id,
+    providerPaymentId: reported.id,
     status: outcome.payment.status,
     bookingStatus: outcome.booking_status,
   };

@@ -144,13 +144,27 @@ describe("POST /api/consent", () => {
     expect(row?.user_agent).toBe("A".repeat(512));
   });
 
-  it("refuses an IP address or user agent sent in the body, and records nothing", async () => {
+  it("accepts the spec's ipAddress and userAgent in the body and keeps what the server saw", async () => {
     const email = newEmail();
-    const response = await postConsent(
-      consentBody(email, { ip: "198.51.100.1", userAgent: "Forged/1.0" }),
+    await consentIdOf(
+      await postConsent(
+        consentBody(email, { ipAddress: "198.51.100.1", userAgent: "Forged/1.0" }),
+        { headers: { "user-agent": "RealAgent/2.0" } },
+      ),
     );
+    const [row] = await recordsFor(email);
+    expect(row?.user_agent).toBe("RealAgent/2.0");
+    const seenIp = row?.ip_sealed
+      ? openPersonalData(row.ip_sealed, CONSENT_SEALED_COLUMNS.ip_sealed)
+      : null;
+    expect(seenIp).not.toBe("198.51.100.1");
+  });
+
+  it("refuses any other evidence field sent in the body, and records nothing", async () => {
+    const email = newEmail();
+    const response = await postConsent(consentBody(email, { ip: "198.51.100.1" }));
     const problem = await expectProblem(response, 400, "validation_failed");
-    expect(problem.errors?.body?.join(" ")).toMatch(/ip.*userAgent/);
+    expect(problem.errors?.body?.join(" ")).toMatch(/ip/);
     expect(await recordsFor(email)).toEqual([]);
   });
 

@@ -12,11 +12,15 @@ import { throwLedgerError } from "./ledger-errors.js";
 const call = rpcCaller(throwLedgerError);
 
 export interface NewPayment {
-  userId: string;
+  /** The signed-in payer, or null for a guest. */
+  userId: string | null;
+  /** A guest paying for a hold: the hash of the manage token it presented. */
+  manageTokenHash: string | null;
   provider: ProviderName;
   /** Pay for this hold (the amount is the hold's), or for a session from the catalogue. */
   bookingId: string | null;
   sessionType: string | null;
+  /** Null: the session type's default format (ledger_open_payment). */
   format: string | null;
   currency: string;
 }
@@ -24,9 +28,10 @@ export interface NewPayment {
 export function createPayment(service: SupabaseClient, payment: NewPayment): Promise<PaymentRow> {
   return call(
     service,
-    "ledger_create_payment",
+    "ledger_open_payment",
     {
       p_user_id: payment.userId,
+      p_manage_token_hash: payment.manageTokenHash,
       p_provider: payment.provider,
       p_booking_id: payment.bookingId,
       p_session_type_slug: payment.sessionType,
