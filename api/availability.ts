@@ -7,7 +7,7 @@ import {
 } from "../lib/scheduling/availability.js";
 
 const description =
-  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.";
+  "Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name, or, when the practice assigns the first free practitioner (booking rules), the union over its practitioners: a slot is available when any of them is free then, and POST /api/bookings without `practitionerId` books the first one free. When Cal.com schedules the session type (CALCOM_API_KEY, CALCOM_EVENT_TYPE_IDS), a slot is available only if Cal.com's event type offers it too (503 service_unavailable when Cal.com does not answer). Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.";
 
 // The same question two ways: GET with a query string, and POST with a JSON body for the SPA
 // that sends it so. Both are reads, answered by the same function.
@@ -21,7 +21,7 @@ export default route({
       query: AvailabilityRequest,
       response: Availability,
       limit: "read",
-      errors: ["not_found"],
+      errors: ["not_found", "service_unavailable"],
       roundTrips: { database: 1, redis: 1 },
     },
     ({ db, query }) => availabilityFor(db.anon, query, new Date()),
@@ -35,7 +35,7 @@ export default route({
       body: AvailabilityRequest,
       response: Availability,
       limit: "read",
-      errors: ["not_found"],
+      errors: ["not_found", "service_unavailable"],
     },
     ({ db, body }) => availabilityFor(db.anon, body, new Date()),
   ),

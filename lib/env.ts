@@ -48,6 +48,26 @@ const appAddress = z
   }, "An origin without a path, such as https://app.example.com")
   .transform((url) => new URL(url).origin);
 
+/**
+ * CALCOM_EVENT_TYPE_IDS: a JSON object from session-type slug to the Cal.com event type id that
+ * schedules it, such as `{"individual": 1234567, "couples": 1234568}`.
+ */
+const calcomEventTypes = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: "custom", message: "A JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/), z.number().int().positive())
+      .refine((map) => Object.keys(map).length > 0, "At least one session type"),
+  );
+
 const EnvSchema = z.object({
   VERCEL_ENV: optional(z.enum(["production", "preview", "development"])),
   NODE_ENV: optional(z.string()),
@@ -122,6 +142,17 @@ const EnvSchema = z.object({
   TWILIO_FROM: optional(z.string().regex(/^\+[1-9][0-9]{1,14}$/)),
   /** Tests and local fakes only: where Twilio's API is, instead of api.twilio.com. */
   TWILIO_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * Cal.com API v2 key (cal_live_… / cal_…): with CALCOM_EVENT_TYPE_IDS, the session types named
+   * there are scheduled on Cal.com (lib/scheduling/calcom). Never logged or returned.
+   */
+  CALCOM_API_KEY: optional(z.string().min(8)),
+  /** Session-type slug → Cal.com event type id, as a JSON object; see calcomEventTypes. */
+  CALCOM_EVENT_TYPE_IDS: optional(calcomEventTypes),
+  /** The secret of the Cal.com webhook (Settings → Developer → Webhooks) that signs deliveries. */
+  CALCOM_WEBHOOK_SECRET: optional(z.string().min(16)),
+  /** Tests and local fakes only: where Cal.com's API is, instead of https://api.cal.com. */
+  CALCOM_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** The practice's name and address as notifications show them. */
   PRACTICE_NAME: optional(z.string().min(1).max(100)),
   PRACTICE_EMAIL: optional(z.email()),
@@ -168,7 +199,7 @@ const productionHost = (config: Env) =>
  * Whether the local stand-ins may run: the sandbox payment provider, the public development
  * personal-data keys, the local outbox, SMS to every known country, the `local` OAuth provider
  * and the provider URL overrides (RAZORPAY_API_URL, STRIPE_API_URL, RESEND_API_URL,
- * TWILIO_API_URL). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
+ * TWILIO_API_URL, CALCOM_API_URL). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
  * and the bench do, and never on a production host: there the setting is a start-up error
  * (configurationProblems) and this answers false.
  */

@@ -11,8 +11,14 @@
 //   active, else 404 — an inactive one is hidden from the anon client exactly as an unknown id
 //   is. Without it, the first active practitioner by display name (then id, so the choice is
 //   stable), which is the practice's only one today. The booking is made with the practitioner
-//   chosen here (create_booking checks again that they are active). The cache key is per
-//   practitioner.
+//   chosen here (create_booking checks again that they are active). When the practice assigns
+//   the first free practitioner (booking_rules.practitioner_assignment = 'first_free', issue
+//   17 item 5), a request that names nobody is answered for the practice's pool instead: every
+//   active practitioner in the first one's time zone (availability_inputs' `pool`, the same
+//   one round trip), each member's day computed as below, and a slot listed as available when
+//   any member has it free (the union, by start instant); create_booking_at then books the
+//   first member free at that time
+//   (supabase/migrations/20261121001400_calcom.sql).
 // - Rules: minimum notice, horizon and slot grid come from public.booking_rules, the row the
 //   booking functions enforce, read beside the session type.
 //   Every slot of the day is listed; the ones too soon, too far ahead, during an exception or
@@ -31,6 +37,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { ApiError } from "../http/errors.js";
+import { calcomStarts, onlyOffered } from "./calcom/availability.js";
 import { computeSlotsForDates, type Slot, type TimeRange } from "./slots.js";
 import { parseDate } from "./zoned.js";
 
@@ -108,7 +115,8 @@ export const Calendar = z
     days: z.number().int(),
     sessionType: z.string(),
     timezone: z.string(),
-    practitionerId: z.uuid(),
+    /** The practitioner named; null when the dates are the practice's pool's (none named). */
+    practitionerId: z.uuid().nullable(),
     dates: z.array(CalendarDay),
   })
   .meta({ id: "AvailabilityCalendar" });
@@ -120,6 +128,19 @@ export interface AvailabilityInputs {
   practitioner: { id: string; timeZone: string } | null;
   rules: { minimumNoticeMinutes: number; horizonDays: number; slotStepMinutes: number };
   workingHours: { weekday: number; start: string; end: string }[];
+  exceptions: [number, number][];
+  busy: [number, number][];
+  /**
+   * Each member of the practice's pool, in booking order: only when no practitioner is named and
+   * the practice assigns the first free one (booking_rules.practitioner_assignment).
+   */
+  pool?: PoolMember[] | null;
+}
+
+/** One practitioner of the pool, in booking order; instants in ms since the epoch. */
+export interface PoolMember {
+  id: string;
+  workingHours: AvailabilityInputs["workingHours"];
   exceptions: [number, number][];
   busy: [number, number][];
 }
@@ -135,20 +156,23 @@ export async function availabilityFor(
   request: AvailabilityRequest,
   now: Date,
   ignoring?: TimeRange,
-): Promise<Availability & { practitionerId: string }> {
-  const inputs = await readAvailabilityInputs(db, {
-    sessionType: request.sessionType,
-    practitionerId: request.practitionerId,
-    from: request.date,
-    days: 1,
-  });
+): Promise<Availability & { practitionerId: string | null }> {
+  const [inputs, offered] = await Promise.all([
+    readAvailabilityInputs(db, {
+      sessionType: request.sessionType,
+      practitionerId: request.practitionerId,
+      from: request.date,
+      days: 1,
+    }),
+    calcomStarts(request.sessionType, request.date, 1),
+  ]);
   const { timeZone, slots } = slotsOf(inputs, [request.date], now, ignoring);
   return {
     date: request.date,
     sessionType: request.sessionType,
     timezone: timeZone,
-    slots: slots[0] ?? [],
-    practitionerId: inputs.practitioner.id,
+    slots: onlyOffered(slots[0] ?? [], offered),
+    practitionerId: inputs.pool ? null : inputs.practitioner.id,
   };
 }
 
@@ -158,8 +182,11 @@ export async function calendarFor(
   request: CalendarRequest,
   now: Date,
 ): Promise<Calendar> {
-  const inputs = await readAvailabilityInputs(db, request);
-  return calendarFrom(inputs, request, now);
+  const [inputs, offered] = await Promise.all([
+    readAvailabilityInputs(db, request),
+    calcomStarts(request.sessionType, request.from, request.days),
+  ]);
+  return calendarFrom(inputs, request, now, offered);
 }
 
 /** The calendar's computation alone, on inputs already read (the bench times this). */
@@ -167,6 +194,8 @@ export function calendarFrom(
   inputs: RequiredInputs,
   request: Pick<CalendarRequest, "from" | "days" | "sessionType">,
   now: Date,
+  /** Cal.com's starts when it schedules the session type (lib/scheduling/calcom). */
+  offered?: Set<number>,
 ): Calendar {
   const dates = datesFrom(request.from, request.days);
   const { timeZone, slots } = slotsOf(inputs, dates, now);
@@ -175,9 +204,9 @@ export function calendarFrom(
     days: request.days,
     sessionType: request.sessionType,
     timezone: timeZone,
-    practitionerId: inputs.practitioner.id,
+    practitionerId: inputs.pool ? null : inputs.practitioner.id,
     dates: dates.map((date, i) => {
-      const day = slots[i] ?? [];
+      const day = onlyOffered(slots[i] ?? [], offered);
       return { date, availableSlots: day.filter((slot) => slot.available).length, slots: day };
     }),
   };
@@ -220,6 +249,33 @@ export async function readAvailabilityInputs(
 
 function slotsOf(
   inputs: RequiredInputs,
+  dates: readonly string[],
+  now: Date,
+  ignoring?: TimeRange,
+): { timeZone: string; slots: Slot[][] } {
+  if (!inputs.pool) return memberSlotsOf(inputs, dates, now, ignoring);
+  // The pool: each member's days, then per date the union by start instant (available when any
+  // member has it free), in order of start.
+  const timeZone = inputs.practitioner.timeZone;
+  const perMember = inputs.pool.map(
+    (member) => memberSlotsOf({ ...inputs, ...member }, dates, now, ignoring).slots,
+  );
+  const slots = dates.map((_, i) => {
+    const byStart = new Map<string, Slot>();
+    for (const memberDays of perMember) {
+      for (const slot of memberDays[i] ?? []) {
+        const seen = byStart.get(slot.start);
+        if (!seen) byStart.set(slot.start, { ...slot });
+        else if (slot.available) seen.available = true;
+      }
+    }
+    return [...byStart.values()].sort((a, b) => a.start.localeCompare(b.start));
+  });
+  return { timeZone, slots };
+}
+
+function memberSlotsOf(
+  inputs: Omit<RequiredInputs, "pool">,
   dates: readonly string[],
   now: Date,
   ignoring?: TimeRange,

@@ -8,6 +8,7 @@
 // wrong with one row is recorded on that row; the others carry on.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
+import { env } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { afterResponse } from "../after-response.js";
@@ -49,7 +50,22 @@ export async function deliverNotifications(
     for (const outcome of outcomes) delivery[outcome] += 1;
     if (rows.length < BATCH) break;
   }
+  await syncCalcom(service);
   return delivery;
+}
+
+/**
+ * Cal.com hears of confirmed, cancelled and moved bookings with the notifications, on the same
+ * runs (after the response, the sweeps): lib/scheduling/calcom/sync.ts, loaded only where
+ * Cal.com is configured. Its failures are its own, recorded on its rows and retried there.
+ */
+async function syncCalcom(service: SupabaseClient): Promise<void> {
+  if (env().CALCOM_API_KEY === undefined) return;
+  try {
+    await (await import("../../scheduling/calcom/sync.js")).syncCalcomBookings(service);
+  } catch (error) {
+    log.error("calcom_sync_run_failed", { error });
+  }
 }
 
 async function deliverOne(service: SupabaseClient, row: NotificationRow): Promise<Outcome> {
