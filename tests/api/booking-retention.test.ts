@@ -27,7 +27,7 @@ let admin: User;
 let staff: User;
 let customer: User;
 let practitionerId: string;
-let previous: number | null = null;
+let previous: string | null = null;
 
 beforeAll(async () => {
   api = await startTestApi({ seedFile: PROJECT_SEED, databaseWebhooks: false });
@@ -37,8 +37,8 @@ beforeAll(async () => {
     api.signUp(),
   ]);
   practitionerId = await newPractitioner(api.supabase.db, { userId: staff.id });
-  const { rows } = await api.supabase.db.query<{ days: number | null }>(
-    "select booking_retention_days as days from public.booking_rules",
+  const { rows } = await api.supabase.db.query<{ days: string | null }>(
+    "select booking_retention_days::text as days from public.booking_rules",
   );
   previous = rows[0]?.days ?? null;
 });
