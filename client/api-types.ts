@@ -386,7 +386,7 @@ export type paths = {
         };
         /**
          * The bookable slots of one session type on one day
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name, or, when the practice assigns the first free practitioner (booking rules), the union over its practitioners: a slot is available when any of them is free then, and POST /api/bookings without `practitionerId` books the first one free. When Cal.com schedules the session type (CALCOM_API_KEY, CALCOM_EVENT_TYPE_IDS), a slot is available only if Cal.com's event type offers it too (503 service_unavailable when Cal.com does not answer). Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -394,7 +394,7 @@ export type paths = {
         put?: never;
         /**
          * The bookable slots of one session type on one day (JSON body)
-         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once. Same as GET, for clients that send the question as a JSON body.
+         * @description Public. Every slot of the practitioner's local day for the session type, in order: `time` is the local start time, `start` and `end` are UTC instants (ISO 8601), and `available` is false for slots less than two hours away, more than 60 days ahead, during time off or taken by a booking or hold. A day without working hours has no slots. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name, or, when the practice assigns the first free practitioner (booking rules), the union over its practitioners: a slot is available when any of them is free then, and POST /api/bookings without `practitionerId` books the first one free. When Cal.com schedules the session type (CALCOM_API_KEY, CALCOM_EVENT_TYPE_IDS), a slot is available only if Cal.com's event type offers it too (503 service_unavailable when Cal.com does not answer). Read fresh from the database on every request (one round trip), so a slot taken a moment ago shows as taken; GET /api/availability/calendar answers a run of up to 31 days at once. Same as GET, for clients that send the question as a JSON body.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -414,7 +414,7 @@ export type paths = {
         };
         /**
          * The bookable slots of one session type on each day of a run (a month view)
-         * @description Public. The slots of `days` consecutive local dates from `from` (1 to 31; 30 when omitted), each date as GET /api/availability answers it, with `availableSlots`, how many of its slots are available, so a calendar can mark the days with openings and show a day's times without asking again. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name. Read fresh from the database in one round trip.
+         * @description Public. The slots of `days` consecutive local dates from `from` (1 to 31; 30 when omitted), each date as GET /api/availability answers it, with `availableSlots`, how many of its slots are available, so a calendar can mark the days with openings and show a day's times without asking again. `practitionerId` names the practitioner (404 when no active practitioner has that id); without it, the practice's first active practitioner by name, or the union over its practitioners when the practice assigns the first free one (then `practitionerId` is null in the answer). When Cal.com schedules the session type, a slot is available only if Cal.com offers it too (503 service_unavailable when Cal.com does not answer). Read fresh from the database in one round trip.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -444,7 +444,7 @@ export type paths = {
         put?: never;
         /**
          * Book a session (a hold until it is paid)
-         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability, with the practitioner it was asked about (`practitionerId`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. Also served at POST /api/bookings/create.
+         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability, with the practitioner it was asked about (`practitionerId`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. `format` defaults to the session type's (video when it has a video price). **Paid first** (the therapy spec's order): send `paymentId` — Bastion's payment id or the provider's (`pay_…`, as POST /api/payments/verify answers it) — of a captured payment no booking uses yet, for the same session type, format and price, and the slot is booked and confirmed at once in one transaction (422 `payment_not_usable` otherwise; the payment stays usable). If someone took the slot after the payment, nothing is booked, the payment is refunded in full automatically and the answer is 409 `slot_unavailable` whose `detail` says so (`refund.status`: succeeded, or pending when the provider is retried later). Also served at POST /api/bookings/create.
          *
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
@@ -544,7 +544,7 @@ export type paths = {
         put?: never;
         /**
          * Record a client's consent before a session
-         * @description Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself; a body that sends them is refused. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.
+         * @description Guests may call it; with an access token the record also names the signed-in user. `acknowledgments` must be exactly the required items of the active `consentVersion` (GET /api/consent/versions), as an array of item keys or an object of item key → true; otherwise 400. The server records the caller's IP (sealed) and user agent from the request itself: `ipAddress` and `userAgent` in the body (the therapy spec sends them) are accepted and ignored, so the record keeps what the server saw, never what the client claims. The email is kept only as a keyed hash, and the record until the version's retention ends. Send the `consentId` with the booking.
          *
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
@@ -592,7 +592,35 @@ export type paths = {
          */
         get: operations["getApiConsentVersions"];
         put?: never;
-        post?: never;
+        /**
+         * Publish a consent version (admin)
+         * @description Admins (role `admin` in app_metadata) publish a version the practice's clients consent to, such as `2024-01-15` with items `item1`…`item3`: POST /api/consent then accepts it, with the items as an array or an object of item → true. Its items and retention never change once published (409 for a name already published): publish a new version and retire the old one (POST /api/consent/versions/{version}/retire). `retentionDays` defaults to seven years. Recorded in the staff audit log.
+         *
+         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
+         */
+        post: operations["postApiConsentVersions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/consent/versions/{version}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a consent version (admin)
+         * @description Admins stop new consent to this version: POST /api/consent refuses it and GET /api/consent/versions no longer lists it (within a minute, its cache). Records already given are kept until their retention ends, and bookings resting on them are unchanged. Retiring a retired version changes nothing. Recorded in the staff audit log.
+         *
+         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
+         */
+        post: operations["postApiConsentVersionsVersionRetire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -906,9 +934,9 @@ export type paths = {
         put?: never;
         /**
          * Confirm a Stripe payment
-         * @description After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404.
+         * @description After stripe.confirmPayment in the browser, send the PaymentIntent id. The server retrieves the intent from Stripe and records what Stripe reports — captured (the hold is confirmed), failed, or not paid yet — never what the client says. An intent that is not one of the caller's payments is 404. Guests may confirm the payments they made without an account.
          *
-         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsConfirm"];
         delete?: never;
@@ -928,9 +956,9 @@ export type paths = {
         put?: never;
         /**
          * Create a Stripe Checkout Session
-         * @description Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes.
+         * @description Stripe's hosted payment page for a session, priced by the server (the hold's amount when `bookingId` is given, else the catalogue's). `successUrl` and `cancelUrl` must be pages of the app (APP_URL) or of an origin in ALLOWED_ORIGINS; any other is 400. Send the browser to `url`; the webhook records the payment when it completes. No account is needed: a guest pays for a hold by sending its manage token as X-Booking-Token (404 without the right one), or pays for a session from the catalogue and books with the payment afterwards (POST /api/bookings with `paymentId`). `Idempotency-Key` is optional and honoured when sent.
          *
-         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsCreateCheckout"];
         delete?: never;
@@ -950,9 +978,9 @@ export type paths = {
         put?: never;
         /**
          * Create a Stripe PaymentIntent
-         * @description Send `bookingId` to pay for the caller's live hold (its amount and currency are used), or `sessionType` and `format` (and optionally `currency`) to pay the catalogue's price. The amount always comes from the server: a body with an amount is refused. Pay in the browser with `clientSecret` (Stripe's Payment Element), then call POST /api/payments/confirm; the webhook records the payment too, whichever comes first.
+         * @description Send `bookingId` to pay for the caller's live hold (its amount and currency are used), or `sessionType` and `format` (and optionally `currency`) to pay the catalogue's price. The amount always comes from the server: a body with an amount is refused. Pay in the browser with `clientSecret` (Stripe's Payment Element), then call POST /api/payments/confirm; the webhook records the payment too, whichever comes first. No account is needed: a guest pays for a hold by sending its manage token as X-Booking-Token (404 without the right one), or pays for a session from the catalogue and books with the payment afterwards (POST /api/bookings with `paymentId`). `Idempotency-Key` is optional and honoured when sent.
          *
-         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsCreateIntent"];
         delete?: never;
@@ -972,9 +1000,9 @@ export type paths = {
         put?: never;
         /**
          * Create a checkout order (Razorpay, or the local sandbox)
-         * @description The amount comes from the server: the hold's when `bookingId` is given (it must be the caller's live hold), else the catalogue's price for the session type and format. Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.
+         * @description The amount comes from the server: the hold's when `bookingId` is given (it must be the payer's live hold), else the catalogue's price for the session type and format (`format` defaults to the session type's: video when it has a video price). Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. No account is needed: a guest pays for a hold by sending its manage token as X-Booking-Token (404 without the right one), or pays for a session from the catalogue and books with the payment afterwards (POST /api/bookings with `paymentId`). `Idempotency-Key` is optional and honoured when sent. `customerName`, `customerEmail` and `customerPhone` (sent by the MindfulQALB SPA) are accepted and not stored. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.
          *
-         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsCreateOrder"];
         delete?: never;
@@ -1016,9 +1044,9 @@ export type paths = {
         put?: never;
         /**
          * Verify a checkout payment
-         * @description Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing.
+         * @description Send Razorpay Checkout's handler response as it came. The server checks the signature over its own stored order id and the payment id, then asks the provider for the payment and checks its order, status, amount and currency; only then is it recorded and the hold confirmed. Anything that does not match is 400 and changes nothing. Guests may verify the orders they made without an account (the signature is the proof); a signed-in customer's order only they may verify. `paymentId` is Bastion's payment id and `providerPaymentId` the provider's (`pay_…`): POST /api/bookings takes either as `paymentId` to book with a payment made before the booking.
          *
-         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsVerify"];
         delete?: never;
@@ -1431,8 +1459,7 @@ export type components = {
             days: number;
             /** Format: date */
             from: string;
-            /** Format: uuid */
-            practitionerId: string;
+            practitionerId: string | null;
             sessionType: string;
             timezone: string;
         };
@@ -1716,6 +1743,15 @@ export type components = {
             phone: string | null;
             timeZone: string | null;
         };
+        PublishedConsentVersion: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            requiredItems: string[];
+            retentionDays: number;
+            title: string;
+            version: string;
+        };
         Refund: {
             amountMinor: number;
             /** Format: uuid */
@@ -1898,6 +1934,7 @@ export type components = {
             bookingStatus: string | null;
             /** Format: uuid */
             paymentId: string;
+            providerPaymentId: string;
             status: string;
             /** @constant */
             verified: true;
@@ -3892,6 +3929,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postApiAvailability: {
@@ -3985,6 +4031,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApiAvailabilityCalendar: {
@@ -4066,6 +4121,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4196,7 +4260,7 @@ export interface operations {
                     /** Format: date */
                     date: string;
                     /** @enum {string} */
-                    format: "video" | "in_person";
+                    format?: "video" | "in_person";
                     notes?: string;
                     paymentId?: string;
                     /** Format: uuid */
@@ -4909,7 +4973,9 @@ export interface operations {
                     consentVersion: string;
                     /** Format: email */
                     email: string;
+                    ipAddress?: string;
                     sessionType: string;
+                    userAgent?: string;
                 };
             };
         };
@@ -5183,6 +5249,238 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiConsentVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    requiredItems: string[];
+                    /** @default 2555 */
+                    retentionDays?: number;
+                    title: string;
+                    version: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedConsentVersion"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict`: The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiConsentVersionsVersionRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedConsentVersion"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6748,9 +7046,9 @@ export interface operations {
     postApiPaymentsCreateCheckout: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description A fresh UUID per operation; a retry with the same key replays the answer. */
-                "Idempotency-Key": string;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6768,7 +7066,7 @@ export interface operations {
                         email: string;
                     };
                     /** @enum {string} */
-                    format: "video" | "in_person";
+                    format?: "video" | "in_person";
                     sessionType: string;
                     /** Format: uri */
                     successUrl: string;
@@ -6785,7 +7083,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutCreated"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `idempotency_key_missing`: This request needs an Idempotency-Key header */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6898,9 +7196,9 @@ export interface operations {
     postApiPaymentsCreateIntent: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description A fresh UUID per operation; a retry with the same key replays the answer. */
-                "Idempotency-Key": string;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6927,7 +7225,7 @@ export interface operations {
                     "application/json": components["schemas"]["IntentCreated"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `idempotency_key_missing`: This request needs an Idempotency-Key header */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7040,9 +7338,9 @@ export interface operations {
     postApiPaymentsCreateOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description A fresh UUID per operation; a retry with the same key replays the answer. */
-                "Idempotency-Key": string;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7053,8 +7351,11 @@ export interface operations {
                     /** Format: uuid */
                     bookingId?: string;
                     currency?: string;
+                    customerEmail?: string;
+                    customerName?: string;
+                    customerPhone?: string;
                     /** @enum {string} */
-                    format: "video" | "in_person";
+                    format?: "video" | "in_person";
                     sessionType: string;
                 };
             };
@@ -7069,7 +7370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `idempotency_key_missing`: This request needs an Idempotency-Key header */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
