@@ -5,6 +5,9 @@
 // id → a confirmed booking and its confirmation email. Then the pay-first race: the slot taken
 // between the payment and the booking → nothing booked, the payment refunded in full, 409.
 //
+// Guests' payment calls are limited per address (10 in 10 minutes, the "payment" policy) and
+// every request here comes from one: this file makes fewer than that.
+//
 // The spec names no practitioner, so the spec's own sequence books the default one (seeded): it
 // picks a slot availability lists as free on a random working day, as the SPA would, so runs
 // sharing one database (CI) do not compete. The other tests book a practitioner of their own.
@@ -69,8 +72,12 @@ interface Order {
 /** create-order as the spec sends it (no account, no Idempotency-Key), then the checkout. */
 async function payAsGuest(
   body: Record<string, unknown> = { sessionType: "individual", format: "video" },
+  headers: Record<string, string> = {},
 ) {
-  const order = await expectJson<Order>(await post(api, "/api/payments/create-order", body), 201);
+  const order = await expectJson<Order>(
+    await post(api, "/api/payments/create-order", body, { headers }),
+    201,
+  );
   expect(order).toMatchObject({ amount: 250000, currency: "INR", keyId: expect.any(String) });
   const providerPaymentId = sandboxPaymentId({
     orderId: order.orderId,
@@ -186,6 +193,38 @@ describe("the therapy spec's calls, in order, as a guest", () => {
       ),
       201,
     );
+  });
+});
+
+describe("a guest's hold paid with the sandbox", () => {
+  it("takes the manage token, and confirms the hold once verified", async () => {
+    const email = newEmail();
+    await expectJson(await post(api, "/api/consent", specConsent(email)), 201);
+    const held = await expectJson<{ bookingId: string; manageToken: string }>(
+      await post(api, "/api/bookings", {
+        sessionType: "individual",
+        date: futureWeekday(4),
+        time: "3:00 PM",
+        practitionerId: await newPractitioner(api.supabase),
+        customer: { name: "Jane Doe", email },
+        consentAccepted: true,
+      }),
+      201,
+    );
+    const body = { sessionType: "individual", bookingId: held.bookingId };
+    await expectProblem(await post(api, "/api/payments/create-order", body), 404, "not_found");
+    const { order } = await payAsGuest(body, { "x-booking-token": held.manageToken });
+    expect(await paymentRow(order.paymentId)).toMatchObject({
+      status: "captured",
+      booking_id: held.bookingId,
+    });
+    const booking = await expectJson<{ status: string }>(
+      await send(api, "GET", `/api/bookings/${held.bookingId}`, {
+        headers: { "x-booking-token": held.manageToken },
+      }),
+      200,
+    );
+    expect(booking.status).toBe("confirmed");
   });
 });
 
