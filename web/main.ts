@@ -3,7 +3,7 @@
 // checkout's redirect gets its session back from the httpOnly refresh cookie. More pages live
 // at their own paths (vercel.json rewrites them to this app): /forgot-password and
 // /reset-password, where the emailed reset link lands, and /auth/confirm, where the sign-up's
-// confirmation link lands.
+// confirmation link lands; and /staff, a staff member's bookings of the day (staff-day.ts).
 import {
   type BastionClient,
   createBastionClient,
@@ -25,6 +25,7 @@ import {
   resetPasswordPage,
 } from "./password-reset.js";
 import { clearProblem, focusInView, showProblem } from "./problems.js";
+import { STAFF_PATH, staffDayPage } from "./staff-day.js";
 
 type Booking = Schemas["Booking"];
 interface Catalogue {
@@ -121,6 +122,11 @@ async function render(): Promise<void> {
       ),
   );
   show(account, h("span", {}, `Signed in as ${session.user.email ?? "you"}`), signOut);
+  if (location.pathname === STAFF_PATH) {
+    show(app, staffDayPage(client));
+    focusHeading();
+    return;
+  }
   show(app, h("p", { class: "hint", "aria-live": "polite" }, "Loading…"));
   try {
     const [{ services, consentVersions }, fullName] = await Promise.all([
