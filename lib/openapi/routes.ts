@@ -58,6 +58,7 @@ import syncPush from "../../api/sync/push.js";
 import syncSettings from "../../api/sync/settings.js";
 import usersMeSettings from "../../api/users/me/settings.js";
 import usersMe from "../../api/users/me.js";
+import webhooksCalcom from "../../api/webhooks/calcom.js";
 import webhooksRazorpay from "../../api/webhooks/razorpay.js";
 import webhooksResend from "../../api/webhooks/resend.js";
 import webhooksSandbox from "../../api/webhooks/sandbox.js";
@@ -128,6 +129,7 @@ export function routes(): Record<string, Route> {
     "/api/sync/settings": syncSettings,
     "/api/users/me": usersMe,
     "/api/users/me/settings": usersMeSettings,
+    "/api/webhooks/calcom": webhooksCalcom,
     "/api/webhooks/razorpay": webhooksRazorpay,
     "/api/webhooks/resend": webhooksResend,
     "/api/webhooks/sandbox": webhooksSandbox,

@@ -4,6 +4,9 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { ProviderName } from "../providers/types.js";
 
+/** Who sends webhooks into the inbox: the payment providers, and Cal.com (issue 17, item 4). */
+export type WebhookProvider = ProviderName | "calcom";
+
 export interface WebhookEvent {
   /** The provider's event id: Stripe `event.id`, Razorpay `x-razorpay-event-id`. */
   id: string;
@@ -15,7 +18,7 @@ const InboxRow = z.object({ id: z.coerce.number().int() });
 
 export const StoredEvent = z.object({
   id: z.coerce.number().int(),
-  provider: z.enum(["razorpay", "stripe", "sandbox"]),
+  provider: z.enum(["razorpay", "stripe", "sandbox", "calcom"]),
   event_id: z.string(),
   event_type: z.string(),
   payload: z.unknown(),
@@ -26,7 +29,7 @@ export type StoredEvent = z.infer<typeof StoredEvent>;
 /** The new row's id, or undefined when this event id was already stored (a redelivery). */
 export async function storeEvent(
   service: SupabaseClient,
-  provider: ProviderName,
+  provider: WebhookProvider,
   event: WebhookEvent,
 ): Promise<number | undefined> {
   const { data, error } = await service

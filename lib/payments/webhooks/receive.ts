@@ -9,11 +9,16 @@ import { z } from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { thenDeliver } from "../../notify/outbox/deliver.js";
-import type { ProviderName } from "../providers/types.js";
-import { markFailed, markProcessed, storeEvent, type WebhookEvent } from "./inbox.js";
+import {
+  markFailed,
+  markProcessed,
+  storeEvent,
+  type WebhookEvent,
+  type WebhookProvider,
+} from "./inbox.js";
 
 export interface WebhookSource {
-  provider: ProviderName;
+  provider: WebhookProvider;
   /** The event, if the signature over the raw body verifies; undefined if it does not. */
   verify(rawBody: string, headers: Headers): Promise<WebhookEvent | undefined>;
   /** Applies the event to the ledger; answers what it did ("captured", "ignored: …"). */

@@ -1,9 +1,12 @@
 // The webhook source of each provider, for the sweep that retries stored events. Loaded lazily,
 // like the adapters: the sweep imports an SDK only for providers with events to retry.
-import type { ProviderName } from "../providers/types.js";
+import type { WebhookProvider } from "./inbox.js";
 import type { WebhookSource } from "./receive.js";
 
-export async function webhookSource(provider: ProviderName): Promise<WebhookSource> {
+export async function webhookSource(provider: WebhookProvider): Promise<WebhookSource> {
+  if (provider === "calcom") {
+    return (await import("../../scheduling/calcom/webhook.js")).calcomWebhookSource();
+  }
   if (provider === "stripe") return (await import("./stripe-webhook.js")).stripeWebhookSource();
   return (await import("./razorpay-events.js")).orderProviderWebhookSource(provider);
 }
