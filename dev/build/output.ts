@@ -116,19 +116,20 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
   const staging = await mkdtemp(join(tmpdir(), "bastion-build-"));
   let functions: BuiltOutputFunction[];
   try {
-    const bundled = await bundleAll(
-      rootDir,
-      staging,
-      new Map(units.map((unit) => [unit.name, unit.entry])),
-    );
     functions = await Promise.all(
-      units.map(async (unit) => {
+      units.map(async (unit, index) => {
+        // One esbuild build per function: its code lands in as few files as its lazy imports
+        // allow. A single build of every entry shared code between them in chunks of a few
+        // hundred bytes each, and every file a function loads costs a resolve, a read and a
+        // compile on a cold start (about a fifth of the import time of a typical route).
+        const unitStaging = join(staging, String(index));
+        const bundled = await bundleAll(rootDir, unitStaging, new Map([[unit.name, unit.entry]]));
         const funcDir = join(outDir, "functions", `${unit.name}.func`);
         const entryOutput = bundled.entryOutputs.get(unit.name);
         if (!entryOutput) throw new Error(`esbuild wrote no entry for ${unit.name}`);
         const closure = closureOf(entryOutput, bundled.metafile);
         for (const file of closure) {
-          await cp(join(staging, file), join(funcDir, file));
+          await cp(join(unitStaging, file), join(funcDir, file));
         }
         const vcConfig = {
           handler: entryOutput,
@@ -298,7 +299,7 @@ interface Bundled {
 }
 
 /**
- * One esbuild build of every function's entry (shared code lands in shared chunks, each lazy
+ * One esbuild build of the given entries (code they share lands in shared chunks, each lazy
  * `import()` in a chunk of its own); each function then gets the files its entry can reach.
  */
 async function bundleAll(
