@@ -1333,6 +1333,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/calcom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cal.com webhook
+         * @description For Cal.com only (Settings → Developer → Webhooks, with a secret): the X-Cal-Signature-256 header must be the hex HMAC-SHA256 of the raw body with CALCOM_WEBHOOK_SECRET; otherwise 400 and nothing is stored (503 provider_not_configured without the secret). Each delivery is stored once, keyed by its signed body, and processed once; a repeated delivery answers 200 and changes nothing. BOOKING_CANCELLED cancels the booking made on Cal.com for it (a confirmed booking's price becomes due back, as when staff cancel), BOOKING_RESCHEDULED moves it to the new start; any other trigger, or a Cal.com booking Bastion did not make, is stored and answered 200. Only the trigger, the booking uids, the start and a short cancellation reason are kept; attendees' names and emails are not.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiWebhooksCalcom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/razorpay": {
         parameters: {
             query?: never;
@@ -9677,6 +9699,75 @@ export interface operations {
                 };
             };
             /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiWebhooksCalcom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;
