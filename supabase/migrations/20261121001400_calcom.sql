@@ -507,3 +507,26 @@ $$;
 
 select public.restrict_execute('{service_role}',
   'public.calcom_apply_rescheduled(text, text, bigint, timestamptz)');
+
+-- The every-minute pg_cron job (bastion-deliver-notifications) calls the delivery when a
+-- notification is due; a Cal.com sync whose backoff ended is due work for it too, since the
+-- delivery runs the sync (lib/notify/outbox/deliver.ts).
+create or replace function public.notifications_due() returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (
+    select 1
+      from public.notifications as n
+     where n.next_attempt_at <= now()
+       and (n.status = 'queued' or (n.status = 'sending' and n.claimed_until < now()))
+  ) or exists (
+    select 1
+      from public.calcom_bookings as c
+     where c.dirty and c.next_attempt_at <= now() and c.attempts < 8
+       and (c.claimed_until is null or c.claimed_until < now())
+  )
+$$;
+
+select public.restrict_execute('{}', 'public.notifications_due()');
