@@ -1,5 +1,6 @@
 // The calls that change a booking, shared by the booking form and "My bookings".
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
+import { type GuestAccess, guestHeaders } from "./checkout.js";
 
 type Booking = Schemas["Booking"];
 
@@ -23,17 +24,27 @@ export async function rescheduleBooking(
   id: string,
   date: string,
   time: string,
+  guest?: GuestAccess,
 ): Promise<Booking> {
   return unwrap(
-    await client.api.PUT("/api/bookings/{id}", { params: { path: { id } }, body: { date, time } }),
+    await client.api.PUT("/api/bookings/{id}", {
+      params: { path: { id } },
+      body: { date, time },
+      headers: guestHeaders(guest),
+    }),
   );
 }
 
 /** A hold is withdrawn; a confirmed booking is cancelled under the practice's policy. */
-export async function cancelBooking(client: BastionClient, booking: Booking): Promise<Booking> {
+export async function cancelBooking(
+  client: BastionClient,
+  booking: Booking,
+  guest?: GuestAccess,
+): Promise<Booking> {
   const params = { path: { id: booking.id } };
+  const headers = guestHeaders(guest);
   if (booking.status === "held") {
-    return unwrap(await client.api.DELETE("/api/bookings/{id}", { params }));
+    return unwrap(await client.api.DELETE("/api/bookings/{id}", { params, headers }));
   }
-  return unwrap(await client.api.POST("/api/bookings/{id}/cancel", { params, body: {} }));
+  return unwrap(await client.api.POST("/api/bookings/{id}/cancel", { params, body: {}, headers }));
 }

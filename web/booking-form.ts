@@ -32,8 +32,13 @@ export interface BookingFormOptions {
   consentVersions: Schemas["ConsentVersion"][];
   /** The signed-in account's email and name, to fill the client's details. */
   account: { email: string; fullName: string | null };
-  /** A hold was made (pay for it) or a free session was confirmed; throws when paying fails. */
-  onBooked(booking: Booking): Promise<void>;
+  /** Booking without an account: no texts option (set on the booking's own page later). */
+  guest?: boolean;
+  /**
+   * A hold was made (pay for it) or a free session was confirmed; throws when paying fails.
+   * `created` is the whole answer: a guest's `manageToken` and `confirmationUrl` are in it.
+   */
+  onBooked(booking: Booking, created: Schemas["BookingCreated"]): Promise<void>;
   /** A hold was made but is not being paid for now: it waits in My bookings. */
   onHeld(booking: Booking): Promise<void>;
 }
@@ -93,7 +98,9 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     field("Full name", name),
     field("Email for this booking", email),
     field("Phone (optional)", phone, "With + and the country code, such as +91 98765 43210."),
-    h("label", { class: "check" }, smsReminders, "Text me reminders about this session too"),
+    options.guest
+      ? ""
+      : h("label", { class: "check" }, smsReminders, "Text me reminders about this session too"),
     consent,
     actions,
   );
@@ -165,9 +172,9 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
     void busy(
       submit,
       async () => {
-        let booking: Booking;
+        let created: Schemas["BookingCreated"];
         try {
-          booking = await book(client, form, selectedService(), options);
+          created = await book(client, form, selectedService(), options);
         } catch (error) {
           // The day's times as they are now, so the person picks from what is really free.
           if (error instanceof ApiProblem && error.code === "slot_unavailable") {
@@ -176,6 +183,7 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
           showProblem(error, place);
           return;
         }
+        const booking = created.booking;
         if (smsReminders.checked) {
           try {
             await setSmsReminders(client, booking.id, true);
@@ -193,7 +201,7 @@ export function bookingForm(options: BookingFormOptions): HTMLElement {
           }
         }
         try {
-          await options.onBooked(booking);
+          await options.onBooked(booking, created);
         } catch (error) {
           showProblem(error, { ...place, action: "pay" });
         }
@@ -241,7 +249,7 @@ async function book(
   form: HTMLFormElement,
   service: Schemas["Service"] | undefined,
   options: BookingFormOptions,
-): Promise<Booking> {
+): Promise<Schemas["BookingCreated"]> {
   const data = new FormData(form);
   const text = (name: string) => String(data.get(name) ?? "");
   const customer = {
@@ -266,7 +274,7 @@ async function book(
       throw asBookingFields(error);
     }
   }
-  const created = unwrap(
+  return unwrap(
     await client.api.POST("/api/bookings", {
       body: {
         sessionType: text("sessionType"),
@@ -278,7 +286,6 @@ async function book(
       },
     }),
   );
-  return created.booking;
 }
 
 /** The consent record's `email` is the booking's `customer.email` field on this form. */

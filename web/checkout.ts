@@ -5,6 +5,8 @@
 // - with only Stripe configured (create-order answers provider_not_configured), Stripe Checkout,
 //   to which the browser is sent and from which Stripe's webhook confirms the booking.
 // A redirect carries the booking id in the return URL; `resumeCheckout` finishes on the way back.
+// A guest (no account) pays the same way, presenting the booking's manage token as
+// X-Booking-Token, and comes back to the booking's own page (/bookings/:id).
 import { ApiProblem } from "../client/api-problem.js";
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
 
@@ -27,20 +29,36 @@ const RAZORPAY_CHECKOUT_SCRIPT = "https://checkout.razorpay.com/v1/checkout.js";
 const CONFIRMATION_POLLS = 10;
 const CONFIRMATION_POLL_INTERVAL_MS = 1500;
 
+/** A guest's booking: the manage token its confirmation link carries (`#token=…`). */
+export interface GuestAccess {
+  token: string;
+}
+
+/** The header a guest's calls about their booking carry; none for a signed-in customer. */
+export function guestHeaders(guest: GuestAccess | undefined): Record<string, string> {
+  return guest ? { "X-Booking-Token": guest.token } : {};
+}
+
 /** Resolves with the confirmed booking, or never when the browser is sent to a checkout page. */
-export async function payForHold(client: BastionClient, booking: Booking): Promise<Booking> {
-  const returnPath = `/?booking=${encodeURIComponent(booking.id)}`;
+export async function payForHold(
+  client: BastionClient,
+  booking: Booking,
+  guest?: GuestAccess,
+): Promise<Booking> {
+  const id = encodeURIComponent(booking.id);
+  const returnPath = guest ? `/bookings/${id}?booking=${id}` : `/?booking=${id}`;
   let order: Schemas["Order"];
   try {
     order = unwrap(
       await client.api.POST("/api/payments/create-order", {
         params: { header: { "Idempotency-Key": crypto.randomUUID() } },
         body: { sessionType: booking.sessionType, format: booking.format, bookingId: booking.id },
+        headers: guestHeaders(guest),
       }),
     );
   } catch (error) {
     if (error instanceof ApiProblem && error.code === "provider_not_configured") {
-      return stripeCheckout(client, booking, returnPath);
+      return stripeCheckout(client, booking, returnPath, guest);
     }
     throw error;
   }
@@ -51,13 +69,14 @@ export async function payForHold(client: BastionClient, booking: Booking): Promi
   }
   const answer = await razorpayCheckout(order, booking);
   await verify(client, answer);
-  return readBooking(client, booking.id);
+  return readBooking(client, booking.id, guest);
 }
 
 /** After a checkout sent the browser back: the booking it paid for, or why it was not paid. */
 export async function resumeCheckout(
   client: BastionClient,
   params: URLSearchParams,
+  guest?: GuestAccess,
 ): Promise<Booking | undefined> {
   const bookingId = params.get("booking");
   if (!bookingId) return undefined;
@@ -75,25 +94,38 @@ export async function resumeCheckout(
       razorpay_payment_id: paymentId,
       razorpay_signature: signature,
     });
-    return readBooking(client, bookingId);
+    return readBooking(client, bookingId, guest);
   }
-  return awaitConfirmation(client, bookingId);
+  return awaitConfirmation(client, bookingId, guest);
 }
 
 async function verify(client: BastionClient, answer: CheckoutAnswer): Promise<void> {
   unwrap(await client.api.POST("/api/payments/verify", { body: answer }));
 }
 
-async function readBooking(client: BastionClient, id: string): Promise<Booking> {
-  return unwrap(await client.api.GET("/api/bookings/{id}", { params: { path: { id } } }));
+export async function readBooking(
+  client: BastionClient,
+  id: string,
+  guest?: GuestAccess,
+): Promise<Booking> {
+  return unwrap(
+    await client.api.GET("/api/bookings/{id}", {
+      params: { path: { id } },
+      headers: guestHeaders(guest),
+    }),
+  );
 }
 
 /** Stripe's webhook, not the browser, confirms a Stripe Checkout payment: wait a little for it. */
-async function awaitConfirmation(client: BastionClient, id: string): Promise<Booking> {
-  let booking = await readBooking(client, id);
+async function awaitConfirmation(
+  client: BastionClient,
+  id: string,
+  guest?: GuestAccess,
+): Promise<Booking> {
+  let booking = await readBooking(client, id, guest);
   for (let poll = 1; poll < CONFIRMATION_POLLS && booking.status === "held"; poll++) {
     await new Promise((resolve) => setTimeout(resolve, CONFIRMATION_POLL_INTERVAL_MS));
-    booking = await readBooking(client, id);
+    booking = await readBooking(client, id, guest);
   }
   return booking;
 }
@@ -102,10 +134,12 @@ async function stripeCheckout(
   client: BastionClient,
   booking: Booking,
   returnPath: string,
+  guest?: GuestAccess,
 ): Promise<Booking> {
   const session = unwrap(
     await client.api.POST("/api/payments/create-checkout", {
       params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+      headers: guestHeaders(guest),
       body: {
         sessionType: booking.sessionType,
         format: booking.format,

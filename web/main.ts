@@ -4,6 +4,8 @@
 // at their own paths (vercel.json rewrites them to this app): /forgot-password and
 // /reset-password, where the emailed reset link lands, and /auth/confirm, where the sign-up's
 // confirmation link lands; and /staff, a staff member's bookings of the day (staff-day.ts).
+// Signed out, the front page also books without an account, and /bookings/:id#token=… is a
+// guest's own booking page (guest-booking.ts).
 import {
   type BastionClient,
   createBastionClient,
@@ -17,6 +19,7 @@ import { confirmation } from "./confirmation.js";
 import { busy, h, show } from "./dom.js";
 import { CONFIRM_EMAIL_PATH, confirmEmailPage } from "./email-confirmation.js";
 import { clockTime } from "./format.js";
+import { GUEST_BOOKING_PATH, guestBookingPage, guestBookingSection } from "./guest-booking.js";
 import { liveHold, myBookings } from "./my-bookings.js";
 import {
   FORGOT_PASSWORD_PATH,
@@ -100,10 +103,39 @@ async function render(): Promise<void> {
     focusHeading();
     return;
   }
+  const guestBooking = GUEST_BOOKING_PATH.exec(location.pathname)?.[1];
+  if (guestBooking && !session) {
+    show(account);
+    show(app, h("p", { class: "hint", "aria-live": "polite" }, "Loading…"));
+    try {
+      const { services } = await loadCatalogue();
+      show(app, guestBookingPage(client, guestBooking, services));
+    } catch (error) {
+      show(app);
+      showProblem(error);
+    }
+    return;
+  }
   if (!session) {
     show(account);
     show(app, authForm(client));
     focusHeading();
+    try {
+      const { services, consentVersions } = await loadCatalogue();
+      app.append(
+        guestBookingSection({
+          client,
+          services,
+          consentVersions,
+          open(path) {
+            history.pushState(null, "", path);
+            void render();
+          },
+        }),
+      );
+    } catch (error) {
+      showProblem(error);
+    }
     return;
   }
   const signOut = h("button", { type: "button", class: "secondary" }, "Sign out");
@@ -235,3 +267,5 @@ function focusHeading(): void {
 // A 401 here only means there is no session to restore: the app starts signed out.
 await client.restoreSession().catch(() => undefined);
 if (!client.session || onLinkPage()) await render();
+// Back and forward between the front page and a guest's booking page.
+addEventListener("popstate", () => void render());
