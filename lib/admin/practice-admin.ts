@@ -235,3 +235,144 @@ export async function writePracticeSettings(
   const stored = z.object({ booking_retention_days: z.number().int().nullable() }).parse(data);
   return { bookingRetentionDays: stored.booking_retention_days };
 }
+
+const AdminPractitionerRow = z.object({
+  id: z.uuid(),
+  display_name: z.string(),
+  time_zone: z.string(),
+  active: z.boolean(),
+  staff: z.object({ user_id: z.uuid(), email: z.string().nullable() }).nullable(),
+  hours: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string() })),
+  time_off: z.array(
+    z.object({ id: z.uuid(), from: z.string(), to: z.string(), reason: z.string().nullable() }),
+  ),
+});
+
+export const AdminPractitionerList = z
+  .object({
+    practitioners: z.array(
+      z.object({
+        id: z.uuid(),
+        displayName: z.string(),
+        timeZone: z.string(),
+        active: z.boolean(),
+        /** The staff account that acts for the practitioner (PUT /api/admin/staff). */
+        staff: z.object({ userId: z.uuid(), email: z.string().nullable() }).nullable(),
+        /** One row per weekday and interval, in the practitioner's time zone. */
+        hours: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string() })),
+        /** Time off that has not ended yet, by start. */
+        timeOff: z.array(
+          z.object({
+            id: z.uuid(),
+            from: z.iso.datetime(),
+            to: z.iso.datetime(),
+            reason: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: "AdminPractitionerList" });
+export type AdminPractitionerList = z.infer<typeof AdminPractitionerList>;
+
+const iso = (text: string) => new Date(text).toISOString();
+
+export async function listPractitioners(db: SupabaseClient): Promise<AdminPractitionerList> {
+  const { data, error } = await db.rpc("admin_practitioners");
+  if (error) adminError(error, "listing practitioners");
+  return {
+    practitioners: z
+      .array(AdminPractitionerRow)
+      .parse(data)
+      .map((row) => ({
+        id: row.id,
+        displayName: row.display_name,
+        timeZone: row.time_zone,
+        active: row.active,
+        staff: row.staff && { userId: row.staff.user_id, email: row.staff.email },
+        hours: row.hours,
+        timeOff: row.time_off.map((off) => ({
+          id: off.id,
+          from: iso(off.from),
+          to: iso(off.to),
+          reason: off.reason,
+        })),
+      })),
+  };
+}
+
+const AdminSessionTypeRow = z.object({
+  id: z.uuid(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  duration_minutes: z.number().int(),
+  buffer_minutes: z.number().int(),
+  requires_consent: z.boolean(),
+  sort_order: z.number().int(),
+  active: z.boolean(),
+  prices: z.array(
+    z.object({
+      currency: z.string(),
+      format: z.enum(SESSION_FORMATS),
+      amount_minor: z.number().int(),
+      active: z.boolean(),
+    }),
+  ),
+});
+
+export const AdminSessionTypeList = z
+  .object({
+    sessionTypes: z.array(
+      z.object({
+        id: z.uuid(),
+        slug: z.string(),
+        name: z.string(),
+        description: z.string(),
+        durationMinutes: z.number().int(),
+        bufferMinutes: z.number().int(),
+        requiresConsent: z.boolean(),
+        sortOrder: z.number().int(),
+        /** false: retired, not offered. */
+        active: z.boolean(),
+        /** Every price the type has had; `active` ones are offered. */
+        prices: z.array(
+          z.object({
+            currency: z.string(),
+            format: z.enum(SESSION_FORMATS),
+            amountMinor: z.number().int(),
+            active: z.boolean(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: "AdminSessionTypeList" });
+export type AdminSessionTypeList = z.infer<typeof AdminSessionTypeList>;
+
+export async function listSessionTypes(db: SupabaseClient): Promise<AdminSessionTypeList> {
+  const { data, error } = await db.rpc("admin_session_types");
+  if (error) adminError(error, "listing session types");
+  return {
+    sessionTypes: z
+      .array(AdminSessionTypeRow)
+      .parse(data)
+      .map((row) => ({
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        durationMinutes: row.duration_minutes,
+        bufferMinutes: row.buffer_minutes,
+        requiresConsent: row.requires_consent,
+        sortOrder: row.sort_order,
+        active: row.active,
+        prices: row.prices.map((price) => ({
+          currency: price.currency,
+          format: price.format,
+          amountMinor: price.amount_minor,
+          active: price.active,
+        })),
+      })),
+  };
+}

@@ -56,6 +56,8 @@ describe("admin routes refuse everyone but admins", () => {
     ["DELETE", `/api/admin/time-off/${crypto.randomUUID()}`, undefined],
     ["PUT", "/api/admin/staff", { email: "someone@example.test", role: "staff" }],
     ["GET", "/api/admin/settings", undefined],
+    ["GET", "/api/admin/practitioners", undefined],
+    ["GET", "/api/admin/session-types", undefined],
     ["PUT", "/api/admin/settings", { bookingRetentionDays: 1 }],
   ])("%s %s: customers and staff get 403", async (method, path, body) => {
     for (const user of [customer, staff]) {
@@ -112,6 +114,25 @@ describe("PUT /api/admin/session-types/:slug", () => {
       { format: "in_person", amount: "120000", on: false },
       { format: "video", amount: "150000", on: true },
     ]);
+    const { sessionTypes } = await expectJson<{ sessionTypes: Body[] }>(
+      await call("GET", "/api/admin/session-types", admin),
+      200,
+    );
+    expect(sessionTypes.find((type) => type.slug === slug)).toEqual({
+      id: created.id,
+      slug,
+      name: "Test session, longer",
+      description: "",
+      durationMinutes: 60,
+      bufferMinutes: 10,
+      requiresConsent: true,
+      sortOrder: 0,
+      active: true,
+      prices: [
+        { currency: "INR", format: "in_person", amountMinor: 120000, active: false },
+        { currency: "INR", format: "video", amountMinor: 150000, active: true },
+      ],
+    });
     const services = await expectJson<{ services: { id: string; duration: number }[] } | Body>(
       await fetch(`${api.url}/api/services`),
       200,
@@ -200,6 +221,29 @@ describe("practitioners, working hours and time off", () => {
       [off.id],
     );
     expect(rows).toEqual([{ reason: "Holiday" }]);
+    const { practitioners } = await expectJson<{ practitioners: Body[] }>(
+      await call("GET", "/api/admin/practitioners", admin),
+      200,
+    );
+    expect(practitioners.find((p) => p.id === added.id)).toEqual({
+      id: added.id,
+      displayName: expect.stringContaining("Test admin-made"),
+      timeZone: "Asia/Kolkata",
+      active: true,
+      staff: null,
+      hours: [
+        { weekday: 6, start: "10:00", end: "13:00" },
+        { weekday: 6, start: "14:00", end: "24:00" },
+      ],
+      timeOff: [
+        {
+          id: off.id,
+          from: "2027-03-01T00:00:00.000Z",
+          to: "2027-03-08T00:00:00.000Z",
+          reason: "Holiday",
+        },
+      ],
+    });
     expect((await call("DELETE", `/api/admin/time-off/${off.id}`, admin)).status).toBe(204);
     expect(
       (

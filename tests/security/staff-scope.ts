@@ -117,7 +117,9 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "GET /api/notifications/templates": "the template catalogue, the same for everyone",
   // Admin only: staff are refused (403) before anything is read (tests/api/admin-practice.test.ts).
   "PUT /api/admin/session-types/[slug]": "admin only; the public catalogue",
+  "GET /api/admin/practitioners": "admin only",
   "POST /api/admin/practitioners": "admin only",
+  "GET /api/admin/session-types": "admin only; the catalogue",
   "PATCH /api/admin/practitioners/[id]": "admin only",
   "POST /api/admin/practitioners/[id]/time-off": "admin only",
   "DELETE /api/admin/time-off/[id]": "admin only",

@@ -1,4 +1,6 @@
 import {
+  AdminPractitionerList,
+  listPractitioners,
   PractitionerCreate,
   PractitionerSaved,
   putPractitioner,
@@ -7,6 +9,19 @@ import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
 
 export default route({
+  GET: endpoint(
+    {
+      summary: "Every practitioner, with staff, hours and time off (admin)",
+      description:
+        "Active and inactive practitioners by name, each with the staff account linked to it, its weekly hours and the time off that has not ended yet (with the ids DELETE /api/admin/time-off/{id} takes, and the reasons).",
+      tags: ["admin"],
+      auth: ["admin"],
+      response: AdminPractitionerList,
+      limit: "read",
+      errors: ["forbidden"],
+    },
+    ({ db }) => listPractitioners(db.user),
+  ),
   POST: endpoint(
     {
       summary: "Add a practitioner (admin)",
