@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { endpoint } from "../lib/http/endpoint.js";
 import { route } from "../lib/http/route.js";
 import { currentOpenApiDocument } from "../lib/openapi/serve.js";

@@ -5,7 +5,7 @@
 // edit. The shell's variables come first, then .env, then .env.local (the local stack's).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { applyPractice, PracticeFile } from "../lib/admin/practice-setup.js";
 import { serviceClient } from "../lib/db/service-client.js";
 import { loadUserEnv } from "./local-env.js";

@@ -4,7 +4,7 @@
 // whose provider is missing answers 503 provider_not_configured while the rest keep working.
 // The local stand-ins (sandbox payments, development keys, the local outbox) run only when the
 // local stack asks for them with BASTION_LOCAL_STACK=1. Values are never logged or returned.
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "./http/errors.js";
 import { log } from "./log.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SessionView } from "../../lib/accounts/session.js";
 import { login, SIGN_IN_REFUSAL_MIN_MS } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { logout } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PASSWORD_MAX } from "../../lib/accounts/password-policy.js";
 import { REGISTRATION_ANSWER_MIN_MS, register } from "../../lib/accounts/register.js";
 import { ConfirmationRequired, SessionView } from "../../lib/accounts/session.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PASSWORD_MAX } from "../../lib/accounts/password-policy.js";
 import { resetPassword } from "../../lib/accounts/password-reset.js";
 import { SessionView } from "../../lib/accounts/session.js";

@@ -7,7 +7,7 @@
 // refresh cookie as at sign-in. The token travels in the fragment, which no server sees: not
 // the static host's logs, not a Referer.
 import type { AuthError } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { authClient } from "./auth-client.js";

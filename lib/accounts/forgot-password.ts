@@ -7,7 +7,7 @@
 // The link's origin comes from configuration, never from the request's Host.
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { appUrl, env } from "../env.js";
 import { allowedOrigin } from "../http/cors.js";

@@ -3,7 +3,7 @@
 // scheme-relative `//host`, backslashes (`/\host`, which browsers treat as `//host`), control
 // characters and whitespace (stripped or folded by URL parsers), and all of these once more
 // after percent-decoding, so an encoded variant cannot slip past and be decoded later.
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The app's pages a sign-in may land on, as path prefixes matched at a segment boundary

@@ -1,6 +1,6 @@
 // GET /api/auth/me: who the caller is (from the verified token) and their profile (through RLS).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { openProfile, type ProfileRow } from "./profile.js";
 

@@ -5,7 +5,7 @@
 // Lax cookies but never Strict ones. The cookie is not signed: its owner can only break their
 // own sign-in with it, and the landing path is checked again when it is read.
 
-import { z } from "zod";
+import * as z from "zod";
 import { cookieValue } from "../http/cookies.js";
 import { MAX_LANDING_PATH_LENGTH } from "./landing-path.js";
 

@@ -5,7 +5,7 @@
 // the page it asked for. The SPA then calls /api/auth/refresh for an access token, as on reload.
 // Neither token ever appears in a URL, a response body or a log line.
 import { createHash, randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { appUrl, localStackEnabled, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";

@@ -3,7 +3,7 @@
 // server; so this lives apart from sign-in, refresh and logout, which never reach the service
 // client.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { afterResponse } from "../notify/after-response.js";
 import { noticeExistingAccount } from "./account-exists-notice.js";

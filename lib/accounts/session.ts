@@ -4,7 +4,7 @@
 // it is refreshed: the cookie's Max-Age counts down, it is never extended.
 import type { Session, User } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { refreshCookie } from "./refresh-cookie.js";
 
 export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;

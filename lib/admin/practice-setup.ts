@@ -4,7 +4,7 @@
 // first admin. Each is one call to a service-role function (supabase/migrations/
 // 20261121000900_practice_setup.sql), one transaction, safe to run again.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { CONSENT_VERSION } from "../consent/consent-version.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";

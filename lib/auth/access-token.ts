@@ -7,7 +7,7 @@
 // secret: each algorithm reaches exactly one kind of key, so an HS256 token "signed" with the
 // public key's text never verifies.
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { env, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";

@@ -1,7 +1,7 @@
 // A booking as the API answers it: the database's booking_document, checked, with the customer's
 // sealed fields opened. Only the fields listed here ever leave: no ids of other people, no
 // hashes, no ciphertext, no practitioner internals.
-import { z } from "zod";
+import * as z from "zod";
 import { openPersonalData } from "../crypto/personal-data.js";
 import { localDateAndTime } from "../scheduling/zoned.js";
 import { BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";

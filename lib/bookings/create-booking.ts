@@ -15,7 +15,7 @@
 // payment goes back in full through the ledger's refund path (lib/payments/ledger) and the answer
 // is 409 slot_unavailable saying so.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { customerEmailHash } from "../customers/customer-email.js";

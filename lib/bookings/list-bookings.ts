@@ -2,7 +2,7 @@
 // opaque to clients (base64url of the last row's created_at and id), so pages stay stable while
 // new bookings arrive, unlike offsets.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { throwBookingError } from "./booking-errors.js";
 import { BookingView, bookingView, parseBookingDocument } from "./booking-view.js";
 

@@ -4,7 +4,7 @@
 // argument, so calling them directly through the Data API gains nothing; here each operation
 // only shapes its arguments and its answer.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
 import type { BookingAccess } from "./booking-access.js";

@@ -2,7 +2,7 @@
 // validated with the namespace's schema when read, so a value written by an older deploy (or
 // anything else in Redis) can never reach a handler in the wrong shape. Caches fail open: when
 // Redis is unreachable a read is a miss and a write is skipped, and the request carries on.
-import { z } from "zod";
+import * as z from "zod";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";
 import type { CacheStore } from "./cache-store.js";

@@ -3,7 +3,7 @@
 // everyone, so it is read with the anon client; row-level security shows the API roles only active
 // rows, and the query asks for them too, so the list is the same whichever client reads it.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { formatMoney } from "./money.js";
 
 export const SESSION_FORMATS = ["video", "in_person"] as const;

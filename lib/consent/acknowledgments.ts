@@ -3,7 +3,7 @@
 // one sorted list without duplicates. A checkbox left false is refused here: the key is either a
 // required item not accepted or an item the version does not have, so the database would refuse
 // it anyway. Whether the items are exactly the version's is for record_consent to say.
-import { z } from "zod";
+import * as z from "zod";
 import { CONSENT_ITEM, CONSENT_ITEMS_MAX } from "./consent-version.js";
 
 const ItemKey = z.string().regex(CONSENT_ITEM);

@@ -2,7 +2,7 @@
 // active rows of public.consent_versions (supabase/migrations/20261121000300_consent.sql), which
 // row-level security shows to anyone, read with the anon client.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 /** A version's name, as consent_versions.version allows it ("2026-11"). */
 export const CONSENT_VERSION = /^[A-Za-z0-9._-]{1,40}$/;

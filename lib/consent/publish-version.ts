@@ -6,7 +6,7 @@
 // forever (the consent migration's trigger), so every record keeps meaning what it meant;
 // retiring one stops new consent to it and leaves its records as they are.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { CONSENT_ITEM, CONSENT_ITEMS_MAX, CONSENT_VERSION } from "./consent-version.js";
 

@@ -4,7 +4,7 @@
 // (supabase/migrations/20261121000300_consent.sql). The IP is opened here; the email hash never
 // leaves the database, and the view below lists every field that leaves the API.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { openPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
 import { CONSENT_SEALED_COLUMNS } from "./sealed-columns.js";

@@ -8,7 +8,7 @@
 // the server's alone (the service client), naming the signed-in caller: through the Data API a
 // client could type any evidence it liked.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { sealPersonalData } from "../crypto/personal-data.js";
 import { customerEmailHash } from "../customers/customer-email.js";
 import { ApiError } from "../http/errors.js";

@@ -4,7 +4,7 @@
 // fresh on every request, so there is nothing to forget. Idempotent: a second run finds nothing
 // to expire.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 const Expired = z.array(
   z.object({ practitioner_id: z.uuid(), blocked_from: z.string(), blocked_to: z.string() }),

@@ -4,7 +4,7 @@
 // which only the service role may run. The financial record stays (amounts, payments, refunds,
 // statuses, dates); nothing in it names the customer. Idempotent.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 export const BookingPurge = z
   .object({

@@ -2,7 +2,7 @@
 // records past their retention through public.purge_expired_consent, which only the service role
 // may run. Idempotent: a second run finds nothing left to delete.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 export const ConsentPurge = z
   .object({

@@ -7,7 +7,7 @@
 // pg_cron is off. They are delivered right after the response, and by the outbox trigger; what
 // fails is retried by the delivery sweep, like every other row in the outbox.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { thenDeliver } from "../notify/outbox/deliver.js";
 
 export const ReminderSweep = z.object({ enqueued: z.number().int() }).meta({ id: "ReminderSweep" });

@@ -14,7 +14,7 @@
 //   a capture that no webhook or verify reported (a missed delivery) is recorded, confirming its
 //   hold or refunding it like any other late capture.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { log } from "../log.js";
 import { type RefundRequest, refundPayment } from "../payments/ledger/refund-payment.js";
 import { settleCapture } from "../payments/ledger/settle-capture.js";

@@ -2,7 +2,7 @@
 // through the caller's own mapping — a domain turns its functions' refusal codes into ApiErrors —
 // and the answer is parsed with its schema, so nothing unchecked leaves the call.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** What a failed call becomes; it always throws. `fn` is the function's name, for the message. */
 export type RpcErrorMapper = (error: PostgrestError, fn: string) => never;

@@ -7,7 +7,7 @@
 // response schema. Auth and the rate limit come before the body is read and parsed, so an
 // anonymous or flooding caller costs no parsing and learns nothing about the input schema.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { type AppRole, hasAnyRole } from "../auth/roles.js";
 import { appUrl } from "../env.js";

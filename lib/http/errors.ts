@@ -2,7 +2,7 @@
 // code; the pipeline turns it into RFC 9457 problem+json. The code table is the single source
 // of status, title and the zod enum the OpenAPI document lists; its `help` (what usually causes
 // the error, what to do about it) is what /docs/errors shows for each code.
-import { z } from "zod";
+import * as z from "zod";
 
 export const ERROR_CODES = {
   bad_request: {

@@ -1,6 +1,6 @@
 // RFC 9457 problem details: the one shape every error leaves Bastion in. Unknown exceptions
 // become a generic 500 carrying only the request id; the cause goes to the log, never the client.
-import { z } from "zod";
+import * as z from "zod";
 import { log } from "../log.js";
 import { ApiError, ErrorCodeSchema } from "./errors.js";
 

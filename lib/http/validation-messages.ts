@@ -3,7 +3,7 @@
 // to have >=1 characters", "Enter an email address, such as name@example.com." instead of
 // "Invalid email address". parseInput passes this as the parse's error map, so it covers every
 // endpoint; a message a schema sets itself (`.min(1, "Enter the client's name")`) still wins.
-import type { z } from "zod";
+import type * as z from "zod";
 
 type Issue = z.core.$ZodRawIssue;
 

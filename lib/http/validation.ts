@@ -6,7 +6,7 @@
 // encoder can write: Postgres, GoTrue and the sealing of personal data each fail on it in their
 // own way (500s and 503s). Checking here, in the one validation step every endpoint goes
 // through, means no schema and no endpoint can forget it.
-import type { z } from "zod";
+import type * as z from "zod";
 import { ApiError, type FieldErrors } from "./errors.js";
 import { validationMessage } from "./validation-messages.js";
 

@@ -1,6 +1,6 @@
 // What is kept per Idempotency-Key: a claim while the first request runs, then its response,
 // sealed (store.ts): a response may hold personal data, and Redis keeps none in the clear.
-import { z } from "zod";
+import * as z from "zod";
 
 export const StoredResponseSchema = z.object({
   status: z.number().int(),

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the endpoint specs: the same data the pipeline runs
 // on, so the reference cannot drift from what the API does. zod schemas become JSON Schema
 // 2020-12, which OpenAPI 3.1 uses as is.
-import { z } from "zod";
+import * as z from "zod";
 import type { AuthRequirement, Endpoint } from "../http/endpoint.js";
 import { ERROR_CODES, type ErrorCode } from "../http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../http/problem.js";

@@ -3,7 +3,7 @@
 // details are what the code's usual thrower says. The field errors of validation_failed are
 // the endpoint's own: its zod schemas are run on an empty or unknown input, as the pipeline
 // would run them, so the example names fields the endpoint really has.
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../http/body.js";
 import type { Endpoint } from "../http/endpoint.js";
 import { ApiError, type ErrorCode, type FieldErrors } from "../http/errors.js";

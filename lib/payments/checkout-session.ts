@@ -3,7 +3,7 @@
 // subscription: the pages Stripe returns the customer to, which must be our own
 // (redirect-url.ts), and the hosted page to send the browser to.
 import type Stripe from "stripe";
-import { z } from "zod";
+import * as z from "zod";
 import { RedirectUrl, requireAllowedRedirects } from "./redirect-url.js";
 
 /** Where Stripe returns the customer, paid or not: a page of the app or of an allowed app origin. */

@@ -3,7 +3,7 @@
 // other, someone else's or one we never made, is 404 alike. The same step as the webhook's
 // (reconcile-intent.ts), so whichever comes first confirms the hold and the other finds it done.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { PAYMENT_STATUSES } from "./payment-row.js";
 import { retrieveIntent } from "./providers/stripe.js";

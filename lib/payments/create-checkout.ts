@@ -3,7 +3,7 @@
 // origins. Stripe creates the session's PaymentIntent when the customer pays; its metadata names
 // our payment, so the webhook attaches it to the ledger then (reconcile-intent.ts).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import {

@@ -3,7 +3,7 @@
 // that carries an amount is refused as having an unknown field. The intent is created under an
 // idempotency key named after our new payment, and the payment's id rides in its metadata.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";

@@ -3,7 +3,7 @@
 // client sends is refused as an unknown field. Our payment id is the order's receipt, so every
 // provider record points back to the ledger.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";

@@ -1,6 +1,6 @@
 // A row of public.payments as the ledger functions return it, and the view the API answers with:
 // amounts from the server, ids the client may hold, nothing of the provider's secrets.
-import { z } from "zod";
+import * as z from "zod";
 
 export const PAYMENT_STATUSES = [
   "created",

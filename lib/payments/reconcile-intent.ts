@@ -5,7 +5,7 @@
 // of order all converge on Stripe's current state.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type Stripe from "stripe";
-import { z } from "zod";
+import * as z from "zod";
 import { attachOrder, paymentById, paymentByOrder, recordFailure } from "./ledger/ledger.js";
 import { settleCapture } from "./ledger/settle-capture.js";
 import type { PaymentRow } from "./payment-row.js";

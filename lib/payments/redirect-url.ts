@@ -3,7 +3,7 @@
 // — nor the one the request's Host names, which the caller picks too. Stripe would otherwise
 // redirect our customers, fresh from paying us, to any site the request named: an open redirect
 // that lends that site our checkout's credibility.
-import { z } from "zod";
+import * as z from "zod";
 import { appUrl, env } from "../env.js";
 import { ApiError } from "../http/errors.js";
 

@@ -4,7 +4,7 @@
 // The ledger records who asked (requested_by), and the database logs that as a staff action in
 // the same transaction (refunds_record_staff_action).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { type RefundRow, refundPayment } from "./ledger/refund-payment.js";
 import { readPayment } from "./read-payment.js";

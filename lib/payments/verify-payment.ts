@@ -4,7 +4,7 @@
 // (its order, status, amount and currency). Only then is the capture recorded — the same call
 // the webhook makes, so whichever arrives first confirms the hold and the other finds it done.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { paymentByOrder } from "./ledger/ledger.js";
 import { settleCapture } from "./ledger/settle-capture.js";

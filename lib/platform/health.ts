@@ -1,7 +1,7 @@
 // What GET /api/health reports: whether this deployment can reach its database and its cache,
 // and which settings it cannot serve without (while any is missing, every other function
 // refuses to serve). Only states and setting names, never configuration values or error texts.
-import { z } from "zod";
+import * as z from "zod";
 import { configurationProblems, env } from "../env.js";
 import { log } from "../log.js";
 import { redisClient } from "../redis.js";

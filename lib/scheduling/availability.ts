@@ -35,7 +35,7 @@
 //   for as long as it kept them. Deactivating a session type or a practitioner, or a booking,
 //   shows at once.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { calcomStarts, onlyOffered } from "./calcom/availability.js";
 import { computeSlotsForDates, type Slot, type TimeRange } from "./slots.js";

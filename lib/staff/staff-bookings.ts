@@ -6,7 +6,7 @@
 // the transaction of the read (supabase/migrations/20261121001500_staff_admin.sql). Confirming
 // and cancelling stay POST /api/bookings/:id/confirm and /cancel, which serve staff already.
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { BookingView, bookingView, parseBookingDocument } from "../bookings/booking-view.js";
 import { ApiError } from "../http/errors.js";

@@ -2,7 +2,7 @@
 // the caller's own client. The API never records one itself: only the webhook does, from what
 // Stripe signed, so no caller can claim a customer id that is not theirs.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 export async function recordedCustomer(
   db: SupabaseClient,

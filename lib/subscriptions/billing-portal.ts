@@ -1,7 +1,7 @@
 // POST /api/subscriptions/portal: Stripe's billing portal for the caller's customer, where they
 // update their card, read invoices and cancel or resume. It returns only to our own origins.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { RedirectUrl, requireAllowedRedirects } from "../payments/redirect-url.js";

@@ -2,7 +2,7 @@
 // Stripe does by default (the difference is charged or credited on the next invoice). The answer
 // is Stripe's; the database follows when Stripe's customer.subscription.updated event arrives.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { changePrice, retrieveSubscription } from "./stripe-billing.js";

@@ -3,7 +3,7 @@
 // caller's subscriptions give pro or more. The rule itself (which statuses count, the past_due
 // grace) is public.entitlement()'s, read through the caller's own client.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../http/errors.js";
 import { meetsTier, type PaidTier, TIERS, type Tier } from "./tiers.js";
 

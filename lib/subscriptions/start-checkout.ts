@@ -5,7 +5,7 @@
 // webhook records the subscription once Checkout completes.
 import { createHash } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import {

@@ -2,7 +2,7 @@
 // these facts, and the endpoints that change a subscription answer with them. Read only from
 // objects fetched from Stripe with our key, never from the client.
 import type Stripe from "stripe";
-import { z } from "zod";
+import * as z from "zod";
 import { log } from "../log.js";
 import { type PaidTier, tierOfPrice } from "./tiers.js";
 

@@ -3,7 +3,7 @@
 // public.subscription_status() picks the subscription that decides the tier and applies the
 // entitlement rule (supabase/migrations/20261121000600_subscriptions.sql).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { SUBSCRIPTION_STATUSES } from "./stripe-subscription.js";

@@ -1,6 +1,6 @@
 // What the API answers about subscriptions: the tier the caller has now, and the subscription
 // behind it — never Stripe's ids nor anything else of the provider's.
-import { z } from "zod";
+import * as z from "zod";
 import { SUBSCRIPTION_STATUSES, type SubscriptionFacts } from "./stripe-subscription.js";
 import { PAID_TIERS, TIERS } from "./tiers.js";
 

@@ -2,7 +2,7 @@
 // service role (see the header of supabase/migrations/20261121000600_subscriptions.sql). Each
 // call is one database function, one transaction; this module names the arguments.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { rpcCaller } from "../db/rpc.js";
 import type { SubscriptionFacts } from "./stripe-subscription.js";
 

@@ -2,7 +2,7 @@
 // project: whatever endpoint is added later is attacked by the same cases without a new test.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../../lib/http/body.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import { HTTP_METHODS, type HttpMethod, type Route } from "../../lib/http/route.js";

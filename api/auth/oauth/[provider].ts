@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LandingPath } from "../../../lib/accounts/landing-path.js";
 import { OAUTH_PROVIDERS, startOAuth } from "../../../lib/accounts/oauth.js";
 import { endpoint } from "../../../lib/http/endpoint.js";

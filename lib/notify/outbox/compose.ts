@@ -3,7 +3,7 @@
 // in the outbox row; it is opened here, in memory, for as long as one send takes.
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { z } from "zod";
+import * as z from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 import { appUrl } from "../../env.js";

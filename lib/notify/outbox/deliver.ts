@@ -7,7 +7,7 @@
 // Each row is claimed before it is sent, so runs that overlap never send one twice. Whatever goes
 // wrong with one row is recorded on that row; the others carry on.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { env } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";

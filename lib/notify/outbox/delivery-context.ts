@@ -1,7 +1,7 @@
 // What a notification is about, read in one call (notification_delivery_context): the booking,
 // payment, refund and account it names, with the booking's personal data still sealed.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { PROFILE_SEALED_COLUMNS } from "../../accounts/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 

@@ -1,7 +1,7 @@
 // The outbox's rows as delivery sees them, and the database functions that move them along
 // (supabase/migrations/20261121000700_notifications.sql): claim, then sent or failed.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 
 export const NotificationRow = z.object({
   id: z.uuid(),

@@ -2,7 +2,7 @@
 // the business's bookings, sent to that booking's customer. No text, no HTML and no address of
 // the caller's own: the server fills every variable from the booking at delivery, so these
 // endpoints cannot be turned into a relay for arbitrary messages or recipients.
-import { z } from "zod";
+import * as z from "zod";
 import type { TemplateName } from "../templates/registry.js";
 
 /**

@@ -6,7 +6,7 @@
 // retry answers the same ids and sends nothing twice.
 import { createHash } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../../auth/caller.js";
 import { parseIdempotencyKey } from "../../idempotency/idempotency-key.js";
 import { enforceRateLimit } from "../../limits/limiter.js";

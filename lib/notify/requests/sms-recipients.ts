@@ -3,7 +3,7 @@
 // in E.164, which is what the per-destination rate limit counts. Read as the caller, so staff
 // only ever learn about bookings they may act on; the database logs the read.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 import { ApiError } from "../../http/errors.js";

@@ -1,6 +1,6 @@
 // GET /api/notifications/templates: every template with its variables (lib/notify/templates),
 // and which of them staff may send about a booking on request.
-import { z } from "zod";
+import * as z from "zod";
 import { listTemplates } from "../templates/list-templates.js";
 import { TEMPLATE_NAMES } from "../templates/registry.js";
 import { REQUESTABLE_TEMPLATES } from "./notification-request.js";

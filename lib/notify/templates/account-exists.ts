@@ -1,7 +1,7 @@
 // account_exists: sent when someone signs up with an address that already has an account. The
 // sign-up answers exactly as for a new address (so it does not tell anyone the address is
 // taken); this mail tells the owner instead, and how to get in.
-import { z } from "zod";
+import * as z from "zod";
 import { renderAccountEmail } from "./account-content.js";
 import { defineTemplate } from "./template.js";
 import { httpLink, personName, practiceName } from "./variables.js";

@@ -2,7 +2,7 @@
 // booking.ics is a METHOD:CANCEL for the confirmation's UID with a higher SEQUENCE, so a calendar
 // that took the confirmation's file drops the event instead of keeping a session that will not
 // happen (why PUBLISH and CANCEL: booking-calendar.ts).
-import { z } from "zod";
+import * as z from "zod";
 import { bookingCalendar } from "./booking-calendar.js";
 import { bookingView } from "./booking-content.js";
 import {

@@ -1,6 +1,6 @@
 // booking_confirmation: sent when a booking is confirmed, with the calendar file that puts the
 // session on the customer's calendar.
-import { z } from "zod";
+import * as z from "zod";
 import { bookingView, renderPublishedBooking } from "./booking-content.js";
 import {
   bookingFields,

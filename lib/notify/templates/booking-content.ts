@@ -1,7 +1,7 @@
 // The parts of a booking email the booking templates share: the formatted view their messages
 // read, the details table, the manage link, and the whole email of those that publish the
 // session to the customer's calendar.
-import type { z } from "zod";
+import type * as z from "zod";
 import { type BookingCalendar, bookingCalendar } from "./booking-calendar.js";
 import type { bookingFields, sessionFields } from "./booking-variables.js";
 import { type EmailContent, renderEmail } from "./email-layout.js";

@@ -1,6 +1,6 @@
 // booking_reminder: sent 24 hours and 1 hour before a confirmed session. No calendar file: the
 // confirmation's is already on the customer's calendar.
-import { z } from "zod";
+import * as z from "zod";
 import { bookingDetails, bookingView, manageAction } from "./booking-content.js";
 import { bookingFields, ENDS_AFTER_START, endsAfterStart } from "./booking-variables.js";
 import { renderEmail } from "./email-layout.js";

@@ -1,6 +1,6 @@
 // booking_rescheduled: sent when a booking moves to another time. Its booking.ics has the same UID
 // as the confirmation's and a higher SEQUENCE, so the customer's calendar moves the event.
-import { z } from "zod";
+import * as z from "zod";
 import { bookingView, renderPublishedBooking } from "./booking-content.js";
 import {
   bookingFields,

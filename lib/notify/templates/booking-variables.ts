@@ -1,7 +1,7 @@
 // The variables the booking templates share. Times are instants plus the practice's IANA zone:
 // the zone, not a fixed offset, is what makes the local time right on either side of a
 // daylight-saving change.
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../../catalogue/services.js";
 import { httpLink, instant, line, personName, practiceName, timeZone } from "./variables.js";
 

@@ -1,7 +1,7 @@
 // The template list staff see (GET /api/notifications/templates): each template with its
 // variables, read off the zod schemas through JSON Schema so the list cannot drift from what
 // render() accepts.
-import { z } from "zod";
+import * as z from "zod";
 import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from "./registry.js";
 
 export interface TemplateVariableInfo {

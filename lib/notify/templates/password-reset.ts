@@ -1,5 +1,5 @@
 // password_reset: the link that lets someone choose a new password.
-import { z } from "zod";
+import * as z from "zod";
 import { renderAccountEmail } from "./account-content.js";
 import { formatMinutes } from "./formatting.js";
 import { defineTemplate } from "./template.js";

@@ -1,5 +1,5 @@
 // payment_receipt: sent when a payment is captured; the customer's receipt.
-import { z } from "zod";
+import * as z from "zod";
 import { formatInstant } from "./formatting.js";
 import { paymentView, renderPaymentEmail } from "./payment-content.js";
 import { defineTemplate } from "./template.js";

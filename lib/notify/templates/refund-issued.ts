@@ -1,5 +1,5 @@
 // refund_issued: sent when a refund has been accepted by the payment provider.
-import { z } from "zod";
+import * as z from "zod";
 import { paymentView, renderPaymentEmail } from "./payment-content.js";
 import { defineTemplate } from "./template.js";
 import { amountMinor, currency, line, personName, practiceName } from "./variables.js";

@@ -1,6 +1,6 @@
 // Renders a notification: the template's schema checks the variables first, then the template
 // writes the email (HTML and text), its attachments and the SMS in the requested locale.
-import type { z } from "zod";
+import type * as z from "zod";
 import { DEFAULT_LOCALE, resolveLocale } from "./locale.js";
 import { TEMPLATES, type TemplateName } from "./registry.js";
 import type { RenderedNotification, Template } from "./template.js";

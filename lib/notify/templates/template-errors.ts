@@ -1,7 +1,7 @@
 // Variables a template's schema refuses. The caller answers it as a 400 validation failure with
 // `errors`; the message names fields only, never values (they are personal data and it can reach
 // the logs).
-import type { z } from "zod";
+import type * as z from "zod";
 import type { FieldErrors } from "../../http/errors.js";
 
 /** The key of a problem with the variables object as a whole (not an object at all). */

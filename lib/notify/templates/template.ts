@@ -1,6 +1,6 @@
 // What a template is: a schema for its variables, a description for staff, and a render function
 // that only ever sees variables the schema accepted.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ResolvedLocale } from "./locale.js";
 
 export interface Attachment {

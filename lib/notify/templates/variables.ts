@@ -2,7 +2,7 @@
 // line without control characters (it reaches subject lines, SMS and calendar files), links are
 // http(s) only, instants carry their offset, and zones and currencies are ones Intl knows, so a
 // bad value is refused here instead of being formatted into something wrong.
-import { z } from "zod";
+import * as z from "zod";
 import { assertTimeZone } from "../../scheduling/zoned.js";
 
 /** Control characters and lone surrogates: people read none, and a newline would split a line. */

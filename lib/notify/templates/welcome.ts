@@ -1,5 +1,5 @@
 // welcome: sent once an account is registered.
-import { z } from "zod";
+import * as z from "zod";
 import { renderAccountEmail } from "./account-content.js";
 import { defineTemplate } from "./template.js";
 import { httpLink, personName, practiceName } from "./variables.js";

@@ -2,7 +2,7 @@
 // svix-id, svix-timestamp, svix-signature over `${id}.${timestamp}.${body}`); the SDK's own
 // helper checks the signature in constant time and refuses timestamps over five minutes old.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { markStatusFromProvider } from "../outbox/outbox-rows.js";

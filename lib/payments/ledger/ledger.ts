@@ -2,7 +2,7 @@
 // supabase/migrations/20261121000500_payments.sql). Each call is one database function, one
 // transaction; this module only names the arguments and checks the answers.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { rpcCaller } from "../../db/rpc.js";
 import { PaymentRow } from "../payment-row.js";
 import type { ProviderName } from "../providers/types.js";

@@ -3,7 +3,7 @@
 // with the same key finds the same reservation and asks the provider the same question, so a
 // crash between the steps never refunds twice.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { paymentProvider } from "../providers/registry.js";

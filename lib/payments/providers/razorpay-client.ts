@@ -3,7 +3,7 @@
 // reach the client: a payment Razorpay does not have fails verification, anything else is logged
 // and answered 502.
 import type Razorpay from "razorpay";
-import { z } from "zod";
+import * as z from "zod";
 import { env, localStackEnabled, requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";

@@ -3,7 +3,7 @@
 // refunds. Loading this module loads no SDK (razorpay-client.ts does, on the first call), and
 // signatures need only node:crypto: the SDK's own checks compare with ===, not in constant time.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { razorpayRequest } from "./razorpay-client.js";

@@ -1,7 +1,7 @@
 // The durable inbox of provider webhook events (public.webhook_events): each event id is stored
 // once, whoever delivers it how often; processing state lives beside it for the retry sweep.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { ProviderName } from "../providers/types.js";
 
 /** Who sends webhooks into the inbox: the payment providers, and Cal.com (issue 17, item 4). */

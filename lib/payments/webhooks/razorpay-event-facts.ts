@@ -3,7 +3,7 @@
 // also carries the customer's email, phone number and card or UPI details, which the inbox must
 // not keep in the clear (a copy of card details sitting in a log table is a leak waiting to
 // happen); the handler re-fetches the payment from Razorpay anyway.
-import { z } from "zod";
+import * as z from "zod";
 import { notesOf, RazorpayNotes } from "../providers/razorpay.js";
 import { LEDGER_REFUND_KEY } from "../providers/types.js";
 

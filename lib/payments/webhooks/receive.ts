@@ -5,7 +5,7 @@
 // told 200 and does not need to retry for days. Unhandled event types are stored and answered
 // 200 too (a 400 would make the provider retry them forever).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
 import { thenDeliver } from "../../notify/outbox/deliver.js";

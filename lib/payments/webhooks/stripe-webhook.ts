@@ -23,7 +23,7 @@
 //       signed event itself: a customer's id and our user id in it never change)
 //   anything else  stored and answered 200 ("ignored: unhandled type")
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import {
   recordCustomer,
   syncSubscription,

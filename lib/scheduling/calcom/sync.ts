@@ -16,7 +16,7 @@
 // Logged and recorded: the booking id, the step and Cal.com's status; never the API key or a
 // customer's name or email (opened here only to send them to Cal.com).
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 import { log } from "../../log.js";

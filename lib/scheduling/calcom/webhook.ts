@@ -12,7 +12,7 @@
 //   back to Cal.com. Any other trigger, or a booking that is not ours, is stored and answered 200.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { requireConfig } from "../../env.js";
 import type { WebhookEvent } from "../../payments/webhooks/inbox.js";
 import type { WebhookSource } from "../../payments/webhooks/receive.js";

@@ -4,7 +4,7 @@
 // later — so events that arrive late, twice, together or out of order store Stripe's latest
 // state, and the oldest of them changes nothing.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { retrieveSubscription } from "../stripe-billing.js";
 import { subscriptionFacts } from "../stripe-subscription.js";

@@ -2,7 +2,7 @@
 // TTLs, bytes) is checked on the Redis itself.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { inProcessCacheStore } from "../../../lib/cache/in-process-cache-store.js";
 import { type LocalUpstash, startLocalUpstash } from "../../helpers/local-upstash.js";
 import { captureLogs, type LogLine } from "../../helpers/log-capture.js";

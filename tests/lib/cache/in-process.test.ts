@@ -2,7 +2,7 @@
 // validation and namespacing as in Redis. This is allowed in production: a per-instance cache
 // is still correct within its TTL.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { captureLogs } from "../../helpers/log-capture.js";
 
 type CacheModule = typeof import("../../../lib/cache/cache.js");

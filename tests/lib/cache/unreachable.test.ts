@@ -1,7 +1,7 @@
 // Caches fail open: with Redis unreachable (the configured URL points at a local port where
 // nothing listens) a read is a miss, a write is skipped, and the request still gets its data.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { closedPortUrl } from "../../helpers/local-upstash.js";
 import { captureLogs, type LogLine } from "../../helpers/log-capture.js";
 

@@ -2,7 +2,7 @@
 // string to have >=1 characters" or "Invalid email address" in `errors`, for any endpoint's
 // schema; a message a schema sets itself still wins.
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../../lib/http/errors.js";
 import { parseInput } from "../../../lib/http/validation.js";
 import { REQUIRED_MESSAGE } from "../../../lib/http/validation-messages.js";

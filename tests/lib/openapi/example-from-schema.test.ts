@@ -1,6 +1,6 @@
 // Sample values for JSON Schemas, where the OpenAPI document has no hand-written example.
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { exampleFromSchema } from "../../../lib/openapi/example-from-schema.js";
 
 const sampleOf = (schema: z.ZodType, io: "input" | "output" = "output") =>

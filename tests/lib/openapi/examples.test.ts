@@ -3,7 +3,7 @@
 // pipeline would send for its status and code. Hand-written ones (lib/openapi/examples.ts) and
 // generated ones alike.
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Endpoint } from "../../../lib/http/endpoint.js";
 import { ERROR_CODES, type ErrorCode } from "../../../lib/http/errors.js";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../../lib/http/problem.js";
