@@ -8,13 +8,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Every practitioner, with staff, hours and time off (admin)
-         * @description Active and inactive practitioners by name, each with the staff account linked to it, its weekly hours and the time off that has not ended yet (with the ids DELETE /api/admin/time-off/{id} takes, and the reasons).
-         *
-         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
-         */
-        get: operations["getApiAdminPractitioners"];
+        get?: never;
         put?: never;
         /**
          * Add a practitioner (admin)
@@ -67,28 +61,6 @@ export type paths = {
          *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiAdminPractitionersIdTimeOff"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/session-types": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Every session type with all its prices (admin)
-         * @description Retired types and prices no longer offered included (`active: false`), unlike the public GET /api/services. Change one with PUT /api/admin/session-types/{slug}.
-         *
-         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
-         */
-        get: operations["getApiAdminSessionTypes"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -205,6 +177,28 @@ export type paths = {
         get: operations["getApiAuthCallback"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my password
+         * @description Needs the current password in `currentPassword`, or a sign-in within the last 5 minutes. A wrong current password is 403 `reauthentication_required` and counts as a failed sign-in, in the same limits as POST /api/auth/login. The new password follows the registration rules (400 `validation_failed`). Answers 204: this session goes on, every other session of the account is signed out.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
+        post: operations["postApiAuthChangePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1233,6 +1227,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/subscriptions/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook
+         * @description For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook and /api/subscriptions/webhook.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiSubscriptionsWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sync/pull": {
         parameters: {
             query?: never;
@@ -1242,7 +1258,7 @@ export type paths = {
         };
         /**
          * Pull the settings if they are newer than the device's version (else 304)
-         * @description 304 Not Modified, with no body, when `since` is the current version or later: the device is up to date.
+         * @description 304 Not Modified, with no body, when `since` is the current version or later: the device is up to date. Without `since` the answer is always the current copy (version 0 and an empty document before the first write).
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1316,8 +1332,8 @@ export type paths = {
          */
         get: operations["getApiUsersMe"];
         /**
-         * Replace my profile
-         * @description Send every field; null clears one. The name and phone number are stored encrypted.
+         * Update my profile
+         * @description Send the fields to change: a field left out keeps its value, null clears it, an empty object changes nothing. The name and phone number are stored encrypted.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1460,7 +1476,7 @@ export type paths = {
         put?: never;
         /**
          * Stripe webhook
-         * @description For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook.
+         * @description For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook and /api/subscriptions/webhook.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -1497,55 +1513,6 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        AdminPractitionerList: {
-            practitioners: {
-                active: boolean;
-                displayName: string;
-                hours: {
-                    end: string;
-                    start: string;
-                    weekday: number;
-                }[];
-                /** Format: uuid */
-                id: string;
-                staff: {
-                    email: string | null;
-                    /** Format: uuid */
-                    userId: string;
-                } | null;
-                timeOff: {
-                    /** Format: date-time */
-                    from: string;
-                    /** Format: uuid */
-                    id: string;
-                    reason: string | null;
-                    /** Format: date-time */
-                    to: string;
-                }[];
-                timeZone: string;
-            }[];
-        };
-        AdminSessionTypeList: {
-            sessionTypes: {
-                active: boolean;
-                bufferMinutes: number;
-                description: string;
-                durationMinutes: number;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                prices: {
-                    active: boolean;
-                    amountMinor: number;
-                    currency: string;
-                    /** @enum {string} */
-                    format: "video" | "in_person";
-                }[];
-                requiresConsent: boolean;
-                slug: string;
-                sortOrder: number;
-            }[];
-        };
         Availability: {
             /** Format: date */
             date: string;
@@ -1776,6 +1743,11 @@ export type components = {
             /** Format: uuid */
             paymentId: string;
         };
+        PasswordChange: {
+            /** @description Needed unless the session signed in within the last 5 minutes */
+            currentPassword?: string;
+            newPassword: string;
+        };
         Payment: {
             amountMinor: number;
             bookingId: string | null;
@@ -1837,10 +1809,10 @@ export type components = {
             timeZone: string | null;
         };
         ProfileUpdate: {
-            fullName: string | null;
-            locale: string | null;
-            phone: string | null;
-            timeZone: string | null;
+            fullName?: string | null;
+            locale?: string | null;
+            phone?: string | null;
+            timeZone?: string | null;
         };
         PublishedConsentVersion: {
             active: boolean;
@@ -2052,107 +2024,6 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
-    getApiAdminPractitioners: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AdminPractitionerList"];
-                };
-            };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unauthorized`: Sign in to continue */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: You may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `method_not_allowed`: This method is not allowed here */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: The body is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Send the body as application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `internal_error`: Something went wrong on our side */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: The service is temporarily unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     postApiAdminPractitioners: {
         parameters: {
             query?: never;
@@ -2469,107 +2340,6 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `method_not_allowed`: This method is not allowed here */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: The body is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Send the body as application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `internal_error`: Something went wrong on our side */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: The service is temporarily unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getApiAdminSessionTypes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AdminSessionTypeList"];
-                };
-            };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unauthorized`: Sign in to continue */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: You may not do this */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3221,6 +2991,109 @@ export interface operations {
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAuthChangePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Success, no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `reauthentication_required`: Confirm it is you to continue */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9067,10 +8940,79 @@ export interface operations {
             };
         };
     };
+    postApiSubscriptionsWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiSyncPull: {
         parameters: {
-            query: {
-                since: string;
+            query?: {
+                since?: string;
             };
             header?: never;
             path?: never;

@@ -1,5 +1,5 @@
 // GET /api/sync/pull?since=<version>: the current settings when they are newer than the
-// device's copy, otherwise 304 Not Modified with no body.
+// device's copy, otherwise 304 Not Modified with no body; without `since`, the current settings.
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { pullSettings } from "../../lib/settings/read.js";
@@ -10,7 +10,7 @@ export default route({
     {
       summary: "Pull the settings if they are newer than the device's version (else 304)",
       description:
-        "304 Not Modified, with no body, when `since` is the current version or later: the device is up to date.",
+        "304 Not Modified, with no body, when `since` is the current version or later: the device is up to date. Without `since` the answer is always the current copy (version 0 and an empty document before the first write).",
       alsoAnswers: [
         { status: 304, description: "Not Modified: the device has the current version" },
       ],

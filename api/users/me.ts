@@ -18,9 +18,9 @@ export default route({
   ),
   PUT: endpoint(
     {
-      summary: "Replace my profile",
+      summary: "Update my profile",
       description:
-        "Send every field; null clears one. The name and phone number are stored encrypted.",
+        "Send the fields to change: a field left out keeps its value, null clears it, an empty object changes nothing. The name and phone number are stored encrypted.",
       tags: ["users"],
       auth: "user",
       body: ProfileUpdate,

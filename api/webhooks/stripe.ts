@@ -9,7 +9,7 @@ export default route({
     {
       summary: "Stripe webhook",
       description:
-        "For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook.",
+        "For Stripe only: the Stripe-Signature header must verify over the raw body with the endpoint's signing secret, within 300 seconds; otherwise 400 and nothing is stored. Each event is stored once by its id and processed once; a repeated delivery answers 200 and changes nothing, and so does an event type we do not handle. Also served at /api/payments/webhook and /api/subscriptions/webhook.",
       ...PROVIDER_WEBHOOK,
       response: WebhookReceipt,
       errors: ["webhook_signature_invalid", "provider_not_configured"],

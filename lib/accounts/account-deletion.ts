@@ -22,10 +22,10 @@ export type AccountDeletion = z.infer<typeof AccountDeletion>;
 /** delete_my_account() raises PT403 when the token's sign-in is not recent. */
 const NOT_RECENT = "PT403";
 
-const reauthenticate = () =>
+const reauthenticate = (action = "delete the account") =>
   new ApiError(
     "reauthentication_required",
-    "Send your current password, or sign in again and delete the account within 5 minutes.",
+    `Send your current password, or sign in again and ${action} within 5 minutes.`,
   );
 
 /** `ip`: the client's address, for the failed sign-in limits the password check counts in. */
@@ -58,11 +58,12 @@ async function deleteSignedInAccount(db: SupabaseClient): Promise<void> {
 /**
  * A new session for the caller, made by signing in with `password` on a throwaway client that
  * keeps its session to itself. Its token's amr is seconds old, so the database accepts it.
+ * `action` names what the proof is for in the refusal.
  */
-async function signInAgain(caller: Caller, password: string, ip: string) {
+export async function signInAgain(caller: Caller, password: string, ip: string, action?: string) {
   // A user without an email address signs in with their phone number (E.164 in the token).
   const account = caller.email?.trim().toLowerCase() || caller.claims.phone;
-  if (!account) throw reauthenticate();
+  if (!account) throw reauthenticate(action);
   // A wrong password here is a failed sign-in: it counts in the same counters as one at
   // POST /api/auth/login, per account and address and per account (sign-in-limits.ts), and a
   // right one takes its attempt back, so only guesses count and nobody else's requests for the
@@ -86,7 +87,7 @@ async function signInAgain(caller: Caller, password: string, ip: string) {
     // The auth server did not judge the password: the attempt does not count.
     await attempt.withdrawn();
     if (isAuthApiError(error) && error.status < 500 && error.status !== 429) {
-      throw new Error(`sign-in to confirm an account deletion failed: ${error.code}`);
+      throw new Error(`sign-in to confirm the password failed: ${error.code}`);
     }
     log.warn("reauthentication_unavailable", { status: error.status, code: error.code });
     throw new ApiError("service_unavailable", "Your password cannot be checked right now.");
@@ -98,7 +99,7 @@ async function signInAgain(caller: Caller, password: string, ip: string) {
   // The address on a token can be out of date; only a sign-in as the caller proves anything.
   if (data.user.id !== caller.userId) {
     await signOut();
-    throw reauthenticate();
+    throw reauthenticate(action);
   }
   return { db: userClient(data.session.access_token), signOut };
 }

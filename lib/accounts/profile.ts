@@ -73,16 +73,16 @@ export const Profile = z
 export type Profile = z.infer<typeof Profile>;
 
 /**
- * The whole profile, as PUT replaces it: every field is required, and null clears it, so a
- * client never has to guess whether a field it left out was kept or cleared. Being strict, it
- * refuses anything else (id, email, role, app_metadata…) with 400.
+ * The fields PUT changes: a field left out keeps its value, null clears it (the extension's spec
+ * sends only what changed). Being strict, it refuses anything else (id, email, role,
+ * app_metadata…) with 400.
  */
 export const ProfileUpdate = z
   .strictObject({
-    fullName: FullName.nullable(),
-    phone: Phone.nullable(),
-    locale: Locale.nullable(),
-    timeZone: TimeZone.nullable(),
+    fullName: FullName.nullable().optional(),
+    phone: Phone.nullable().optional(),
+    locale: Locale.nullable().optional(),
+    timeZone: TimeZone.nullable().optional(),
   })
   .meta({ id: "ProfileUpdate" });
 

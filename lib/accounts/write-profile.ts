@@ -17,23 +17,29 @@ import { PROFILE_SEALED_COLUMNS } from "./sealed-columns.js";
 const seal = (value: string | null, column: keyof typeof PROFILE_SEALED_COLUMNS) =>
   value === null ? null : sealPersonalData(value, PROFILE_SEALED_COLUMNS[column]);
 
-/** PUT /api/users/me: the whole profile replaced, null clearing a field. */
+/**
+ * PUT /api/users/me: the fields sent replaced, null clearing one, the others kept. An empty
+ * update writes nothing and answers the profile as it is.
+ */
 export async function updateProfile(
   service: SupabaseClient,
   caller: Caller,
   update: ProfileUpdate,
 ): Promise<Profile> {
-  const { data, error } = await service
-    .from("profiles")
-    .update({
+  const changes = {
+    ...(update.fullName !== undefined && {
       full_name_sealed: seal(update.fullName, "full_name_sealed"),
-      phone_sealed: seal(update.phone, "phone_sealed"),
-      locale: update.locale,
-      time_zone: update.timeZone,
-    })
-    .eq("id", caller.userId)
-    .select(PROFILE_COLUMNS)
-    .maybeSingle<ProfileRow>();
+    }),
+    ...(update.phone !== undefined && { phone_sealed: seal(update.phone, "phone_sealed") }),
+    ...(update.locale !== undefined && { locale: update.locale }),
+    ...(update.timeZone !== undefined && { time_zone: update.timeZone }),
+  };
+  const profiles = service.from("profiles");
+  const written =
+    Object.keys(changes).length === 0
+      ? profiles.select(PROFILE_COLUMNS)
+      : profiles.update(changes).select(PROFILE_COLUMNS);
+  const { data, error } = await written.eq("id", caller.userId).maybeSingle<ProfileRow>();
   if (error) throw new Error(`profile update failed: ${error.code} ${error.message}`);
   return profileView(data, caller);
 }

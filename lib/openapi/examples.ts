@@ -440,14 +440,16 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     profile: { fullName: "Priya Sharma", phone: "+919876543210", locale: "en-IN", timeZone: null },
   };
 
-  const PROFILE_UPDATE: In<typeof ProfileUpdate> = {
+  const PROFILE_UPDATE: In<typeof ProfileUpdate> = { timeZone: "Asia/Kolkata" };
+
+  const PROFILE: Out<typeof Profile> = {
+    id: USER_ID,
     fullName: "Priya Sharma",
     phone: "+919876543210",
     locale: "en-IN",
     timeZone: "Asia/Kolkata",
+    email: EMAIL,
   };
-
-  const PROFILE: Out<typeof Profile> = { id: USER_ID, ...PROFILE_UPDATE, email: EMAIL };
 
   const PASSWORD = "correct horse battery staple";
 
@@ -534,6 +536,9 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     "GET /api/users/me": { response: PROFILE },
     "PUT /api/users/me": { request: PROFILE_UPDATE, response: PROFILE },
     "DELETE /api/users/me": { request: { password: PASSWORD } },
+    "POST /api/auth/change-password": {
+      request: { currentPassword: PASSWORD, newPassword: "a new and longer passphrase" },
+    },
 
     "GET /api/openapi.json": {
       response: {

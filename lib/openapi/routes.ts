@@ -5,11 +5,11 @@ import adminPractitionerTimeOff from "../../api/admin/practitioners/[id]/time-of
 import adminPractitioner from "../../api/admin/practitioners/[id].js";
 import adminPractitioners from "../../api/admin/practitioners/index.js";
 import adminSessionType from "../../api/admin/session-types/[slug].js";
-import adminSessionTypes from "../../api/admin/session-types/index.js";
 import adminSettings from "../../api/admin/settings.js";
 import adminStaff from "../../api/admin/staff.js";
 import adminTimeOff from "../../api/admin/time-off/[id].js";
 import authCallback from "../../api/auth/callback.js";
+import changePassword from "../../api/auth/change-password.js";
 import confirmEmail from "../../api/auth/confirm.js";
 import forgotPassword from "../../api/auth/forgot-password.js";
 import login from "../../api/auth/login.js";
@@ -54,6 +54,7 @@ import staffBooking from "../../api/staff/bookings/[id].js";
 import staffBookings from "../../api/staff/bookings/index.js";
 import subscriptions from "../../api/subscriptions/index.js";
 import subscriptionsPortal from "../../api/subscriptions/portal.js";
+import subscriptionsWebhook from "../../api/subscriptions/webhook.js";
 import syncPull from "../../api/sync/pull.js";
 import syncPush from "../../api/sync/push.js";
 import syncSettings from "../../api/sync/settings.js";
@@ -76,12 +77,12 @@ export function routes(): Record<string, Route> {
     "/api/admin/practitioners": adminPractitioners,
     "/api/admin/practitioners/[id]": adminPractitioner,
     "/api/admin/practitioners/[id]/time-off": adminPractitionerTimeOff,
-    "/api/admin/session-types": adminSessionTypes,
     "/api/admin/session-types/[slug]": adminSessionType,
     "/api/admin/settings": adminSettings,
     "/api/admin/staff": adminStaff,
     "/api/admin/time-off/[id]": adminTimeOff,
     "/api/auth/callback": authCallback,
+    "/api/auth/change-password": changePassword,
     "/api/auth/confirm": confirmEmail,
     "/api/auth/forgot-password": forgotPassword,
     "/api/auth/login": login,
@@ -123,6 +124,7 @@ export function routes(): Record<string, Route> {
     "/api/services": services,
     "/api/subscriptions": subscriptions,
     "/api/subscriptions/portal": subscriptionsPortal,
+    "/api/subscriptions/webhook": subscriptionsWebhook,
     "/api/staff/bookings": staffBookings,
     "/api/staff/bookings/[id]": staffBooking,
     "/api/staff/bookings/[id]/refund": staffBookingRefund,

@@ -13,12 +13,16 @@ export async function readSettings(db: SupabaseClient): Promise<SyncSettings> {
   return settingsCopy(data);
 }
 
-/** A device's pull: 304 Not Modified when it already has the current version. */
+/**
+ * A device's pull: 304 Not Modified when it already has the current version; without `since`
+ * (a device that has nothing yet) always the current copy, version 0 and an empty document
+ * included.
+ */
 export async function pullSettings(
   db: SupabaseClient,
-  since: number,
+  since: number | undefined,
 ): Promise<SyncSettings | Response> {
   const current = await readSettings(db);
-  if (since >= current.version) return new Response(null, { status: 304 });
+  if (since !== undefined && since >= current.version) return new Response(null, { status: 304 });
   return current;
 }

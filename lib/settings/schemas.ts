@@ -73,5 +73,8 @@ export const PullQuery = z.strictObject({
     .string()
     .regex(/^\d{1,15}$/, "The version number the device has, such as 12")
     .transform(Number)
-    .describe("The version the device has; the answer is 304 when there is nothing newer"),
+    .optional()
+    .describe(
+      "The version the device has; the answer is 304 when there is nothing newer. Left out, the answer is always the whole current copy (a device's first pull)",
+    ),
 });

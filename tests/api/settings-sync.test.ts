@@ -243,7 +243,23 @@ describe("sync for devices", () => {
     expect((await call(user.accessToken, "/api/sync/pull?since=0")).status).toBe(304);
   });
 
-  it.each(["", "?since=", "?since=-1", "?since=abc", "?since=1.5", "?since=1&extra=1"])(
+  it("pull without since answers the whole current copy, also before the first write", async () => {
+    const fresh = await api.signUp();
+    expect(await expectJson<Body>(await call(fresh.accessToken, "/api/sync/pull"), 200)).toEqual({
+      version: 0,
+      schemaVersion: 0,
+      data: {},
+      updatedAt: null,
+      device: null,
+    });
+    const user = await userWithVersions(2);
+    const current = await expectJson<Body>(await call(user.accessToken, "/api/sync/settings"), 200);
+    expect(await expectJson<Body>(await call(user.accessToken, "/api/sync/pull"), 200)).toEqual(
+      current,
+    );
+  });
+
+  it.each(["?since=", "?since=-1", "?since=abc", "?since=1.5", "?since=1&extra=1"])(
     "pull refuses the query %j with 400",
     async (query) => {
       const user = await api.signUp();

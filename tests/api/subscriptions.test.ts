@@ -44,8 +44,8 @@ const checkout = (token: string, body: object, key = crypto.randomUUID()) =>
 
 const mine = (token: string) => send(api, "GET", "/api/subscriptions", { token });
 
-function deliver(delivery: Delivery): Promise<Response> {
-  return fetch(`${api.url}/api/webhooks/stripe`, {
+function deliver(delivery: Delivery, path = "/api/webhooks/stripe"): Promise<Response> {
+  return fetch(`${api.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", "stripe-signature": delivery.signature },
     body: delivery.body,
@@ -224,6 +224,28 @@ describe("subscription events", () => {
       [user.customerId],
     );
     expect(rows).toEqual([{ user_id: user.id }]);
+  });
+
+  it("takes events at the spec's /api/subscriptions/webhook too: the same handler and inbox", async () => {
+    const user = await api.signUp();
+    const created = await expectJson<CheckoutCreated>(
+      await checkout(user.accessToken, { tier: "premium", ...PAGES }),
+      201,
+    );
+    const { session } = stripe.completeSubscriptionCheckout(created.sessionId);
+    const completed = stripeEvent("checkout.session.completed", session);
+    expect(
+      await expectJson(await deliver(completed, "/api/subscriptions/webhook"), 200),
+    ).toMatchObject({ duplicate: false });
+    expect(await expectJson(await mine(user.accessToken), 200)).toMatchObject({ tier: "premium" });
+    // One inbox: the same event at the other path is a duplicate, processed nowhere again.
+    expect(await expectJson(await deliver(completed), 200)).toMatchObject({ duplicate: true });
+    // And the same signature check: a forged delivery stores nothing.
+    const forged = await deliver(
+      { ...stripeEvent("checkout.session.completed", session), signature: "t=1,v1=00" },
+      "/api/subscriptions/webhook",
+    );
+    expect(forged.status).toBe(400);
   });
 
   it("applies one event delivered five times at once exactly once, answering 200 to each", async () => {
