@@ -8,7 +8,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Every practitioner, with staff, hours and time off (admin)
+         * @description Active and inactive practitioners by name, each with the staff account linked to it, its weekly hours and the time off that has not ended yet (with the ids DELETE /api/admin/time-off/{id} takes, and the reasons).
+         *
+         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
+         */
+        get: operations["getApiAdminPractitioners"];
         put?: never;
         /**
          * Add a practitioner (admin)
@@ -61,6 +67,28 @@ export type paths = {
          *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         post: operations["postApiAdminPractitionersIdTimeOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/session-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every session type with all its prices (admin)
+         * @description Retired types and prices no longer offered included (`active: false`), unlike the public GET /api/services. Change one with PUT /api/admin/session-types/{slug}.
+         *
+         *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
+         */
+        get: operations["getApiAdminSessionTypes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1513,6 +1541,55 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AdminPractitionerList: {
+            practitioners: {
+                active: boolean;
+                displayName: string;
+                hours: {
+                    end: string;
+                    start: string;
+                    weekday: number;
+                }[];
+                /** Format: uuid */
+                id: string;
+                staff: {
+                    email: string | null;
+                    /** Format: uuid */
+                    userId: string;
+                } | null;
+                timeOff: {
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: uuid */
+                    id: string;
+                    reason: string | null;
+                    /** Format: date-time */
+                    to: string;
+                }[];
+                timeZone: string;
+            }[];
+        };
+        AdminSessionTypeList: {
+            sessionTypes: {
+                active: boolean;
+                bufferMinutes: number;
+                description: string;
+                durationMinutes: number;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                prices: {
+                    active: boolean;
+                    amountMinor: number;
+                    currency: string;
+                    /** @enum {string} */
+                    format: "video" | "in_person";
+                }[];
+                requiresConsent: boolean;
+                slug: string;
+                sortOrder: number;
+            }[];
+        };
         Availability: {
             /** Format: date */
             date: string;
@@ -2024,6 +2101,107 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
+    getApiAdminPractitioners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPractitionerList"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiAdminPractitioners: {
         parameters: {
             query?: never;
@@ -2340,6 +2518,107 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminSessionTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSessionTypeList"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ import adminPractitionerTimeOff from "../../api/admin/practitioners/[id]/time-of
 import adminPractitioner from "../../api/admin/practitioners/[id].js";
 import adminPractitioners from "../../api/admin/practitioners/index.js";
 import adminSessionType from "../../api/admin/session-types/[slug].js";
+import adminSessionTypes from "../../api/admin/session-types/index.js";
 import adminSettings from "../../api/admin/settings.js";
 import adminStaff from "../../api/admin/staff.js";
 import adminTimeOff from "../../api/admin/time-off/[id].js";
@@ -77,6 +78,7 @@ export function routes(): Record<string, Route> {
     "/api/admin/practitioners": adminPractitioners,
     "/api/admin/practitioners/[id]": adminPractitioner,
     "/api/admin/practitioners/[id]/time-off": adminPractitionerTimeOff,
+    "/api/admin/session-types": adminSessionTypes,
     "/api/admin/session-types/[slug]": adminSessionType,
     "/api/admin/settings": adminSettings,
     "/api/admin/staff": adminStaff,
