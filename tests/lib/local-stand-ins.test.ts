@@ -84,6 +84,15 @@ describe("on a server that did not ask for the local stack", () => {
       async () =>
         (await import("../../lib/notify/providers/resend-email.js")).resendClient("re_plain"),
     ],
+    [
+      "Cal.com",
+      { CALCOM_API_KEY: "cal_live_plain", CALCOM_API_URL: "http://127.0.0.1:9/" },
+      "calcom_api_url_ignored",
+      async () => {
+        const { calcomApiAddress } = await import("../../lib/scheduling/calcom/client.js");
+        expect(calcomApiAddress()).toBe("https://api.cal.com");
+      },
+    ],
   ])("sends %s's key to no other address than the provider's", async (_, settings, event, make) => {
     plainServer(settings);
     const lines = captureLogs();

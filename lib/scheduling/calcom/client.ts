@@ -38,7 +38,7 @@ export interface CalcomBooking {
 }
 
 /** CALCOM_API_URL, for tests and local fakes; honoured only on the local stack. */
-function apiAddress(): string {
+export function calcomApiAddress(): string {
   const url = env().CALCOM_API_URL;
   if (url === undefined) return CALCOM_API;
   if (!localStackEnabled()) {
@@ -57,7 +57,7 @@ async function call(
 ): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`${apiAddress()}${path}`, {
+    response = await fetch(`${calcomApiAddress()}${path}`, {
       method: body === undefined ? "GET" : "POST",
       headers: {
         authorization: `Bearer ${apiKey}`,
