@@ -12,7 +12,7 @@
 // `functions` settings (maxDuration, memory, regions) and the top-level `regions`.
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { getNodeVersion } from "@vercel/build-utils";
 import type { Route } from "@vercel/routing-utils";
 import * as esbuild from "esbuild";
@@ -388,30 +388,8 @@ export function bundleOptions(rootDir: string): esbuild.BuildOptions {
     banner: { js: CJS_BANNER },
     logLevel: "error",
     absWorkingDir: rootDir,
-    plugins: [zodWithEnglishOnly],
   };
 }
-
-/**
- * zod exports every locale's messages on its namespace object (`z.locales`), so a bundle carries
- * all 40-odd of them (260 kB of the 470 kB zod chunk) though zod itself only ever uses English
- * (its default `config(en())` imports en.js directly). Bastion never reads `z.locales`: the
- * bundle gets a locales index with English alone.
- */
-const zodWithEnglishOnly: esbuild.Plugin = {
-  name: "zod-english-only",
-  setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => {
-      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
-      return { path: join(args.resolveDir, args.path), namespace: "zod-locales" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
-      contents: 'export { default as en } from "./en.js";\n',
-      loader: "js",
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
 
 /** The output files an entry loads, statically or through `import()`. */
 function closureOf(entryOutput: string, metafile: esbuild.Metafile): string[] {
