@@ -49,8 +49,20 @@ export const BookingRequest = z.strictObject({
     name: z.string().trim().min(1, "Enter the client's name").max(200),
     email: z.email("Enter an email address, such as name@example.com").max(254),
     phone: z.string().trim().regex(PHONE, "A phone number").nullish(),
+    /** Where the MindfulQALB SPA sends the notes (always, "" for none); same as `notes`. */
+    notes: BookingNotes.optional(),
   }),
-  /** The client ticked the consent box; session types that require consent need it true. */
+  /**
+   * Sent by the MindfulQALB SPA when signed in; ignored: the booking is the verified caller's
+   * (their access token), or a guest's.
+   */
+  user_id: z.string().max(100).optional(),
+  /**
+   * The client ticked the consent box. Session types that require consent refuse `false`;
+   * omitted (the MindfulQALB SPA sends none), the consent record for the email, which
+   * POST /api/consent made after checking every item, is the acceptance. Either way a record is
+   * required.
+   */
   consentAccepted: z.boolean().optional(),
   /** The record POST /api/consent returned; else the latest one for this email and type. */
   consentId: z.uuid().optional(),
@@ -105,6 +117,7 @@ export async function createBooking(
     );
   }
   const guest = userId === null ? newManageToken() : undefined;
+  const notes = request.notes || request.customer.notes;
   const seal = (value: string, column: keyof typeof BOOKING_SEALED_COLUMNS) =>
     sealPersonalData(value, BOOKING_SEALED_COLUMNS[column]);
 
@@ -128,8 +141,8 @@ export async function createBooking(
     p_customer_phone_sealed: request.customer.phone
       ? seal(request.customer.phone, "customer_phone_sealed")
       : null,
-    p_notes_sealed: request.notes ? seal(request.notes, "notes_sealed") : null,
-    p_consent_accepted: request.consentAccepted ?? false,
+    p_notes_sealed: notes ? seal(notes, "notes_sealed") : null,
+    p_consent_accepted: request.consentAccepted ?? true,
     p_consent_id: request.consentId ?? null,
   });
   if (error) {
