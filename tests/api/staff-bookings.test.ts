@@ -171,6 +171,19 @@ describe("GET /api/staff/bookings/:id", () => {
   it("answers the booking with its payments and consent record, and logs the read", async () => {
     const id = await insertBooking(api.supabase.db, { practitionerId, start: nextDay() });
     const paymentId = await pay(id);
+    const consent = await api.supabase.db.query<{ id: string; items: string[] }>(
+      `insert into public.consent_records (consent_version, session_type_id, email_hash,
+         acknowledgments, expires_at)
+       select v.version, $1, $2, v.required_items, now() + interval '30 days'
+       from public.consent_versions as v where v.version = '2026-11'
+       returning id, acknowledgments as items`,
+      [INDIVIDUAL, crypto.randomUUID().replaceAll("-", "").padEnd(64, "0")],
+    );
+    const consentId = consent.rows[0]?.id as string;
+    await api.supabase.db.query("update public.bookings set consent_id = $2 where id = $1", [
+      id,
+      consentId,
+    ]);
     const record = await expectJson<Body>(await get(`/api/staff/bookings/${id}`, staff), 200);
     expect(record).toMatchObject({
       booking: { id, practitionerId, customer: { name: "Asha Rao" } },
@@ -185,8 +198,9 @@ describe("GET /api/staff/bookings/:id", () => {
           refunds: [],
         },
       ],
-      consent: null,
+      consent: { id: consentId, version: "2026-11", acknowledgments: consent.rows[0]?.items },
     });
+    expect(JSON.stringify(record)).not.toMatch(/user_?agent|"ip"/i);
     expect(await readsOf(id)).toEqual([
       { actor: staff.id, fields: ["customer_name", "customer_email", "customer_phone", "notes"] },
     ]);
