@@ -494,7 +494,7 @@ export type paths = {
         put?: never;
         /**
          * Book a session (a hold until it is paid)
-         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability, with the practitioner it was asked about (`practitionerId`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need `consentAccepted: true` and a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used). Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. `format` defaults to the session type's (video when it has a video price). **Paid first** (the therapy spec's order): send `paymentId` — Bastion's payment id or the provider's (`pay_…`, as POST /api/payments/verify answers it) — of a captured payment no booking uses yet, for the same session type, format and price, and the slot is booked and confirmed at once in one transaction (422 `payment_not_usable` otherwise; the payment stays usable). If someone took the slot after the payment, nothing is booked, the payment is refunded in full automatically and the answer is 409 `slot_unavailable` whose `detail` says so (`refund.status`: succeeded, or pending when the provider is retried later). Also served at POST /api/bookings/create.
+         * @description For signed-in customers and guests. `date` and `time` name a slot from GET /api/availability, with the practitioner it was asked about (`practitionerId`; the default one when omitted, and 404 when no active practitioner has that id); the price comes from the catalogue. A paid session is held for 10 minutes (`expiresAt`) while the customer pays; a free one is confirmed at once. Session types that require consent need a consent record for the same email (POST /api/consent; `consentId`, or the latest one is used) and refuse `consentAccepted: false`; omitted, the record is the acceptance. Guests get a `manageToken`, shown once, to send as X-Booking-Token: it is never stored, so a replay of the request (same Idempotency-Key, answered with `Idempotent-Replayed: true`) answers the same booking without `manageToken` and without the token in `confirmationUrl`. `format` defaults to the session type's (video when it has a video price). **Paid first** (the therapy spec's order): send `paymentId` — Bastion's payment id or the provider's (`pay_…`, as POST /api/payments/verify answers it) — of a captured payment no booking uses yet, for the same session type, format and price, and the slot is booked and confirmed at once in one transaction (422 `payment_not_usable` otherwise; the payment stays usable). If someone took the slot after the payment, nothing is booked, the payment is refunded in full automatically and the answer is 409 `slot_unavailable` whose `detail` says so (`refund.status`: succeeded, or pending when the provider is retried later). Also served at POST /api/bookings/create.
          *
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
@@ -4708,6 +4708,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                         name: string;
+                        notes?: string;
                         phone?: string | null;
                     };
                     /** Format: date */
@@ -4720,6 +4721,7 @@ export interface operations {
                     practitionerId?: string;
                     sessionType: string;
                     time: string;
+                    user_id?: string;
                 };
             };
         };
