@@ -316,6 +316,61 @@ describe("bookings made, cancelled and moved on Cal.com", () => {
   });
 });
 
+describe("a booking that changes while Cal.com is still answering", () => {
+  it("is cancelled on Cal.com once the create it was waiting for has answered", async () => {
+    const practitionerId = await newPractitioner(api.supabase);
+    const date = futureWeekday(7);
+    fake.offer(EVENT_TYPE, [ist(date, "10:00")]);
+    const user = await api.signUp();
+    const email = `calcom-${randomUUID().slice(0, 12)}@example.test`;
+    await consentFor(api, email);
+    const created = await expectJson<{ bookingId: string }>(
+      await post(
+        api,
+        "/api/bookings",
+        {
+          sessionType: "individual",
+          format: "video",
+          date,
+          time: "10:00 AM",
+          practitionerId,
+          customer: { name: "Asha Rao", email },
+          consentAccepted: true,
+        },
+        { token: user.accessToken },
+      ),
+      201,
+    );
+    await api.settle();
+    const { order, providerPaymentId } = await sandboxOrder(
+      api,
+      user.accessToken,
+      created.bookingId,
+    );
+    const slow = fake.holdNext();
+    await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
+    // The create is on its way to Cal.com (after the response) when the customer cancels.
+    await slow.arrived;
+    await expectJson(
+      await post(
+        api,
+        `/api/bookings/${created.bookingId}/cancel`,
+        { reason: "Changed my mind" },
+        { token: user.accessToken },
+      ),
+      200,
+    );
+    slow.release();
+    await api.settle();
+    const stored = await link(created.bookingId);
+    expect(stored).toMatchObject({ dirty: false, calcom_cancelled: true, last_error: null });
+    expect(fake.bookings.get(stored?.calcom_uid ?? "none")).toMatchObject({
+      status: "cancelled",
+      cancellationReason: "Changed my mind",
+    });
+  });
+});
+
 describe("Cal.com's webhook", () => {
   it("refuses a forged or unsigned delivery and stores nothing", async () => {
     const practitionerId = await newPractitioner(api.supabase);

@@ -44,6 +44,11 @@ export interface FakeCalcom {
   offer(eventTypeId: number, starts: readonly string[]): void;
   /** The next `count` requests (any endpoint) answer `status` (an outage: 503). */
   failNext(count: number, status?: number): void;
+  /**
+   * The next request waits: `arrived` settles when it comes in, and it is answered (as usual)
+   * only after release(), so a test can act while Bastion waits on Cal.com.
+   */
+  holdNext(): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -55,6 +60,7 @@ export async function startFakeCalcom(apiKey: string): Promise<FakeCalcom> {
   const bookings = new Map<string, FakeCalcomBooking>();
   const requests: FakeCalcomRequest[] = [];
   let failures: { count: number; status: number } = { count: 0, status: 503 };
+  let hold: { arrive(): void; released: Promise<void> } | undefined;
 
   const ok = (status: number, data: unknown) =>
     Response.json({ status: "success", data }, { status });
@@ -164,6 +170,12 @@ export async function startFakeCalcom(apiKey: string): Promise<FakeCalcom> {
       if (!authorized) return error(401, "Invalid API key");
       const wanted = url.pathname === "/v2/slots" ? FAKE_SLOTS_VERSION : FAKE_BOOKINGS_VERSION;
       if (version !== wanted) return error(400, `cal-api-version must be ${wanted}`);
+      const held = hold;
+      hold = undefined;
+      if (held) {
+        held.arrive();
+        await held.released;
+      }
       if (failures.count > 0) {
         failures.count -= 1;
         return error(failures.status, "Service unavailable");
@@ -182,6 +194,18 @@ export async function startFakeCalcom(apiKey: string): Promise<FakeCalcom> {
     },
     failNext(count, status = 503) {
       failures = { count, status };
+    },
+    holdNext() {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      hold = { arrive, released };
+      return { arrived, release };
     },
     close: () => server.close(),
   };

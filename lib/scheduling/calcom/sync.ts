@@ -29,6 +29,11 @@ import {
 import { calcomConfig } from "./config.js";
 
 const BATCH = 10;
+/**
+ * Rounds of claims per run: a booking that changed while its sync was in flight is due again at
+ * once, and the next round takes it (a failed one waits for its backoff, so rounds end).
+ */
+const MAX_ROUNDS = 5;
 
 const ClaimedLink = z.object({
   bookingId: z.uuid(),
@@ -39,6 +44,8 @@ const ClaimedLink = z.object({
   attempts: z.coerce.number().int(),
   /** Kept as Postgres wrote it (microseconds): the claim is matched exactly. */
   claimedUntil: z.string(),
+  /** How many times the booking had changed at the claim; a later change makes the row due again. */
+  changes: z.coerce.number().int(),
   status: z.string(),
   start: z.string(),
   timeZone: z.string(),
@@ -58,11 +65,14 @@ export async function syncCalcomBookings(service: SupabaseClient): Promise<Calco
   const outcome: CalcomSync = { synced: 0, failed: 0 };
   const config = calcomConfig();
   if (!config) return outcome;
-  const { data, error } = await service.rpc("calcom_sync_claim", { p_limit: BATCH });
-  if (error) throw new Error(`claiming Cal.com syncs failed: ${error.code} ${error.message}`);
-  const links = z.array(ClaimedLink).parse(data);
-  const results = await Promise.all(links.map((link) => syncOne(service, config.apiKey, link)));
-  for (const ok of results) outcome[ok ? "synced" : "failed"] += 1;
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const { data, error } = await service.rpc("calcom_sync_claim", { p_limit: BATCH });
+    if (error) throw new Error(`claiming Cal.com syncs failed: ${error.code} ${error.message}`);
+    const links = z.array(ClaimedLink).parse(data);
+    if (links.length === 0) break;
+    const results = await Promise.all(links.map((link) => syncOne(service, config.apiKey, link)));
+    for (const ok of results) outcome[ok ? "synced" : "failed"] += 1;
+  }
   return outcome;
 }
 
@@ -113,6 +123,7 @@ async function syncOne(
     const { error } = await service.rpc("calcom_sync_done", {
       p_booking_id: link.bookingId,
       p_claimed_until: link.claimedUntil,
+      p_changes: link.changes,
       p_uid: done.uid ?? null,
       p_id: done.id ?? null,
       p_start: done.start ?? null,
