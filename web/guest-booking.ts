@@ -1,8 +1,9 @@
 // Booking without an account, and the guest's own booking page.
 // - On the signed-out front page, "Book without an account": the same booking form, whose answer
 //   carries the booking's manage token once (`manageToken`, and `confirmationUrl`, the link
-//   /bookings/:id#token=… that the confirmation email repeats). The app goes to that page and
-//   pays for the hold at once, as a signed-in customer's booking does.
+//   /bookings/:id#token=…). The app goes to that page and pays for the hold at once, as a
+//   signed-in customer's booking does. The token is never stored by the server, so the
+//   confirmation email's link (/bookings/:id) cannot carry it: the guest keeps this page's link.
 // - /bookings/:id#token=…: the guest sees the booking, pays for a hold, moves it to another free
 //   time or cancels it, presenting the token as X-Booking-Token. The token stays in the
 //   fragment, which browsers never send to a server, and in this tab's sessionStorage, so the
@@ -97,7 +98,7 @@ export function guestBookingPage(
       h(
         "p",
         {},
-        "This page needs the private link from your booking (it ends with #token=…). Open the link from your confirmation email.",
+        "This page needs your booking's private link, the one that ends with #token=…, shown when you booked. Without it, please contact the practice to change or cancel the booking.",
       ),
     );
     return section;
