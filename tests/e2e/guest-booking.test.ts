@@ -124,7 +124,7 @@ describe("booking as a guest in the demo app on a phone", { timeout: 120_000 }, 
     // Without the token, the page says what it needs and shows nothing of the booking.
     const bare = await browser.context.newPage();
     await bare.goto(`${api.url}/bookings/${bookingId}`);
-    await bare.getByText(/needs the private link/).waitFor();
+    await bare.getByText(/needs your booking's private link/).waitFor();
     await bare.close();
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
