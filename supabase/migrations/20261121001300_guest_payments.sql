@@ -245,3 +245,51 @@ select public.restrict_execute('{service_role}',
   'public.book_session_at(uuid, text, text, text, text, uuid, date, integer, text, text, text, text, text, text, boolean, uuid)',
   'public.publish_consent_version(uuid, text, text, text[], int)',
   'public.retire_consent_version(uuid, text)');
+
+-- Guests' money mail: a guest's payment (user_id null) for a booking gets its receipt, and its
+-- refunds their email, at the address the booking was made with (the outbox composes both for
+-- the booking's customer when there is one: lib/notify/outbox/compose.ts). A guest's payment
+-- without a booking (paid first, refunded when the slot went) has no address: the API's 409
+-- answer says so instead. Signed-in customers' mail is unchanged.
+create or replace function public.payments_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.status = 'captured' and old.status is distinct from 'captured'
+    and old.status not in ('partially_refunded', 'refunded')
+    and (new.user_id is not null or new.booking_id is not null) then
+    perform public.enqueue_notification(
+      'email', 'payment_receipt', 'payment_receipt:' || new.id || ':email',
+      new.booking_id, new.id, null, new.user_id
+    );
+  end if;
+  return null;
+end;
+$$;
+
+create or replace function public.refunds_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user uuid;
+  v_booking uuid;
+begin
+  if new.status = 'succeeded' and (tg_op = 'INSERT' or old.status <> 'succeeded') then
+    select p.user_id, p.booking_id into v_user, v_booking
+      from public.payments as p where p.id = new.payment_id;
+    if v_user is not null or v_booking is not null then
+      perform public.enqueue_notification(
+        'email', 'refund_issued', 'refund_issued:' || new.id || ':email',
+        v_booking, new.payment_id, new.id, v_user
+      );
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+-- create or replace keeps who may execute them (the notifications migration's grants).

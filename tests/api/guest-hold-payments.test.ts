@@ -10,6 +10,7 @@ import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 import { consentBody, futureWeekday } from "../helpers/booking-hold.js";
 import { type FakeRazorpay, startFakeRazorpay } from "../helpers/fake-razorpay.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { newPractitioner } from "../helpers/practitioner.js";
 import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
 import { stripeEvent, TEST_WEBHOOK_SECRET } from "../helpers/stripe-events.js";
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 /** A guest's live hold on an individual video session (₹2,500.00): its id and manage token. */
-async function guestHold(): Promise<{ bookingId: string; token: string }> {
+async function guestHold(): Promise<{ bookingId: string; token: string; email: string }> {
   const email = `guest-${crypto.randomUUID().slice(0, 12)}@example.test`;
   await expectJson(await post(api, "/api/consent", consentBody(email)), 201);
   const held = await expectJson<{ bookingId: string; manageToken: string; status: string }>(
@@ -58,7 +59,7 @@ async function guestHold(): Promise<{ bookingId: string; token: string }> {
     201,
   );
   expect(held.status).toBe("held");
-  return { bookingId: held.bookingId, token: held.manageToken };
+  return { bookingId: held.bookingId, token: held.manageToken, email };
 }
 
 const withToken = (token: string) => ({ headers: { "x-booking-token": token } });
@@ -84,8 +85,8 @@ async function expectRefusedWithoutToken(path: string, body: object, otherHold =
 }
 
 describe("a guest pays for a hold with its manage token", () => {
-  it("with a Razorpay order, then verify confirms the hold", async () => {
-    const { bookingId, token } = await guestHold();
+  it("with a Razorpay order, then verify confirms the hold and mails the receipt", async () => {
+    const { bookingId, token, email } = await guestHold();
     const body = { sessionType: "individual", format: "video", bookingId };
     await expectRefusedWithoutToken("/api/payments/create-order", body, true);
     const order = await expectJson<{ orderId: string; amount: number; keyId: string }>(
@@ -106,6 +107,10 @@ describe("a guest pays for a hold with its manage token", () => {
     );
     expect(verified).toMatchObject({ bookingStatus: "confirmed", providerPaymentId: payment.id });
     expect(await bookingStatus(bookingId, token)).toBe("confirmed");
+    // The receipt goes to the address the guest booked with, as the confirmation does.
+    for (const template of ["payment_receipt", "booking_confirmation"]) {
+      await expect.poll(async () => (await outboxMailsTo(api, template, email)).length).toBe(1);
+    }
   });
 
   it("with a Stripe PaymentIntent, then confirm confirms the hold", async () => {
