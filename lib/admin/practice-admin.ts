@@ -6,7 +6,7 @@
 // transaction and records it in public.staff_actions with the admin as actor. The shapes are
 // those of the practice file (lib/admin/practice-setup.ts, `npm run setup`).
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
 import { ApiError } from "../http/errors.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
@@ -127,9 +127,34 @@ export const PracticeSettings = z
      * before the daily job erases it; null keeps it until a period is set.
      */
     bookingRetentionDays: z.number().int().min(1).max(36500).nullable(),
+    /**
+     * Who serves a booking that names no practitioner: `first_active` (the first active one), or
+     * `first_free` (availability lists every active practitioner's free times, and the booking
+     * gets the first one free then).
+     */
+    practitionerAssignment: z.enum(["first_active", "first_free"]),
   })
   .meta({ id: "PracticeSettings" });
 export type PracticeSettings = z.infer<typeof PracticeSettings>;
+
+/** A change of settings: the fields sent are set, the others kept. */
+export const PracticeSettingsChange = PracticeSettings.partial()
+  .refine((change) => Object.keys(change).length > 0, "Send at least one setting")
+  .meta({ id: "PracticeSettingsChange" });
+export type PracticeSettingsChange = z.infer<typeof PracticeSettingsChange>;
+
+const StoredSettings = z.object({
+  booking_retention_days: z.number().int().nullable(),
+  practitioner_assignment: z.enum(["first_active", "first_free"]),
+});
+
+function settingsOf(stored: unknown): PracticeSettings {
+  const row = StoredSettings.parse(stored);
+  return {
+    bookingRetentionDays: row.booking_retention_days,
+    practitionerAssignment: row.practitioner_assignment,
+  };
+}
 
 /** What the admin functions' refusals mean to a client; anything else is our bug. */
 function adminError(error: PostgrestError, action: string): never {
@@ -218,22 +243,26 @@ export async function setStaffRole(
 export async function readPracticeSettings(db: SupabaseClient): Promise<PracticeSettings> {
   const { data, error } = await db
     .from("booking_rules")
-    .select("booking_retention_days")
-    .single<{ booking_retention_days: number | null }>();
+    .select("booking_retention_days, practitioner_assignment")
+    .single();
   if (error) adminError(error, "reading the practice settings");
-  return { bookingRetentionDays: data.booking_retention_days };
+  return settingsOf(data);
 }
 
 export async function writePracticeSettings(
   db: SupabaseClient,
-  settings: PracticeSettings,
+  change: PracticeSettingsChange,
 ): Promise<PracticeSettings> {
-  const { data, error } = await db.rpc("admin_set_practice_settings", {
-    p_booking_retention_days: settings.bookingRetentionDays,
-  });
+  const settings: Record<string, unknown> = {};
+  if (change.bookingRetentionDays !== undefined) {
+    settings.booking_retention_days = change.bookingRetentionDays;
+  }
+  if (change.practitionerAssignment !== undefined) {
+    settings.practitioner_assignment = change.practitionerAssignment;
+  }
+  const { data, error } = await db.rpc("admin_set_practice_settings", { p_settings: settings });
   if (error) adminError(error, "writing the practice settings");
-  const stored = z.object({ booking_retention_days: z.number().int().nullable() }).parse(data);
-  return { bookingRetentionDays: stored.booking_retention_days };
+  return settingsOf(data);
 }
 
 const AdminPractitionerRow = z.object({

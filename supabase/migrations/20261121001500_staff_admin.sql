@@ -364,8 +364,10 @@ begin
 end;
 $$;
 
--- The practice's settings an admin changes through the API; answers them as stored.
-create function public.admin_set_practice_settings(p_booking_retention_days int)
+-- The practice's settings an admin changes through the API: each key of p_settings present is
+-- set (booking_retention_days: days or null; practitioner_assignment: 'first_active' or
+-- 'first_free', see 20261121001400), the others are left as they are. Answers them as stored.
+create function public.admin_set_practice_settings(p_settings jsonb)
 returns jsonb
 language plpgsql
 volatile
@@ -374,9 +376,19 @@ set search_path = ''
 as $$
 declare
   v_rules public.booking_rules;
+  v_unknown text;
 begin
   perform public.require_app_role('admin');
-  update public.booking_rules as r set booking_retention_days = p_booking_retention_days,
+  select k into v_unknown from jsonb_object_keys(coalesce(p_settings, '{}'::jsonb)) as k
+    where k not in ('booking_retention_days', 'practitioner_assignment') limit 1;
+  if v_unknown is not null then
+    raise exception 'no such setting: %', v_unknown using errcode = '22023';
+  end if;
+  update public.booking_rules as r set
+    booking_retention_days = case when p_settings ? 'booking_retention_days'
+      then (p_settings ->> 'booking_retention_days')::int else r.booking_retention_days end,
+    practitioner_assignment = case when p_settings ? 'practitioner_assignment'
+      then p_settings ->> 'practitioner_assignment' else r.practitioner_assignment end,
     updated_at = now()
     where r.id
     returning * into v_rules;
@@ -385,10 +397,12 @@ begin
   end if;
   perform public.record_staff_action(
     (select auth.uid()), 'settings.update', 'booking_rules',
-    '00000000-0000-0000-0000-000000000000',
-    jsonb_build_object('booking_retention_days', p_booking_retention_days)
+    '00000000-0000-0000-0000-000000000000', p_settings
   );
-  return jsonb_build_object('booking_retention_days', v_rules.booking_retention_days);
+  return jsonb_build_object(
+    'booking_retention_days', v_rules.booking_retention_days,
+    'practitioner_assignment', v_rules.practitioner_assignment
+  );
 end;
 $$;
 
@@ -449,5 +463,5 @@ select public.restrict_execute('{authenticated,service_role}',
   'public.admin_add_time_off(uuid, timestamptz, timestamptz, text)',
   'public.admin_remove_time_off(uuid)',
   'public.admin_set_staff(text, text, uuid)',
-  'public.admin_set_practice_settings(int)');
+  'public.admin_set_practice_settings(jsonb)');
 select public.restrict_execute('{service_role}', 'public.purge_booking_personal_data()');

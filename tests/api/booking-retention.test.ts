@@ -148,9 +148,10 @@ describe("booking retention", () => {
     );
     expect(
       await expectJson(await settings(admin, { bookingRetentionDays: PERIOD_DAYS }), 200),
-    ).toEqual({ bookingRetentionDays: PERIOD_DAYS });
+    ).toEqual({ bookingRetentionDays: PERIOD_DAYS, practitionerAssignment: "first_active" });
     expect(await expectJson(await settings(admin), 200)).toEqual({
       bookingRetentionDays: PERIOD_DAYS,
+      practitionerAssignment: "first_active",
     });
     const { rows } = await api.supabase.db.query<{ actor: string; detail: unknown }>(
       `select actor::text, detail from public.staff_actions

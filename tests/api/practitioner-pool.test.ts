@@ -22,6 +22,7 @@ import { PROJECT_SEED } from "../helpers/supabase.js";
 let api: TestApi;
 let first: string;
 let second: string;
+let admin: { accessToken: string };
 
 interface Slot {
   time: string;
@@ -32,6 +33,7 @@ interface Slot {
 beforeAll(async () => {
   delete process.env.DATABASE_URL;
   api = await startTestApi({ seedFile: PROJECT_SEED, databaseWebhooks: false });
+  admin = await api.signUp({ role: "admin" });
   await deactivatePractitioner(api.supabase, SEEDED_PRACTITIONER);
   // Booking order is by display name: "Test a-…" before "Test b-…". The first works only
   // 10:00–11:00, the second 10:00–13:00, on weekdays.
@@ -48,8 +50,17 @@ afterAll(async () => {
   await api?.close();
 });
 
-const assignment = (value: "first_free" | "first_active") =>
-  api.supabase.db.query("update public.booking_rules set practitioner_assignment = $1", [value]);
+// The practice switches it through the admin API (PUT /api/admin/settings), as an admin would.
+const assignment = async (value: "first_free" | "first_active") => {
+  const changed = await expectJson(
+    await send(api, "PUT", "/api/admin/settings", {
+      token: admin.accessToken,
+      body: { practitionerAssignment: value },
+    }),
+    200,
+  );
+  expect(changed).toMatchObject({ practitionerAssignment: value });
+};
 
 async function day(date: string, practitionerId?: string) {
   const query = new URLSearchParams({ date, sessionType: "individual" });

@@ -106,7 +106,7 @@ const REVIEWED: Record<string, string> = {
     "admin role only, audited",
   "authenticated: admin_remove_time_off(uuid)": "admin role only, audited",
   "authenticated: admin_set_staff(text,text,uuid)": "admin role only, audited",
-  "authenticated: admin_set_practice_settings(integer)": "admin role only, audited",
+  "authenticated: admin_set_practice_settings(jsonb)": "admin role only, audited",
   "authenticated: admin_practitioners()": "admin role only; staff emails and time-off reasons",
   "authenticated: admin_session_types()": "admin role only; the catalogue with retired rows",
   // Payments and subscriptions: read-only, RLS
