@@ -43,7 +43,7 @@ describe("a guest's create-order and Idempotency-Key", () => {
     expect(unkeyed.paymentId).not.toBe(first.paymentId);
     const { rows } = await api.supabase.db.query(
       "select id from public.payments where id = any($1::uuid[])",
-      [[first.paymentId, unkeyed.paymentId]],
+      [`{${first.paymentId},${unkeyed.paymentId}}`],
     );
     expect(rows).toHaveLength(2);
   });
