@@ -126,14 +126,14 @@ export type paths = {
         };
         /**
          * The practice's settings (admin)
-         * @description `bookingRetentionDays`: how many days after a booking's session (or lapsed hold) its customer's name, email, phone, notes and account link are kept; the daily job GET /api/cron/purge-bookings then erases them, keeping the financial record (amounts, payments, refunds, statuses, dates). null keeps them until a period is set.
+         * @description `bookingRetentionDays`: how many days after a booking's session (or lapsed hold) its customer's name, email, phone, notes and account link are kept; the daily job GET /api/cron/purge-bookings then erases them, keeping the financial record (amounts, payments, refunds, statuses, dates). null keeps them until a period is set. `practitionerAssignment`: who serves a booking that names no practitioner — `first_active` (the first active practitioner; the default) or `first_free` (availability lists the free times of every active practitioner in the first one's time zone, and a booking gets the first of them free at that time, chosen in the same database call that books it).
          *
          *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
         get: operations["getApiAdminSettings"];
         /**
          * Change the practice's settings (admin)
-         * @description `bookingRetentionDays`: how many days after a booking's session (or lapsed hold) its customer's name, email, phone, notes and account link are kept; the daily job GET /api/cron/purge-bookings then erases them, keeping the financial record (amounts, payments, refunds, statuses, dates). null keeps them until a period is set. Recorded in the staff action log.
+         * @description `bookingRetentionDays`: how many days after a booking's session (or lapsed hold) its customer's name, email, phone, notes and account link are kept; the daily job GET /api/cron/purge-bookings then erases them, keeping the financial record (amounts, payments, refunds, statuses, dates). null keeps them until a period is set. `practitionerAssignment`: who serves a booking that names no practitioner — `first_active` (the first active practitioner; the default) or `first_free` (availability lists the free times of every active practitioner in the first one's time zone, and a booking gets the first of them free at that time, chosen in the same database call that books it). Send the settings to change; the others keep their values. Recorded in the staff action log.
          *
          *     **Auth:** Requires role: admin. A signed-in user with the admin role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
@@ -310,7 +310,9 @@ export type paths = {
         put?: never;
         /**
          * End this session (local) or every session of the user (global)
-         * @description **Auth:** none; anyone may call it.
+         * @description From the app's own origin with the X-Requested-With header (the refresh cookie), or from an allowlisted browser extension with `refreshToken` in the body.
+         *
+         *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiAuthLogout"];
         delete?: never;
@@ -348,13 +350,35 @@ export type paths = {
         };
         /**
          * Start signing in with an OAuth provider (a browser navigation)
-         * @description Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. Supabase Auth returns the browser to APP_URL/api/auth/callback. The provider `local` exists only on the local stack.
+         * @description Answers 302 to Supabase Auth's /authorize in the PKCE flow, with the verifier in a short-lived cookie for /api/auth/callback. Supabase Auth returns the browser to APP_URL/api/auth/callback. The provider `local` exists only on the local stack. A browser extension (launchWebAuthFlow) adds `extensionId` and `codeChallenge`: the callback then returns to the extension's redirect URL (https://<id>.chromiumapp.org/, Firefox's https://<hash>.extensions.allizom.org/) with `#handoff=…` (or `#authError=…`) for POST /api/auth/oauth/token.
          *
          *     **Auth:** none; anyone may call it.
          */
         get: operations["getApiAuthOauthProvider"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A browser extension's session after an OAuth sign-in (launchWebAuthFlow)
+         * @description For an allowlisted extension (ALLOWED_EXTENSION_IDS, by its Origin; else 403 `origin_not_allowed`) that started GET /api/auth/oauth/{provider} with `extensionId` and `codeChallenge`: the `handoff` from the fragment of its redirect URL and the verifier of that challenge give the session, with the refresh token in the body. An expired, foreign or already redeemed handoff is 400 `bad_request` (a second redemption ends the session).
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiAuthOauthToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -372,7 +396,7 @@ export type paths = {
         put?: never;
         /**
          * A new access token for the session in the refresh cookie
-         * @description Rotates the refresh cookie. Call from the app's own origin with the X-Requested-With header; a replayed old cookie ends the whole session.
+         * @description Rotates the refresh cookie. Call from the app's own origin with the X-Requested-With header; a replayed old cookie ends the whole session. An allowlisted browser extension (ALLOWED_EXTENSION_IDS, by its Origin) sends `refreshToken` in the body instead and gets the next one in the answer; a replayed old token ends the whole session likewise.
          *
          *     **Auth:** none; anyone may call it.
          */
@@ -1721,6 +1745,12 @@ export type components = {
             version: string;
         };
         ConsentVersionList: components["schemas"]["ConsentVersion"][];
+        ExtensionHandoff: {
+            /** @description The verifier whose challenge started the sign-in */
+            codeVerifier: string;
+            /** @description The `handoff` of the redirect URL's fragment */
+            handoff: string;
+        };
         Health: {
             checks: {
                 /** @enum {string} */
@@ -1856,6 +1886,13 @@ export type components = {
         };
         PracticeSettings: {
             bookingRetentionDays: number | null;
+            /** @enum {string} */
+            practitionerAssignment: "first_active" | "first_free";
+        };
+        PracticeSettingsChange: {
+            bookingRetentionDays?: number | null;
+            /** @enum {string} */
+            practitionerAssignment?: "first_active" | "first_free";
         };
         PractitionerSaved: {
             /** Format: uuid */
@@ -1937,6 +1974,8 @@ export type components = {
             accessToken: string;
             /** @description Unix seconds when the access token expires */
             expiresAt: number;
+            /** @description Only for an allowlisted browser extension (its Origin): keep it in extension storage (chrome.storage.session, or .local with setAccessLevel TRUSTED_CONTEXTS), send it to POST /api/auth/refresh and /logout; single-use, every refresh answers the next one */
+            refreshToken?: string;
             user: components["schemas"]["SessionUser"];
         };
         SessionTypeSaved: {
@@ -2922,7 +2961,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PracticeSettings"];
+                "application/json": components["schemas"]["PracticeSettingsChange"];
             };
         };
         responses: {
@@ -3732,6 +3771,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /** @description Browser extensions only: the refresh token the last session answer gave */
+                    refreshToken?: string;
                     /** @enum {string} */
                     scope?: "local" | "global";
                 };
@@ -3914,6 +3955,8 @@ export interface operations {
     getApiAuthOauthProvider: {
         parameters: {
             query?: {
+                codeChallenge?: string;
+                extensionId?: string;
                 redirectTo?: string;
             };
             header?: never;
@@ -3996,6 +4039,102 @@ export interface operations {
             };
         };
     };
+    postApiAuthOauthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionHandoff"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `origin_not_allowed`: This origin may not make this request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiAuthRefresh: {
         parameters: {
             query?: never;
@@ -4003,7 +4142,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Browser extensions only: the refresh token the last session answer gave */
+                    refreshToken?: string;
+                };
+            };
+        };
         responses: {
             /** @description Success */
             200: {

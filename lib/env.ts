@@ -23,6 +23,14 @@ const commaSeparated = z.string().transform((text) =>
 const origins = commaSeparated.pipe(z.array(z.url().transform((url) => new URL(url).origin)));
 
 /**
+ * Browser extension ids: a Chrome or Edge id (32 letters a–p) or a Firefox add-on id
+ * (`name@domain` or `{uuid}`); see lib/auth/extensions.ts.
+ */
+const extensionIds = commaSeparated.pipe(
+  z.array(z.string().regex(/^(?:[a-p]{32}|[\w.+-]{1,80}@[\w.-]{1,80}|\{[0-9a-fA-F-]{36}\})$/)),
+);
+
+/**
  * Stripe price ids, comma-separated: the first is sold; the others are older prices that
  * subscribers may still be paying, which keep counting as the same tier.
  */
@@ -79,6 +87,12 @@ const EnvSchema = z.object({
   VERCEL_GIT_COMMIT_SHA: optional(z.string()),
   /** Origins allowed to call the API from a browser, comma-separated (exact origins). */
   ALLOWED_ORIGINS: optional(origins),
+  /**
+   * The browser extensions that are clients of this API, comma-separated ids: they sign in,
+   * refresh and sign out with the refresh token in the body (kept in extension storage), and
+   * OAuth sign-in may return to them (lib/auth/extensions.ts).
+   */
+  ALLOWED_EXTENSION_IDS: optional(extensionIds),
   SUPABASE_URL: optional(z.url()),
   SUPABASE_ANON_KEY: optional(z.string()),
   SUPABASE_SERVICE_ROLE_KEY: optional(z.string()),

@@ -27,6 +27,6 @@ export default route({
       errors: ["invalid_credentials", "service_unavailable"],
       roundTrips: { database: 1, redis: 3 },
     },
-    ({ body, ip }) => login(body.email, body.password, ip),
+    ({ body, ip, headers }) => login(body.email, body.password, ip, headers),
   ),
 });

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { logout } from "../../lib/accounts/sessions.js";
+import { ExtensionSessionBody, logout } from "../../lib/accounts/sessions.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 
@@ -9,10 +9,14 @@ export default route({
       summary: "End this session (local) or every session of the user (global)",
       tags: ["auth"],
       auth: "public",
-      body: z.strictObject({ scope: z.enum(["local", "global"]).optional() }).optional(),
+      description:
+        "From the app's own origin with the X-Requested-With header (the refresh cookie), or from an allowlisted browser extension with `refreshToken` in the body.",
+      body: ExtensionSessionBody.extend({
+        scope: z.enum(["local", "global"]).optional(),
+      }).optional(),
       limit: "session",
       errors: ["origin_not_allowed"],
     },
-    ({ headers, body }) => logout(headers, body?.scope ?? "local"),
+    ({ headers, body }) => logout(headers, body?.scope ?? "local", body?.refreshToken),
   ),
 });

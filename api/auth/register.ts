@@ -33,6 +33,6 @@ export default route({
         ledgerStep: "the name is stored sealed in the new profile, a write only the server makes",
       },
     },
-    ({ body, db }) => register(body, db.service),
+    ({ body, db, headers }) => register(body, db.service, headers),
   ),
 });

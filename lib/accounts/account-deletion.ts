@@ -4,7 +4,7 @@
 // password. public.delete_my_account() checks that freshness itself, in the database, because
 // a signed-in client can call it through the Data API without passing through Bastion.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";

@@ -4,7 +4,7 @@
 // caller's own token, so Supabase Auth keeps the caller's session and ends every other one
 // (whoever knew the old password is signed out); Bastion asks for that once more explicitly.
 import { decodeJwt } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";

@@ -16,6 +16,10 @@ const MAX_AGE_SECONDS = 600;
 const PendingSignIn = z.object({
   verifier: z.string().regex(/^[\w-]{43,128}$/),
   landing: z.string().max(MAX_LANDING_PATH_LENGTH),
+  /** A sign-in for a browser extension: its id and its own PKCE challenge (extension-oauth.ts). */
+  extension: z
+    .object({ id: z.string().max(200), challenge: z.string().regex(/^[\w-]{43}$/) })
+    .optional(),
 });
 export type PendingSignIn = z.infer<typeof PendingSignIn>;
 

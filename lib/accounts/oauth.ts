@@ -9,11 +9,13 @@ import * as z from "zod";
 import { appUrl, localStackEnabled, requireConfig } from "../env.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
+import { type ExtensionSignIn, extensionLanding } from "./extension-oauth.js";
 import { safeLandingPath } from "./landing-path.js";
 import {
   clearedOauthCookie,
   OAUTH_CALLBACK_PATH,
   oauthCookie,
+  type PendingSignIn,
   readOauthCookie,
 } from "./oauth-cookie.js";
 import { refreshCookie } from "./refresh-cookie.js";
@@ -45,7 +47,11 @@ const EXCHANGE_TIMEOUT_MS = 10_000;
  * The redirect to Supabase Auth's /authorize. Supabase sends the browser back to APP_URL's
  * callback, never to the Host this request named: that is whoever sent it.
  */
-export function startOAuth(provider: OAuthProvider, landing: string): Response {
+export function startOAuth(
+  provider: OAuthProvider,
+  landing: string,
+  extension?: ExtensionSignIn,
+): Response {
   if (provider === "local" && !localStackEnabled()) {
     throw new ApiError("not_found", "This sign-in provider is not available.");
   }
@@ -60,7 +66,10 @@ export function startOAuth(provider: OAuthProvider, landing: string): Response {
   }).toString();
   return new Response(null, {
     status: 302,
-    headers: { location: authorize.href, "set-cookie": oauthCookie({ verifier, landing }) },
+    headers: {
+      location: authorize.href,
+      "set-cookie": oauthCookie({ verifier, landing, ...(extension && { extension }) }),
+    },
   });
 }
 
@@ -77,7 +86,13 @@ export async function finishOAuth(
   const headers = new Headers();
   // The verifier is single-use whatever happens next.
   headers.append("set-cookie", clearedOauthCookie());
-  const outcome = await signIn(requestHeaders, query);
+  const pending = readOauthCookie(requestHeaders);
+  const outcome = await signIn(pending, query);
+  if (pending?.extension) {
+    // Back to the extension's own redirect URL, which the browser hands to it unloaded.
+    headers.set("location", extensionLanding(pending.extension, outcome));
+    return new Response(null, { status: 302, headers });
+  }
   if (typeof outcome === "string") {
     headers.set("location", `/?authError=${outcome}`);
   } else {
@@ -90,14 +105,14 @@ export async function finishOAuth(
   return new Response(null, { status: 302, headers });
 }
 
-interface SignedIn {
+export interface SignedIn {
   accessToken: string;
   refreshToken: string;
   landing: string;
 }
 
 async function signIn(
-  headers: Headers,
+  pending: PendingSignIn | undefined,
   query: OAuthCallbackQuery,
 ): Promise<SignedIn | OAuthFailure> {
   if (query.error !== undefined) {
@@ -108,7 +123,6 @@ async function signIn(
       : "failed";
   }
   if (!query.code) return "failed";
-  const pending = readOauthCookie(headers);
   if (!pending) {
     log.info("oauth_refused", { error: "verifier_cookie_missing" });
     return "expired";

@@ -6,7 +6,7 @@
 // columns' constraints checked, and check time zones against the runtime's time zone database,
 // which a constraint cannot.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { openPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";

@@ -41,6 +41,8 @@ export const REGISTRATION_ANSWER_MIN_MS = 1000;
 export async function register(
   { email, password, fullName }: Registration,
   service: SupabaseClient,
+  /** The request's: an allowlisted extension gets the refresh token in the body (session.ts). */
+  headers?: Headers,
 ): Promise<Response> {
   const problems = checkPassword(password, email);
   if (problems.length > 0) {
@@ -80,5 +82,5 @@ export async function register(
   // is written.
   if (data.user) await saveRegisteredName(service, data.user.id, fullName);
   if (!data.session) return confirmationRequired();
-  return sessionResponse(data.session, 201);
+  return sessionResponse(data.session, 201, headers);
 }

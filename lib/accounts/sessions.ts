@@ -3,6 +3,8 @@
 // from our own origin. Supabase Auth rotates refresh tokens and revokes the whole session when a
 // rotated one is replayed; every failure here clears the cookie and says only "sign in again".
 import type { AuthError } from "@supabase/supabase-js";
+import * as z from "zod";
+import { extensionOrigin } from "../auth/extensions.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { authClient } from "./auth-client.js";
@@ -20,8 +22,16 @@ import { startSignInAttempt } from "./sign-in-limits.js";
  */
 export const SIGN_IN_REFUSAL_MIN_MS = 500;
 
-/** `ip`: the client's address, for the failed sign-in limits (sign-in-limits.ts). */
-export async function login(email: string, password: string, ip: string): Promise<Response> {
+/**
+ * `ip`: the client's address, for the failed sign-in limits (sign-in-limits.ts); `headers`: the
+ * request's, which say whether an extension asks (session.ts).
+ */
+export async function login(
+  email: string,
+  password: string,
+  ip: string,
+  headers?: Headers,
+): Promise<Response> {
   const answer = earliestAnswer(SIGN_IN_REFUSAL_MIN_MS);
   const attempt = await startSignInAttempt(email, ip);
   const { data, error } = await authClient().auth.signInWithPassword({ email, password });
@@ -35,12 +45,36 @@ export async function login(email: string, password: string, ip: string): Promis
     throw authUnavailable("login", error);
   }
   await attempt.succeeded();
-  return sessionResponse(data.session, 200);
+  return sessionResponse(data.session, 200, headers);
 }
 
-export async function refresh(headers: Headers): Promise<Response> {
+/** What an extension sends to refresh and logout: the token it keeps (session.ts). */
+export const ExtensionSessionBody = z.strictObject({
+  refreshToken: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe("Browser extensions only: the refresh token the last session answer gave"),
+});
+
+/**
+ * The refresh token of the request: the body's from an allowlisted extension, which never has
+ * the cookie; the cookie's from the app's own pages (or an ALLOWED_ORIGINS one) with the CSRF
+ * header. An extension's token is no ambient credential, so no other page or extension can
+ * send it for the user.
+ */
+function requestRefreshToken(headers: Headers, bodyToken: string | undefined): string | undefined {
+  if (extensionOrigin(headers)) return bodyToken;
   requireOwnOrigin(headers);
-  const refreshToken = readRefreshCookie(headers);
+  if (bodyToken !== undefined) {
+    throw new ApiError("origin_not_allowed", "Only browser extensions send the refresh token.");
+  }
+  return readRefreshCookie(headers);
+}
+
+export async function refresh(headers: Headers, bodyToken?: string): Promise<Response> {
+  const refreshToken = requestRefreshToken(headers, bodyToken);
   if (!refreshToken) throw sessionEnded("no_cookie");
   const client = authClient();
   const { data, error } = await client.auth.refreshSession({ refresh_token: refreshToken });
@@ -54,18 +88,21 @@ export async function refresh(headers: Headers): Promise<Response> {
     await client.auth.signOut({ scope: "local" });
     throw sessionEnded("lifetime_exceeded");
   }
-  return sessionResponse(data.session, 200);
+  return sessionResponse(data.session, 200, headers);
 }
 
 export type LogoutScope = "local" | "global";
 
-export async function logout(headers: Headers, scope: LogoutScope): Promise<Response> {
-  requireOwnOrigin(headers);
+export async function logout(
+  headers: Headers,
+  scope: LogoutScope,
+  bodyToken?: string,
+): Promise<Response> {
+  const refreshToken = requestRefreshToken(headers, bodyToken);
   const cleared = new Response(null, {
     status: 204,
     headers: { "set-cookie": clearedRefreshCookie() },
   });
-  const refreshToken = readRefreshCookie(headers);
   if (!refreshToken) return cleared;
   // Sign-out needs an access token of this session; the cookie's refresh token gets one.
   const client = authClient();

@@ -1,6 +1,8 @@
-// CORS against ALLOWED_ORIGINS: an allowlisted origin is echoed exactly (never "*", never a
-// pattern), with Vary: Origin so caches keep answers for different origins apart. The literal
-// origin "null" (sandboxed frames, file: pages) and every other origin get no grant at all.
+// CORS against ALLOWED_ORIGINS and the allowlisted browser extensions (ALLOWED_EXTENSION_IDS,
+// lib/auth/extensions.ts): an allowed origin is echoed exactly (never "*", never a pattern),
+// with Vary: Origin so caches keep answers for different origins apart. The literal origin
+// "null" (sandboxed frames, file: pages) and every other origin get no grant at all.
+import { extensionOrigin } from "../auth/extensions.js";
 import { env } from "../env.js";
 
 const ALLOWED_REQUEST_HEADERS =
@@ -9,15 +11,21 @@ const EXPOSED_HEADERS =
   "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, idempotent-replayed";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";
 
+/** An ALLOWED_ORIGINS origin (pages that may use the refresh cookie too). */
 export function allowedOrigin(headers: Headers): string | undefined {
   const origin = headers.get("origin");
   if (!origin || origin === "null") return undefined;
   return env().ALLOWED_ORIGINS?.includes(origin) ? origin : undefined;
 }
 
+/** Whom CORS grants: an ALLOWED_ORIGINS origin or an allowlisted extension's. */
+function corsOrigin(headers: Headers): string | undefined {
+  return allowedOrigin(headers) ?? extensionOrigin(headers);
+}
+
 export function withCors(response: Response, request: Request): Response {
   response.headers.append("vary", "Origin");
-  const origin = allowedOrigin(request.headers);
+  const origin = corsOrigin(request.headers);
   if (origin) {
     response.headers.set("access-control-allow-origin", origin);
     response.headers.set("access-control-allow-credentials", "true");
@@ -34,7 +42,7 @@ export function isPreflight(request: Request): boolean {
 export function preflightResponse(request: Request, methods: string[]): Response {
   const response = new Response(null, { status: 204, headers: { allow: methods.join(", ") } });
   const requested = request.headers.get("access-control-request-method") ?? "";
-  if (allowedOrigin(request.headers) && methods.includes(requested)) {
+  if (corsOrigin(request.headers) && methods.includes(requested)) {
     response.headers.set("access-control-allow-methods", methods.join(", "));
     response.headers.set("access-control-allow-headers", ALLOWED_REQUEST_HEADERS);
     response.headers.set("access-control-max-age", PREFLIGHT_MAX_AGE_SECONDS);

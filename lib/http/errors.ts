@@ -115,8 +115,8 @@ export const ERROR_CODES = {
     title: "This origin may not make this request",
     help: {
       cause:
-        "A request that uses the session cookie (refresh, logout) came from an origin that is neither the app's own nor in ALLOWED_ORIGINS, or without the `X-Requested-With` header.",
-      fix: "Call from the app's own origin (the typed client sends the header), or add the SPA's origin to ALLOWED_ORIGINS.",
+        "A request that uses the session cookie (refresh, logout) came from an origin that is neither the app's own nor in ALLOWED_ORIGINS, or without the `X-Requested-With` header; or a refresh token in the body (or an extension's OAuth handoff) came from an origin that is not an extension in ALLOWED_EXTENSION_IDS.",
+      fix: "Call from the app's own origin (the typed client sends the header), or add the SPA's origin to ALLOWED_ORIGINS; a browser extension's id goes in ALLOWED_EXTENSION_IDS.",
     },
   },
   not_found: {

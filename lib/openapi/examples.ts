@@ -459,7 +459,18 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
       response: SESSION,
     },
     "POST /api/auth/login": { request: { email: EMAIL, password: PASSWORD }, response: SESSION },
-    "POST /api/auth/refresh": { response: SESSION },
+    "POST /api/auth/refresh": {
+      // A browser extension's; the web app sends no body (the refresh cookie).
+      request: { refreshToken: "v2ilj5ffzaxc" },
+      response: { ...SESSION, refreshToken: "q3ne6pmfkr7t" },
+    },
+    "POST /api/auth/oauth/token": {
+      request: {
+        handoff: "k1.Vm9pZC1leGFtcGxlLWhhbmRvZmYtc2VhbGVkLXZhbHVl",
+        codeVerifier: "M25iVXpKU3puUjFaYWg3T1NDTDQtcW1ROUY5YXlwalNoc0hhakxifmZHag",
+      },
+      response: { ...SESSION, refreshToken: "v2ilj5ffzaxc" },
+    },
     "POST /api/auth/logout": { request: { scope: "local" } },
     "POST /api/auth/forgot-password": {
       request: { email: EMAIL },

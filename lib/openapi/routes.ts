@@ -17,6 +17,7 @@ import login from "../../api/auth/login.js";
 import logout from "../../api/auth/logout.js";
 import me from "../../api/auth/me.js";
 import oauthStart from "../../api/auth/oauth/[provider].js";
+import oauthToken from "../../api/auth/oauth/token.js";
 import refresh from "../../api/auth/refresh.js";
 import register from "../../api/auth/register.js";
 import resetPassword from "../../api/auth/reset-password.js";
@@ -91,6 +92,7 @@ export function routes(): Record<string, Route> {
     "/api/auth/logout": logout,
     "/api/auth/me": me,
     "/api/auth/oauth/[provider]": oauthStart,
+    "/api/auth/oauth/token": oauthToken,
     "/api/auth/refresh": refresh,
     "/api/auth/register": register,
     "/api/auth/reset-password": resetPassword,

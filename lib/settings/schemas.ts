@@ -1,6 +1,6 @@
 // The settings contract: what a client sends and what it gets back. One document per user, with
 // a version every write bumps; a write names the version it was based on (compare-and-swap).
-import { z } from "zod";
+import * as z from "zod";
 import { unstorableReason } from "./document.js";
 
 /** Control characters and lone surrogates: Postgres text refuses some, people read none. */
