@@ -1334,7 +1334,7 @@ export type paths = {
         put?: never;
         /**
          * Replace the settings from a device, if nobody changed them since baseVersion
-         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with. The tier limits the document's size and the devices that sync (GET /api/subscriptions lists them): past either, 402 `subscription_required` with `requiredTier`.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1359,7 +1359,7 @@ export type paths = {
         get: operations["getApiSyncSettings"];
         /**
          * Replace the settings from a device, if nobody changed them since baseVersion
-         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with. The tier limits the document's size and the devices that sync (GET /api/subscriptions lists them): past either, 402 `subscription_required` with `requiredTier`.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1417,7 +1417,7 @@ export type paths = {
         get: operations["getApiUsersMeSettings"];
         /**
          * Replace my settings, if nobody changed them since baseVersion
-         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.
+         * @description Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with. The tier limits the document's size (GET /api/subscriptions lists it): past it, 402 `subscription_required` with `requiredTier`.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1795,9 +1795,11 @@ export type components = {
             };
         };
         MySubscription: {
+            features: components["schemas"]["TierFeatures"];
             subscription?: components["schemas"]["Subscription"];
             /** @enum {string} */
             tier: "free" | "pro" | "premium";
+            tiers: components["schemas"]["TierTable"];
         };
         NotificationBatch: {
             locale?: string;
@@ -2112,6 +2114,21 @@ export type components = {
             updatedAt: string | null;
             /** @description 0 until the first write */
             version: number;
+        };
+        TierFeatures: {
+            /** @description AI requests a day */
+            aiRequestsPerDay: number;
+            /** @description Days usage events are kept */
+            analyticsRetentionDays: number;
+            /** @description The settings document's largest size, in bytes */
+            settingsBytes: number;
+            /** @description Devices that may push settings */
+            syncedDevices: number;
+        };
+        TierTable: {
+            free: components["schemas"]["TierFeatures"];
+            premium: components["schemas"]["TierFeatures"];
+            pro: components["schemas"]["TierFeatures"];
         };
         TimeOffSaved: {
             /** Format: uuid */
@@ -9587,6 +9604,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `subscription_required`: This needs a higher subscription tier */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
                 headers: {
@@ -9787,6 +9813,15 @@ export interface operations {
             };
             /** @description `unauthorized`: Sign in to continue */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `subscription_required`: This needs a higher subscription tier */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10285,6 +10320,15 @@ export interface operations {
             };
             /** @description `unauthorized`: Sign in to continue */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `subscription_required`: This needs a higher subscription tier */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };

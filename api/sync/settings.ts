@@ -22,16 +22,16 @@ export default route({
     {
       summary: "Replace the settings from a device, if nobody changed them since baseVersion",
       description:
-        "Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.",
+        "Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with. The tier limits the document's size and the devices that sync (GET /api/subscriptions lists them): past either, 402 `subscription_required` with `requiredTier`.",
       tags: ["sync"],
       auth: "user",
       body: SyncSettingsWrite,
       bodyLimitBytes: SETTINGS_BODY_LIMIT_BYTES,
       response: SyncSettingsView,
       limit: "write",
-      errors: ["version_conflict"],
-      roundTrips: { database: 1, redis: 1 },
+      errors: ["version_conflict", "subscription_required"],
+      roundTrips: { database: 3, redis: 1 },
     },
-    ({ db, body }) => pushSettings(db.user, body),
+    ({ db, caller, body }) => pushSettings(db.user, caller.userId, body),
   ),
 });

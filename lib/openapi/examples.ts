@@ -36,6 +36,7 @@ import type {
   SubscriptionCheckoutCreated,
   SubscriptionCheckoutRequest,
 } from "../subscriptions/start-checkout.js";
+import { TIER_FEATURES } from "../subscriptions/features.js";
 import type { MySubscription, SubscriptionView } from "../subscriptions/subscription-view.js";
 
 export interface OperationExamples {
@@ -414,7 +415,12 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     cancelAtPeriodEnd: false,
   };
 
-  const MY_SUBSCRIPTION: Out<typeof MySubscription> = { tier: "pro", subscription: SUBSCRIPTION };
+  const MY_SUBSCRIPTION: Out<typeof MySubscription> = {
+    tier: "pro",
+    subscription: SUBSCRIPTION,
+    features: TIER_FEATURES.pro,
+    tiers: TIER_FEATURES,
+  };
 
   const SUBSCRIPTION_CHECKOUT_REQUEST: In<typeof SubscriptionCheckoutRequest> = {
     tier: "pro",

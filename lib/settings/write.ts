@@ -4,6 +4,9 @@
 // server's copy, so the client can merge and retry from it.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { ApiError } from "../http/errors.js";
+import { entitledTier } from "../subscriptions/entitlement.js";
+import { cheapestTierAllowing, TIER_FEATURES, tierTooLow } from "../subscriptions/features.js";
+import type { Tier } from "../subscriptions/tiers.js";
 import { jsonbTextBytes, SETTINGS_DOCUMENT_MAX_BYTES } from "./document.js";
 import { type SettingsRow, settingsCopy } from "./row.js";
 import {
@@ -15,20 +18,59 @@ import {
 } from "./schemas.js";
 
 /** The web app's write: no device name, and the copy without one. */
-export async function writeSettings(db: SupabaseClient, write: SettingsWrite): Promise<Settings> {
+export async function writeSettings(
+  db: SupabaseClient,
+  userId: string,
+  write: SettingsWrite,
+): Promise<Settings> {
+  const tier = await entitledTier(db, userId);
+  refuseOverTier(tier, write);
   const { applied, settings } = await compareAndSwap(db, write, null);
   if (!applied) throw versionConflict(SettingsView.parse(settings));
   return settings;
 }
 
-/** A device's write (the browser extension): the copy names the device that wrote it. */
+/**
+ * A device's write (the browser extension): the copy names the device that wrote it. The tier
+ * limits the document's size and the devices: those that wrote one of the last 50 versions (the
+ * history public.write_settings keeps) count, and a new one must fit beside them.
+ */
 export async function pushSettings(
   db: SupabaseClient,
+  userId: string,
   push: SyncSettingsWrite,
 ): Promise<SyncSettings> {
+  const [tier, devices] = await Promise.all([entitledTier(db, userId), recentDevices(db)]);
+  refuseOverTier(tier, push);
+  if (!devices.has(push.device)) {
+    const needed = devices.size + 1;
+    if (needed > TIER_FEATURES[tier].syncedDevices) {
+      const required = cheapestTierAllowing((features) => features.syncedDevices >= needed);
+      throw tierTooLow(`Syncing ${needed} devices`, tier, required ?? "premium");
+    }
+  }
   const { applied, settings } = await compareAndSwap(db, push, push.device);
   if (!applied) throw versionConflict(settings);
   return settings;
+}
+
+function refuseOverTier(tier: Tier, write: SettingsWrite): void {
+  const bytes = jsonbTextBytes(write.data);
+  // Past the database's own cap no tier helps: compareAndSwap answers that.
+  if (bytes > SETTINGS_DOCUMENT_MAX_BYTES || bytes <= TIER_FEATURES[tier].settingsBytes) return;
+  const required = cheapestTierAllowing((features) => features.settingsBytes >= bytes);
+  throw tierTooLow(`A settings document of ${bytes} bytes`, tier, required ?? "premium");
+}
+
+/** The devices that wrote the versions the history keeps, through the caller's own client. */
+async function recentDevices(db: SupabaseClient): Promise<Set<string>> {
+  const { data, error } = await db
+    .from("settings_history")
+    .select("device")
+    .not("device", "is", null)
+    .returns<{ device: string }[]>();
+  if (error) throw new Error(`reading the settings history failed: ${error.code} ${error.message}`);
+  return new Set(data.map((row) => row.device));
 }
 
 async function compareAndSwap(

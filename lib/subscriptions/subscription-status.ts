@@ -6,6 +6,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { ApiError } from "../http/errors.js";
+import { TIER_FEATURES } from "./features.js";
 import { SUBSCRIPTION_STATUSES } from "./stripe-subscription.js";
 import type { MySubscription } from "./subscription-view.js";
 import { PAID_TIERS, TIERS } from "./tiers.js";
@@ -40,9 +41,11 @@ export async function subscriptionToChange(db: SupabaseClient, userId: string): 
 
 export async function mySubscription(db: SupabaseClient, caller: Caller): Promise<MySubscription> {
   const current = await currentSubscription(db, caller.userId);
-  if (!current) return { tier: "free" };
+  const tier = current?.entitled_tier ?? "free";
+  const plan = { tier, features: TIER_FEATURES[tier], tiers: TIER_FEATURES };
+  if (!current) return plan;
   return {
-    tier: current.entitled_tier,
+    ...plan,
     subscription: {
       tier: current.tier,
       status: current.status,

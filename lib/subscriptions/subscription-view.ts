@@ -1,6 +1,7 @@
 // What the API answers about subscriptions: the tier the caller has now, and the subscription
 // behind it — never Stripe's ids nor anything else of the provider's.
 import * as z from "zod";
+import { TierFeaturesView, TierTable } from "./features.js";
 import { SUBSCRIPTION_STATUSES, type SubscriptionFacts } from "./stripe-subscription.js";
 import { PAID_TIERS, TIERS } from "./tiers.js";
 
@@ -23,6 +24,10 @@ export const MySubscription = z
     tier: z.enum(TIERS),
     /** The live subscription that decides it, if any (also one whose payment failed). */
     subscription: SubscriptionView.optional(),
+    /** What the tier gives now (lib/subscriptions/features.ts). */
+    features: TierFeaturesView,
+    /** What every tier gives: what an upgrade unlocks. */
+    tiers: TierTable,
   })
   .meta({ id: "MySubscription" });
 export type MySubscription = z.infer<typeof MySubscription>;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS_DOCUMENT_MAX_BYTES } from "../../lib/settings/document.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { expectJson, expectProblem, send } from "../helpers/requests.js";
+import { grantTier } from "../helpers/tier.js";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -16,6 +17,16 @@ afterAll(async () => {
 });
 
 type User = { id: string; accessToken: string };
+
+/**
+ * A user on the premium tier: these tests are about versions, conflicts and the 64 KB cap, not
+ * the smaller documents and fewer devices of the lower tiers (tests/api/subscriptions.test.ts).
+ */
+async function premiumUser(): Promise<User> {
+  const user = await api.signUp();
+  await grantTier(api, user.id, "premium");
+  return user;
+}
 type Body = Record<string, unknown>;
 
 const call = (
@@ -55,7 +66,7 @@ async function stored(userId: string) {
 
 /** A user whose settings are at version `count`, written through the API. */
 async function userWithVersions(count: number): Promise<User> {
-  const user = await api.signUp();
+  const user = await premiumUser();
   for (let version = 0; version < count; version++) {
     await expectJson<Body>(
       await putSettings(user, {
@@ -71,7 +82,7 @@ async function userWithVersions(count: number): Promise<User> {
 
 describe("GET /api/users/me/settings", () => {
   it("answers version 0 and an empty document before the first write", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const body = await expectJson<Body>(
       await call(user.accessToken, "/api/users/me/settings"),
       200,
@@ -82,7 +93,7 @@ describe("GET /api/users/me/settings", () => {
 
 describe("PUT /api/users/me/settings", () => {
   it("writes version 1, then version 2 from it, and reads back what was written", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const first = await expectJson<Body>(
       await putSettings(user, { baseVersion: 0, schemaVersion: 3, data: { theme: "dark" } }),
       200,
@@ -139,7 +150,7 @@ describe("PUT /api/users/me/settings", () => {
   });
 
   it("answers a write from a version when there are no settings with the empty copy", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const problem = await expectProblem(
       await putSettings(user, { baseVersion: 3, schemaVersion: 1, data: {} }),
       409,
@@ -239,12 +250,12 @@ describe("sync for devices", () => {
   });
 
   it("pull answers 304 to a device of a user who has no settings yet", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     expect((await call(user.accessToken, "/api/sync/pull?since=0")).status).toBe(304);
   });
 
   it("pull without since answers the whole current copy, also before the first write", async () => {
-    const fresh = await api.signUp();
+    const fresh = await premiumUser();
     expect(await expectJson<Body>(await call(fresh.accessToken, "/api/sync/pull"), 200)).toEqual({
       version: 0,
       schemaVersion: 0,
@@ -262,7 +273,7 @@ describe("sync for devices", () => {
   it.each(["?since=", "?since=-1", "?since=abc", "?since=1.5", "?since=1&extra=1"])(
     "pull refuses the query %j with 400",
     async (query) => {
-      const user = await api.signUp();
+      const user = await premiumUser();
       await expectProblem(
         await call(user.accessToken, `/api/sync/pull${query}`),
         400,
@@ -277,7 +288,7 @@ describe("the 64 KB document limit", () => {
   const documentOf = (bytes: number) => ({ x: "y".repeat(bytes - 9) });
 
   it("stores a document of exactly 64 KB as the database measures it", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const data = documentOf(SETTINGS_DOCUMENT_MAX_BYTES);
     await expectJson<Body>(
       await putSettings(user, { baseVersion: 0, schemaVersion: 1, data }),
@@ -307,7 +318,7 @@ describe("the 64 KB document limit", () => {
   });
 
   it("answers 413 for a body over its limit before reading it", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const data = documentOf(SETTINGS_DOCUMENT_MAX_BYTES + 8 * 1024);
     await expectProblem(
       await putSettings(user, { baseVersion: 0, schemaVersion: 1, data }),
@@ -318,7 +329,7 @@ describe("the 64 KB document limit", () => {
   });
 
   it("is enforced by the table too, for a write that goes around the API", async () => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const { error } = await api.supabase.client(user.accessToken).rpc("write_settings", {
       p_base_version: 0,
       p_document: documentOf(SETTINGS_DOCUMENT_MAX_BYTES + 1),
@@ -338,7 +349,7 @@ describe("the 64 KB document limit", () => {
     ["nesting deeper than 32", `${'{"a":'.repeat(40)}1${"}".repeat(40)}`],
     ["an array", "[1, 2]"],
   ])("answers 400 for a document with %s", async (_, data) => {
-    const user = await api.signUp();
+    const user = await premiumUser();
     const body = `{"baseVersion": 0, "schemaVersion": 1, "data": ${data}}`;
     const problem = await expectProblem(
       await call(user.accessToken, "/api/users/me/settings", { method: "PUT", body }),
@@ -385,7 +396,7 @@ describe("users are kept to their own settings", () => {
   let annBefore: Awaited<ReturnType<typeof stored>>;
   beforeAll(async () => {
     ann = await userWithVersions(3);
-    ben = await api.signUp();
+    ben = await premiumUser();
     annBefore = await stored(ann.id);
   });
 

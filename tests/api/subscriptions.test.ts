@@ -4,6 +4,7 @@
 // changes and cancellation asked of Stripe and recorded only when Stripe's events say so, events
 // applied once and in any order, and the billing portal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TIER_FEATURES } from "../../lib/subscriptions/features.js";
 import { SPA_ORIGIN, startTestApi, type TestApi } from "../helpers/api.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
 import { expectJson, expectProblem, send } from "../helpers/requests.js";
@@ -31,6 +32,8 @@ afterAll(async () => {
   await api?.close();
   await stripe?.close();
 });
+
+const FREE = { tier: "free", features: TIER_FEATURES.free, tiers: TIER_FEATURES };
 
 const PAGES = { successUrl: `${SPA_ORIGIN}/welcome`, cancelUrl: `${SPA_ORIGIN}/plans` };
 
@@ -88,7 +91,7 @@ async function subscriber(tier: "pro" | "premium") {
 describe("GET /api/subscriptions", () => {
   it("answers free to a user who never subscribed, and shows nobody else's subscription", async () => {
     const [user] = await Promise.all([api.signUp(), subscriber("premium")]);
-    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual(FREE);
     await expectProblem(await send(api, "GET", "/api/subscriptions"), 401, "unauthorized");
   });
 });
@@ -200,7 +203,7 @@ describe("POST /api/subscriptions", () => {
       "idempotency_key_missing",
     );
     expect(stripe.requests.length).toBe(before);
-    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual(FREE);
   });
 });
 
@@ -210,6 +213,8 @@ describe("subscription events", () => {
     const view = await expectJson<Record<string, unknown>>(await mine(user.accessToken), 200);
     expect(view).toEqual({
       tier: "pro",
+      features: TIER_FEATURES.pro,
+      tiers: TIER_FEATURES,
       subscription: {
         tier: "pro",
         status: "active",
@@ -422,7 +427,7 @@ describe("DELETE /api/subscriptions", () => {
       stripe.subscription(user.subscriptionId),
     );
     expect(await outcomeOf(deleted)).toBe("subscription canceled (pro)");
-    expect(await expectJson(await mine(user.accessToken), 200)).toEqual({ tier: "free" });
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual(FREE);
     await expectProblem(
       await send(api, "DELETE", "/api/subscriptions", { token: user.accessToken }),
       404,
@@ -461,5 +466,92 @@ describe("POST /api/subscriptions/portal", () => {
       404,
       "not_found",
     );
+  });
+});
+
+describe("plans that gate features", () => {
+  /** A document whose jsonb text is `bytes` long ({"x": "…"} is the string plus 9 bytes). */
+  const documentOf = (bytes: number) => ({ x: "y".repeat(bytes - 9) });
+  const version = new Map<string, number>();
+  const push = async (token: string, device: string, data: object = { theme: "dark" }) => {
+    const current = await expectJson<{ version: number }>(
+      await send(api, "GET", "/api/sync/settings", { token }),
+      200,
+    );
+    return send(api, "PUT", "/api/sync/settings", {
+      token,
+      body: { baseVersion: current.version, schemaVersion: 1, device, data },
+    });
+  };
+  const refused = async (response: Response, requiredTier: string, tier: string) => {
+    const problem = await expectProblem(response, 402, "subscription_required");
+    expect(problem).toMatchObject({ tier, requiredTier });
+  };
+
+  it("limits the settings size by tier, naming the cheapest tier that fits", async () => {
+    const free = await api.signUp();
+    const { settingsBytes: freeBytes } = TIER_FEATURES.free;
+    const { settingsBytes: proBytes } = TIER_FEATURES.pro;
+    await expectJson(await push(free.accessToken, "laptop", documentOf(freeBytes)), 200);
+    await refused(await push(free.accessToken, "laptop", documentOf(freeBytes + 1)), "pro", "free");
+    await refused(
+      await send(api, "PUT", "/api/users/me/settings", {
+        token: free.accessToken,
+        body: { baseVersion: 1, schemaVersion: 1, data: documentOf(proBytes + 1) },
+      }),
+      "premium",
+      "free",
+    );
+    const pro = await subscriber("pro");
+    await expectJson(await push(pro.accessToken, "laptop", documentOf(proBytes)), 200);
+    await refused(
+      await push(pro.accessToken, "laptop", documentOf(proBytes + 1)),
+      "premium",
+      "pro",
+    );
+  });
+
+  it("limits the devices that sync by tier; devices already syncing keep syncing", async () => {
+    const free = await api.signUp();
+    await expectJson(await push(free.accessToken, "laptop"), 200);
+    await expectJson(await push(free.accessToken, "laptop"), 200);
+    await refused(await push(free.accessToken, "phone"), "pro", "free");
+
+    const pro = await subscriber("pro");
+    const devices = Array.from(
+      { length: TIER_FEATURES.pro.syncedDevices },
+      (_, n) => `device ${n}`,
+    );
+    for (const device of devices) await expectJson(await push(pro.accessToken, device), 200);
+    await refused(await push(pro.accessToken, "one too many"), "premium", "pro");
+  });
+
+  it("keeps pro through a failed renewal's grace, and gates again after the downgrade to free", async () => {
+    const user = await subscriber("pro");
+    const large = documentOf(TIER_FEATURES.free.settingsBytes + 100);
+    await expectJson(await push(user.accessToken, "laptop", large), 200);
+    await expectJson(await push(user.accessToken, "phone"), 200);
+
+    stripe.renew(user.subscriptionId, false);
+    const failed = stripeEvent("invoice.payment_failed", stripe.invoice(user.subscriptionId));
+    expect(await outcomeOf(failed)).toBe("subscription past_due (pro)");
+    await expectJson(await push(user.accessToken, "tablet", large), 200);
+
+    stripe.endPeriod(user.subscriptionId);
+    const deleted = stripeEvent(
+      "customer.subscription.deleted",
+      stripe.subscription(user.subscriptionId),
+    );
+    expect(await outcomeOf(deleted)).toBe("subscription canceled (pro)");
+    expect(await expectJson(await mine(user.accessToken), 200)).toEqual(FREE);
+    // What was stored stays readable; a write must fit the tier the account has now.
+    const stored = await expectJson<{ data: unknown }>(
+      await send(api, "GET", "/api/sync/settings", { token: user.accessToken }),
+      200,
+    );
+    expect(stored.data).toEqual(large);
+    await refused(await push(user.accessToken, "laptop", large), "pro", "free");
+    await expectJson(await push(user.accessToken, "laptop"), 200);
+    await refused(await push(user.accessToken, "new laptop"), "premium", "free");
   });
 });

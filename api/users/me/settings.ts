@@ -22,15 +22,15 @@ export default route({
     {
       summary: "Replace my settings, if nobody changed them since baseVersion",
       description:
-        "Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with.",
+        "Lands only if `baseVersion` is still the current version; otherwise 409 `version_conflict`, whose `current` member is the server's copy to merge with. The tier limits the document's size (GET /api/subscriptions lists it): past it, 402 `subscription_required` with `requiredTier`.",
       tags: ["settings"],
       auth: "user",
       body: SettingsWrite,
       bodyLimitBytes: SETTINGS_BODY_LIMIT_BYTES,
       response: SettingsView,
       limit: "write",
-      errors: ["version_conflict"],
+      errors: ["version_conflict", "subscription_required"],
     },
-    ({ db, body }) => writeSettings(db.user, body),
+    ({ db, caller, body }) => writeSettings(db.user, caller.userId, body),
   ),
 });
