@@ -32,6 +32,7 @@ export const TAG_ORDER: { name: string; description: string }[] = [
   { name: "settings", description: "One settings document per user." },
   { name: "sync", description: "Settings kept in step across a person's devices." },
   { name: "subscriptions", description: "Paid tiers through Stripe Billing." },
+  { name: "analytics", description: "Usage events from users who opted in, and daily totals." },
   { name: "notifications", description: "Staff: email and text messages to customers." },
   {
     name: "staff",

@@ -11,7 +11,7 @@
 // They live here rather than in `.meta({ examples })` on the domain schemas because one booking
 // appears in several answers (created, read, listed, cancelled) and stays one value, and
 // because the request bodies of some endpoints are declared inline in api/.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { MeView } from "../accounts/me.js";
 import type { Profile, ProfileUpdate } from "../accounts/profile.js";
 import type { SessionView } from "../accounts/session.js";
@@ -32,11 +32,11 @@ import type { Verification, VerifyRequest } from "../payments/verify-payment.js"
 import type { Availability, AvailabilityRequest } from "../scheduling/availability.js";
 import type { PortalRequest, PortalSession } from "../subscriptions/billing-portal.js";
 import type { TierChange } from "../subscriptions/change-tier.js";
+import { TIER_FEATURES } from "../subscriptions/features.js";
 import type {
   SubscriptionCheckoutCreated,
   SubscriptionCheckoutRequest,
 } from "../subscriptions/start-checkout.js";
-import { TIER_FEATURES } from "../subscriptions/features.js";
 import type { MySubscription, SubscriptionView } from "../subscriptions/subscription-view.js";
 
 export interface OperationExamples {
@@ -552,6 +552,22 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
 
     "GET /api/users/me": { response: PROFILE },
     "PUT /api/users/me": { request: PROFILE_UPDATE, response: PROFILE },
+    "POST /api/analytics/events": {
+      request: {
+        events: [
+          { name: "focus.session_started", day: t.booked.slice(0, 10) },
+          { name: "focus.session_completed", day: t.booked.slice(0, 10) },
+        ],
+      },
+      response: { recorded: 2, optedIn: true },
+    },
+    "GET /api/analytics/summary": {
+      response: {
+        days: [
+          { day: t.booked.slice(0, 10), feature: "focus", tier: "pro", events: 1520, users: 311 },
+        ],
+      },
+    },
     "DELETE /api/users/me": { request: { password: PASSWORD } },
     "POST /api/auth/change-password": {
       request: { currentPassword: PASSWORD, newPassword: "a new and longer passphrase" },

@@ -9,6 +9,8 @@ import adminSessionTypes from "../../api/admin/session-types/index.js";
 import adminSettings from "../../api/admin/settings.js";
 import adminStaff from "../../api/admin/staff.js";
 import adminTimeOff from "../../api/admin/time-off/[id].js";
+import analyticsEvents from "../../api/analytics/events.js";
+import analyticsSummary from "../../api/analytics/summary.js";
 import authCallback from "../../api/auth/callback.js";
 import changePassword from "../../api/auth/change-password.js";
 import confirmEmail from "../../api/auth/confirm.js";
@@ -84,6 +86,8 @@ export function routes(): Record<string, Route> {
     "/api/admin/settings": adminSettings,
     "/api/admin/staff": adminStaff,
     "/api/admin/time-off/[id]": adminTimeOff,
+    "/api/analytics/events": analyticsEvents,
+    "/api/analytics/summary": analyticsSummary,
     "/api/auth/callback": authCallback,
     "/api/auth/change-password": changePassword,
     "/api/auth/confirm": confirmEmail,
