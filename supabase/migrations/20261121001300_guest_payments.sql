@@ -156,7 +156,16 @@ begin
       p_consent_id
     );
   exception when sqlstate '23P01' then
-    -- Taken since the customer paid: nothing is booked; the API refunds the payment.
+    -- Taken since the customer paid: nothing is booked, and the refund is reserved here, under
+    -- the payment's lock, before it is released: a booking racing this one with the same payment
+    -- then finds it refunded, rather than booking with a payment the API is about to give back.
+    -- The API sends the reserved refund to the provider (same key); the settle sweep does if the
+    -- API cannot.
+    perform public.ledger_begin_refund(
+      v_payment.id, v_payment.amount_minor - v_payment.refunded_minor,
+      'The slot was taken between the payment and the booking', null,
+      'unusable-capture:' || v_payment.id
+    );
     return jsonb_build_object(
       'slot_taken', true,
       'payment_id', v_payment.id,

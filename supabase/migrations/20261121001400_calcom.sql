@@ -420,9 +420,11 @@ select public.restrict_execute('{service_role}',
   'public.calcom_sync_done(uuid, timestamptz, text, bigint, timestamptz, boolean)',
   'public.calcom_sync_failed(uuid, timestamptz, text, boolean)');
 
--- Cal.com cancelled the booking (its webhook, verified by the API): ours is cancelled too, as
--- staff would cancel it (a confirmed booking's price is due back), unless it is already over or
--- gone. Answers what happened, for the webhook inbox.
+-- Cal.com cancelled the booking (its webhook, verified by the API). Cal.com's emails let the
+-- attendee cancel there, and its webhook does not say who did, so ours follows the customer's
+-- rules (cancel_booking): a confirmed session that has started, or is within the change window,
+-- is left as it is for staff to decide (the inbox records why); otherwise ours is cancelled and a
+-- confirmed booking's price is due back. Answers what happened, for the webhook inbox.
 create function public.calcom_apply_cancelled(p_uid text, p_reason text) returns text
 language plpgsql
 volatile
@@ -444,6 +446,10 @@ begin
   if v_booking.status not in ('held', 'confirmed') then
     return 'ignored: booking already ' || v_booking.status;
   end if;
+  if v_booking.status = 'confirmed' and lower(v_booking.during) - now() < make_interval(
+      mins => (public.current_booking_rules()).change_window_minutes) then
+    return 'ignored: within the change window or started; staff decide';
+  end if;
   update public.bookings
      set status = 'cancelled',
          cancellation_reason = left(coalesce(p_reason, 'Cancelled on Cal.com'), 500),
@@ -458,7 +464,9 @@ $$;
 select public.restrict_execute('{service_role}', 'public.calcom_apply_cancelled(text, text)');
 
 -- Cal.com moved the booking (a reschedule there makes a new uid): ours moves to the new start,
--- keeping its length and buffer, and the link follows the new uid. The overlap constraint still
+-- keeping its length and buffer, and the link follows the new uid. As with a cancellation, the
+-- customer's rule holds: a booking within the change window (or started), or a move to a start
+-- within it, is left where it is for staff. The overlap constraint still
 -- holds: a move onto another live booking of ours fails (23P01) and stays in the inbox.
 create function public.calcom_apply_rescheduled(
   p_old_uid text,
@@ -493,6 +501,10 @@ begin
   end if;
   if lower(v_booking.during) = p_start then
     return 'ignored: already at that time';
+  end if;
+  if least(lower(v_booking.during), p_start) - now() < make_interval(
+      mins => (public.current_booking_rules()).change_window_minutes) then
+    return 'ignored: within the change window; staff decide';
   end if;
   v_length := upper(v_booking.during) - lower(v_booking.during);
   v_buffer := upper(v_booking.blocked) - upper(v_booking.during);

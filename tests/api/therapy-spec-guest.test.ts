@@ -18,6 +18,7 @@ import {
 } from "../../lib/payments/providers/sandbox.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { futureWeekday } from "../helpers/booking-hold.js";
+import { type Order, payAsGuest, paymentRow } from "../helpers/guest-payment.js";
 import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { newPractitioner } from "../helpers/practitioner.js";
 import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
@@ -71,53 +72,6 @@ function specConsent(email: string, acknowledgments: unknown = ["item1", "item2"
   };
 }
 
-interface Order {
-  orderId: string;
-  amount: number;
-  currency: string;
-  keyId: string;
-  paymentId: string;
-}
-
-/** create-order as the spec sends it (no account, no Idempotency-Key), then the checkout. */
-async function payAsGuest(
-  body: Record<string, unknown> = { sessionType: "individual", format: "video" },
-  headers: Record<string, string> = {},
-) {
-  const order = await expectJson<Order>(
-    await post(api, "/api/payments/create-order", body, { headers }),
-    201,
-  );
-  expect(order).toMatchObject({ amount: 250000, currency: "INR", keyId: expect.any(String) });
-  const providerPaymentId = sandboxPaymentId({
-    orderId: order.orderId,
-    amountMinor: order.amount,
-    currency: order.currency,
-    status: "captured",
-  });
-  const verified = await expectJson<{ verified: boolean; providerPaymentId: string }>(
-    await post(api, "/api/payments/verify", {
-      razorpay_order_id: order.orderId,
-      razorpay_payment_id: providerPaymentId,
-      razorpay_signature: sandboxCheckoutSignature(order.orderId, providerPaymentId),
-    }),
-    200,
-  );
-  expect(verified).toMatchObject({ verified: true, providerPaymentId });
-  return { order, providerPaymentId };
-}
-
-async function paymentRow(id: string) {
-  const { rows } = await api.supabase.db.query<{
-    status: string;
-    booking_id: string | null;
-    refunded_minor: string;
-  }>("select status, booking_id::text, refunded_minor::text from public.payments where id = $1", [
-    id,
-  ]);
-  return rows[0];
-}
-
 function specBooking(date: string, time: string, email: string, paymentId: string) {
   return {
     sessionType: "individual",
@@ -145,7 +99,7 @@ describe("the therapy spec's calls, in order, as a guest", () => {
       await expectJson(await post(api, "/api/consent", specConsent(email)), 201),
     ).toMatchObject({ success: true, consentId: expect.any(String) });
 
-    const { order, providerPaymentId } = await payAsGuest();
+    const { order, providerPaymentId } = await payAsGuest(api);
 
     const booked = await expectJson<Record<string, unknown>>(
       await post(api, "/api/bookings", specBooking(date, slot.time, email, providerPaymentId)),
@@ -157,7 +111,7 @@ describe("the therapy spec's calls, in order, as a guest", () => {
       confirmationUrl: expect.stringMatching(/\/bookings\/[0-9a-f-]{36}#token=/),
       status: "confirmed",
     });
-    expect(await paymentRow(order.paymentId)).toMatchObject({
+    expect(await paymentRow(api, order.paymentId)).toMatchObject({
       status: "captured",
       booking_id: booked.bookingId,
     });
@@ -223,8 +177,8 @@ describe("a guest's hold paid with the sandbox", () => {
     );
     const body = { sessionType: "individual", bookingId: held.bookingId };
     await expectProblem(await post(api, "/api/payments/create-order", body), 404, "not_found");
-    const { order } = await payAsGuest(body, { "x-booking-token": held.manageToken });
-    expect(await paymentRow(order.paymentId)).toMatchObject({
+    const { order } = await payAsGuest(api, body, { "x-booking-token": held.manageToken });
+    expect(await paymentRow(api, order.paymentId)).toMatchObject({
       status: "captured",
       booking_id: held.bookingId,
     });
@@ -244,7 +198,7 @@ describe("paying first, then booking", () => {
     const date = futureWeekday(2);
     const email = newEmail();
     await expectJson(await post(api, "/api/consent", specConsent(email)), 201);
-    const { order, providerPaymentId } = await payAsGuest();
+    const { order, providerPaymentId } = await payAsGuest(api);
 
     // Someone else holds the slot between this guest's payment and booking.
     const rival = newEmail();
@@ -271,7 +225,7 @@ describe("paying first, then booking", () => {
       paymentId: order.paymentId,
       refund: { status: "succeeded", amountMinor: 250000 },
     });
-    expect(await paymentRow(order.paymentId)).toMatchObject({
+    expect(await paymentRow(api, order.paymentId)).toMatchObject({
       status: "refunded",
       booking_id: null,
       refunded_minor: "250000",
@@ -296,7 +250,7 @@ describe("paying first, then booking", () => {
     const practitionerId = await newPractitioner(api.supabase);
     const email = newEmail();
     await expectJson(await post(api, "/api/consent", specConsent(email)), 201);
-    const { order } = await payAsGuest({ sessionType: "individual" });
+    const { order } = await payAsGuest(api, { sessionType: "individual" });
     await expectProblem(
       await post(api, "/api/bookings", {
         ...specBooking(futureWeekday(1), "10:00 AM", email, order.paymentId),

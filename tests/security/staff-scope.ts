@@ -126,6 +126,9 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "PUT /api/admin/staff": "admin only",
   "GET /api/admin/settings": "admin only; the practice's settings",
   "PUT /api/admin/settings": "admin only; the practice's settings",
+  // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
+  "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
+  "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",
 };
 
 /** Endpoints a staff member may reach a practitioner's data through: a role, or an id. */
