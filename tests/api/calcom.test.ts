@@ -438,6 +438,39 @@ describe("Cal.com's webhook", () => {
     expect(JSON.stringify(rows[0]?.payload)).not.toContain("asha@example.test");
   });
 
+  it("leaves a booking within the change window to staff when Cal.com cancels it", async () => {
+    const practitionerId = await newPractitioner(api.supabase);
+    const date = futureWeekday(7);
+    fake.offer(EVENT_TYPE, [ist(date, "10:00")]);
+    const { bookingId } = await confirmedBooking(practitionerId, date);
+    const uid = (await link(bookingId))?.calcom_uid ?? "none";
+    // The session is now an hour away: inside the change window, where a customer cannot cancel.
+    await api.supabase.db.query(
+      `update public.bookings set
+         during = tstzrange(now() + interval '1 hour', now() + interval '2 hours', '[)'),
+         blocked = tstzrange(now() + interval '1 hour', now() + interval '2 hours', '[)')
+       where id = $1`,
+      [bookingId],
+    );
+    const { raw, signature } = calcomWebhook(WEBHOOK_SECRET, "BOOKING_CANCELLED", {
+      uid,
+      bookingId: fake.bookings.get(uid)?.id,
+      cancellationReason: "Changed my mind",
+    });
+    await expectJson(await deliverWebhook(raw, signature), 200);
+    await api.settle();
+    expect(await booking(bookingId)).toMatchObject({ status: "confirmed" });
+    const { rows } = await api.supabase.db.query<{ outcome: string; refund: string | null }>(
+      `select e.outcome, b.refund_due_minor::text as refund from public.webhook_events as e,
+         public.bookings as b
+       where e.provider = 'calcom' and e.payload ->> 'uid' = $1 and b.id = $2`,
+      [uid, bookingId],
+    );
+    expect(rows).toEqual([
+      { outcome: "ignored: within the change window or started; staff decide", refund: null },
+    ]);
+  });
+
   it("moves ours for BOOKING_RESCHEDULED and follows the new uid", async () => {
     const practitionerId = await newPractitioner(api.supabase);
     const date = futureWeekday(6);
