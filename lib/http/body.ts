@@ -21,12 +21,19 @@ export function checkDeclaredLength(request: Request, limitBytes: number): void 
   if (declared > limitBytes) throw tooLarge(limitBytes);
 }
 
-export function requireJsonContentType(request: Request): void {
+/**
+ * Before the body is read, from the headers; again with `rawBody` once it is, because a chunked
+ * or HTTP/2 body declares no Content-Length and only the bytes tell whether it was empty.
+ */
+export function requireJsonContentType(request: Request, rawBody?: string): void {
   const contentType = request.headers.get("content-type") ?? "";
   const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
   const isJson = mediaType === "application/json" || mediaType?.endsWith("+json");
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  const mayBeEmpty = !contentType && declared === 0;
+  const empty =
+    rawBody === undefined
+      ? Number(request.headers.get("content-length") ?? 0) === 0
+      : rawBody === "";
+  const mayBeEmpty = !contentType && empty;
   if (!isJson && !mayBeEmpty) {
     // Not guessed from the body: a browser sends a cross-site POST without a CORS preflight only
     // when its Content-Type is absent or text/plain, so reading those as JSON would let any

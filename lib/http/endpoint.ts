@@ -247,6 +247,7 @@ export function endpoint<
       });
 
       const rawBody = withBody ? await readBodyText(request, bodyLimit) : "";
+      if (withBody && !spec.rawBody) requireJsonContentType(request, rawBody);
       const json = spec.rawBody ? undefined : parseJson(rawBody);
       if (!spec.rawBody && !spec.body && json !== undefined) {
         throw new ApiError("validation_failed", "This endpoint takes no body.", {

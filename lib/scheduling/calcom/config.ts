@@ -19,6 +19,9 @@ export function calcomEventType(
   sessionType: string,
 ): { apiKey: string; eventTypeId: number } | undefined {
   const config = calcomConfig();
-  const eventTypeId = config?.eventTypes[sessionType];
+  const eventTypeId =
+    config && Object.hasOwn(config.eventTypes, sessionType)
+      ? config.eventTypes[sessionType]
+      : undefined;
   return config && eventTypeId !== undefined ? { apiKey: config.apiKey, eventTypeId } : undefined;
 }

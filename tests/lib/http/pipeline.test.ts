@@ -128,6 +128,21 @@ describe("body limits and media types", () => {
     expect(raw.status).toBe(200);
     expect(await raw.json()).toEqual({ bytes: 12, text: "a=1&b=%C3%A9" });
   });
+
+  it("answers 415 for a streamed JSON body without Content-Type, which declares no length either", async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"name":"Ann"}'));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${api.url}/api/echo`, {
+      method: "POST",
+      body,
+      duplex: "half",
+    } as RequestInit);
+    await expectProblem(response, 415, "unsupported_media_type");
+  });
 });
 
 describe("validation", () => {
