@@ -88,6 +88,10 @@ async function compareAndSwap(
     })
     .single<SettingsRow & { applied: boolean }>();
   if (error) {
+    // The tier's limits, checked again by the database (the tier changed since it was read).
+    if (error.code === "PT402") {
+      throw new ApiError("subscription_required", "Your tier no longer allows this write.");
+    }
     // The table's own size check: the same measure as above, kept for any path around it.
     if (error.code === "23514" && error.message.includes("document_size")) {
       throw documentTooLarge();

@@ -4,6 +4,7 @@
 // row-level security keeping every user to their own settings, through the API and around it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS_DOCUMENT_MAX_BYTES } from "../../lib/settings/document.js";
+import { TIER_FEATURES } from "../../lib/subscriptions/features.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { grantTier } from "../helpers/tier.js";
@@ -480,5 +481,37 @@ describe("users are kept to their own settings", () => {
       p_device: null,
     });
     expect(error?.code).toBe("42501");
+  });
+});
+
+describe("the tiers' limits in the database", () => {
+  it("are the numbers of TIER_FEATURES", async () => {
+    for (const [tier, features] of Object.entries(TIER_FEATURES)) {
+      const { rows } = await api.supabase.db.query<{
+        settings_bytes: number;
+        synced_devices: number;
+      }>("select * from public.tier_settings_limits($1)", [tier]);
+      expect(rows[0], tier).toEqual({
+        settings_bytes: features.settingsBytes,
+        synced_devices: features.syncedDevices,
+      });
+    }
+  });
+
+  it("hold for a free user calling write_settings through the Data API directly", async () => {
+    const user = await api.signUp();
+    const client = api.supabase.client(user.accessToken);
+    const write = (base: number, device: string, bytes: number) =>
+      client.rpc("write_settings", {
+        p_base_version: base,
+        p_document: { x: "y".repeat(bytes - 9) },
+        p_schema_version: 1,
+        p_device: device,
+      });
+    const limit = TIER_FEATURES.free.settingsBytes;
+    expect((await write(0, "laptop", limit + 1)).error?.code).toBe("PT402");
+    expect((await write(0, "laptop", limit)).error).toBeNull();
+    expect((await write(1, "phone", 100)).error?.code).toBe("PT402");
+    expect((await write(1, "laptop", 100)).error).toBeNull();
   });
 });
