@@ -472,7 +472,6 @@ describe("POST /api/subscriptions/portal", () => {
 describe("plans that gate features", () => {
   /** A document whose jsonb text is `bytes` long ({"x": "…"} is the string plus 9 bytes). */
   const documentOf = (bytes: number) => ({ x: "y".repeat(bytes - 9) });
-  const version = new Map<string, number>();
   const push = async (token: string, device: string, data: object = { theme: "dark" }) => {
     const current = await expectJson<{ version: number }>(
       await send(api, "GET", "/api/sync/settings", { token }),
