@@ -61,6 +61,7 @@ const BOOKING_ID = "b7e2c4a0-3f1d-4c9e-8a5b-2d6f0e1c9a73";
 const CONSENT_ID = "c0a8f3e2-5b7d-4e1a-9c6f-8d2b4a0e7f15";
 const PAYMENT_ID = "9d4e2b7a-1c3f-4a8e-b5d0-6f2a8c1e4b93";
 const REFUND_ID = "e5a1c9d3-7b2f-4e6a-8c0d-3f9b1a5e7d24";
+const PRACTITIONER_ID = "5a7d1e3c-9b2f-4c6e-8a0d-1f3b5c7e9a24";
 const MANAGE_TOKEN = "ZBkIQ1N753YQozhKRt5hfq1raYDbetsswLRfhlB2drE";
 const STRIPE_SESSION = "cs_test_a1Kq9XvB2mT7cR4pL8sN3wZ6yH0jD5fG";
 
@@ -503,6 +504,42 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     "GET /api/auth/me": { response: ME },
     "GET /api/auth/oauth/{provider}": {
       parameters: { provider: "google", redirectTo: "/bookings" },
+    },
+
+    "PUT /api/admin/session-types/{slug}": {
+      parameters: { slug: "individual" },
+      request: {
+        name: "Individual session",
+        description: "A one-to-one session with a practitioner.",
+        durationMinutes: 50,
+        bufferMinutes: 10,
+        requiresConsent: true,
+        prices: [
+          { currency: "INR", format: "video", amountMinor: 250000 },
+          { currency: "USD", format: "video", amountMinor: 6000 },
+        ],
+      },
+    },
+    "POST /api/admin/practitioners": {
+      request: {
+        displayName: "Dr. Meera Iyer",
+        timeZone: "Asia/Kolkata",
+        hours: [{ weekdays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }],
+      },
+      response: { id: PRACTITIONER_ID },
+    },
+    "POST /api/admin/practitioners/{id}/time-off": {
+      parameters: { id: PRACTITIONER_ID },
+      request: {
+        from: t.at(t.movedDay, 3, 30),
+        to: t.at(t.movedDay, 12, 30),
+        reason: "Conference",
+      },
+    },
+    "PATCH /api/admin/practitioners/{id}": {
+      parameters: { id: PRACTITIONER_ID },
+      request: { hours: [{ weekdays: [1, 3, 5], start: "10:00", end: "18:00" }] },
+      response: { id: PRACTITIONER_ID },
     },
 
     "GET /api/services": { response: [INDIVIDUAL, INTRODUCTORY_CALL] },

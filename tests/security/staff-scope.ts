@@ -125,6 +125,7 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "DELETE /api/admin/time-off/[id]": "admin only",
   "PUT /api/admin/staff": "admin only",
   "GET /api/admin/settings": "admin only; the practice's settings",
+  "GET /api/analytics/summary": "admin only; daily counts per feature and tier, no bookings",
   "PUT /api/admin/settings": "admin only; the practice's settings",
   // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
   "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
