@@ -38,14 +38,14 @@ export const TAG_ORDER: { name: string; description: string }[] = [
     name: "staff",
     description: "Staff: their practitioners' bookings, payments and consent records, refunds.",
   },
-  { name: "platform", description: "Health and this document." },
-  { name: "webhooks", description: "Called by payment, email and SMS providers, not by apps." },
-  { name: "cron", description: "Scheduled jobs, called by the scheduler with CRON_SECRET." },
   {
     name: "admin",
     description:
       "Admins manage the practice: session types and prices, practitioners, hours, time off, staff roles, retention.",
   },
+  { name: "platform", description: "Health and this document." },
+  { name: "webhooks", description: "Called by payment, email and SMS providers, not by apps." },
+  { name: "cron", description: "Scheduled jobs, called by the scheduler with CRON_SECRET." },
 ];
 
 /** `now`: when the document is built; the examples' dates are counted from it. */
