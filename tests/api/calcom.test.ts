@@ -80,7 +80,8 @@ async function day(date: string, practitionerId: string) {
 }
 
 /** A signed-in customer's hold with the practitioner at 10:00 AM, paid in the sandbox. */
-async function confirmedBooking(practitionerId: string, date: string) {
+/** A signed-in customer's paid session held in the slot at 10:00 AM, not yet paid. */
+async function heldBooking(practitionerId: string, date: string) {
   const user = await api.signUp();
   const email = `calcom-${randomUUID().slice(0, 12)}@example.test`;
   await consentFor(api, email);
@@ -104,10 +105,20 @@ async function confirmedBooking(practitionerId: string, date: string) {
     201,
   );
   expect(created.status).toBe("held");
-  const { order, providerPaymentId } = await sandboxOrder(api, user.accessToken, created.bookingId);
-  await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
-  await api.settle();
   return { user, email, bookingId: created.bookingId };
+}
+
+/** The held session paid through the sandbox, and the work after the response done. */
+async function confirmedBooking(practitionerId: string, date: string) {
+  const held = await heldBooking(practitionerId, date);
+  const { order, providerPaymentId } = await sandboxOrder(
+    api,
+    held.user.accessToken,
+    held.bookingId,
+  );
+  await verifySandboxPayment(api, held.user.accessToken, order, providerPaymentId);
+  await api.settle();
+  return held;
 }
 
 async function link(bookingId: string) {
@@ -265,53 +276,30 @@ describe("bookings made, cancelled and moved on Cal.com", () => {
     const practitionerId = await newPractitioner(api.supabase);
     const date = futureWeekday(3);
     fake.offer(EVENT_TYPE, [ist(date, "10:00")]);
-    const user = await api.signUp();
-    const email = `calcom-${randomUUID().slice(0, 12)}@example.test`;
-    await consentFor(api, email);
-    const created = await expectJson<{ bookingId: string }>(
-      await post(
-        api,
-        "/api/bookings",
-        {
-          sessionType: "individual",
-          format: "video",
-          date,
-          time: "10:00 AM",
-          practitionerId,
-          customer: { name: "Asha Rao", email },
-          consentAccepted: true,
-        },
-        { token: user.accessToken },
-      ),
-      201,
-    );
-    const { order, providerPaymentId } = await sandboxOrder(
-      api,
-      user.accessToken,
-      created.bookingId,
-    );
+    const { user, bookingId } = await heldBooking(practitionerId, date);
+    const { order, providerPaymentId } = await sandboxOrder(api, user.accessToken, bookingId);
     fake.failNext(1, 503);
     await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
     await api.settle();
-    expect(await booking(created.bookingId)).toMatchObject({ status: "confirmed" });
-    const failed = await link(created.bookingId);
+    expect(await booking(bookingId)).toMatchObject({ status: "confirmed" });
+    const failed = await link(bookingId);
     expect(failed).toMatchObject({ calcom_uid: null, dirty: true, attempts: 1 });
     expect(failed?.last_error).toBe("create: cal.com create booking: 503");
 
     // The backoff has passed: the next sweep makes it.
     await api.supabase.db.query(
       "update public.calcom_bookings set next_attempt_at = now() where booking_id = $1",
-      [created.bookingId],
+      [bookingId],
     );
     await expectJson(
       await send(api, "GET", "/api/cron/deliver-notifications", { token: TEST_CRON_SECRET }),
       200,
     );
-    const synced = await link(created.bookingId);
+    const synced = await link(bookingId);
     expect(synced).toMatchObject({ dirty: false, last_error: null });
     expect(fake.bookings.get(synced?.calcom_uid ?? "none")).toMatchObject({
       start: ist(date, "10:00"),
-      metadata: { bastionBookingId: created.bookingId },
+      metadata: { bastionBookingId: bookingId },
     });
   });
 });
@@ -321,32 +309,9 @@ describe("a booking that changes while Cal.com is still answering", () => {
     const practitionerId = await newPractitioner(api.supabase);
     const date = futureWeekday(7);
     fake.offer(EVENT_TYPE, [ist(date, "10:00")]);
-    const user = await api.signUp();
-    const email = `calcom-${randomUUID().slice(0, 12)}@example.test`;
-    await consentFor(api, email);
-    const created = await expectJson<{ bookingId: string }>(
-      await post(
-        api,
-        "/api/bookings",
-        {
-          sessionType: "individual",
-          format: "video",
-          date,
-          time: "10:00 AM",
-          practitionerId,
-          customer: { name: "Asha Rao", email },
-          consentAccepted: true,
-        },
-        { token: user.accessToken },
-      ),
-      201,
-    );
+    const { user, bookingId } = await heldBooking(practitionerId, date);
     await api.settle();
-    const { order, providerPaymentId } = await sandboxOrder(
-      api,
-      user.accessToken,
-      created.bookingId,
-    );
+    const { order, providerPaymentId } = await sandboxOrder(api, user.accessToken, bookingId);
     const slow = fake.holdNext();
     await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
     // The create is on its way to Cal.com (after the response) when the customer cancels.
@@ -354,7 +319,7 @@ describe("a booking that changes while Cal.com is still answering", () => {
     await expectJson(
       await post(
         api,
-        `/api/bookings/${created.bookingId}/cancel`,
+        `/api/bookings/${bookingId}/cancel`,
         { reason: "Changed my mind" },
         { token: user.accessToken },
       ),
@@ -362,7 +327,7 @@ describe("a booking that changes while Cal.com is still answering", () => {
     );
     slow.release();
     await api.settle();
-    const stored = await link(created.bookingId);
+    const stored = await link(bookingId);
     expect(stored).toMatchObject({ dirty: false, calcom_cancelled: true, last_error: null });
     expect(fake.bookings.get(stored?.calcom_uid ?? "none")).toMatchObject({
       status: "cancelled",
