@@ -26,6 +26,14 @@ const RULES: [prefix: string, group: string][] = [
   ["api/users/", "account"],
   ["api/sync/", "account"],
   ["api/subscriptions/", "account"],
+  // The extension's usage events belong with its account, sync and plans.
+  ["api/analytics/", "account"],
+  // The AI module alone loads openai, so it is a group of its own.
+  ["api/ai/", "ai"],
+  // Shops: teams, products, orders, forms, shop payments, conversations and channels.
+  ["api/shops", "commerce"],
+  // Flight search, offers and flight bookings.
+  ["api/flights", "travel"],
   // Small public and platform routes: health, the spec, the catalogue, slots, consent.
   ["api/consent", "platform"],
   ["api/health", "platform"],
