@@ -139,6 +139,16 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_")),
   /** Tests and local fakes only: where Stripe's API is, instead of api.stripe.com. */
   STRIPE_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * The signing secret of the Stripe Connect webhook endpoint (the one listening to events on
+   * connected accounts: account.updated, their payments), not STRIPE_WEBHOOK_SECRET.
+   */
+  STRIPE_CONNECT_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_")),
+  /**
+   * The platform's fee on shop payments through Stripe Connect, in basis points of the order's
+   * total (250 = 2.5%), kept as the charge's application_fee_amount; 0 or unset: no fee.
+   */
+  SHOP_PLATFORM_FEE_BPS: optional(z.coerce.number().int().min(0).max(5_000)),
   /** The recurring Stripe prices of the extension's paid tiers; both or neither. */
   STRIPE_PRICE_PRO: optional(prices),
   STRIPE_PRICE_PREMIUM: optional(prices),
