@@ -1,7 +1,8 @@
 // A network-level fake of the part of Stripe's API that Bastion calls, for the real `stripe` SDK
 // pointed at it with STRIPE_API_URL: PaymentIntents (create, retrieve), Refunds (create, list),
 // Checkout Sessions (create, in payment and subscription mode), Customers (create), Subscriptions
-// (retrieve, update) and billing portal sessions (create). Bodies arrive form-encoded with
+// (retrieve, update), billing portal sessions (create), and Connect: Accounts (create, retrieve),
+// Account Links (create) and intents made on a connected account (the Stripe-Account header). Bodies arrive form-encoded with
 // bracketed keys, as the SDK sends them; answers are Stripe's JSON shapes and error envelopes.
 // Like Stripe, a POST repeated with the same Idempotency-Key gets the first answer again, and one
 // with other parameters gets 400. Tests play the customer, the dashboard and Stripe's billing
@@ -17,6 +18,15 @@ export interface FakeIntent extends StripeObject {
   amount_received: number;
   currency: string;
   status: string;
+  metadata: Record<string, string>;
+}
+
+export interface FakeAccount extends StripeObject {
+  id: string;
+  type: string;
+  charges_enabled: boolean;
+  payouts_enabled: boolean;
+  details_submitted: boolean;
   metadata: Record<string, string>;
 }
 
@@ -38,12 +48,23 @@ export interface FakeStripe {
     path: string;
     idempotencyKey: string | null;
     params: FormFields;
+    /** The Stripe-Account header: the connected account the request acts on. */
+    account?: string;
   }[];
   intent(id: string): FakeIntent;
   /** The customer pays the intent. */
   pay(intentId: string): FakeIntent;
   /** The customer's card is declined. */
   decline(intentId: string): FakeIntent;
+  /** A Connect account the platform created. */
+  account(id: string): FakeAccount;
+  /** The account's owner finishes (or loses) onboarding: what Stripe then reports of it. */
+  setAccountStatus(
+    id: string,
+    status: { charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean },
+  ): FakeAccount;
+  /** The connected account an intent was made on (the Stripe-Account header), if any. */
+  intentAccount(intentId: string): string | undefined;
   /** The customer pays on Checkout's page: Stripe creates and pays the session's intent. */
   completeCheckout(sessionId: string): { session: StripeObject; intent: FakeIntent };
   /** A refund made in Stripe's dashboard (no metadata of ours). */
@@ -71,6 +92,9 @@ const MONTH_SECONDS = 30 * 86_400;
 
 export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promise<FakeStripe> {
   const intents = new Map<string, FakeIntent>();
+  /** Intents made on a connected account: only a request naming that account finds them. */
+  const intentAccounts = new Map<string, string>();
+  const accounts = new Map<string, FakeAccount>();
   const refunds: StripeObject[] = [];
   const sessions = new Map<
     string,
@@ -120,10 +144,47 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
       last_payment_error: null,
       cancellation_reason: null,
       latest_charge: null,
+      application_fee_amount:
+        params.application_fee_amount === undefined ? null : Number(params.application_fee_amount),
+      on_behalf_of: params.on_behalf_of ?? null,
+      transfer_data:
+        params.transfer_data === undefined
+          ? null
+          : { destination: (params.transfer_data as FormFields).destination },
       created: now(),
       livemode: false,
     };
     intents.set(intentId, created);
+    return created;
+  }
+
+  function account(accountId: string): FakeAccount {
+    const found = accounts.get(accountId);
+    if (!found) throw new Error(`the fake has no account ${accountId}`);
+    return found;
+  }
+
+  function createAccount(params: FormFields): FakeAccount {
+    const accountId = id("acct");
+    const created: FakeAccount = {
+      id: accountId,
+      object: "account",
+      type: String(params.type ?? "express"),
+      country: params.country ?? "US",
+      email: params.email ?? null,
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      capabilities: {},
+      requested_capabilities: params.capabilities ?? {},
+      requirements: {
+        currently_due: ["external_account"],
+        disabled_reason: "requirements.past_due",
+      },
+      metadata: (params.metadata as Record<string, string> | undefined) ?? {},
+      created: now(),
+    };
+    accounts.set(accountId, created);
     return created;
   }
 
@@ -153,21 +214,74 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
     return made;
   }
 
-  function route(method: string, path: string, query: URLSearchParams, params: FormFields) {
+  function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    params: FormFields,
+    onAccount: string | null,
+  ) {
     const [, version, resource, resourceId, more] = path.split("/");
     if (version !== "v1") return notFound(path);
+    if (onAccount !== null && !accounts.has(onAccount)) {
+      return {
+        status: 403,
+        body: {
+          error: {
+            type: "invalid_request_error",
+            code: "account_invalid",
+            message: `The provided key does not have access to account '${onAccount}'.`,
+          },
+        },
+      };
+    }
+    const visible = (intentId: string) =>
+      intents.has(intentId) && (intentAccounts.get(intentId) ?? null) === onAccount;
     if (method === "POST" && resource === "payment_intents" && !resourceId) {
-      return { status: 200, body: createIntent(params) };
+      const created = createIntent(params);
+      if (onAccount !== null) intentAccounts.set(created.id, onAccount);
+      return { status: 200, body: created };
     }
     if (method === "GET" && resource === "payment_intents" && resourceId) {
-      const found = intents.get(resourceId);
+      const found = visible(resourceId) ? intents.get(resourceId) : undefined;
       return found ? { status: 200, body: found } : notFound(`payment_intent: '${resourceId}'`);
+    }
+    if (method === "POST" && resource === "accounts" && !resourceId) {
+      return { status: 200, body: createAccount(params) };
+    }
+    if (method === "GET" && resource === "accounts" && resourceId && !more) {
+      const found = accounts.get(resourceId);
+      return found ? { status: 200, body: found } : notFound(`account: '${resourceId}'`);
+    }
+    if (method === "POST" && resource === "account_links" && !resourceId) {
+      const linked = String(params.account);
+      if (!accounts.has(linked)) return notFound(`account: '${linked}'`);
+      return {
+        status: 200,
+        body: {
+          object: "account_link",
+          created: now(),
+          expires_at: now() + 300,
+          url: `https://connect.stripe.test/setup/e/${linked}/${randomBytes(8).toString("hex")}`,
+          type: params.type,
+          return_url: params.return_url,
+          refresh_url: params.refresh_url,
+        },
+      };
     }
     if (method === "POST" && resource === "refunds") {
       const intentId = String(params.payment_intent);
-      if (!intents.has(intentId)) return notFound(`payment_intent: '${intentId}'`);
+      if (!visible(intentId)) return notFound(`payment_intent: '${intentId}'`);
       const amount = params.amount === undefined ? undefined : Number(params.amount);
-      const made = refund(intentId, amount, { metadata: params.metadata ?? {} });
+      const made = refund(intentId, amount, {
+        metadata: params.metadata ?? {},
+        ...(params.reverse_transfer !== undefined && {
+          reverse_transfer: params.reverse_transfer === "true",
+        }),
+        ...(params.refund_application_fee !== undefined && {
+          refund_application_fee: params.refund_application_fee === "true",
+        }),
+      });
       return made ? { status: 200, body: made } : invalid("This refund is not possible.");
     }
     if (method === "GET" && resource === "refunds") {
@@ -302,11 +416,18 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
       const key = request.headers.get("idempotency-key");
       const text = await request.text();
       const params = parseForm(text);
-      requests.push({ method: request.method, path: url.pathname, idempotencyKey: key, params });
+      const onAccount = request.headers.get("stripe-account");
+      requests.push({
+        method: request.method,
+        path: url.pathname,
+        idempotencyKey: key,
+        params,
+        ...(onAccount !== null && { account: onAccount }),
+      });
       if (request.headers.get("authorization") !== `Bearer ${secretKey}`) {
         return reply(401, { error: { type: "invalid_request_error", message: "Invalid API Key" } });
       }
-      const fingerprint = `${request.method} ${url.pathname}\n${text}`;
+      const fingerprint = `${request.method} ${url.pathname} ${onAccount ?? ""}\n${text}`;
       const earlier = key === null ? undefined : replies.get(key);
       if (earlier) {
         return earlier.fingerprint === fingerprint
@@ -318,7 +439,7 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
               },
             });
       }
-      const answer = route(request.method, url.pathname, url.searchParams, params);
+      const answer = route(request.method, url.pathname, url.searchParams, params, onAccount);
       if (key !== null && request.method === "POST") replies.set(key, { fingerprint, ...answer });
       return reply(answer.status, answer.body);
     },
@@ -331,6 +452,17 @@ export async function startFakeStripe(secretKey = "sk_test_fake_bastion"): Promi
     requests,
     intent,
     pay,
+    account,
+    setAccountStatus(accountId, status) {
+      const updating = account(accountId);
+      Object.assign(updating, status, {
+        requirements: status.details_submitted
+          ? { currently_due: [], disabled_reason: null }
+          : { currently_due: ["external_account"], disabled_reason: "requirements.past_due" },
+      });
+      return updating;
+    },
+    intentAccount: (intentId) => intentAccounts.get(intentId),
     decline(intentId) {
       return Object.assign(intent(intentId), {
         status: "requires_payment_method",
