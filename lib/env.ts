@@ -177,6 +177,29 @@ const EnvSchema = z.object({
   CALCOM_WEBHOOK_SECRET: optional(z.string().min(16)),
   /** Tests and local fakes only: where Cal.com's API is, instead of https://api.cal.com. */
   CALCOM_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** OpenAI's API key (sk-…): the AI endpoints (lib/ai). Never logged or returned. */
+  OPENAI_API_KEY: optional(z.string().min(20)),
+  /**
+   * Tests and the local stack only: where OpenAI's API is (its /v1 base, e.g. the local
+   * responder at http://127.0.0.1:3000/__dev/openai/v1), instead of https://api.openai.com/v1.
+   */
+  OPENAI_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** How long one AI call may wait on OpenAI, retries included; 30000 ms when unset. */
+  OPENAI_TIMEOUT_MS: optional(z.coerce.number().int().min(200).max(120_000)),
+  /**
+   * The flight provider (lib/travel): kiwi (Tequila, KIWI_API_KEY), duffel (DUFFEL_ACCESS_TOKEN)
+   * or sandbox (the local stack's offline itineraries). Unset: the one whose key is set, else
+   * the sandbox on the local stack, else flights answer 503 provider_not_configured.
+   */
+  FLIGHT_PROVIDER: optional(z.enum(["kiwi", "duffel", "sandbox"])),
+  /** Kiwi.com Tequila API key, sent as the `apikey` header. */
+  KIWI_API_KEY: optional(z.string().min(8)),
+  /** Tests and local fakes only: where Tequila is, instead of https://api.tequila.kiwi.com. */
+  KIWI_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** Duffel access token (duffel_test_… / duffel_live_…), sent as a Bearer token. */
+  DUFFEL_ACCESS_TOKEN: optional(z.string().regex(/^duffel_(test|live)_/)),
+  /** Tests and local fakes only: where Duffel is, instead of https://api.duffel.com. */
+  DUFFEL_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** The practice's name and address as notifications show them. */
   PRACTICE_NAME: optional(z.string().min(1).max(100)),
   PRACTICE_EMAIL: optional(z.email()),
@@ -223,7 +246,7 @@ const productionHost = (config: Env) =>
  * Whether the local stand-ins may run: the sandbox payment provider, the public development
  * personal-data keys, the local outbox, SMS to every known country, the `local` OAuth provider
  * and the provider URL overrides (RAZORPAY_API_URL, STRIPE_API_URL, RESEND_API_URL,
- * TWILIO_API_URL, CALCOM_API_URL). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
+ * TWILIO_API_URL, CALCOM_API_URL, OPENAI_API_URL, and the local AI responder). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
  * and the bench do, and never on a production host: there the setting is a start-up error
  * (configurationProblems) and this answers false.
  */

@@ -80,6 +80,11 @@ export interface EndpointSpec<
   response?: Output;
   status?: 200 | 201 | 202;
   /**
+   * The success answer may instead be server-sent events (the handler returns that Response
+   * itself): the schema of the events, for the OpenAPI document's `text/event-stream` content.
+   */
+  eventStream?: z.ZodType;
+  /**
    * Answers other than the success body and the problems, which the handler returns as a
    * Response itself (a redirect, 304 Not Modified, a 202 with a body of its own): listed for the
    * OpenAPI document, with `body`, the JSON schema of what that answer carries, when it has one.

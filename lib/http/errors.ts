@@ -23,6 +23,15 @@ export const ERROR_CODES = {
       fix: "Do not retry with the same data. Nothing was confirmed: start the checkout again from the booking.",
     },
   },
+  content_flagged: {
+    status: 400,
+    title: "The text was flagged by moderation",
+    help: {
+      cause:
+        "An AI endpoint checked the text with OpenAI's moderation before sending it to a model, and moderation flagged it; `reasons` lists the categories. Nothing was sent to the model.",
+      fix: "Rephrase the text. Sending it again unchanged gets the same answer.",
+    },
+  },
   webhook_signature_invalid: {
     status: 400,
     title: "The webhook signature does not verify",

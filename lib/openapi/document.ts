@@ -33,6 +33,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
   { name: "sync", description: "Settings kept in step across a person's devices." },
   { name: "subscriptions", description: "Paid tiers through Stripe Billing." },
   { name: "analytics", description: "Usage events from users who opted in, and daily totals." },
+  {
+    name: "ai",
+    description:
+      "Chat (streamed), text from server-side templates and text analysis through OpenAI, on a daily token budget.",
+  },
   { name: "notifications", description: "Staff: email and text messages to customers." },
   {
     name: "staff",
@@ -205,6 +210,9 @@ function operation(
         description: "Success",
         content: {
           "application/json": withExample(jsonSchema(spec.response, "output"), now, given.response),
+          ...(spec.eventStream && {
+            "text/event-stream": { schema: jsonSchema(spec.eventStream, "output") },
+          }),
         },
       }
     : { description: "Success, no content" };

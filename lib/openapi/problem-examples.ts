@@ -19,6 +19,7 @@ const NO_INPUT = z.strictObject({});
 const DETAILS: Record<ErrorCode, string> = {
   bad_request: "This reset link is not valid any more. Ask for a new one.",
   payment_verification_failed: "This payment does not match the order.",
+  content_flagged: "This text cannot be sent to the assistant: it was flagged by moderation.",
   webhook_signature_invalid: "The signature does not match this body.",
   validation_failed: "Some fields are missing or not valid.",
   malformed_json: "The body is not valid JSON.",

@@ -9,6 +9,9 @@ import adminSessionTypes from "../../api/admin/session-types/index.js";
 import adminSettings from "../../api/admin/settings.js";
 import adminStaff from "../../api/admin/staff.js";
 import adminTimeOff from "../../api/admin/time-off/[id].js";
+import aiAnalyze from "../../api/ai/analyze.js";
+import aiChat from "../../api/ai/chat.js";
+import aiGenerate from "../../api/ai/generate.js";
 import analyticsEvents from "../../api/analytics/events.js";
 import analyticsSummary from "../../api/analytics/summary.js";
 import authCallback from "../../api/auth/callback.js";
@@ -86,6 +89,9 @@ export function routes(): Record<string, Route> {
     "/api/admin/settings": adminSettings,
     "/api/admin/staff": adminStaff,
     "/api/admin/time-off/[id]": adminTimeOff,
+    "/api/ai/analyze": aiAnalyze,
+    "/api/ai/chat": aiChat,
+    "/api/ai/generate": aiGenerate,
     "/api/analytics/events": analyticsEvents,
     "/api/analytics/summary": analyticsSummary,
     "/api/auth/callback": authCallback,

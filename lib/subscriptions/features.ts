@@ -10,24 +10,34 @@ export interface TierFeatures {
   syncedDevices: number;
   /** The settings document's size, in bytes of its jsonb text (the database caps it at 64 KB). */
   settingsBytes: number;
-  /** AI requests a day (the AI endpoints read it; none is served yet). */
+  /** AI requests a day (POST /api/ai/chat, generate and analyze together; lib/ai/budget.ts). */
   aiRequestsPerDay: number;
+  /** AI tokens a day, input and output together, across the AI endpoints (lib/ai/budget.ts). */
+  aiTokensPerDay: number;
   /** Days usage analytics events are kept (the analytics endpoints read it; none is served yet). */
   analyticsRetentionDays: number;
 }
 
 export const TIER_FEATURES: Readonly<Record<Tier, Readonly<TierFeatures>>> = {
-  free: { syncedDevices: 1, settingsBytes: 8_192, aiRequestsPerDay: 0, analyticsRetentionDays: 30 },
+  free: {
+    syncedDevices: 1,
+    settingsBytes: 8_192,
+    aiRequestsPerDay: 20,
+    aiTokensPerDay: 20_000,
+    analyticsRetentionDays: 30,
+  },
   pro: {
     syncedDevices: 3,
     settingsBytes: 32_768,
     aiRequestsPerDay: 100,
+    aiTokensPerDay: 200_000,
     analyticsRetentionDays: 90,
   },
   premium: {
     syncedDevices: 10,
     settingsBytes: 65_536,
     aiRequestsPerDay: 1_000,
+    aiTokensPerDay: 2_000_000,
     analyticsRetentionDays: 365,
   },
 };
@@ -37,6 +47,7 @@ export const TierFeaturesView = z
     syncedDevices: z.number().int().describe("Devices that may push settings"),
     settingsBytes: z.number().int().describe("The settings document's largest size, in bytes"),
     aiRequestsPerDay: z.number().int().describe("AI requests a day"),
+    aiTokensPerDay: z.number().int().describe("AI tokens a day, input and output together"),
     analyticsRetentionDays: z.number().int().describe("Days usage events are kept"),
   })
   .meta({ id: "TierFeatures" });
