@@ -76,6 +76,19 @@ const calcomEventTypes = z
       .refine((map) => Object.keys(map).length > 0, "At least one session type"),
   );
 
+/** OPERATIONS_THRESHOLDS: condition key → minutes, as a JSON object. */
+const operationsThresholds = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: "custom", message: "A JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[a-z_]{1,60}$/), z.number().int().min(0).max(100_000)));
+
 const EnvSchema = z.object({
   VERCEL_ENV: optional(z.enum(["production", "preview", "development"])),
   NODE_ENV: optional(z.string()),
@@ -200,6 +213,26 @@ const EnvSchema = z.object({
   DUFFEL_ACCESS_TOKEN: optional(z.string().regex(/^duffel_(test|live)_/)),
   /** Tests and local fakes only: where Duffel is, instead of https://api.duffel.com. */
   DUFFEL_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * Operations (lib/operations): minutes an item may stay stuck before it counts, per condition
+   * key, as a JSON object (`{"webhook_events_failing": 30, "captures_unmatched": 10}`); the
+   * conditions not named keep their defaults (OPERATIONS_DEFAULT_MINUTES).
+   */
+  OPERATIONS_THRESHOLDS: optional(operationsThresholds),
+  /** How many runs in a row a scheduled job may miss before it counts as late; 2 when unset. */
+  OPERATIONS_JOB_MISSED_RUNS: optional(z.coerce.number().int().min(1).max(30)),
+  /** Where operations alerts are emailed (through the outbox); PRACTICE_EMAIL when unset. */
+  OPERATIONS_ALERT_EMAIL: optional(z.email()),
+  /** An https URL (a Slack incoming webhook, or any) that also gets each alert as signed JSON. */
+  OPERATIONS_ALERT_WEBHOOK_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** The HMAC-SHA256 key of the alert webhook's X-Bastion-Signature header. */
+  OPERATIONS_ALERT_WEBHOOK_SECRET: optional(z.string().min(16)),
+  /**
+   * Sentry's DSN (https://<key>@<host>/<project>): unhandled errors and 5xx answers are reported
+   * (lib/monitoring), with the request id, route and release and nothing personal. Unset: the SDK
+   * is never loaded.
+   */
+  SENTRY_DSN: optional(z.url({ protocol: /^https?$/ })),
   /** The practice's name and address as notifications show them. */
   PRACTICE_NAME: optional(z.string().min(1).max(100)),
   PRACTICE_EMAIL: optional(z.email()),

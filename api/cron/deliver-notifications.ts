@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { SCHEDULED } from "../../lib/http/spec-presets.js";
@@ -15,7 +16,8 @@ export default route({
       ...SCHEDULED,
       response: NotificationsDelivery,
     },
-    ({ db }) => deliverNotifications(db.service),
+    ({ db }) =>
+      withHeartbeat(db.service, "deliver-notifications", () => deliverNotifications(db.service)),
   ),
   POST: endpoint(
     {
@@ -25,6 +27,7 @@ export default route({
       body: z.strictObject({}),
       response: NotificationsDelivery,
     },
-    ({ db }) => deliverNotifications(db.service),
+    ({ db }) =>
+      withHeartbeat(db.service, "deliver-notifications", () => deliverNotifications(db.service)),
   ),
 });

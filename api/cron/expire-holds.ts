@@ -1,4 +1,5 @@
 import { expireStaleHolds, HoldSweep } from "../../lib/cron/expire-holds.js";
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { SCHEDULED } from "../../lib/http/spec-presets.js";
@@ -12,6 +13,6 @@ export default route({
       ...SCHEDULED,
       response: HoldSweep,
     },
-    ({ db }) => expireStaleHolds(db.service),
+    ({ db }) => withHeartbeat(db.service, "expire-holds", () => expireStaleHolds(db.service)),
   ),
 });

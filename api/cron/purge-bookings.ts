@@ -1,5 +1,6 @@
 // GET /api/cron/purge-bookings: Vercel Cron's daily call (vercel.json) to erase the personal data
 // of bookings past the practice's retention.
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import { BookingPurge, purgeBookingPersonalData } from "../../lib/cron/purge-bookings.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
@@ -14,6 +15,7 @@ export default route({
       ...SCHEDULED,
       response: BookingPurge,
     },
-    ({ db }) => purgeBookingPersonalData(db.service),
+    ({ db }) =>
+      withHeartbeat(db.service, "purge-bookings", () => purgeBookingPersonalData(db.service)),
   ),
 });

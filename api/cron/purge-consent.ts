@@ -1,4 +1,5 @@
 // GET /api/cron/purge-consent: Vercel Cron's daily call (vercel.json) to delete expired consent.
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import { ConsentPurge, purgeExpiredConsent } from "../../lib/cron/purge-consent.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
@@ -13,6 +14,6 @@ export default route({
       ...SCHEDULED,
       response: ConsentPurge,
     },
-    ({ db }) => purgeExpiredConsent(db.service),
+    ({ db }) => withHeartbeat(db.service, "purge-consent", () => purgeExpiredConsent(db.service)),
   ),
 });

@@ -1,3 +1,4 @@
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import { ReminderSweep, sendDueReminders } from "../../lib/cron/reminders.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
@@ -12,6 +13,6 @@ export default route({
       ...SCHEDULED,
       response: ReminderSweep,
     },
-    ({ db }) => sendDueReminders(db.service),
+    ({ db }) => withHeartbeat(db.service, "reminders", () => sendDueReminders(db.service)),
   ),
 });

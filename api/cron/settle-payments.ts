@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { withHeartbeat } from "../../lib/cron/heartbeat.js";
 import {
   PaymentsSweep,
   settleOwedRefunds,
@@ -19,7 +20,7 @@ export default route({
       ...SCHEDULED,
       response: PaymentsSweep,
     },
-    ({ db }) => settlePayments(db.service),
+    ({ db }) => withHeartbeat(db.service, "settle-payments", () => settlePayments(db.service)),
   ),
   POST: endpoint(
     {
@@ -30,6 +31,8 @@ export default route({
       response: PaymentsSweep,
     },
     ({ body, db }) =>
-      body.only === "refunds_owed" ? settleOwedRefunds(db.service) : settlePayments(db.service),
+      body.only === "refunds_owed"
+        ? settleOwedRefunds(db.service)
+        : withHeartbeat(db.service, "settle-payments", () => settlePayments(db.service)),
   ),
 });

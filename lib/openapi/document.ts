@@ -48,6 +48,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
     description:
       "Admins manage the practice: session types and prices, practitioners, hours, time off, staff roles, retention.",
   },
+  {
+    name: "operations",
+    description:
+      "What needs a human now (stuck webhooks, messages, refunds, captures, disputes, jobs), the actions that fix it, and the deployment's health.",
+  },
   { name: "platform", description: "Health and this document." },
   { name: "webhooks", description: "Called by payment, email and SMS providers, not by apps." },
   { name: "cron", description: "Scheduled jobs, called by the scheduler with CRON_SECRET." },

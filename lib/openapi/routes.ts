@@ -1,6 +1,8 @@
 // Every api/ function, by its route path. The OpenAPI document and the security test matrix are
 // generated from this list; a test fails when an api/ file is missing from it.
 
+import adminHealth from "../../api/admin/health.js";
+import adminOperations from "../../api/admin/operations/index.js";
 import adminPractitionerTimeOff from "../../api/admin/practitioners/[id]/time-off.js";
 import adminPractitioner from "../../api/admin/practitioners/[id].js";
 import adminPractitioners from "../../api/admin/practitioners/index.js";
@@ -38,6 +40,7 @@ import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
 import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
+import cronOperationsAlerts from "../../api/cron/operations-alerts.js";
 import cronPurgeBookings from "../../api/cron/purge-bookings.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
 import cronReminders from "../../api/cron/reminders.js";
@@ -81,6 +84,8 @@ import type { Route } from "../http/route.js";
  */
 export function routes(): Record<string, Route> {
   return {
+    "/api/admin/health": adminHealth,
+    "/api/admin/operations": adminOperations,
     "/api/admin/practitioners": adminPractitioners,
     "/api/admin/practitioners/[id]": adminPractitioner,
     "/api/admin/practitioners/[id]/time-off": adminPractitionerTimeOff,
@@ -120,6 +125,7 @@ export function routes(): Record<string, Route> {
     "/api/cron/expire-holds": cronExpireHolds,
     "/api/cron/purge-bookings": cronPurgeBookings,
     "/api/cron/purge-consent": cronPurgeConsent,
+    "/api/cron/operations-alerts": cronOperationsAlerts,
     "/api/cron/reminders": cronReminders,
     "/api/cron/settle-payments": cronSettlePayments,
     "/api/health": health,

@@ -109,6 +109,10 @@ const REVIEWED: Record<string, string> = {
   "authenticated: admin_set_practice_settings(jsonb)": "admin role only, audited",
   "authenticated: admin_practitioners()": "admin role only; staff emails and time-off reasons",
   "authenticated: admin_session_types()": "admin role only; the catalogue with retired rows",
+  "authenticated: operations_overview(jsonb,integer)":
+    "staff role required; staff get their practitioners' items only (staff_serves); ids, counts and times, nothing personal",
+  "authenticated: operations_acknowledge_alert(uuid)": "admin role only, audited",
+  "authenticated: admin_migration_level()": "admin role only; a migration timestamp",
   // Payments and subscriptions: read-only, RLS
   "authenticated: select payments": "RLS: own, or staff",
   "authenticated: select refunds": "RLS: own, or staff",

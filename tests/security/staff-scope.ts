@@ -127,6 +127,10 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "GET /api/admin/settings": "admin only; the practice's settings",
   "GET /api/analytics/summary": "admin only; daily counts per feature and tier, no bookings",
   "PUT /api/admin/settings": "admin only; the practice's settings",
+  // Operations (tests/api/operations-view.test.ts, operations-alerts.test.ts).
+  "GET /api/admin/operations":
+    "ids and counts only, scoped in SQL: staff get their practitioners' items, never another's",
+  "GET /api/admin/health": "admin only; the deployment's configuration by name",
   // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
   "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
   "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",

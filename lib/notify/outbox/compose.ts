@@ -38,6 +38,9 @@ export async function composeMessage(
   service: SupabaseClient,
   row: NotificationRow,
 ): Promise<ComposedMessage> {
+  if (row.template === "operations_alert") {
+    return (await import("../../operations/alert-message.js")).composeOperationsAlert(service, row);
+  }
   const context = await deliveryContext(service, row.id);
   if (BOOKING_TEMPLATES.has(row.template)) return composeBookingMessage(row, context);
   if (row.template === "payment_receipt") return composePaymentReceipt(row, context);

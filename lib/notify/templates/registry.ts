@@ -1,4 +1,5 @@
 // Every notification template, by the name callers and the outbox store.
+import { operationsAlert } from "../../operations/alert-email.js";
 import { accountExists } from "./account-exists.js";
 import { bookingCancellation } from "./booking-cancellation.js";
 import { bookingConfirmation } from "./booking-confirmation.js";
@@ -19,6 +20,7 @@ export const TEMPLATES = {
   booking_rescheduled: bookingRescheduled,
   payment_receipt: paymentReceipt,
   refund_issued: refundIssued,
+  operations_alert: operationsAlert,
 };
 
 export type TemplateName = keyof typeof TEMPLATES;

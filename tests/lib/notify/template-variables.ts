@@ -77,4 +77,14 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     refundId: "rfnd_29QQoUBi66xm2f",
     reason: "Cancelled by the practice",
   },
+  operations_alert: {
+    practiceName: "Calm Minds",
+    state: "opened",
+    title: "Provider webhook events not processed",
+    condition: "webhook_events_failing",
+    count: 2,
+    oldestAt: "2026-05-20T09:30:00Z",
+    ids: ["41", "42"],
+    operationsUrl: "https://app.example.com/staff",
+  },
 };

@@ -1,0 +1,153 @@
+// GET /api/admin/operations (issue 24): each condition of the list of condition queries, with
+// its count, oldest item and ids, scoped in SQL — admins see everything, staff their
+// practitioners' items only, customers nothing (through the API and the Data API alike) — and
+// each scheduled job's heartbeat against its schedule. The items are made here; a shared
+// database may hold others, so the assertions are about these items' ids.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCHEDULED_JOBS } from "../../lib/operations/jobs.js";
+import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
+import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
+import { payAsGuest } from "../helpers/guest-payment.js";
+import { expectJson, expectProblem, send } from "../helpers/requests.js";
+import { PROJECT_SEED } from "../helpers/supabase.js";
+
+type User = { id: string; accessToken: string };
+interface Condition {
+  key: string;
+  count: number;
+  oldestAt: string | null;
+  ids: string[];
+  thresholdSeconds: number;
+}
+interface View {
+  needsAttention: number;
+  conditions: Condition[];
+  jobs: { job: string; lastSuccessAt: string | null; late: boolean; everyMinutes: number }[];
+  alerts: unknown[];
+}
+
+let api: TestApi;
+let admin: User;
+let staffA: User;
+let staffB: User;
+let customer: User;
+let practitionerA: string;
+
+beforeAll(async () => {
+  api = await startTestApi({
+    seedFile: PROJECT_SEED,
+    databaseWebhooks: false,
+    env: { OPERATIONS_THRESHOLDS: '{"captures_unmatched": 5}' },
+  });
+  [admin, staffA, staffB, customer] = await Promise.all([
+    api.signUp({ role: "admin" }),
+    api.signUp({ role: "staff" }),
+    api.signUp({ role: "staff" }),
+    api.signUp(),
+  ]);
+  practitionerA = await newPractitioner(api.supabase.db, { userId: staffA.id });
+  await newPractitioner(api.supabase.db, { userId: staffB.id });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const view = async (user: User) =>
+  expectJson<View>(
+    await send(api, "GET", "/api/admin/operations?limit=100", { token: user.accessToken }),
+    200,
+  );
+const condition = (answer: View, key: string) => answer.conditions.find((c) => c.key === key);
+
+describe("GET /api/admin/operations", () => {
+  it("refuses customers, through the API and the Data API", async () => {
+    await expectProblem(
+      await send(api, "GET", "/api/admin/operations", { token: customer.accessToken }),
+      403,
+      "forbidden",
+    );
+    const direct = await api.supabase
+      .client(customer.accessToken)
+      .rpc("operations_overview", { p_thresholds: {}, p_limit: 20 });
+    expect(direct.error?.code).toBe("42501");
+  });
+
+  it("shows a capture with no booking to admins, past its configured threshold", async () => {
+    const { order } = await payAsGuest(api);
+    const admin1 = await view(admin);
+    expect(condition(admin1, "captures_unmatched")?.thresholdSeconds).toBe(300);
+    expect(condition(admin1, "captures_unmatched")?.ids).not.toContain(order.paymentId);
+
+    await api.supabase.db.query(
+      "update public.payments set captured_at = now() - interval '20 minutes' where id = $1",
+      [order.paymentId],
+    );
+    const admin2 = await view(admin);
+    const captures = condition(admin2, "captures_unmatched");
+    expect(captures?.ids).toContain(order.paymentId);
+    expect(captures?.count).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(captures?.oldestAt ?? "")).toBeLessThanOrEqual(Date.now() - 19 * 60_000);
+    expect(admin2.needsAttention).toBeGreaterThanOrEqual(1);
+    // A payment no practitioner's booking uses concerns no staff member.
+    expect(condition(await view(staffA), "captures_unmatched")).toBeUndefined();
+  });
+
+  it("shows a webhook event nobody processed to admins only", async () => {
+    const { rows } = await api.supabase.db.query<{ id: string }>(
+      `insert into public.webhook_events (provider, event_id, event_type, payload, received_at,
+         attempts, last_error)
+       values ('sandbox', $1, 'payment.captured', '{}', now() - interval '1 hour', 3, 'Error: x')
+       returning id::text`,
+      [`evt_${crypto.randomUUID()}`],
+    );
+    const id = rows[0]?.id as string;
+    expect(condition(await view(admin), "webhook_events_failing")?.ids).toContain(id);
+    expect(condition(await view(staffA), "webhook_events_failing")).toBeUndefined();
+  });
+
+  it("shows a failed message to its practitioner's staff and admins, not to other staff", async () => {
+    const bookingId = await insertBooking(api.supabase.db, {
+      practitionerId: practitionerA,
+      start: new Date(Date.now() + 3 * 86_400_000),
+    });
+    const { rows } = await api.supabase.db.query<{ id: string }>(
+      `update public.notifications set status = 'failed', last_error = 'provider said no',
+         updated_at = now() - interval '1 minute'
+       where booking_id = $1 and channel = 'email' returning id::text`,
+      [bookingId],
+    );
+    const id = rows[0]?.id as string;
+    expect(id).toBeDefined();
+    expect(condition(await view(admin), "messages_failed")?.ids).toContain(id);
+    const mine = await view(staffA);
+    expect(condition(mine, "messages_failed")?.ids).toEqual([id]);
+    expect(mine.jobs).toEqual([]);
+    expect(mine.alerts).toEqual([]);
+    expect(condition(await view(staffB), "messages_failed")).toMatchObject({ count: 0, ids: [] });
+  });
+
+  it("shows each scheduled job's last success against its schedule", async () => {
+    const ran = await send(api, "GET", "/api/cron/purge-consent", {
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    expect(ran.status).toBe(200);
+    const fresh = (await view(admin)).jobs.find((job) => job.job === "purge-consent");
+    expect(fresh).toMatchObject({ everyMinutes: 1440, late: false });
+    expect(Date.now() - Date.parse(fresh?.lastSuccessAt ?? "")).toBeLessThan(60_000);
+
+    await api.supabase.db.query(
+      "update public.job_heartbeats set last_success_at = now() - interval '3 days' where job = 'purge-consent'",
+    );
+    const late = (await view(admin)).jobs.find((job) => job.job === "purge-consent");
+    expect(late?.late).toBe(true);
+  });
+
+  it("lists the jobs vercel.json schedules", () => {
+    const vercel = JSON.parse(readFileSync(new URL("../../vercel.json", import.meta.url), "utf8"));
+    const scheduled = (vercel.crons as { path: string }[]).map((cron) =>
+      cron.path.replace("/api/cron/", ""),
+    );
+    expect(SCHEDULED_JOBS.map((job) => job.job).sort()).toEqual(scheduled.sort());
+  });
+});
