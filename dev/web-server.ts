@@ -104,11 +104,16 @@ async function writeWebResponse(
     res.end();
     return;
   }
-  // Streamed, so server-sent events reach the browser as they are written.
+  // Streamed, so server-sent events reach the browser as they are written. A client that goes
+  // away cancels the body, as a platform does, so a streaming function sees it and stops.
   const body = Readable.fromWeb(response.body as NodeReadableStream);
   await new Promise<void>((resolve, reject) => {
     body.pipe(res);
     body.on("end", resolve);
     body.on("error", reject);
+    res.on("close", () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
   });
 }
