@@ -1,7 +1,7 @@
 // Serves a Web-signature handler (Request in, Response out) over node:http, the way the local
 // stack's three servers (Supabase API, Upstash endpoint, Vercel-style API) all work.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { PortInUseError } from "./ports.js";
@@ -19,14 +19,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Takes over a connection that asks to upgrade (a WebSocket); without one it is closed. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Socket, head: Buffer) => void;
+
 export async function serve(
   handler: WebHandler,
-  options: { port: number; hostname?: string },
+  options: { port: number; hostname?: string; onUpgrade?: UpgradeHandler },
 ): Promise<RunningServer> {
   const hostname = options.hostname ?? "127.0.0.1";
   const server = createServer((req, res) => {
     void respond(handler, req, res, hostname);
   });
+  const { onUpgrade } = options;
+  if (onUpgrade)
+    server.on("upgrade", (req, socket, head) => onUpgrade(req, socket as Socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,5 +1,5 @@
-// The Supabase-compatible API of the local stack: /rest/v1 (PostgREST subset) and /auth/v1
-// (GoTrue subset) over one Postgres, behind the same API-key gate Supabase's gateway applies;
+// The Supabase-compatible API of the local stack: /rest/v1 (PostgREST subset), /auth/v1
+// (GoTrue subset) and /realtime/v1 (Realtime's broadcast subset) over one Postgres, behind the same API-key gate Supabase's gateway applies;
 // and the background processes of the extensions it plays: pg_net's worker, which performs the
 // HTTP requests the database queues, and, when asked for, pg_cron's scheduler.
 
@@ -12,6 +12,13 @@ import { emulatedExtensions } from "./extensions/index.js";
 import { type NetWorker, startNetWorker } from "./extensions/net-worker.js";
 import { loadSigningKeys, type SigningKeys } from "./keys.js";
 import { type MigrationPlan, migrate } from "./migrate.js";
+import {
+  createRealtime,
+  isRealtimeSocketPath,
+  REALTIME_PREFIX,
+  type Realtime,
+  rejectUpgrade,
+} from "./realtime/index.js";
 import { createRestApi } from "./rest/index.js";
 
 export interface SupabaseOptions extends MigrationPlan {
@@ -37,6 +44,8 @@ export interface RunningSupabase extends RunningServer {
   migrationsApplied: string[];
   /** pg_net's worker; undefined when the database has the real extension. */
   net: NetWorker | undefined;
+  /** /realtime/v1: the WebSocket endpoint and the broadcast API. */
+  realtime: Realtime;
   /** Where the database's calls go (Vault), or null to stop them. */
   configureDatabaseWebhooks(target: DatabaseWebhookTarget | null): Promise<void>;
 }
@@ -48,7 +57,9 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
   ]);
   let net: NetWorker | undefined;
   let scheduler: CronScheduler | undefined;
+  let realtime: Realtime | undefined;
   const stopBackground = async () => {
+    await realtime?.close();
     await scheduler?.stop();
     await net?.stop();
   };
@@ -61,6 +72,8 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
       scheduler.start();
     }
     const rest = await createRestApi({ db, keys });
+    const live = await createRealtime({ db, keys });
+    realtime = live;
     let publicUrl = "";
     const auth = createAuthApi({ db, keys, publicUrl: () => publicUrl, ...options.auth });
     const apiKeys = new Set([keys.anonKey, keys.serviceRoleKey]);
@@ -81,10 +94,27 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
           ? await rest(request, pathname.slice("/rest/v1/".length))
           : pathname.startsWith("/auth/v1/")
             ? await auth(request, pathname.slice("/auth/v1/".length))
-            : Response.json({ message: "no Route matched with those values" }, { status: 404 });
+            : pathname.startsWith(REALTIME_PREFIX)
+              ? await live.handle(request, pathname.slice(REALTIME_PREFIX.length))
+              : Response.json({ message: "no Route matched with those values" }, { status: 404 });
         return withCors(request, response);
       },
-      { port: options.port },
+      {
+        port: options.port,
+        // The Realtime WebSocket, behind the same key check (the key comes as ?apikey=).
+        onUpgrade: (request, socket, head) => {
+          const url = new URL(request.url ?? "/", "http://localhost");
+          if (!isRealtimeSocketPath(url.pathname)) {
+            return rejectUpgrade(socket, 404, "no Route matched with those values");
+          }
+          const apiKey = url.searchParams.get("apikey") ?? request.headers.apikey;
+          if (!apiKey) return rejectUpgrade(socket, 401, "No API key found in request");
+          if (typeof apiKey !== "string" || !apiKeys.has(apiKey)) {
+            return rejectUpgrade(socket, 401, "Invalid API key");
+          }
+          live.upgrade(request, socket, head);
+        },
+      },
     );
     publicUrl = server.url;
     return {
@@ -95,8 +125,11 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSu
       keys,
       migrationsApplied,
       net,
+      realtime: live,
       configureDatabaseWebhooks: (target) => configureDatabaseWebhooks(db, target),
       close: async () => {
+        // Open sockets first: an upgraded connection would keep the HTTP server from closing.
+        await live.close();
         await server.close();
         await stopBackground();
         await db.close();

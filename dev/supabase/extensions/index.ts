@@ -1,5 +1,6 @@
-// The Supabase extensions the local stack plays: pg_net (HTTP from SQL), Vault (secrets) and
-// pg_cron (schedules). Each SQL file creates the extension's SQL API; the worker and the
+// The Supabase extensions the local stack plays: pg_net (HTTP from SQL), Vault (secrets),
+// pg_cron (schedules) and Realtime's database side (the realtime schema; Supabase's Realtime
+// server creates it, not an extension, so no database here has it as one). Each SQL file creates the extension's SQL API; the worker and the
 // scheduler that the real extensions run as background processes are started by the stack
 // (dev/supabase/server.ts). A database where the real extension is installed keeps it.
 import { readFileSync } from "node:fs";
@@ -9,6 +10,7 @@ const EMULATED = [
   { name: "pg_net", file: "pg_net.sql" },
   { name: "supabase_vault", file: "vault.sql" },
   { name: "pg_cron", file: "pg_cron.sql" },
+  { name: "supabase_realtime", file: "realtime.sql" },
 ] as const;
 
 export type ExtensionName = (typeof EMULATED)[number]["name"];
