@@ -20,7 +20,7 @@ export async function moderate(
   try {
     const result = await connection.client.moderations.create(
       { model: MODERATION_MODEL, input: [...texts] },
-      { signal },
+      { signal: AbortSignal.any([signal, AbortSignal.timeout(connection.deadlineMs)]) },
     );
     const categories = new Set<string>();
     let flagged = false;

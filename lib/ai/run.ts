@@ -159,7 +159,9 @@ export async function completeAi(request: AiRequest, caller: AiCaller): Promise<
       usage,
     };
   } catch (error) {
-    const failure = await providerFailure(error, request.endpoint);
+    const failure = deadline.signal.aborted
+      ? await providerFailure(new DeadlineExceeded(), request.endpoint)
+      : await providerFailure(error, request.endpoint);
     // A refused call (429, 5xx) used nothing; an answer cut by the deadline is not known.
     await record("failed", 0, 0);
     throw failure;
@@ -260,6 +262,11 @@ export async function streamAi(
       afterResponse(() => record(outcome, spent.inputTokens, spent.outputTokens));
     }
   }
+}
+
+/** The call ran past OPENAI_TIMEOUT_MS, retries included. */
+class DeadlineExceeded extends Error {
+  override name = "TimeoutError";
 }
 
 type StreamEvent =

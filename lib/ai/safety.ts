@@ -8,6 +8,6 @@ import type { BudgetSubject } from "./budget.js";
 export function safetyIdentifier(subject: BudgetSubject): string {
   // 64 hex characters: OpenAI's limit for safety_identifier.
   return "userId" in subject
-    ? lookupHash(subject.userId, "openai safety identifier: user")
-    : lookupHash(subject.ip, "openai safety identifier: address");
+    ? lookupHash(subject.userId, "ai.safety_identifier.user")
+    : lookupHash(subject.ip, "ai.safety_identifier.address");
 }

@@ -118,6 +118,7 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select refunds": "RLS: own, or staff",
   "authenticated: select payment_disputes": "RLS: staff",
   "authenticated: select billing_customers": "RLS: own row",
+  "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",
   "authenticated: subscription_entitles(text,text,timestamp with time zone)":
     "pure rule over its arguments",
