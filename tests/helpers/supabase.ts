@@ -7,6 +7,7 @@ import {
   type SupabaseClient,
   type SupabaseClientOptions,
 } from "@supabase/supabase-js";
+import WebSocket from "ws";
 import type { AuthSettings } from "../../dev/supabase/auth/index.js";
 import { type RunningSupabase, startSupabase } from "../../dev/supabase/server.js";
 
@@ -36,13 +37,8 @@ export interface TestSupabase extends RunningSupabase {
 
 type RealtimeTransport = NonNullable<SupabaseClientOptions<"public">["realtime"]>["transport"];
 
-// On Node 20 (no global WebSocket) createClient throws unless given a transport. The local stack
-// has no Realtime server, so opening a channel fails loudly instead of hanging.
-class NoRealtime {
-  constructor() {
-    throw new Error("The local stack has no Realtime server");
-  }
-}
+// On Node 20 (no global WebSocket) createClient throws unless given a transport: `ws`, which
+// the local stack's Realtime endpoint (/realtime/v1/websocket) answers.
 
 export async function startTestSupabase(options: TestSupabaseOptions = {}): Promise<TestSupabase> {
   const stack = await startSupabase({
@@ -57,7 +53,7 @@ export async function startTestSupabase(options: TestSupabaseOptions = {}): Prom
     client: (accessToken) =>
       createClient(stack.url, stack.anonKey, {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-        realtime: { transport: NoRealtime as unknown as RealtimeTransport },
+        realtime: { transport: WebSocket as unknown as RealtimeTransport },
         ...(accessToken && { global: { headers: { Authorization: `Bearer ${accessToken}` } } }),
       }),
   };
