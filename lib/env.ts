@@ -165,6 +165,14 @@ const EnvSchema = z.object({
   /** The recurring Stripe prices of the extension's paid tiers; both or neither. */
   STRIPE_PRICE_PRO: optional(prices),
   STRIPE_PRICE_PREMIUM: optional(prices),
+  /**
+   * Web Push (VAPID, lib/push): the application server's P-256 key pair, base64url as
+   * `npx web-push generate-vapid-keys` prints it, and the contact the push services see
+   * (`mailto:…` or an https URL). All three or none; without them push subscriptions answer 503.
+   */
+  VAPID_PUBLIC_KEY: optional(z.string().regex(/^[A-Za-z0-9_-]{87}$/)),
+  VAPID_PRIVATE_KEY: optional(z.string().regex(/^[A-Za-z0-9_-]{43}$/)),
+  VAPID_SUBJECT: optional(z.string().regex(/^(?:mailto:\S+@\S+|https:\/\/\S+)$/)),
   /** Resend's API key (re_…): email notifications; without it the local stack uses the outbox. */
   RESEND_API_KEY: optional(z.string().startsWith("re_")),
   /** The sender of notification email, e.g. `Bastion Practice <care@example.com>`. */
