@@ -10,30 +10,30 @@ import { type AiCaller, completeAi } from "./run.js";
 
 export const ANALYZE_MAX_CHARS = 8_000;
 
-export const Analysis = z
-  .strictObject({
-    sentiment: z.enum(["positive", "neutral", "negative", "mixed"]),
-    intent: z.enum([
-      "question",
-      "booking",
-      "cancellation",
-      "complaint",
-      "feedback",
-      "purchase",
-      "support",
-      "other",
-    ]),
-    language: z
-      .string()
-      .regex(/^[a-z]{2}$/)
-      .describe("ISO 639-1 code of the text's language"),
-    urgency: z.enum(["low", "medium", "high"]),
-    containsPersonalData: z.boolean(),
-    personalDataKinds: z
-      .array(z.enum(["name", "email", "phone", "address", "health", "payment", "other"]))
-      .max(7),
-  })
-  .meta({ id: "AiAnalysis" });
+const AnalysisFields = z.strictObject({
+  sentiment: z.enum(["positive", "neutral", "negative", "mixed"]),
+  intent: z.enum([
+    "question",
+    "booking",
+    "cancellation",
+    "complaint",
+    "feedback",
+    "purchase",
+    "support",
+    "other",
+  ]),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .describe("ISO 639-1 code of the text's language"),
+  urgency: z.enum(["low", "medium", "high"]),
+  containsPersonalData: z.boolean(),
+  personalDataKinds: z
+    .array(z.enum(["name", "email", "phone", "address", "health", "payment", "other"]))
+    .max(7),
+});
+
+export const Analysis = AnalysisFields.meta({ id: "AiAnalysis" });
 
 /** The JSON schema OpenAI is held to (strict: every field required, nothing else allowed). */
 export const ANALYSIS_JSON_SCHEMA = (() => {
@@ -41,7 +41,7 @@ export const ANALYSIS_JSON_SCHEMA = (() => {
     $schema: _,
     id: __,
     ...schema
-  } = z.toJSONSchema(Analysis, { target: "draft-7" }) as Record<string, unknown>;
+  } = z.toJSONSchema(AnalysisFields, { target: "draft-7" }) as Record<string, unknown>;
   return schema;
 })();
 
