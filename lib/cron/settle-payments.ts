@@ -102,23 +102,63 @@ export async function settlePayments(
     new Date(now.getTime() - RECONCILE_WINDOW_MS),
     before,
   )) {
-    try {
-      const provider = await paymentProvider(payment.provider);
-      const captured = await provider.capturedPaymentOf(payment.provider_order_id);
-      if (!captured) continue;
-      await settleCapture(service, {
-        provider: payment.provider,
-        providerOrderId: payment.provider_order_id,
-        providerPaymentId: captured.id,
-        amountMinor: captured.amountMinor,
-        currency: captured.currency,
-      });
-      sweep.reconciled += 1;
-    } catch (error) {
-      log.error("reconciliation_failed", { paymentId: payment.id, error });
-    }
+    if (await reconcilePayment(service, payment)) sweep.reconciled += 1;
   }
   return sweep;
+}
+
+/**
+ * The sweep for one payment, now (POST /api/admin/operations/payments/{id}/settle): the refund
+ * its cancelled booking is owed, its refunds left pending, and, while the ledger has it unpaid,
+ * its capture looked up at the provider. The same steps as the sweep's, each idempotent.
+ */
+export async function settlePayment(
+  service: SupabaseClient,
+  paymentId: string,
+): Promise<PaymentsSweep> {
+  const sweep = emptySweep();
+  const pending = (await pendingRefunds(service, new Date(), paymentId)).map((refund) => ({
+    paymentId: refund.payment_id,
+    amountMinor: refund.amount_minor,
+    reason: refund.reason,
+    idempotencyKey: refund.idempotency_key,
+  }));
+  const owed = (await owedRefunds(service)).filter((refund) => refund.paymentId === paymentId);
+  await requestRefunds(service, [...owed, ...pending], sweep);
+  const { data, error } = await service
+    .from("payments")
+    .select("id, provider, provider_order_id")
+    .eq("id", paymentId)
+    .in("status", ["created", "authorized", "failed"])
+    .not("provider_order_id", "is", null);
+  if (error) throw new Error(`reading a payment failed: ${error.code} ${error.message}`);
+  for (const payment of z.array(UnpaidPayment).parse(data)) {
+    if (await reconcilePayment(service, payment)) sweep.reconciled += 1;
+  }
+  return sweep;
+}
+
+/** A capture no webhook or verify reported, recorded from the provider's answer. */
+async function reconcilePayment(
+  service: SupabaseClient,
+  payment: z.infer<typeof UnpaidPayment>,
+): Promise<boolean> {
+  try {
+    const provider = await paymentProvider(payment.provider);
+    const captured = await provider.capturedPaymentOf(payment.provider_order_id);
+    if (!captured) return false;
+    await settleCapture(service, {
+      provider: payment.provider,
+      providerOrderId: payment.provider_order_id,
+      providerPaymentId: captured.id,
+      amountMinor: captured.amountMinor,
+      currency: captured.currency,
+    });
+    return true;
+  } catch (error) {
+    log.error("reconciliation_failed", { paymentId: payment.id, error });
+    return false;
+  }
 }
 
 /** Only the refunds cancelled paid bookings are owed: what the database asks for on a cancel. */
@@ -179,15 +219,15 @@ async function owedRefunds(service: SupabaseClient): Promise<SweepRefund[]> {
     }));
 }
 
-async function pendingRefunds(service: SupabaseClient, createdBefore: Date) {
-  const { data, error } = await service
+async function pendingRefunds(service: SupabaseClient, createdBefore: Date, paymentId?: string) {
+  let query = service
     .from("refunds")
     .select("payment_id, amount_minor, reason, idempotency_key")
     .eq("status", "pending")
     .not("idempotency_key", "is", null)
-    .lt("created_at", createdBefore.toISOString())
-    .order("created_at")
-    .limit(BATCH);
+    .lt("created_at", createdBefore.toISOString());
+  if (paymentId !== undefined) query = query.eq("payment_id", paymentId);
+  const { data, error } = await query.order("created_at").limit(BATCH);
   if (error) throw new Error(`reading pending refunds failed: ${error.code} ${error.message}`);
   return z.array(PendingRefund).parse(data);
 }

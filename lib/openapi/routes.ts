@@ -2,7 +2,11 @@
 // generated from this list; a test fails when an api/ file is missing from it.
 
 import adminHealth from "../../api/admin/health.js";
+import adminOperationsAlertAcknowledge from "../../api/admin/operations/alerts/[id]/acknowledge.js";
 import adminOperations from "../../api/admin/operations/index.js";
+import adminOperationsNotificationRetry from "../../api/admin/operations/notifications/[id]/retry.js";
+import adminOperationsPaymentSettle from "../../api/admin/operations/payments/[id]/settle.js";
+import adminOperationsWebhookEventRetry from "../../api/admin/operations/webhook-events/[id]/retry.js";
 import adminPractitionerTimeOff from "../../api/admin/practitioners/[id]/time-off.js";
 import adminPractitioner from "../../api/admin/practitioners/[id].js";
 import adminPractitioners from "../../api/admin/practitioners/index.js";
@@ -86,6 +90,10 @@ export function routes(): Record<string, Route> {
   return {
     "/api/admin/health": adminHealth,
     "/api/admin/operations": adminOperations,
+    "/api/admin/operations/alerts/[id]/acknowledge": adminOperationsAlertAcknowledge,
+    "/api/admin/operations/notifications/[id]/retry": adminOperationsNotificationRetry,
+    "/api/admin/operations/payments/[id]/settle": adminOperationsPaymentSettle,
+    "/api/admin/operations/webhook-events/[id]/retry": adminOperationsWebhookEventRetry,
     "/api/admin/practitioners": adminPractitioners,
     "/api/admin/practitioners/[id]": adminPractitioner,
     "/api/admin/practitioners/[id]/time-off": adminPractitionerTimeOff,

@@ -131,6 +131,10 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "GET /api/admin/operations":
     "ids and counts only, scoped in SQL: staff get their practitioners' items, never another's",
   "GET /api/admin/health": "admin only; the deployment's configuration by name",
+  "POST /api/admin/operations/webhook-events/[id]/retry": "admin only",
+  "POST /api/admin/operations/notifications/[id]/retry": "admin only",
+  "POST /api/admin/operations/alerts/[id]/acknowledge": "admin only",
+  "POST /api/admin/operations/payments/[id]/settle": "admin only",
   // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
   "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
   "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",
