@@ -34,6 +34,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
   { name: "subscriptions", description: "Paid tiers through Stripe Billing." },
   { name: "analytics", description: "Usage events from users who opted in, and daily totals." },
   {
+    name: "shop payments",
+    description:
+      "Paying for a shop's orders (Stripe Connect, or Razorpay for INR), refunds by the shop's owners and admins, and payout onboarding.",
+  },
+  {
     name: "ai",
     description:
       "Chat (streamed), text from server-side templates and text analysis through OpenAI, on a daily token budget.",

@@ -66,6 +66,12 @@ import services from "../../api/services.js";
 import staffBookingRefund from "../../api/staff/bookings/[id]/refund.js";
 import staffBooking from "../../api/staff/bookings/[id].js";
 import staffBookings from "../../api/staff/bookings/index.js";
+import shopConnect from "../../api/shops/[shopId]/connect/index.js";
+import shopConnectOnboarding from "../../api/shops/[shopId]/connect/onboarding.js";
+import shopPaymentRefund from "../../api/shops/[shopId]/payments/[id]/refund.js";
+import shopPayment from "../../api/shops/[shopId]/payments/[id].js";
+import shopPaymentsConfirm from "../../api/shops/[shopId]/payments/confirm.js";
+import shopPaymentsIntent from "../../api/shops/[shopId]/payments/intent.js";
 import subscriptions from "../../api/subscriptions/index.js";
 import subscriptionsPortal from "../../api/subscriptions/portal.js";
 import subscriptionsWebhook from "../../api/subscriptions/webhook.js";
@@ -79,6 +85,7 @@ import webhooksRazorpay from "../../api/webhooks/razorpay.js";
 import webhooksResend from "../../api/webhooks/resend.js";
 import webhooksSandbox from "../../api/webhooks/sandbox.js";
 import webhooksStripe from "../../api/webhooks/stripe.js";
+import webhooksStripeConnect from "../../api/webhooks/stripe-connect.js";
 import webhooksTwilio from "../../api/webhooks/twilio.js";
 import type { Route } from "../http/route.js";
 
@@ -150,6 +157,12 @@ export function routes(): Record<string, Route> {
     "/api/payments/refund": paymentsRefund,
     "/api/payments/verify": paymentsVerify,
     "/api/services": services,
+    "/api/shops/[shopId]/connect": shopConnect,
+    "/api/shops/[shopId]/connect/onboarding": shopConnectOnboarding,
+    "/api/shops/[shopId]/payments/[id]": shopPayment,
+    "/api/shops/[shopId]/payments/[id]/refund": shopPaymentRefund,
+    "/api/shops/[shopId]/payments/confirm": shopPaymentsConfirm,
+    "/api/shops/[shopId]/payments/intent": shopPaymentsIntent,
     "/api/subscriptions": subscriptions,
     "/api/subscriptions/portal": subscriptionsPortal,
     "/api/subscriptions/webhook": subscriptionsWebhook,
@@ -166,6 +179,7 @@ export function routes(): Record<string, Route> {
     "/api/webhooks/resend": webhooksResend,
     "/api/webhooks/sandbox": webhooksSandbox,
     "/api/webhooks/stripe": webhooksStripe,
+    "/api/webhooks/stripe-connect": webhooksStripeConnect,
     "/api/webhooks/twilio": webhooksTwilio,
   };
 }

@@ -18,7 +18,8 @@ export const PaymentRow = z.object({
   provider: z.enum(["razorpay", "stripe", "sandbox"]),
   provider_order_id: z.string().nullable(),
   provider_payment_id: z.string().nullable(),
-  session_type_id: z.uuid(),
+  /** A session's payment; null for a shop order's (order_id, issue 20). */
+  session_type_id: z.uuid().nullable(),
   amount_minor: z.coerce.number().int(),
   currency: z.string(),
   status: z.enum(PAYMENT_STATUSES),

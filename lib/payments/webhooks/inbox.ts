@@ -4,8 +4,12 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import type { ProviderName } from "../providers/types.js";
 
-/** Who sends webhooks into the inbox: the payment providers, and Cal.com (issue 17, item 4). */
-export type WebhookProvider = ProviderName | "calcom";
+/**
+ * Who sends webhooks into the inbox: the payment providers, Cal.com (issue 17, item 4), and
+ * Stripe's Connect endpoint (events of shops' connected accounts, issue 20; its own signing
+ * secret, so its events are kept apart from the platform endpoint's).
+ */
+export type WebhookProvider = ProviderName | "calcom" | "stripe_connect";
 
 export interface WebhookEvent {
   /** The provider's event id: Stripe `event.id`, Razorpay `x-razorpay-event-id`. */
@@ -18,7 +22,7 @@ const InboxRow = z.object({ id: z.coerce.number().int() });
 
 export const StoredEvent = z.object({
   id: z.coerce.number().int(),
-  provider: z.enum(["razorpay", "stripe", "sandbox", "calcom"]),
+  provider: z.enum(["razorpay", "stripe", "sandbox", "calcom", "stripe_connect"]),
   event_id: z.string(),
   event_type: z.string(),
   payload: z.unknown(),

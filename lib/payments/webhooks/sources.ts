@@ -8,5 +8,8 @@ export async function webhookSource(provider: WebhookProvider): Promise<WebhookS
     return (await import("../../scheduling/calcom/webhook.js")).calcomWebhookSource();
   }
   if (provider === "stripe") return (await import("./stripe-webhook.js")).stripeWebhookSource();
+  if (provider === "stripe_connect") {
+    return (await import("../../shops/payments/connect-webhook.js")).stripeConnectWebhookSource();
+  }
   return (await import("./razorpay-events.js")).orderProviderWebhookSource(provider);
 }
