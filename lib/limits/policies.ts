@@ -70,6 +70,20 @@ export const RATE_LIMIT_POLICIES = {
    * draining the budget is stopped within a minute.
    */
   ai: { limit: 20, window: "60 s", key: "user", failure: "closed" },
+  /**
+   * Flight searches per IP: a person refining a search makes a few a minute; 120 lets an office
+   * share an address, while a scraper walking routes is stopped. Hits cost nothing upstream, so
+   * an outage of the limiter lets them through; misses also pass flight_provider below.
+   */
+  flight_search_ip: { limit: 120, window: "60 s", key: "ip", failure: "open" },
+  /** Flight searches per signed-in user (guests count by IP here too). */
+  flight_search_user: { limit: 60, window: "60 s", key: "user", failure: "open" },
+  /**
+   * Provider requests per minute for the whole deployment (key: the provider), every cache miss
+   * and every price check: each spends the provider quota (Tequila and Duffel both bill or
+   * throttle by it). Fails closed: with the counter unreachable nothing reaches the provider.
+   */
+  flight_provider: { limit: 120, window: "60 s", key: "custom", failure: "closed" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

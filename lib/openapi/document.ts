@@ -27,6 +27,10 @@ export const TAG_ORDER: { name: string; description: string }[] = [
   { name: "bookings", description: "Holding, reading, moving and cancelling a booking." },
   { name: "consent", description: "The client's informed consent, recorded before a booking." },
   { name: "payments", description: "Paying for a hold, and what the payment ledger records." },
+  {
+    name: "flights",
+    description: "Flight search (cached), offer price checks, bookings with travellers, payment.",
+  },
   { name: "auth", description: "Accounts and sessions: sign up, sign in, reset a password." },
   { name: "users", description: "The signed-in person's profile." },
   { name: "settings", description: "One settings document per user." },

@@ -49,6 +49,12 @@ import cronPurgeBookings from "../../api/cron/purge-bookings.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
 import cronReminders from "../../api/cron/reminders.js";
 import cronSettlePayments from "../../api/cron/settle-payments.js";
+import flightOffer from "../../api/flights/[offerToken].js";
+import flightBookingCancel from "../../api/flights/bookings/[id]/cancel.js";
+import flightBookingPay from "../../api/flights/bookings/[id]/pay.js";
+import flightBooking from "../../api/flights/bookings/[id].js";
+import flightBookings from "../../api/flights/bookings/index.js";
+import flightSearch from "../../api/flights/search.js";
 import health from "../../api/health.js";
 import notificationsBatch from "../../api/notifications/batch.js";
 import notificationsEmail from "../../api/notifications/email.js";
@@ -143,6 +149,12 @@ export function routes(): Record<string, Route> {
     "/api/cron/operations-alerts": cronOperationsAlerts,
     "/api/cron/reminders": cronReminders,
     "/api/cron/settle-payments": cronSettlePayments,
+    "/api/flights/[offerToken]": flightOffer,
+    "/api/flights/bookings": flightBookings,
+    "/api/flights/bookings/[id]": flightBooking,
+    "/api/flights/bookings/[id]/cancel": flightBookingCancel,
+    "/api/flights/bookings/[id]/pay": flightBookingPay,
+    "/api/flights/search": flightSearch,
     "/api/health": health,
     "/api/notifications/batch": notificationsBatch,
     "/api/notifications/email": notificationsEmail,

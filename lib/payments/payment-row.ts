@@ -20,6 +20,8 @@ export const PaymentRow = z.object({
   provider_payment_id: z.string().nullable(),
   /** A session's payment; null for a shop order's (order_id, issue 20). */
   session_type_id: z.uuid().nullable(),
+  /** The flight booking it pays for (lib/travel), if any. */
+  flight_booking_id: z.uuid().nullable().optional(),
   amount_minor: z.coerce.number().int(),
   currency: z.string(),
   status: z.enum(PAYMENT_STATUSES),

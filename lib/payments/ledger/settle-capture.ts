@@ -12,6 +12,16 @@ export async function settleCapture(
   capture: VerifiedCapture,
 ): Promise<CaptureOutcome> {
   const outcome = await recordCapture(service, capture);
+  if (outcome.payment.flight_booking_id) {
+    // A flight booking's payment (lib/travel): the booking takes it, is ticketed or refunded.
+    const { settleFlightCapture } = await import("../../travel/flight-capture.js");
+    const flight = await settleFlightCapture(service, outcome.payment.id);
+    return {
+      ...outcome,
+      payment: (await paymentById(service, outcome.payment.id)) ?? outcome.payment,
+      booking_status: flight.status,
+    };
+  }
   if (outcome.refund_due_minor > 0) {
     await refundPayment(service, {
       paymentId: outcome.payment.id,

@@ -1,0 +1,181 @@
+// A network-level fake of the part of Duffel's Flights API that Bastion calls, pointed at with
+// DUFFEL_API_URL: POST /air/offer_requests (return_offers=true), GET /air/offers/{id} and POST
+// /air/orders, behind `Authorization: Bearer <token>` (401 without it) and `Duffel-Version: v2`
+// (400 without it). Bodies are `{data: …}` both ways, amounts decimal strings, as Duffel's are.
+// Tests move an offer's price with setPrice(), make the next order fail with refuseOrders(),
+// and read what was sent in `requests` and `orders`.
+import { randomBytes } from "node:crypto";
+import { type RunningServer, serve } from "../../dev/web-server.js";
+
+export interface FakeDuffelRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  authorized: boolean;
+  version: string | null;
+}
+
+interface Offer {
+  id: string;
+  total_amount: string;
+  total_currency: string;
+  expires_at: string;
+  owner: { iata_code: string; name: string };
+  slices: unknown[];
+  passengers: { id: string; type: string }[];
+  passenger_identity_documents_required: boolean;
+  conditions: {
+    refund_before_departure: { allowed: boolean } | null;
+    change_before_departure: { allowed: boolean } | null;
+  };
+}
+
+export interface FakeDuffelOrder {
+  id: string;
+  booking_reference: string;
+  offerId: string;
+  body: Record<string, unknown>;
+}
+
+export interface FakeDuffel {
+  url: string;
+  requests: FakeDuffelRequest[];
+  orders: FakeDuffelOrder[];
+  offers(): string[];
+  setPrice(offerId: string, amount: string): void;
+  /** Orders answer this status (422: the airline refused) until called with undefined. */
+  refuseOrders(status: number | undefined): void;
+  close(): Promise<void>;
+}
+
+const pid = () => `pas_${randomBytes(8).toString("hex")}`;
+
+export async function startFakeDuffel(token: string): Promise<FakeDuffel> {
+  const requests: FakeDuffelRequest[] = [];
+  const offers = new Map<string, Offer>();
+  const orders: FakeDuffelOrder[] = [];
+  let refuse: number | undefined;
+
+  const answer = (status: number, data: unknown) => Response.json({ data }, { status });
+  const error = (status: number, message: string) =>
+    Response.json({ errors: [{ title: message, code: "invalid" }] }, { status });
+
+  function offerRequest(body: {
+    data?: {
+      slices?: { origin: string; destination: string; departure_date: string }[];
+      passengers?: unknown[];
+    };
+  }) {
+    const slices = body.data?.slices ?? [];
+    const passengers = body.data?.passengers ?? [];
+    if (slices.length === 0 || passengers.length === 0) return error(422, "slices and passengers");
+    const made = [0, 1].map((n) => {
+      const offer: Offer = {
+        id: `off_${randomBytes(10).toString("hex")}`,
+        total_amount: (210.4 + n * 35).toFixed(2),
+        total_currency: "GBP",
+        expires_at: new Date(Date.now() + 30 * 60_000).toISOString(),
+        owner: { iata_code: "BA", name: "British Airways" },
+        slices: slices.map((slice) => ({
+          origin: { iata_code: slice.origin },
+          destination: { iata_code: slice.destination },
+          duration: "PT7H",
+          segments: [
+            {
+              origin: { iata_code: slice.origin },
+              destination: { iata_code: slice.destination },
+              departing_at: `${slice.departure_date}T${String(9 + n * 4).padStart(2, "0")}:15:00`,
+              arriving_at: `${slice.departure_date}T${String(16 + n * 4).padStart(2, "0")}:15:00`,
+              marketing_carrier: { iata_code: "BA", name: "British Airways" },
+              marketing_carrier_flight_number: String(170 + n),
+              passengers: [
+                {
+                  baggages: [
+                    { type: "checked", quantity: 1 },
+                    { type: "carry_on", quantity: 1 },
+                  ],
+                },
+              ],
+            },
+          ],
+        })),
+        passengers: passengers.map(() => ({ id: pid(), type: "adult" })),
+        passenger_identity_documents_required: true,
+        conditions: {
+          refund_before_departure: { allowed: n === 1 },
+          change_before_departure: { allowed: true },
+        },
+      };
+      offers.set(offer.id, offer);
+      return offer;
+    });
+    return answer(201, { id: `orq_${randomBytes(8).toString("hex")}`, offers: made });
+  }
+
+  function order(body: {
+    data?: {
+      selected_offers?: string[];
+      passengers?: { id: string }[];
+      payments?: { amount: string; currency: string }[];
+    };
+  }) {
+    const offer = offers.get(body.data?.selected_offers?.[0] ?? "");
+    if (!offer) return error(404, "offer not found");
+    if (refuse !== undefined) return error(refuse, "The airline could not confirm the booking");
+    const payment = body.data?.payments?.[0];
+    if (payment?.amount !== offer.total_amount || payment.currency !== offer.total_currency) {
+      return error(422, "payment amount does not match the offer");
+    }
+    const ids = new Set(offer.passengers.map((p) => p.id));
+    if (!(body.data?.passengers ?? []).every((p) => ids.has(p.id))) {
+      return error(422, "unknown passenger id");
+    }
+    const created: FakeDuffelOrder = {
+      id: `ord_${randomBytes(8).toString("hex")}`,
+      booking_reference: randomBytes(3).toString("hex").toUpperCase(),
+      offerId: offer.id,
+      body: body.data as Record<string, unknown>,
+    };
+    orders.push(created);
+    return answer(201, { id: created.id, booking_reference: created.booking_reference });
+  }
+
+  const server: RunningServer = await serve(
+    async (request) => {
+      const url = new URL(request.url);
+      const text = await request.text();
+      const body = text === "" ? undefined : (JSON.parse(text) as unknown);
+      const authorized = request.headers.get("authorization") === `Bearer ${token}`;
+      const version = request.headers.get("duffel-version");
+      requests.push({ method: request.method, path: url.pathname, body, authorized, version });
+      if (!authorized) return error(401, "invalid token");
+      if (version !== "v2") return error(400, "Duffel-Version v2 required");
+      if (request.method === "POST" && url.pathname === "/air/offer_requests") {
+        return offerRequest(body as never);
+      }
+      const one = /^\/air\/offers\/([^/]+)$/.exec(url.pathname);
+      if (request.method === "GET" && one) {
+        const offer = offers.get(decodeURIComponent(one[1] as string));
+        return offer ? answer(200, offer) : error(404, "offer not found");
+      }
+      if (request.method === "POST" && url.pathname === "/air/orders") return order(body as never);
+      return error(404, "not found");
+    },
+    { port: 0 },
+  );
+
+  return {
+    url: server.url,
+    requests,
+    orders,
+    offers: () => [...offers.keys()],
+    setPrice(offerId, amount) {
+      const offer = offers.get(offerId);
+      if (offer) offer.total_amount = amount;
+    },
+    refuseOrders(status) {
+      refuse = status;
+    },
+    close: () => server.close(),
+  };
+}
