@@ -30,6 +30,18 @@ import type { Order, OrderRequest } from "../payments/create-order.js";
 import type { PaymentView } from "../payments/payment-row.js";
 import type { Verification, VerifyRequest } from "../payments/verify-payment.js";
 import type { Availability, AvailabilityRequest } from "../scheduling/availability.js";
+import type {
+  ShopConfirmRequest,
+  ShopPaymentConfirmation,
+} from "../shops/payments/confirm-payment.js";
+import type { ShopIntentCreated, ShopIntentRequest } from "../shops/payments/create-intent.js";
+import type {
+  ConnectStatus,
+  OnboardingLink,
+  OnboardingRequest,
+} from "../shops/payments/onboarding.js";
+import type { ShopRefundRequest } from "../shops/payments/refund-payment.js";
+import type { ShopPayment } from "../shops/payments/shop-payment-row.js";
 import type { PortalRequest, PortalSession } from "../subscriptions/billing-portal.js";
 import type { TierChange } from "../subscriptions/change-tier.js";
 import { TIER_FEATURES } from "../subscriptions/features.js";
@@ -64,6 +76,10 @@ const REFUND_ID = "e5a1c9d3-7b2f-4e6a-8c0d-3f9b1a5e7d24";
 const PRACTITIONER_ID = "5a7d1e3c-9b2f-4c6e-8a0d-1f3b5c7e9a24";
 const MANAGE_TOKEN = "ZBkIQ1N753YQozhKRt5hfq1raYDbetsswLRfhlB2drE";
 const STRIPE_SESSION = "cs_test_a1Kq9XvB2mT7cR4pL8sN3wZ6yH0jD5fG";
+const SHOP_ID = "3f8a2c6e-1d4b-4e9a-b7c5-0a2e4d6f8b13";
+const SHOP_ORDER_ID = "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42";
+const SHOP_PAYMENT_ID = "a4d2f6b8-0c1e-4a3b-9d5f-7e2c4a6b8d01";
+const SHOP_INTENT = "pi_3QmShP2eZvKYlo2C0q7Lr5Tb";
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -572,6 +588,82 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     "POST /api/payments/confirm": { request: CONFIRM_REQUEST, response: PAYMENT_CONFIRMATION },
     "POST /api/payments/refund": { request: REFUND_REQUEST, response: REFUND },
     "GET /api/payments/{id}": { parameters: { id: PAYMENT_ID }, response: PAYMENT },
+
+    ...withParameters(
+      { shopId: SHOP_ID },
+      {
+        "POST /api/shops/{shopId}/payments/intent": {
+          request: { orderId: SHOP_ORDER_ID } satisfies In<typeof ShopIntentRequest>,
+          response: {
+            paymentId: SHOP_PAYMENT_ID,
+            orderId: SHOP_ORDER_ID,
+            provider: "stripe",
+            amount: 4599,
+            currency: "USD",
+            applicationFeeAmount: 114,
+            connectedAccount: true,
+            clientSecret: `${SHOP_INTENT}_secret_Qa8Zr3Nd6Lm1Xw4Tc7Vb0Hs`,
+            paymentIntentId: SHOP_INTENT,
+          } satisfies Out<typeof ShopIntentCreated>,
+        },
+        "POST /api/shops/{shopId}/payments/confirm": {
+          request: { paymentIntentId: SHOP_INTENT } satisfies In<typeof ShopConfirmRequest>,
+          response: {
+            paymentId: SHOP_PAYMENT_ID,
+            orderId: SHOP_ORDER_ID,
+            status: "captured",
+            orderStatus: "processing",
+          } satisfies Out<typeof ShopPaymentConfirmation>,
+        },
+        "GET /api/shops/{shopId}/connect": {
+          response: {
+            connected: true,
+            chargesEnabled: true,
+            payoutsEnabled: true,
+            detailsSubmitted: true,
+          } satisfies Out<typeof ConnectStatus>,
+        },
+        "POST /api/shops/{shopId}/connect/onboarding": {
+          request: { returnPath: "/dashboard/payouts" } satisfies In<typeof OnboardingRequest>,
+          response: {
+            url: "https://connect.stripe.com/setup/e/acct_1QmShP2eZvKYlo2C/Vd3kR8pQ2sLx",
+            expiresAt: t.paymentCreated,
+          } satisfies Out<typeof OnboardingLink>,
+        },
+      },
+    ),
+    ...withParameters(
+      { shopId: SHOP_ID, id: SHOP_PAYMENT_ID },
+      {
+        "GET /api/shops/{shopId}/payments/{id}": {
+          response: {
+            id: SHOP_PAYMENT_ID,
+            orderId: SHOP_ORDER_ID,
+            provider: "stripe",
+            status: "partially_refunded",
+            amountMinor: 4599,
+            currency: "USD",
+            refundedMinor: 1200,
+            applicationFeeMinor: 114,
+            connectedAccount: true,
+            createdAt: t.paymentCreated,
+            capturedAt: t.paymentCaptured,
+          } satisfies Out<typeof ShopPayment>,
+        },
+        "POST /api/shops/{shopId}/payments/{id}/refund": {
+          request: {
+            amount: 1200,
+            reason: "One item arrived damaged",
+          } satisfies In<typeof ShopRefundRequest>,
+          response: {
+            refundId: REFUND_ID,
+            paymentId: SHOP_PAYMENT_ID,
+            amountMinor: 1200,
+            status: "succeeded",
+          },
+        },
+      },
+    ),
 
     "GET /api/subscriptions": { response: MY_SUBSCRIPTION },
     "POST /api/subscriptions": {

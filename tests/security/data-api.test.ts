@@ -117,6 +117,8 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select payments": "RLS: own, or staff",
   "authenticated: select refunds": "RLS: own, or staff",
   "authenticated: select payment_disputes": "RLS: staff",
+  "authenticated: select shop_payment_accounts":
+    "RLS: the shop's owners (payouts.manage); the Connect account id and Stripe's status flags, written only by the server",
   "authenticated: select billing_customers": "RLS: own row",
   "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",

@@ -138,6 +138,11 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
   "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
   "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",
+  // Shop payments (tests/api/shops-payments.test.ts): scoped by shop membership, not practitioner.
+  "GET /api/shops/[shopId]/payments/[id]":
+    "a shop's order payments, for that shop's members only (RLS); no practitioner data",
+  "POST /api/shops/[shopId]/payments/[id]/refund":
+    "a shop's owners and admins only (payments.refund, checked in SQL); no practitioner data",
 };
 
 /** Endpoints a staff member may reach a practitioner's data through: a role, or an id. */
