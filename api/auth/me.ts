@@ -5,12 +5,14 @@ import { route } from "../../lib/http/route.js";
 export default route({
   GET: endpoint(
     {
-      summary: "The signed-in user and their profile",
+      summary: "The signed-in user, their profile and their shops",
+      description:
+        "`shops` lists the shops the caller belongs to with their role in each (owner, admin or agent); `username` is the sign-in email's local part.",
       tags: ["auth"],
       auth: "user",
       response: MeView,
       limit: "read",
-      roundTrips: { database: 1, redis: 1 },
+      roundTrips: { database: 2, redis: 1 },
     },
     ({ caller, db }) => currentUser(caller, db.user),
   ),

@@ -71,6 +71,12 @@ export const RATE_LIMIT_POLICIES = {
    */
   ai: { limit: 20, window: "60 s", key: "user", failure: "closed" },
   /**
+   * Public shop form submissions per IP: a customer sends a form or two; 10 per 10 minutes lets
+   * a household share an address while a spam script is cut off. Each one may reserve stock and
+   * emails the shop's team, so it fails closed.
+   */
+  shop_form: { limit: 10, window: "10 m", key: "ip", failure: "closed" },
+  /**
    * Flight searches per IP: a person refining a search makes a few a minute; 120 lets an office
    * share an address, while a scraper walking routes is stopped. Hits cost nothing upstream, so
    * an outage of the limiter lets them through; misses also pass flight_provider below.

@@ -459,8 +459,9 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
   };
 
   const ME: Out<typeof MeView> = {
-    user: { id: USER_ID, email: EMAIL, roles: [] },
+    user: { id: USER_ID, email: EMAIL, username: EMAIL.split("@")[0] ?? null, roles: [] },
     profile: { fullName: "Priya Sharma", phone: "+919876543210", locale: "en-IN", timeZone: null },
+    shops: [{ id: "3f8a2c6e-1d4b-4e9a-b7c5-0a2e4d6f8b13", name: "Priya's Pottery", role: "owner" }],
   };
 
   const PROFILE_UPDATE: In<typeof ProfileUpdate> = { timeZone: "Asia/Kolkata" };

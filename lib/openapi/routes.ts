@@ -69,15 +69,30 @@ import paymentsCreateOrder from "../../api/payments/create-order.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
-import staffBookingRefund from "../../api/staff/bookings/[id]/refund.js";
-import staffBooking from "../../api/staff/bookings/[id].js";
-import staffBookings from "../../api/staff/bookings/index.js";
 import shopConnect from "../../api/shops/[shopId]/connect/index.js";
 import shopConnectOnboarding from "../../api/shops/[shopId]/connect/onboarding.js";
+import shopFormSubmissions from "../../api/shops/[shopId]/forms/[formId]/submissions.js";
+import shopForm from "../../api/shops/[shopId]/forms/[formId].js";
+import shopForms from "../../api/shops/[shopId]/forms/index.js";
+import shopInvitationAccept from "../../api/shops/[shopId]/invitations/[invitationId]/accept.js";
+import shopInvitation from "../../api/shops/[shopId]/invitations/[invitationId].js";
+import shopInvitations from "../../api/shops/[shopId]/invitations/index.js";
+import shopMember from "../../api/shops/[shopId]/members/[userId].js";
+import shopMembers from "../../api/shops/[shopId]/members/index.js";
+import shopOrderStatus from "../../api/shops/[shopId]/orders/[orderId]/status.js";
+import shopOrder from "../../api/shops/[shopId]/orders/[orderId].js";
+import shopOrders from "../../api/shops/[shopId]/orders/index.js";
 import shopPaymentRefund from "../../api/shops/[shopId]/payments/[id]/refund.js";
 import shopPayment from "../../api/shops/[shopId]/payments/[id].js";
 import shopPaymentsConfirm from "../../api/shops/[shopId]/payments/confirm.js";
 import shopPaymentsIntent from "../../api/shops/[shopId]/payments/intent.js";
+import shopProduct from "../../api/shops/[shopId]/products/[productId].js";
+import shopProducts from "../../api/shops/[shopId]/products/index.js";
+import shop from "../../api/shops/[shopId].js";
+import shops from "../../api/shops/index.js";
+import staffBookingRefund from "../../api/staff/bookings/[id]/refund.js";
+import staffBooking from "../../api/staff/bookings/[id].js";
+import staffBookings from "../../api/staff/bookings/index.js";
 import subscriptions from "../../api/subscriptions/index.js";
 import subscriptionsPortal from "../../api/subscriptions/portal.js";
 import subscriptionsWebhook from "../../api/subscriptions/webhook.js";
@@ -178,6 +193,21 @@ export function routes(): Record<string, Route> {
     "/api/subscriptions": subscriptions,
     "/api/subscriptions/portal": subscriptionsPortal,
     "/api/subscriptions/webhook": subscriptionsWebhook,
+    "/api/shops": shops,
+    "/api/shops/[shopId]": shop,
+    "/api/shops/[shopId]/forms": shopForms,
+    "/api/shops/[shopId]/forms/[formId]": shopForm,
+    "/api/shops/[shopId]/forms/[formId]/submissions": shopFormSubmissions,
+    "/api/shops/[shopId]/invitations": shopInvitations,
+    "/api/shops/[shopId]/invitations/[invitationId]": shopInvitation,
+    "/api/shops/[shopId]/invitations/[invitationId]/accept": shopInvitationAccept,
+    "/api/shops/[shopId]/members": shopMembers,
+    "/api/shops/[shopId]/members/[userId]": shopMember,
+    "/api/shops/[shopId]/orders": shopOrders,
+    "/api/shops/[shopId]/orders/[orderId]": shopOrder,
+    "/api/shops/[shopId]/orders/[orderId]/status": shopOrderStatus,
+    "/api/shops/[shopId]/products": shopProducts,
+    "/api/shops/[shopId]/products/[productId]": shopProduct,
     "/api/staff/bookings": staffBookings,
     "/api/staff/bookings/[id]": staffBooking,
     "/api/staff/bookings/[id]/refund": staffBookingRefund,

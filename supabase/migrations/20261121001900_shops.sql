@@ -342,6 +342,7 @@ $$;
 -- have expired. An existing member keeps their role.
 create function public.accept_shop_invitation(
   p_user_id uuid,
+  p_shop_id uuid,
   p_invitation_id uuid,
   p_email_hash text
 ) returns public.shop_members
@@ -354,7 +355,7 @@ declare
   v_member public.shop_members;
 begin
   select * into v_invitation from public.shop_invitations as i
-    where i.id = p_invitation_id and i.email_hash = p_email_hash
+    where i.id = p_invitation_id and i.shop_id = p_shop_id and i.email_hash = p_email_hash
     for update;
   if not found or v_invitation.accepted_at is not null then
     raise exception 'no such invitation' using errcode = 'PT404';
@@ -847,6 +848,41 @@ select public.restrict_execute('{authenticated,service_role}',
   'public.set_shop_order_status(uuid, uuid, text)');
 select public.restrict_execute('{service_role}',
   'public.invite_shop_member(uuid, uuid, text, text, text, int)',
-  'public.accept_shop_invitation(uuid, uuid, text)',
+  'public.accept_shop_invitation(uuid, uuid, uuid, text)',
   'public.submit_shop_form(uuid, uuid, jsonb, text, text, text, text, text)',
   'public.purge_expired_shop_submissions()');
+
+-- ---------------------------------------------------------------------------------------------
+-- What a visitor sees of a public form: an active form, its fields, and the offered products that
+-- are not deleted (name, price, stock left, picture, category). Granted to anon: it reads only
+-- what the shop publishes through the form.
+create function public.public_shop_form(p_shop_id uuid, p_form_id uuid) returns jsonb
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'id', f.id,
+    'shop_id', f.shop_id,
+    'shop_name', s.name,
+    'currency', s.currency,
+    'kind', f.kind,
+    'name', f.name,
+    'fields', f.fields,
+    'products', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'id', p.id, 'name', p.name, 'description', p.description,
+        'price_minor', p.price_minor, 'currency', p.currency, 'in_stock', p.stock > 0,
+        'image_url', p.image_url, 'category', p.category
+      ) order by p.name, p.id)
+      from public.products as p
+      where p.id = any (f.product_ids) and p.shop_id = f.shop_id and p.deleted_at is null
+    ), '[]'::jsonb)
+  )
+  from public.forms as f
+  join public.shops as s on s.id = f.shop_id
+  where f.id = p_form_id and f.shop_id = p_shop_id and f.active
+$$;
+
+select public.restrict_execute('{anon,authenticated,service_role}',
+  'public.public_shop_form(uuid, uuid)');

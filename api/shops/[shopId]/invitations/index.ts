@@ -1,0 +1,47 @@
+import { endpoint } from "../../../../lib/http/endpoint.js";
+import { route } from "../../../../lib/http/route.js";
+import { ShopParams } from "../../../../lib/shops/access.js";
+import {
+  INVITATION_DAYS,
+  InvitationCreate,
+  InvitationList,
+  InvitationView,
+  inviteMember,
+  listInvitations,
+} from "../../../../lib/shops/team.js";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "The shop's open invitations",
+      description:
+        "Owners only: invitations not accepted yet (expired ones until renewed or withdrawn).",
+      tags: ["shops"],
+      auth: "user",
+      params: ShopParams,
+      response: InvitationList,
+      limit: "read",
+      errors: ["not_found", "forbidden"],
+    },
+    ({ db, params }) => listInvitations(db.user, params.shopId),
+  ),
+  POST: endpoint(
+    {
+      summary: "Invite someone by email as admin or agent",
+      description: `Owners only (404 for non-members, as the database answers). The invitation expires after ${INVITATION_DAYS} days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.`,
+      tags: ["shops"],
+      auth: "user",
+      privileged: {
+        ledgerStep:
+          "the invitee's email is stored sealed with its keyed hash, which only the server writes",
+      },
+      params: ShopParams,
+      body: InvitationCreate,
+      response: InvitationView,
+      status: 201,
+      limit: "write",
+      errors: ["not_found"],
+    },
+    ({ db, caller, params, body }) => inviteMember(db.service, caller, params.shopId, body),
+  ),
+});

@@ -1,0 +1,26 @@
+import { endpoint } from "../../../../../lib/http/endpoint.js";
+import { route } from "../../../../../lib/http/route.js";
+import {
+  changeOrderStatus,
+  OrderParams,
+  OrderStatusChange,
+  OrderSummary,
+} from "../../../../../lib/shops/orders.js";
+
+export default route({
+  PUT: endpoint(
+    {
+      summary: "Move an order along",
+      description:
+        "Owners and admins (403 for agents). pending → processing → completed; cancelled from pending or processing, which gives the reserved stock back. Any other move is 409; asking for the status it already has changes nothing. The customer is emailed about the change.",
+      tags: ["shops"],
+      auth: "user",
+      params: OrderParams,
+      body: OrderStatusChange,
+      response: OrderSummary,
+      limit: "write",
+      errors: ["not_found", "forbidden", "conflict"],
+    },
+    ({ db, params, body }) => changeOrderStatus(db.user, params.shopId, params.orderId, body),
+  ),
+});
