@@ -57,6 +57,8 @@ export const Contact = z.strictObject({
 });
 export type Contact = z.infer<typeof Contact>;
 
+const PASSENGER_FIELD = { adult: "adults", child: "children", infant: "infants" } as const;
+
 /** Whole years between a date of birth and a day (both YYYY-MM-DD). */
 export function ageOn(dateOfBirth: string, day: string): number {
   const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number];
@@ -80,7 +82,7 @@ export function travelerProblems(
     problems[path] = [...(problems[path] ?? []), message];
   };
   for (const type of TRAVELER_TYPES) {
-    const expected = passengers[`${type}s` as keyof Passengers];
+    const expected = passengers[PASSENGER_FIELD[type]];
     const named = travelers.filter((traveler) => traveler.type === type).length;
     if (named !== expected) {
       add("travelers", `The offer is for ${expected} ${type}(s); ${named} named`);
