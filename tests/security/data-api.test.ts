@@ -119,6 +119,45 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select payment_disputes": "RLS: staff",
   "authenticated: select shop_payment_accounts":
     "RLS: the shop's owners (payouts.manage); the Connect account id and Stripe's status flags, written only by the server",
+  // Commerce (20261121001900_shops.sql): every policy asks shop_can (one membership helper and
+  // the one role → permission table); functions granted here check the caller's role themselves.
+  "authenticated: select shops": "RLS: members of the shop (shop.read)",
+  "authenticated: update shops(name,description,submission_retention_days)":
+    "RLS: owners and admins (shop.update); never the currency, creator or ids",
+  "authenticated: select shop_role_permissions": "the public role table, nothing per shop",
+  "authenticated: select shop_members": "RLS: members of the same shop (team.read)",
+  "authenticated: select shop_invitations": "RLS: owners (team.manage); invitee emails only sealed",
+  "authenticated: delete shop_invitations": "RLS: owners (team.manage), open invitations only",
+  "authenticated: select products": "RLS: members of the shop (products.read)",
+  "authenticated: insert products(shop_id,name,description,price_minor,currency,stock,image_url,category)":
+    "RLS: owners and admins (products.write); the currency must be the shop's (trigger), https image URLs (check)",
+  "authenticated: update products(name,description,price_minor,stock,image_url,category,deleted_at)":
+    "RLS: owners and admins (products.write), both before and after; never shop_id or currency",
+  "authenticated: select forms": "RLS: members of the shop (forms.read)",
+  "authenticated: insert forms(shop_id,kind,name,fields,product_ids,active)":
+    "RLS: owners and admins (forms.write); only the shop's own products (trigger)",
+  "authenticated: update forms(name,fields,product_ids,active)":
+    "RLS: owners and admins (forms.write); only the shop's own products (trigger)",
+  "authenticated: select orders": "RLS: members of the shop (orders.read); contact only sealed",
+  "authenticated: select order_items": "RLS: members of the shop (orders.read)",
+  "authenticated: select order_events": "RLS: members of the shop (orders.read)",
+  "authenticated: select form_submissions":
+    "RLS: members of the shop (submissions.read); answers only sealed",
+  "authenticated: shop_member_role(uuid)": "answers about the caller's own membership only",
+  "authenticated: shop_can(uuid,text)": "answers about the caller's own membership only",
+  "authenticated: create_shop(text,text,text)":
+    "makes the caller (auth.uid()) owner of a new shop; at most 20 per person",
+  "authenticated: list_shop_members(uuid)": "members of that shop only (team.read)",
+  "authenticated: set_shop_member_role(uuid,uuid,text)":
+    "owners only (team.manage), under the shop's lock; the last owner stays",
+  "authenticated: remove_shop_member(uuid,uuid)":
+    "owners (team.manage) or the member themselves; the last owner stays",
+  "authenticated: set_shop_order_status(uuid,uuid,text)":
+    "owners and admins (orders.status); the state machine is a trigger nobody bypasses",
+  "anon: public_shop_form(uuid,uuid)":
+    "an active form and its live products as the shop publishes them; in stock or not, never counts",
+  "authenticated: public_shop_form(uuid,uuid)":
+    "an active form and its live products as the shop publishes them; in stock or not, never counts",
   "authenticated: select billing_customers": "RLS: own row",
   "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",
