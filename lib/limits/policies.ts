@@ -71,6 +71,16 @@ export const RATE_LIMIT_POLICIES = {
    */
   ai: { limit: 20, window: "60 s", key: "user", failure: "closed" },
   /**
+   * Customers starting a shop's web chat, per IP: a visitor starts one or two conversations;
+   * each may wake the shop's AI (the owner's budget) and notifies the team, so it fails closed.
+   */
+  shop_chat_start: { limit: 5, window: "10 m", key: "ip", failure: "closed" },
+  /**
+   * Customers' chat messages and polls, per IP: the widget polls every couple of seconds while
+   * open and a person types a few messages a minute; a message may wake the shop's AI.
+   */
+  shop_chat: { limit: 90, window: "60 s", key: "ip", failure: "closed" },
+  /**
    * Public shop form submissions per IP: a customer sends a form or two; 10 per 10 minutes lets
    * a household share an address while a spam script is cut off. Each one may reserve stock and
    * emails the shop's team, so it fails closed.

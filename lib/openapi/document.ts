@@ -43,6 +43,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
       "Paying for a shop's orders (Stripe Connect, or Razorpay for INR), refunds by the shop's owners and admins, and payout onboarding.",
   },
   {
+    name: "shop chat",
+    description:
+      "Live chat between a shop's team and its customers: the team's inbox (conversations, triage, replies; realtime events on the shop's private channel `shop:{shopId}`) and the customers' web chat widget (no account, a conversation token).",
+  },
+  {
     name: "ai",
     description:
       "Chat (streamed), text from server-side templates and text analysis through OpenAI, on a daily token budget.",

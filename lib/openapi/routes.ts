@@ -69,8 +69,13 @@ import paymentsCreateOrder from "../../api/payments/create-order.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
+import shopChat from "../../api/shops/[shopId]/chat/index.js";
+import shopChatMessages from "../../api/shops/[shopId]/chat/messages.js";
 import shopConnect from "../../api/shops/[shopId]/connect/index.js";
 import shopConnectOnboarding from "../../api/shops/[shopId]/connect/onboarding.js";
+import shopConversationMessages from "../../api/shops/[shopId]/conversations/[conversationId]/messages.js";
+import shopConversation from "../../api/shops/[shopId]/conversations/[conversationId].js";
+import shopConversations from "../../api/shops/[shopId]/conversations/index.js";
 import shopFormSubmissions from "../../api/shops/[shopId]/forms/[formId]/submissions.js";
 import shopForm from "../../api/shops/[shopId]/forms/[formId].js";
 import shopForms from "../../api/shops/[shopId]/forms/index.js";
@@ -184,6 +189,11 @@ export function routes(): Record<string, Route> {
     "/api/payments/refund": paymentsRefund,
     "/api/payments/verify": paymentsVerify,
     "/api/services": services,
+    "/api/shops/[shopId]/chat": shopChat,
+    "/api/shops/[shopId]/chat/messages": shopChatMessages,
+    "/api/shops/[shopId]/conversations": shopConversations,
+    "/api/shops/[shopId]/conversations/[conversationId]": shopConversation,
+    "/api/shops/[shopId]/conversations/[conversationId]/messages": shopConversationMessages,
     "/api/shops/[shopId]/connect": shopConnect,
     "/api/shops/[shopId]/connect/onboarding": shopConnectOnboarding,
     "/api/shops/[shopId]/payments/[id]": shopPayment,
