@@ -53,6 +53,7 @@ export const TAG_ORDER: { name: string; description: string }[] = [
       "Chat (streamed), text from server-side templates and text analysis through OpenAI, on a daily token budget.",
   },
   { name: "notifications", description: "Staff: email and text messages to customers." },
+  { name: "push", description: "Web Push: a member's browsers receive shop notifications." },
   {
     name: "staff",
     description: "Staff: their practitioners' bookings, payments and consent records, refunds.",

@@ -59,7 +59,9 @@ import health from "../../api/health.js";
 import notificationsBatch from "../../api/notifications/batch.js";
 import notificationsEmail from "../../api/notifications/email.js";
 import notificationsSms from "../../api/notifications/sms.js";
+import notificationsSubscribe from "../../api/notifications/subscribe.js";
 import notificationsTemplates from "../../api/notifications/templates.js";
+import notificationsUnsubscribe from "../../api/notifications/unsubscribe.js";
 import openapi from "../../api/openapi.json.js";
 import payment from "../../api/payments/[id].js";
 import paymentsConfirm from "../../api/payments/confirm.js";
@@ -179,7 +181,9 @@ export function routes(): Record<string, Route> {
     "/api/notifications/batch": notificationsBatch,
     "/api/notifications/email": notificationsEmail,
     "/api/notifications/sms": notificationsSms,
+    "/api/notifications/subscribe": notificationsSubscribe,
     "/api/notifications/templates": notificationsTemplates,
+    "/api/notifications/unsubscribe": notificationsUnsubscribe,
     "/api/openapi.json": openapi,
     "/api/payments/[id]": payment,
     "/api/payments/confirm": paymentsConfirm,

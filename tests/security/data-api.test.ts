@@ -39,6 +39,13 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select profiles": "RLS: own row; names and phones only sealed",
   "authenticated: update profiles(locale,time_zone)":
     "RLS: own row; only non-personal preferences (names and phones are sealed by the server)",
+  // Web Push subscriptions
+  "authenticated: select push_subscriptions": "RLS: own rows",
+  "authenticated: delete push_subscriptions": "RLS: own rows",
+  "authenticated: insert push_subscriptions(user_id,endpoint,p256dh,auth,expiration_time)":
+    "RLS: own rows only; the table checks the endpoint and keys; the server pushes only to known push services",
+  "authenticated: update push_subscriptions(user_id,endpoint,p256dh,auth,expiration_time)":
+    "RLS: own rows, and they stay the caller's (with check)",
   // Catalogue and scheduling: public by design
   "anon: select session_types": "the public catalogue",
   "authenticated: select session_types": "the public catalogue",
