@@ -1,0 +1,46 @@
+import { ConversationParams } from "../../../../../lib/chat/conversations.js";
+import {
+  listMessages,
+  MessageList,
+  MessageListQuery,
+  MessageView,
+  SellerMessage,
+  sendSellerMessage,
+} from "../../../../../lib/chat/messages.js";
+import { endpoint } from "../../../../../lib/http/endpoint.js";
+import { route } from "../../../../../lib/http/route.js";
+
+export default route({
+  GET: endpoint(
+    {
+      summary: "A conversation's messages, newest first",
+      description:
+        "Every member. A page at a time (`limit`, default 50, at most 200), `nextCursor` as `cursor` for older ones.",
+      tags: ["shop chat"],
+      auth: "user",
+      params: ConversationParams,
+      query: MessageListQuery,
+      response: MessageList,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ db, params, query }) => listMessages(db.user, params.shopId, params.conversationId, query),
+  ),
+  POST: endpoint(
+    {
+      summary: "Reply to the customer",
+      description:
+        "Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`.",
+      tags: ["shop chat"],
+      auth: "user",
+      params: ConversationParams,
+      body: SellerMessage,
+      response: MessageView,
+      status: 201,
+      limit: "write",
+      errors: ["not_found", "bad_request"],
+    },
+    ({ db, params, body }) =>
+      sendSellerMessage(db.user, params.shopId, params.conversationId, body),
+  ),
+});
