@@ -7,7 +7,7 @@
 // platform's account through the existing adapter.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
-import { env } from "../../env.js";
+import { env, requireConfig } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { attachOrder } from "../../payments/ledger/ledger.js";
 import { openShopPayment } from "./shop-ledger.js";
@@ -56,6 +56,8 @@ export async function createShopPaymentIntent(
   if (request.provider === "razorpay" && !razorpayConfigured()) {
     throw new ApiError("provider_not_configured", "Razorpay is not configured on this server.");
   }
+  // Before a payment opens, so an unconfigured provider leaves nothing behind.
+  if (request.provider === "stripe") requireConfig("Stripe payments", "STRIPE_SECRET_KEY");
   const payment = await openShopPayment(service, {
     shopId,
     orderId: request.orderId,
