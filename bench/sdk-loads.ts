@@ -10,8 +10,13 @@ import type { BuiltFunction } from "./functions.js";
 import { launchOnce } from "./launch.js";
 import { type Probe, probeFor } from "./probes.js";
 
-/** Provider SDKs: heavy, and each needed only by the few endpoints that call that provider. */
-export const PROVIDER_SDKS = ["stripe", "razorpay", "resend", "twilio", "openai"];
+/**
+ * Provider SDKs: heavy, and each needed only by the few endpoints that call that provider.
+ * @sentry/node (0.5–0.8 s to import on a loaded 2-core machine) is loaded only to report an
+ * unhandled error or a 5xx answer, after the response (lib/monitoring): no function may load it
+ * answering its probe, with or without SENTRY_DSN.
+ */
+export const PROVIDER_SDKS = ["stripe", "razorpay", "resend", "twilio", "openai", "@sentry/node"];
 /** Platform SDKs: the pipeline's own (database, rate limits, tokens, validation). */
 export const PLATFORM_SDKS = [
   "@supabase/supabase-js",

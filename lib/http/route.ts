@@ -4,6 +4,7 @@
 // and puts the request id, CORS, security headers and the access log on every response.
 import type { Caller } from "../auth/caller.js";
 import { log } from "../log.js";
+import { reportServerError } from "../monitoring/report-error.js";
 import { allowedOrigin, isPreflight, preflightResponse, withCors } from "./cors.js";
 import type { Endpoint } from "./endpoint.js";
 import { ApiError } from "./errors.js";
@@ -62,9 +63,11 @@ export function route(
       const startedAt = performance.now();
       const requestId = requestIdOf(request);
       let outcome: { response: Response; caller?: Caller; endpoint?: Endpoint };
+      let failure: unknown;
       try {
         outcome = await dispatch(request, requestId);
       } catch (error) {
+        failure = error;
         outcome = { response: problemResponse(asApiError(error, requestId), requestId) };
       }
       const { caller, endpoint } = outcome;
@@ -74,6 +77,15 @@ export function route(
       const cacheable = endpoint?.spec.auth === "public" && response.status === 200;
       withSecurityHeaders(response, (cacheable && endpoint?.spec.cacheControl) || "no-store");
       withCors(response, request);
+      if (response.status >= 500) {
+        const { pathname } = new URL(request.url);
+        reportServerError(failure, {
+          requestId,
+          method: request.method,
+          path: pathname,
+          status: response.status,
+        });
+      }
       log.info("request", {
         requestId,
         method: request.method,

@@ -13,6 +13,7 @@ import { expectJson, expectProblem, send } from "../helpers/requests.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 type User = { id: string; accessToken: string };
+const TWILIO_SID = `AC${"0123456789abcdef".repeat(2)}`;
 interface Condition {
   key: string;
   count: number;
@@ -38,7 +39,11 @@ beforeAll(async () => {
   api = await startTestApi({
     seedFile: PROJECT_SEED,
     databaseWebhooks: false,
-    env: { OPERATIONS_THRESHOLDS: '{"captures_unmatched": 5}' },
+    env: {
+      OPERATIONS_THRESHOLDS: '{"captures_unmatched": 5}',
+      // Twilio half set up: the admin health names what is missing.
+      TWILIO_ACCOUNT_SID: TWILIO_SID,
+    },
   });
   [admin, staffA, staffB, customer] = await Promise.all([
     api.signUp({ role: "admin" }),
@@ -149,5 +154,41 @@ describe("GET /api/admin/operations", () => {
       cron.path.replace("/api/cron/", ""),
     );
     expect(SCHEDULED_JOBS.map((job) => job.job).sort()).toEqual(scheduled.sort());
+  });
+});
+
+describe("GET /api/admin/health", () => {
+  it("names each provider's missing settings, never a value, with the migration level", async () => {
+    const response = await send(api, "GET", "/api/admin/health", { token: admin.accessToken });
+    const text = await response.clone().text();
+    const health = await expectJson<{
+      versions: { app: string; node: string; migration: string | null };
+      database: { state: string; latencyMs: number | null };
+      providers: { name: string; state: string; missing: string[] }[];
+      required: unknown[];
+    }>(response, 200);
+    expect(health.versions).toMatchObject({ app: "dev", node: process.version });
+    expect(health.versions.migration ?? "").toMatch(/^\d{14}$/);
+    expect((health.versions.migration ?? "") >= "20261121002100").toBe(true);
+    expect(health.database.state).toBe("ok");
+    expect(health.database.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(health.required).toEqual([]);
+    expect(health.providers.find((p) => p.name === "twilio")).toEqual({
+      name: "twilio",
+      state: "partial",
+      missing: ["TWILIO_AUTH_TOKEN", "TWILIO_FROM"],
+    });
+    expect(health.providers.find((p) => p.name === "stripe")?.state).toBe("not_configured");
+    expect(text).not.toContain(TWILIO_SID);
+  });
+
+  it("is for admins only", async () => {
+    for (const user of [staffA, customer]) {
+      await expectProblem(
+        await send(api, "GET", "/api/admin/health", { token: user.accessToken }),
+        403,
+        "forbidden",
+      );
+    }
   });
 });
