@@ -327,6 +327,32 @@ describe("broadcast from clients", () => {
   });
 });
 
+describe("sending over REST from supabase-js", () => {
+  it("httpSend and send() on an unjoined channel reach the members, as the insert policy allows", async () => {
+    const topic = `rtt-user:${bobId}`;
+    const member = await joined(await signedIn("bob"), topic);
+    const sender = await signedIn("bob");
+    const outside = sender.channel(topic, { config: { private: true } });
+    expect(await outside.httpSend("via-http-send", { n: 1 })).toEqual({ success: true });
+    // The client warns that send() falls back to REST when the channel is not joined.
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      expect(
+        await outside.send({ type: "broadcast", event: "via-fallback", payload: { n: 2 } }),
+      ).toBe("ok");
+    } finally {
+      console.warn = warn;
+    }
+    await expect.poll(() => events(member)).toEqual(["via-http-send", "via-fallback"]);
+    const stranger = await signedIn("alice");
+    const refusedSend = stranger.channel(topic, { config: { private: true } });
+    await expect(refusedSend.httpSend("spoof", {})).rejects.toThrow(
+      /^Unauthorized: You do not have permissions to write to this Channel topic/,
+    );
+  });
+});
+
 describe("tokens", () => {
   it("keeps a channel through a refreshed token", async () => {
     const client = await signedIn("alice");
