@@ -155,11 +155,13 @@ export async function listInvitations(
 
 /** Inviting an address again renews its open invitation (new role, new expiry). */
 export async function inviteMember(
+  db: SupabaseClient,
   service: SupabaseClient,
   caller: Caller,
   shopId: string,
   body: z.infer<typeof InvitationCreate>,
 ): Promise<z.infer<typeof InvitationView>> {
+  await requireShopPermission(db, shopId, "team.manage");
   const email = normalizeEmail(body.email);
   const { data, error } = await service.rpc("invite_shop_member", {
     p_user_id: caller.userId,

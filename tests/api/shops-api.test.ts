@@ -172,8 +172,8 @@ describe("shops and teams", () => {
         { email: "x@example.test", role: "admin" },
         { token: team.admin.accessToken },
       ),
-      404,
-      "not_found",
+      403,
+      "forbidden",
     );
     const acceptPath = `/api/shops/${team.shopId}/invitations/${invitation.id}/accept`;
     await expectProblem(

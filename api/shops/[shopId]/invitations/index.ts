@@ -28,7 +28,7 @@ export default route({
   POST: endpoint(
     {
       summary: "Invite someone by email as admin or agent",
-      description: `Owners only (404 for non-members, as the database answers). The invitation expires after ${INVITATION_DAYS} days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.`,
+      description: `Owners only (403 for other members, 404 for anyone else). The invitation expires after ${INVITATION_DAYS} days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.`,
       tags: ["shops"],
       auth: "user",
       privileged: {
@@ -40,8 +40,9 @@ export default route({
       response: InvitationView,
       status: 201,
       limit: "write",
-      errors: ["not_found"],
+      errors: ["not_found", "forbidden"],
     },
-    ({ db, caller, params, body }) => inviteMember(db.service, caller, params.shopId, body),
+    ({ db, caller, params, body }) =>
+      inviteMember(db.user, db.service, caller, params.shopId, body),
   ),
 });
