@@ -50,6 +50,7 @@ import type {
   SubscriptionCheckoutRequest,
 } from "../subscriptions/start-checkout.js";
 import type { MySubscription, SubscriptionView } from "../subscriptions/subscription-view.js";
+import { flightExamples } from "../travel/openapi-examples.js";
 
 export interface OperationExamples {
   /** The JSON request body. */
@@ -478,6 +479,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
   const PASSWORD = "correct horse battery staple";
 
   return {
+    ...flightExamples(now),
     "POST /api/auth/register": {
       request: { email: EMAIL, password: PASSWORD, fullName: "Priya Sharma" },
       response: SESSION,
