@@ -3,7 +3,8 @@
 // checkout's redirect gets its session back from the httpOnly refresh cookie. More pages live
 // at their own paths (vercel.json rewrites them to this app): /forgot-password and
 // /reset-password, where the emailed reset link lands, and /auth/confirm, where the sign-up's
-// confirmation link lands; and /staff, a staff member's bookings of the day (staff-day.ts).
+// confirmation link lands; and /staff, a staff member's bookings of the day (staff-day.ts) and
+// what needs attention (operations.ts).
 // Signed out, the front page also books without an account, and /bookings/:id#token=… is a
 // guest's own booking page (guest-booking.ts).
 import {
@@ -21,6 +22,7 @@ import { CONFIRM_EMAIL_PATH, confirmEmailPage } from "./email-confirmation.js";
 import { clockTime } from "./format.js";
 import { GUEST_BOOKING_PATH, guestBookingPage, guestBookingSection } from "./guest-booking.js";
 import { liveHold, myBookings } from "./my-bookings.js";
+import { operationsPanel } from "./operations.js";
 import {
   FORGOT_PASSWORD_PATH,
   forgotPasswordPage,
@@ -155,7 +157,7 @@ async function render(): Promise<void> {
   );
   show(account, h("span", {}, `Signed in as ${session.user.email ?? "you"}`), signOut);
   if (location.pathname === STAFF_PATH) {
-    show(app, staffDayPage(client));
+    show(app, staffDayPage(client), operationsPanel(client));
     focusHeading();
     return;
   }
