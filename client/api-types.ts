@@ -1934,7 +1934,7 @@ export type paths = {
         put?: never;
         /**
          * Invite someone by email as admin or agent
-         * @description Owners only (404 for non-members, as the database answers). The invitation expires after 7 days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.
+         * @description Owners only (403 for other members, 404 for anyone else). The invitation expires after 7 days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -14170,7 +14170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14385,7 +14385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15145,6 +15145,15 @@ export interface operations {
             };
             /** @description `unauthorized`: Sign in to continue */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,11 +87,13 @@ export async function isAbort(error: unknown): Promise<boolean> {
  */
 export async function providerFailure(error: unknown, action: string): Promise<ApiError> {
   if (error instanceof ApiError) return error;
-  const { APIError, APIConnectionError, RateLimitError } = await openAiSdk();
+  const { APIError, APIConnectionError, APIUserAbortError, RateLimitError } = await openAiSdk();
   const status = error instanceof APIError ? error.status : undefined;
   const requestId = error instanceof APIError ? error.requestID : undefined;
+  // Our own signals abort only at the deadline (a client leaving mid-stream is handled apart).
   const timedOut =
     error instanceof APIConnectionError ||
+    error instanceof APIUserAbortError ||
     (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
   log.error("openai_request_failed", {
     action,

@@ -15,22 +15,41 @@ const common = {
     .describe("Asked output cap; clamped to the template's and the model's"),
 };
 
-export const GenerateRequest = z
-  .discriminatedUnion(
-    "template",
-    (Object.keys(TEMPLATES) as TemplateName[]).map((name) =>
-      z.strictObject({
-        template: z.literal(name).describe(TEMPLATES[name].summary),
-        variables: TEMPLATES[name].variables,
-        ...common,
-      }),
-    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  )
-  .meta({ id: "AiGenerateRequest" });
+const TEMPLATE_NAMES = Object.keys(TEMPLATES) as [TemplateName, ...TemplateName[]];
+
+/** Each template's own request, variables checked strictly (unknown ones refused). */
+const PerTemplate = z.discriminatedUnion(
+  "template",
+  TEMPLATE_NAMES.map((name) =>
+    z.strictObject({
+      template: z.literal(name),
+      variables: TEMPLATES[name].variables,
+      ...common,
+    }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<GenerateRequest, z.output<typeof Envelope>>;
+
+const variablesHelp = TEMPLATE_NAMES.map(
+  (name) => `${name}: ${Object.keys((TEMPLATES[name].variables as z.ZodObject).shape).join(", ")}`,
+).join("; ");
+
+// The envelope first (unknown top-level fields are named as such), then the template's own
+// variables: a discriminated union alone would answer an unknown field with "template: invalid".
+const Envelope = z.strictObject({
+  template: z
+    .enum(TEMPLATE_NAMES)
+    .describe(TEMPLATE_NAMES.map((name) => `${name}: ${TEMPLATES[name].summary}`).join("; ")),
+  variables: z
+    .record(z.string(), z.unknown())
+    .describe(`The template's variables, checked per template (${variablesHelp})`),
+  ...common,
+});
+
+export const GenerateRequest = Envelope.pipe(PerTemplate).meta({ id: "AiGenerateRequest" });
 
 export const Generated = z
   .object({
-    template: z.enum(Object.keys(TEMPLATES) as [TemplateName, ...TemplateName[]]),
+    template: z.enum(TEMPLATE_NAMES),
     text: z.string(),
     model: AiModelName,
     provider: z.enum(["openai", "local"]).describe("local: the local stack's stand-in answered"),

@@ -700,6 +700,49 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
         ],
       },
     },
+    "POST /api/ai/chat": {
+      request: {
+        messages: [{ role: "user", content: "Can I move my session to next week?" }],
+        assistant: "support",
+      },
+      response: {
+        text: "Yes: a confirmed booking can be moved online up to 24 hours before it starts.",
+        model: "gpt-4.1-mini",
+        provider: "openai",
+        finishReason: "stop",
+        usage: { inputTokens: 412, outputTokens: 21 },
+      },
+    },
+    "POST /api/ai/generate": {
+      request: {
+        template: "session_description",
+        variables: { sessionName: "Individual therapy", durationMinutes: 50, format: "video" },
+      },
+      response: {
+        template: "session_description",
+        text: "A fifty-minute one-to-one video session at your own pace.",
+        model: "gpt-4.1-mini",
+        provider: "openai",
+        finishReason: "stop",
+        usage: { inputTokens: 96, outputTokens: 14 },
+      },
+    },
+    "POST /api/ai/analyze": {
+      request: { text: "I need to cancel tomorrow's session, please call me back." },
+      response: {
+        analysis: {
+          sentiment: "neutral",
+          intent: "cancellation",
+          language: "en",
+          urgency: "high",
+          containsPersonalData: false,
+          personalDataKinds: [],
+        },
+        model: "gpt-4.1-mini",
+        provider: "openai",
+        usage: { inputTokens: 188, outputTokens: 42 },
+      },
+    },
     "DELETE /api/users/me": { request: { password: PASSWORD } },
     "POST /api/auth/change-password": {
       request: { currentPassword: PASSWORD, newPassword: "a new and longer passphrase" },
