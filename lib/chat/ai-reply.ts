@@ -12,9 +12,13 @@ import type { AiAnswer } from "../ai/run.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { entitledTier } from "../subscriptions/entitlement.js";
+import { pushWaitingConversation } from "./notify-members.js";
 
-/** How many of the latest messages the model sees. */
+/** How many of the latest messages the model sees, and how many characters of them at most. */
 const HISTORY = 20;
+const HISTORY_CHARS = 8_000;
+/** What of the catalogue goes into the instructions. */
+const PRODUCT_DESCRIPTION_CHARS = 300;
 
 export const HAND_OVER_TEXT =
   "Our assistant cannot answer right now; a person from the shop will reply here.";
@@ -48,7 +52,7 @@ export function shopContext(facts: z.infer<typeof Facts>): string {
   lines.push(facts.products.length > 0 ? "Products:" : "The shop lists no products yet.");
   for (const product of facts.products) {
     lines.push(
-      `- ${product.name}${product.category ? ` (${product.category})` : ""}: ${price(product.price_minor, facts.currency)}, ${product.in_stock ? "in stock" : "out of stock"}.${product.description ? ` ${product.description}` : ""}`,
+      `- ${product.name}${product.category ? ` (${product.category})` : ""}: ${price(product.price_minor, facts.currency)}, ${product.in_stock ? "in stock" : "out of stock"}.${product.description ? ` ${product.description.slice(0, PRODUCT_DESCRIPTION_CHARS)}` : ""}`,
     );
   }
   return lines.join("\n");
@@ -75,9 +79,15 @@ export async function replyWithAi(
   if (factsRead.error) throw new Error(`reading shop facts failed: ${factsRead.error.code}`);
   if (historyRead.error) throw new Error(`reading messages failed: ${historyRead.error.code}`);
   const facts = Facts.parse(factsRead.data);
+  // The latest messages that fit HISTORY_CHARS (the newest always), oldest first.
+  let room = HISTORY_CHARS;
   const messages = History.parse(historyRead.data)
-    .reverse()
     .filter((message) => message.text.length > 0 && message.sender !== "system")
+    .filter((message, index) => {
+      room -= message.text.length;
+      return index === 0 || room >= 0;
+    })
+    .reverse()
     .map((message) => ({
       role: message.sender === "customer" ? ("user" as const) : ("assistant" as const),
       content: message.text,
@@ -106,6 +116,7 @@ export async function replyWithAi(
       p_text: HAND_OVER_TEXT,
     });
     if (handOver.error) throw new Error(`handing over failed: ${handOver.error.code}`);
+    await pushWaitingConversation(service, shopId, conversationId, "message");
     return;
   }
   const kept = await service.rpc("add_ai_message", {

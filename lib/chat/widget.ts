@@ -12,6 +12,7 @@ import { afterResponse } from "../notify/after-response.js";
 import { replyWithAi } from "./ai-reply.js";
 import { ConversationStatus, noSuchConversation, throwChatError } from "./conversations.js";
 import { MESSAGE_LIMITS, type MessageView, messageView } from "./messages.js";
+import { pushWaitingConversation } from "./notify-members.js";
 
 export const CONVERSATION_TOKEN_HEADER = "x-conversation-token";
 
@@ -117,9 +118,12 @@ export async function startChat(
   }
   const started = Started.parse(data);
   const message = messageView(started.message);
-  if (started.conversation.is_ai_active) {
-    afterResponse(() => replyWithAi(service, shopId, started.conversation.id));
-  }
+  const conversationId = started.conversation.id;
+  afterResponse(() =>
+    started.conversation.is_ai_active
+      ? replyWithAi(service, shopId, conversationId)
+      : pushWaitingConversation(service, shopId, conversationId, "conversation"),
+  );
   return {
     conversationId: started.conversation.id,
     conversationToken: token,
@@ -142,9 +146,12 @@ export async function sendCustomerMessage(
   });
   if (error) throwChatError(error, "sending a customer's message");
   const sent = Started.parse(data);
-  if (sent.conversation.is_ai_active) {
-    afterResponse(() => replyWithAi(service, shopId, sent.conversation.id));
-  }
+  const conversationId = sent.conversation.id;
+  afterResponse(() =>
+    sent.conversation.is_ai_active
+      ? replyWithAi(service, shopId, conversationId)
+      : pushWaitingConversation(service, shopId, conversationId, "message"),
+  );
   return customerView(messageView(sent.message));
 }
 

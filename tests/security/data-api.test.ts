@@ -168,6 +168,15 @@ const REVIEWED: Record<string, string> = {
     "an active form and its live products as the shop publishes them; in stock or not, never counts",
   "authenticated: public_shop_form(uuid,uuid)":
     "an active form and its live products as the shop publishes them; in stock or not, never counts",
+  // Live chat (20261121002300_conversations.sql): members through shop_can(…, 'conversations.handle').
+  "authenticated: select conversations":
+    "RLS: members of the shop (conversations.handle); no customer identity (tokens are in a server-only table)",
+  "authenticated: update conversations(status,assignee_id,tags,notes,is_ai_active)":
+    "RLS: members of the shop, before and after; the assignee must be a member and shop, channel and times stay (trigger)",
+  "authenticated: select conversation_messages": "RLS: members of the shop (conversations.handle)",
+  "authenticated: send_shop_message(uuid,uuid,text,jsonb)":
+    "checks shop_can itself; writes as sender 'seller' with auth.uid(), never as the customer or the AI",
+  "authenticated: realtime_topic_shop_id(text)": "pure parse of a topic name (the realtime policies use it)",
   "authenticated: select billing_customers": "RLS: own row",
   "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",
