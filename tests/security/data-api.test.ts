@@ -176,7 +176,8 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select conversation_messages": "RLS: members of the shop (conversations.handle)",
   "authenticated: send_shop_message(uuid,uuid,text,jsonb)":
     "checks shop_can itself; writes as sender 'seller' with auth.uid(), never as the customer or the AI",
-  "authenticated: realtime_topic_shop_id(text)": "pure parse of a topic name (the realtime policies use it)",
+  "authenticated: realtime_topic_shop_id(text)":
+    "pure parse of a topic name (the realtime policies use it)",
   "authenticated: select billing_customers": "RLS: own row",
   "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",
