@@ -119,6 +119,11 @@ if (!setting("DATABASE_WEBHOOK_SECRET")) {
   stackEnv.DATABASE_WEBHOOK_SECRET = randomBytes(24).toString("base64url");
 }
 
+// The AI endpoints answer from the local responder (dev/tools/local-openai.ts, labelled local)
+// unless .env has an OpenAI key.
+if (!setting("OPENAI_API_KEY") && !setting("OPENAI_API_URL")) {
+  stackEnv.OPENAI_API_URL = `http://127.0.0.1:${apiPort}/__dev/openai/v1`;
+}
 if (!setting("APP_URL")) stackEnv.APP_URL = appUrl;
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);

@@ -1,17 +1,21 @@
 // The dev server's own pages under /__dev/, in front of Vercel's routing: stand-ins for outside
 // services that only exist on a local machine (the sandbox checkout, the email and SMS outbox).
 // Never deployed: dev/ is not part of the Vercel build.
+import { localOpenAi } from "./local-openai.js";
 import { outboxPage } from "./outbox.js";
 import { sandboxPay } from "./sandbox-pay.js";
 
 const SANDBOX_PAY = /^\/__dev\/pay\/([^/]+)$/;
 const OUTBOX = /^\/__dev\/outbox(\/.*)?$/;
+const LOCAL_OPENAI = /^\/__dev\/openai\/v1(\/.*)$/;
 
 /** The dev page's answer, or undefined when the path is not one of them. */
 export async function devRoute(request: Request): Promise<Response | undefined> {
   const { pathname } = new URL(request.url);
   const pay = SANDBOX_PAY.exec(pathname);
   if (pay?.[1]) return sandboxPay(request, pay[1]);
+  const openai = LOCAL_OPENAI.exec(pathname);
+  if (openai?.[1]) return localOpenAi(request, openai[1]);
   const outbox = OUTBOX.exec(pathname);
   if (outbox) return outboxPage(request, outbox[1] ?? "");
   return undefined;
