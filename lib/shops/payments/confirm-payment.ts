@@ -17,12 +17,30 @@ import { VerifyRequest, verifyPayment } from "../../payments/verify-payment.js";
 import { sendShopRefund } from "./send-refund.js";
 import { ShopPaymentRow } from "./shop-payment-row.js";
 
-export const ShopConfirmRequest = z.union([
-  z.strictObject({
-    paymentIntentId: z.string().regex(/^pi_[A-Za-z0-9]{1,200}$/, "A PaymentIntent id (pi_…)"),
-  }),
-  VerifyRequest,
-]);
+const RAZORPAY_FIELDS = ["razorpay_order_id", "razorpay_payment_id", "razorpay_signature"] as const;
+
+/** Stripe's PaymentIntent id, or Razorpay Checkout's three fields: one of the two, whole. */
+export const ShopConfirmRequest = z
+  .strictObject({
+    paymentIntentId: z
+      .string()
+      .regex(/^pi_[A-Za-z0-9]{1,200}$/, "A PaymentIntent id (pi_…)")
+      .optional(),
+    razorpay_order_id: VerifyRequest.shape.razorpay_order_id.optional(),
+    razorpay_payment_id: VerifyRequest.shape.razorpay_payment_id.optional(),
+    razorpay_signature: VerifyRequest.shape.razorpay_signature.optional(),
+  })
+  .refine(
+    (body) => {
+      const razorpay = RAZORPAY_FIELDS.filter((field) => body[field] !== undefined).length;
+      return body.paymentIntentId !== undefined ? razorpay === 0 : razorpay === 3;
+    },
+    {
+      message:
+        "Send paymentIntentId (Stripe), or razorpay_order_id, razorpay_payment_id and razorpay_signature (Razorpay)",
+      path: ["paymentIntentId"],
+    },
+  );
 export type ShopConfirmRequest = z.infer<typeof ShopConfirmRequest>;
 
 export const ShopPaymentConfirmation = z
@@ -70,15 +88,17 @@ export async function confirmShopPayment(
   shopId: string,
   request: ShopConfirmRequest,
 ): Promise<ShopPaymentConfirmation> {
-  const provider = "paymentIntentId" in request ? "stripe" : "razorpay";
-  const orderRef =
-    "paymentIntentId" in request ? request.paymentIntentId : request.razorpay_order_id;
+  const checkout = VerifyRequest.safeParse(request);
+  const intentId = request.paymentIntentId;
+  const provider = intentId !== undefined ? "stripe" : "razorpay";
+  const orderRef = intentId ?? (checkout.success ? checkout.data.razorpay_order_id : undefined);
+  if (orderRef === undefined) throw new ApiError("not_found", "There is no such payment.");
   // Before the provider is asked: a payment of another shop, or none, is 404 alike.
   const before = await paymentState(service, shopId, provider, orderRef);
-  if ("paymentIntentId" in request) {
-    await applyIntent(service, before.payment, await retrieveIntent(request.paymentIntentId));
-  } else {
-    await verifyPayment(service, null, request);
+  if (intentId !== undefined) {
+    await applyIntent(service, before.payment, await retrieveIntent(intentId));
+  } else if (checkout.success) {
+    await verifyPayment(service, null, checkout.data);
   }
   let after = await paymentState(service, shopId, provider, orderRef);
   if (await refundUnusableCapture(service, after.payment)) {
