@@ -34,6 +34,9 @@ const NOTIFY_SDKS = ["resend", "twilio"];
  * (e.g. "api/payments/checkout": ["stripe"]). Every function not listed may load none.
  */
 export const PROVIDER_SDKS_USED: Record<string, readonly string[]> = {
+  "api/ai/analyze": ["openai"],
+  "api/ai/chat": ["openai"],
+  "api/ai/generate": ["openai"],
   "api/cron/deliver-notifications": NOTIFY_SDKS,
   "api/cron/settle-payments": ["stripe", "razorpay"],
   "api/payments/confirm": ["stripe", ...NOTIFY_SDKS],
