@@ -31,6 +31,7 @@ import {
 } from "./password-reset.js";
 import { clearProblem, focusInView, showProblem } from "./problems.js";
 import { STAFF_PATH, staffDayPage } from "./staff-day.js";
+import { supportChat } from "./support-chat.js";
 
 type Booking = Schemas["Booking"];
 interface Catalogue {
@@ -265,6 +266,9 @@ async function profileName(bastion: BastionClient): Promise<string | null> {
 function focusHeading(): void {
   app.querySelector<HTMLElement>("h2")?.focus();
 }
+
+// The support chat sits on every page, before the footer (web/support-chat.ts).
+document.querySelector("footer")?.before(supportChat(client));
 
 // A 401 here only means there is no session to restore: the app starts signed out.
 await client.restoreSession().catch(() => undefined);
