@@ -123,7 +123,7 @@ export async function settlePayment(
     reason: refund.reason,
     idempotencyKey: refund.idempotency_key,
   }));
-  const owed = (await owedRefunds(service)).filter((refund) => refund.paymentId === paymentId);
+  const owed = await owedRefunds(service, paymentId);
   await requestRefunds(service, [...owed, ...pending], sweep);
   const { data, error } = await service
     .from("payments")
@@ -204,12 +204,13 @@ async function unpaidPayments(service: SupabaseClient, createdAfter: Date, creat
   return z.array(UnpaidPayment).parse(data);
 }
 
-async function owedRefunds(service: SupabaseClient): Promise<SweepRefund[]> {
+async function owedRefunds(service: SupabaseClient, paymentId?: string): Promise<SweepRefund[]> {
   const { data, error } = await service.rpc("ledger_refunds_owed");
   if (error) throw new Error(`reading owed refunds failed: ${error.code} ${error.message}`);
   return z
     .array(OwedRefund)
     .parse(data)
+    .filter((owed) => paymentId === undefined || owed.payment_id === paymentId)
     .slice(0, BATCH)
     .map((owed) => ({
       paymentId: owed.payment_id,

@@ -7,9 +7,11 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCHEDULED_JOBS } from "../../lib/operations/jobs.js";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
+import { holdBooking } from "../helpers/booking-hold.js";
 import { insertBooking, newPractitioner } from "../helpers/confirmed-booking.js";
 import { payAsGuest } from "../helpers/guest-payment.js";
 import { expectJson, expectProblem, send } from "../helpers/requests.js";
+import { sandboxOrder, verifySandboxPayment } from "../helpers/sandbox-payment.js";
 import { PROJECT_SEED } from "../helpers/supabase.js";
 
 type User = { id: string; accessToken: string };
@@ -40,7 +42,7 @@ beforeAll(async () => {
     seedFile: PROJECT_SEED,
     databaseWebhooks: false,
     env: {
-      OPERATIONS_THRESHOLDS: '{"captures_unmatched": 5}',
+      OPERATIONS_THRESHOLDS: '{"captures_unmatched": 5, "refunds_owed": 0}',
       // Twilio half set up: the admin health names what is missing.
       TWILIO_ACCOUNT_SID: TWILIO_SID,
     },
@@ -130,6 +132,46 @@ describe("GET /api/admin/operations", () => {
     expect(mine.jobs).toEqual([]);
     expect(mine.alerts).toEqual([]);
     expect(condition(await view(staffB), "messages_failed")).toMatchObject({ count: 0, ids: [] });
+  });
+
+  it("shows a refund owed, and settles that payment now through the settle job's steps", async () => {
+    const user = await api.signUp();
+    const bookingId = await holdBooking(api, user.accessToken);
+    const { order, providerPaymentId } = await sandboxOrder(api, user.accessToken, bookingId);
+    await verifySandboxPayment(api, user.accessToken, order, providerPaymentId);
+    const cancelled = await send(api, "POST", `/api/bookings/${bookingId}/cancel`, {
+      token: user.accessToken,
+      body: { reason: "Travelling" },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(condition(await view(admin), "refunds_owed")?.ids).toContain(order.paymentId);
+
+    const settled = await expectJson(
+      await send(api, "POST", `/api/admin/operations/payments/${order.paymentId}/settle`, {
+        token: admin.accessToken,
+      }),
+      200,
+    );
+    expect(settled).toEqual({
+      paymentId: order.paymentId,
+      refundsRequested: 1,
+      refundsFailed: 0,
+      reconciled: 0,
+    });
+    expect(condition(await view(admin), "refunds_owed")?.ids).not.toContain(order.paymentId);
+    const { rows } = await api.supabase.db.query(
+      `select actor::text from public.staff_actions
+        where action = 'payment.settle' and subject_id = $1`,
+      [order.paymentId],
+    );
+    expect(rows).toEqual([{ actor: admin.id }]);
+    await expectProblem(
+      await send(api, "POST", `/api/admin/operations/payments/${crypto.randomUUID()}/settle`, {
+        token: admin.accessToken,
+      }),
+      404,
+      "not_found",
+    );
   });
 
   it("shows each scheduled job's last success against its schedule", async () => {
