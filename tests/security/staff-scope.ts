@@ -138,6 +138,11 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   // Admin only (tests/api/consent-versions-admin.test.ts): the practice's consent texts.
   "POST /api/consent/versions": "admin only; a consent version is the same for every practitioner",
   "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",
+  // Flight bookings (tests/api/flights-bookings.test.ts): the traveller's own, no practitioner data.
+  "GET /api/flights/bookings/[id]":
+    "the owner's flight booking (RLS: own, or any staff); no practitioner data",
+  "POST /api/flights/bookings/[id]/cancel": "the owner's flight booking only (checked in SQL)",
+  "POST /api/flights/bookings/[id]/pay": "the owner's flight booking only (checked in SQL)",
   // Shop payments (tests/api/shops-payments.test.ts): scoped by shop membership, not practitioner.
   "GET /api/shops/[shopId]/payments/[id]":
     "a shop's order payments, for that shop's members only (RLS); no practitioner data",
