@@ -23,7 +23,6 @@ export default route({
       query: FlightSearchRequest,
       limit: [...spec.limit],
       errors: [...spec.errors],
-      roundTrips: { database: 0, redis: 3 },
     },
     async ({ query }) => searchResponse(await searchFlights(query, new Date(), "query")),
   ),
