@@ -292,6 +292,18 @@ describe("broadcast from clients", () => {
     expect(sender.received).toEqual([]);
   });
 
+  it("passes a binary payload on to the other members", async () => {
+    const topic = `rtt-user:${aliceId}`;
+    const sender = await joined(await signedIn("alice"), topic, { ack: true });
+    const receiver = await joined(await signedIn("alice"), topic);
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+    expect(
+      await sender.channel.send({ type: "broadcast", event: "blob", payload: bytes.buffer }),
+    ).toBe("ok");
+    await expect.poll(() => events(receiver)).toEqual(["blob"]);
+    expect(new Uint8Array(receiver.received[0]?.payload as unknown as ArrayBuffer)).toEqual(bytes);
+  });
+
   it("refuses, with a reason, a broadcast the insert policy does not allow", async () => {
     const topic = `rtt-readonly:${run}`;
     const sender = await joined(alice, topic, { ack: true });

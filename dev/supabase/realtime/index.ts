@@ -7,8 +7,10 @@
 // expiry (the channel is closed with a system message). Messages inserted into realtime.messages
 // (realtime.send, realtime.broadcast_changes) reach the sockets once committed (./fanout.ts).
 // POST /realtime/v1/api/broadcast sends from a server. Everything else — postgres_changes,
-// presence, replay, binary payloads, unknown events — is refused with a phx_reply whose status is
-// "error" and whose reason says what is missing, never dropped in silence. Unlike Realtime, a
+// presence, replay, unknown events — is refused with a phx_reply whose status is
+// "error" and whose reason says what is missing, never dropped in silence. Binary broadcast
+// payloads pass between vsn 2.0.0 clients (a 1.0.0 client cannot represent them, as with
+// Realtime). Unlike Realtime, a
 // client broadcast the INSERT policies refuse is answered with such an error too (Realtime
 // drops it without a word).
 import type { IncomingMessage } from "node:http";
@@ -20,6 +22,7 @@ import { type Caller, canRead, canWrite, Refusal, verifyAccessToken } from "./au
 import { type Fanout, type StoredMessage, startFanout } from "./fanout.js";
 import {
   decodeFrame,
+  encodeBinaryBroadcast,
   encodeFrame,
   type Frame,
   FrameError,
@@ -155,6 +158,13 @@ export async function createRealtime({
       const channel = connection.channels.get(topic);
       if (!channel || channel.isPrivate !== isPrivate) continue;
       if (from && from.connection === connection && !from.channel.self) continue;
+      if (Buffer.isBuffer(payload.payload)) {
+        const ready = connection.ws.readyState === connection.ws.OPEN;
+        if (ready && connection.vsn === "2.0.0") {
+          connection.ws.send(encodeBinaryBroadcast(topic, String(payload.event), payload.payload));
+        }
+        continue;
+      }
       send(connection, { join_ref: null, ref: null, topic, event: "broadcast", payload });
     }
   };

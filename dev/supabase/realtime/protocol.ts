@@ -3,7 +3,8 @@
 // {join_ref, ref, topic, event, payload}; vsn 2.0.0 sends JSON arrays
 // [join_ref, ref, topic, event, payload] and a client broadcast whose payload names an event as a
 // binary "user broadcast push" frame (kind 3). The server answers in the client's version; its
-// broadcasts go out as JSON text, which both versions' decoders read.
+// broadcasts go out as JSON text, which both versions' decoders read, except a binary payload,
+// which goes to vsn 2.0.0 clients as a binary "user broadcast" frame (kind 4).
 
 export type Vsn = "1.0.0" | "2.0.0";
 export const VERSIONS: readonly Vsn[] = ["1.0.0", "2.0.0"];
@@ -19,6 +20,8 @@ export interface Frame {
 export class FrameError extends Error {}
 
 const KIND_USER_BROADCAST_PUSH = 3;
+const KIND_USER_BROADCAST = 4;
+const BINARY_ENCODING = 0;
 const JSON_ENCODING = 1;
 
 export function decodeFrame(vsn: Vsn, data: Buffer, isBinary: boolean): Frame {
@@ -83,16 +86,17 @@ function decodeUserBroadcastPush(data: Buffer): Frame {
     return text;
   }) as [string, string, string, string, string];
   if (offset > data.length) throw new FrameError("binary frame shorter than its header says");
-  if (encoding !== JSON_ENCODING) {
-    throw new FrameError(
-      "binary broadcast payloads are not supported by the local stack's Realtime; send JSON",
-    );
-  }
   let payload: unknown;
-  try {
-    payload = JSON.parse(data.subarray(offset).toString("utf8"));
-  } catch {
-    throw new FrameError("the broadcast payload is not JSON");
+  if (encoding === BINARY_ENCODING) {
+    payload = Buffer.from(data.subarray(offset));
+  } else if (encoding === JSON_ENCODING) {
+    try {
+      payload = JSON.parse(data.subarray(offset).toString("utf8"));
+    } catch {
+      throw new FrameError("the broadcast payload is not JSON");
+    }
+  } else {
+    throw new FrameError(`unknown payload encoding ${encoding}`);
   }
   const message: Record<string, unknown> = { type: "broadcast", event: userEvent, payload };
   if (metadata) message.meta = JSON.parse(metadata) as unknown;
@@ -103,6 +107,27 @@ function decodeUserBroadcastPush(data: Buffer): Frame {
     event: "broadcast",
     payload: message,
   };
+}
+
+/**
+ * Kind 4, a user broadcast to a vsn 2.0.0 client whose payload is binary: [kind, topic length,
+ * event length, metadata length, payload encoding, topic, user event, metadata, payload]. A vsn
+ * 1.0.0 client cannot receive one (as with Realtime).
+ */
+export function encodeBinaryBroadcast(topic: string, event: string, payload: Buffer): Buffer {
+  const topicBytes = Buffer.from(topic);
+  const eventBytes = Buffer.from(event);
+  if (topicBytes.length > 255 || eventBytes.length > 255) {
+    throw new FrameError("topic and event must be at most 255 bytes");
+  }
+  const header = Buffer.from([
+    KIND_USER_BROADCAST,
+    topicBytes.length,
+    eventBytes.length,
+    0,
+    BINARY_ENCODING,
+  ]);
+  return Buffer.concat([header, topicBytes, eventBytes, payload]);
 }
 
 export function encodeFrame(vsn: Vsn, message: Frame): string {
