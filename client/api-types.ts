@@ -3397,7 +3397,7 @@ export type components = {
             templates: {
                 description: string;
                 /** @enum {string} */
-                name: "welcome" | "account_exists" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued" | "operations_alert" | "shop_order_received" | "shop_contact_received" | "shop_order_confirmation" | "shop_order_status";
+                name: "welcome" | "account_exists" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued" | "operations_alert" | "flight_booking_confirmed" | "flight_booking_cancelled" | "shop_order_received" | "shop_contact_received" | "shop_order_confirmation" | "shop_order_status";
                 requestable: boolean;
                 variables: {
                     description?: string;
