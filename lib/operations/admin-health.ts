@@ -10,7 +10,7 @@ import { appVersion } from "../platform/version.js";
 import { redisClient } from "../redis.js";
 
 /** Each provider: the setting that turns it on first, then what it also needs. */
-const PROVIDERS: { name: string; settings: (keyof Env)[] }[] = [
+const PROVIDERS: { name: string; settings: (keyof Env)[]; anyOf?: true }[] = [
   {
     name: "database",
     settings: ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"],
@@ -30,7 +30,8 @@ const PROVIDERS: { name: string; settings: (keyof Env)[] }[] = [
   },
   { name: "openai", settings: ["OPENAI_API_KEY"] },
   { name: "sentry", settings: ["SENTRY_DSN"] },
-  { name: "alert_email", settings: ["OPERATIONS_ALERT_EMAIL"] },
+  // Alerts go to OPERATIONS_ALERT_EMAIL, else PRACTICE_EMAIL (lib/operations/alert-message.ts).
+  { name: "alert_email", settings: ["OPERATIONS_ALERT_EMAIL", "PRACTICE_EMAIL"], anyOf: true },
   {
     name: "alert_webhook",
     settings: ["OPERATIONS_ALERT_WEBHOOK_URL", "OPERATIONS_ALERT_WEBHOOK_SECRET"],
@@ -71,8 +72,10 @@ export type AdminHealth = z.infer<typeof AdminHealth>;
 export async function adminHealth(client: SupabaseClient): Promise<AdminHealth> {
   const [database, redis] = await Promise.all([migrationLevel(client), redisLatency()]);
   const config = env();
-  const providers = PROVIDERS.map(({ name, settings }) => {
-    const missing = settings.filter((setting) => config[setting] === undefined);
+  const providers = PROVIDERS.map(({ name, settings, anyOf }) => {
+    const unset = settings.filter((setting) => config[setting] === undefined);
+    // anyOf: one of the settings is enough.
+    const missing = anyOf && unset.length < settings.length ? [] : unset;
     const state =
       missing.length === 0
         ? ("configured" as const)
