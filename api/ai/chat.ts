@@ -25,7 +25,7 @@ export default route({
         ledgerStep:
           "records each AI request's tokens and cost in public.ai_usage, which users read but may not write",
       },
-      roundTrips: { database: 5, redis: 2, providers: 2 },
+      roundTrips: { database: 5, redis: 3, providers: 2 },
     },
     ({ body, caller, ip, headers, db }) =>
       chat({

@@ -19,7 +19,7 @@ export default route({
         ledgerStep:
           "records each AI request's tokens and cost in public.ai_usage, which users read but may not write",
       },
-      roundTrips: { database: 2, redis: 2, providers: 2 },
+      roundTrips: { database: 2, redis: 3, providers: 2 },
     },
     async ({ body, caller, ip, db }) =>
       generateText(

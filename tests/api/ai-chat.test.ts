@@ -8,7 +8,7 @@ import type { ResponsesRequestBody } from "../../dev/tools/local-openai-protocol
 import { TIER_FEATURES } from "../../lib/subscriptions/features.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai.js";
-import { expectJson, expectProblem, post } from "../helpers/requests.js";
+import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
 import { grantTier } from "../helpers/tier.js";
 
 let api: TestApi;
@@ -362,5 +362,47 @@ describe("POST /api/ai/chat budgets by tier", () => {
     openai.reply(() => "ok");
     await expectJson(await send(user.accessToken), 200);
     expect(await usageRows(user.id)).toMatchObject([{ outcome: "completed" }]);
+  });
+});
+
+describe("the usage table", () => {
+  it("is readable by its user only, writable by nobody through the Data API, and goes with the account", async () => {
+    openai.reply(() => "ok");
+    const user = await api.signUp();
+    const other = await api.signUp();
+    await expectJson(
+      await post(api, "/api/ai/chat", ask("Hi"), {
+        token: user.accessToken,
+        headers: { accept: "application/json" },
+      }),
+      200,
+    );
+    const own = await api.supabase
+      .client(user.accessToken)
+      .from("ai_usage")
+      .select("user_id, model");
+    expect(own.error).toBeNull();
+    expect(own.data).toEqual([{ user_id: user.id, model: "gpt-4.1-mini" }]);
+    const theirs = await api.supabase.client(other.accessToken).from("ai_usage").select("id");
+    expect(theirs.data).toEqual([]);
+    const forged = await api.supabase
+      .client(user.accessToken)
+      .from("ai_usage")
+      .insert({
+        user_id: user.id,
+        endpoint: "chat",
+        model: "gpt-4.1",
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_micro_usd: 0,
+        outcome: "completed",
+      });
+    expect(forged.error).not.toBeNull();
+    const anonymous = await api.supabase.client().from("ai_usage").select("id");
+    expect(anonymous.data ?? []).toEqual([]);
+    expect((await send(api, "DELETE", "/api/users/me", { token: user.accessToken })).status).toBe(
+      204,
+    );
+    expect(await usageRows(user.id)).toEqual([]);
   });
 });
