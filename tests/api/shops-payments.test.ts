@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "../helpers/api.js";
+import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
 import { expectJson, expectProblem, post, send, sendFrom } from "../helpers/requests.js";
 import { fakeSealed } from "../helpers/sealed.js";
@@ -679,6 +679,90 @@ describe("Stripe Connect", () => {
     // Without charges, the shop's payments go to the platform's account.
     const created = await intent(shop, await newOrder(shop, 900));
     expect(created).toMatchObject({ connectedAccount: false, applicationFeeAmount: 0 });
+  });
+
+  it("records a deauthorized account disabled, and ignores intents on a connected account that are not ours", async () => {
+    const { shop, accountId } = await connectedShop();
+    const deauthorized = connectEvent(
+      "account.application.deauthorized",
+      { id: "ca_platform", object: "application" },
+      accountId,
+    );
+    await expectJson(await deliverConnect(deauthorized), 200);
+    const [account] = await sql(
+      "select charges_enabled, payouts_enabled from public.shop_payment_accounts where shop_id = $1",
+      [shop.id],
+    );
+    expect(account).toEqual({ charges_enabled: false, payouts_enabled: false });
+
+    // A direct charge the shop made on its own account: re-read there, and not one of ours.
+    const sdk = new Stripe(stripe.secretKey, {
+      host: new URL(stripe.url).hostname,
+      port: Number(new URL(stripe.url).port),
+      protocol: "http",
+    });
+    const direct = await sdk.paymentIntents.create(
+      { amount: 1000, currency: "usd" },
+      { stripeAccount: accountId },
+    );
+    stripe.pay(direct.id);
+    const paid = connectEvent("payment_intent.succeeded", stripe.intent(direct.id), accountId);
+    await expectJson(await deliverConnect(paid), 200);
+    expect(
+      await sql(
+        "select outcome from public.webhook_events where provider = 'stripe_connect' and event_id = $1",
+        [paid.id],
+      ),
+    ).toEqual([{ outcome: "ignored: unknown payment" }]);
+    expect(
+      stripe.requests.filter(
+        (request) =>
+          request.path === `/v1/payment_intents/${direct.id}` && request.method === "GET",
+      ),
+    ).toEqual([expect.objectContaining({ account: accountId })]);
+  });
+
+  it("has a stored event whose processing failed retried by the settle-payments sweep", async () => {
+    const shop = await newShop();
+    await expectJson(
+      await post(
+        api,
+        `/api/shops/${shop.id}/connect/onboarding`,
+        {},
+        { token: shop.owner.accessToken },
+      ),
+      201,
+    );
+    const [row] = await sql<{ stripe_account_id: string }>(
+      "select stripe_account_id from public.shop_payment_accounts where shop_id = $1",
+      [shop.id],
+    );
+    const accountId = row?.stripe_account_id as string;
+    stripe.setAccountStatus(accountId, {
+      charges_enabled: true,
+      payouts_enabled: true,
+      details_submitted: true,
+    });
+    // As the inbox keeps an event whose first processing failed (received before the sweep's grace).
+    const eventId = `evt_${randomBytes(12).toString("hex")}`;
+    await sql(
+      `insert into public.webhook_events (provider, event_id, event_type, payload, received_at, attempts, last_error)
+       values ('stripe_connect', $1, 'account.updated', $2, now() - interval '5 minutes', 1, 'Error: earlier failure')`,
+      [
+        eventId,
+        JSON.stringify({ account: accountId, object: { id: accountId, object: "account" } }),
+      ],
+    );
+    const swept = await fetch(`${api.url}/api/cron/settle-payments`, {
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    await expectJson(swept, 200);
+    expect(
+      await sql(
+        "select outcome, processed_at is not null as processed from public.webhook_events where event_id = $1",
+        [eventId],
+      ),
+    ).toEqual([{ outcome: "account: charges enabled", processed: true }]);
   });
 
   it("refuses a delivery signed with another secret, and stores nothing", async () => {
