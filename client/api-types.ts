@@ -1828,7 +1828,7 @@ export type paths = {
         put?: never;
         /**
          * Reply to the customer
-         * @description Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`.
+         * @description Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`. In a Telegram or Viber conversation the text is then sent through the platform and `delivery` says how it went; when it could not be sent the reply stays saved (delivery `failed`) and the answer is a problem: 502 `provider_error` (the platform refused or did not answer), 409 `conflict` (the channel is disconnected) or 400 (attachments only: only text goes to these platforms).
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -3016,6 +3016,12 @@ export type components = {
             date: string;
             slots: components["schemas"]["AvailabilitySlot"][];
         };
+        ChannelDelivery: {
+            /** @description Why it failed, in our words */
+            error: string | null;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
+        };
         ChatAttachment: {
             /** @enum {string} */
             contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf";
@@ -3040,6 +3046,21 @@ export type components = {
         ChatMessageList: {
             messages: components["schemas"]["ChatMessage"][];
             nextCursor: string | null;
+        };
+        ChatReply: {
+            attachments: components["schemas"]["ChatAttachment"][];
+            /** Format: uuid */
+            conversationId: string;
+            createdAt: string;
+            /** @description For a Telegram or Viber conversation: whether the platform took the reply; null on the web chat */
+            delivery: components["schemas"]["ChannelDelivery"] | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            sender: "customer" | "seller" | "ai" | "system";
+            /** @description The member who wrote a seller message */
+            senderUserId: string | null;
+            text: string;
         };
         ChatStarted: {
             /** @description Whether the shop's AI will answer first */
@@ -14382,7 +14403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChatMessage"];
+                    "application/json": components["schemas"]["ChatReply"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
@@ -14421,6 +14442,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `conflict`: The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large`: The body is too large */
             413: {
                 headers: {
@@ -14450,6 +14480,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_error`: The payment provider could not complete the request */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
