@@ -153,6 +153,7 @@ const rows: [string, string][] = [
     ? ([
         ["  REST", `${supabase.url}/rest/v1`],
         ["  Auth", `${supabase.url}/auth/v1`],
+        ["  Realtime", `${supabase.url.replace(/^http/, "ws")}/realtime/v1/websocket`],
         ["  anon key", supabase.anonKey],
         ["  service_role key", supabase.serviceRoleKey],
       ] as [string, string][])
