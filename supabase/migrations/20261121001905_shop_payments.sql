@@ -296,9 +296,9 @@ begin
 end;
 $$;
 
--- A captured payment of an order pays it: the order records the payment and moves to
--- processing, in the ledger's transaction. When the order cannot take it (paid by another
--- payment, or no longer pending), the capture stays recorded and its full refund is reserved.
+-- A captured payment of an order pays it: the order records the payment and, when pending, moves
+-- to processing, in the ledger's transaction. When the order cannot take it (paid by another
+-- payment, or cancelled), the capture stays recorded and its full refund is reserved.
 create function public.payments_settle_order() returns trigger
 language plpgsql
 security definer
@@ -312,14 +312,16 @@ begin
     return null;
   end if;
   select * into v_order from public.orders as o where o.id = new.order_id for update;
-  if v_order.paid_by_payment_id is null and v_order.status = 'pending' then
+  if v_order.paid_by_payment_id is null and v_order.status <> 'cancelled' then
+    -- A pending order starts processing; one the team already moved on keeps its status.
     update public.orders as o
-      set paid_by_payment_id = new.id, payment_status = 'paid', status = 'processing'
+      set paid_by_payment_id = new.id, payment_status = 'paid',
+        status = case when o.status = 'pending' then 'processing' else o.status end
       where o.id = v_order.id;
   elsif v_order.paid_by_payment_id is distinct from new.id then
     perform public.ledger_begin_refund(
       new.id, new.amount_minor - new.refunded_minor,
-      'The order was already paid or is no longer pending', null,
+      'The order was already paid or was cancelled', null,
       'unusable-capture:' || new.id
     );
   end if;

@@ -352,6 +352,21 @@ describe("confirm", () => {
       payment_status: "paid",
     });
   });
+
+  it("refunds in full a capture of an order cancelled after its payment opened", async () => {
+    const shop = await newShop();
+    const orderId = await newOrder(shop, 2200);
+    const created = await intent(shop, orderId);
+    await sql("update public.orders set status = 'cancelled' where id = $1", [orderId]);
+    stripe.pay(created.paymentIntentId as string);
+    expect(
+      await expectJson(await confirm(shop, created.paymentIntentId as string), 200),
+    ).toMatchObject({ status: "refunded", orderStatus: "cancelled" });
+    expect(await order(orderId)).toMatchObject({
+      payment_status: "unpaid",
+      paid_by_payment_id: null,
+    });
+  });
 });
 
 describe("refund", () => {
