@@ -7,6 +7,7 @@ import type { Database } from "../database.js";
 
 const WAKE_CHANNEL = "realtime_local_fanout";
 const BATCH = 500;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface StoredMessage {
   id: string;
@@ -48,7 +49,16 @@ export async function startFanout(
     return rows;
   };
 
+  // Realtime keeps about three days of messages (it drops older daily partitions); so does this.
+  let lastPrune = 0;
+  const prune = async () => {
+    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = Date.now();
+    await db.query(`delete from realtime.messages where inserted_at < now() - interval '3 days'`);
+  };
+
   const drainOnce = async () => {
+    await prune();
     for (;;) {
       const messages = await take();
       for (const message of messages) deliver(message);
