@@ -2,7 +2,8 @@
 // its count, oldest item and ids, scoped in SQL — admins see everything, staff their
 // practitioners' items only, customers nothing (through the API and the Data API alike) — and
 // each scheduled job's heartbeat against its schedule. The items are made here; a shared
-// database may hold others, so the assertions are about these items' ids.
+// database may hold others, so the assertions are about these items' ids, and the items are
+// dated older than anything a test leaves (ids come oldest first, at most 100).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCHEDULED_JOBS } from "../../lib/operations/jobs.js";
@@ -87,7 +88,7 @@ describe("GET /api/admin/operations", () => {
     expect(condition(admin1, "captures_unmatched")?.ids).not.toContain(order.paymentId);
 
     await api.supabase.db.query(
-      "update public.payments set captured_at = now() - interval '20 minutes' where id = $1",
+      "update public.payments set captured_at = now() - interval '3650 days' where id = $1",
       [order.paymentId],
     );
     const admin2 = await view(admin);
@@ -104,7 +105,7 @@ describe("GET /api/admin/operations", () => {
     const { rows } = await api.supabase.db.query<{ id: string }>(
       `insert into public.webhook_events (provider, event_id, event_type, payload, received_at,
          attempts, last_error)
-       values ('sandbox', $1, 'payment.captured', '{}', now() - interval '1 hour', 3, 'Error: x')
+       values ('sandbox', $1, 'payment.captured', '{}', now() - interval '3650 days', 3, 'Error: x')
        returning id::text`,
       [`evt_${crypto.randomUUID()}`],
     );
@@ -120,7 +121,7 @@ describe("GET /api/admin/operations", () => {
     });
     const { rows } = await api.supabase.db.query<{ id: string }>(
       `update public.notifications set status = 'failed', last_error = 'provider said no',
-         updated_at = now() - interval '1 minute'
+         updated_at = now() - interval '6 days'
        where booking_id = $1 and channel = 'email' returning id::text`,
       [bookingId],
     );
