@@ -56,7 +56,8 @@ create table public.conversation_messages (
   attachments jsonb not null default '[]'::jsonb constraint conversation_messages_attachments_shape
     check (jsonb_typeof(attachments) = 'array' and jsonb_array_length(attachments) <= 5
       and pg_column_size(attachments) <= 4000),
-  created_at timestamptz not null default clock_timestamp(),
+  -- Milliseconds, as the API writes instants: the widget's `after` is a createdAt it was given.
+  created_at timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
   constraint conversation_messages_not_empty
     check (char_length(text) > 0 or jsonb_array_length(attachments) > 0)
 );
