@@ -886,3 +886,115 @@ $$;
 
 select public.restrict_execute('{anon,authenticated,service_role}',
   'public.public_shop_form(uuid, uuid)');
+
+-- ---------------------------------------------------------------------------------------------
+-- Emails through the outbox (lib/shops/emails.ts, composed by lib/shops/notify-message.ts):
+-- the shop's owners and admins hear of each order and contact message (one row per member,
+-- user_id naming them, so the address is their sign-in email at delivery); the customer gets the
+-- order's confirmation and each status change. The outbox row holds ids and a status only.
+--
+-- notifications_subject admits no commerce column (and 20261121002100_operations.sql re-creates
+-- it after this file), so the customer's rows name the shop's first owner as user_id, their
+-- anchor; data.order_id says what they are about and data.recipient = 'customer' whom they go to.
+create function public.shop_notify_team(
+  p_shop_id uuid,
+  p_template text,
+  p_key text,
+  p_data jsonb
+) returns void
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_member record;
+begin
+  for v_member in
+    select m.user_id from public.shop_members as m
+    where m.shop_id = p_shop_id and m.role in ('owner', 'admin')
+  loop
+    perform public.enqueue_notification(
+      'email', p_template, p_key || ':' || v_member.user_id, null, null, null, v_member.user_id,
+      p_data || jsonb_build_object('recipient', 'member')
+    );
+  end loop;
+end;
+$$;
+
+create function public.shop_notify_customer(
+  p_order public.orders,
+  p_template text,
+  p_key text,
+  p_data jsonb
+) returns void
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_anchor uuid;
+begin
+  select m.user_id into v_anchor from public.shop_members as m
+    where m.shop_id = p_order.shop_id and m.role = 'owner'
+    order by m.created_at, m.user_id limit 1;
+  if v_anchor is null then
+    return;
+  end if;
+  perform public.enqueue_notification(
+    'email', p_template, p_key, null, null, null, v_anchor,
+    p_data || jsonb_build_object('recipient', 'customer', 'order_id', p_order.id)
+  );
+end;
+$$;
+
+create function public.orders_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    perform public.shop_notify_team(
+      new.shop_id, 'shop_order_received', 'shop_order_received:' || new.id,
+      jsonb_build_object('order_id', new.id, 'shop_id', new.shop_id)
+    );
+    perform public.shop_notify_customer(
+      new, 'shop_order_confirmation', 'shop_order_confirmation:' || new.id, '{}'::jsonb
+    );
+  elsif new.status is distinct from old.status then
+    perform public.shop_notify_customer(
+      new, 'shop_order_status', 'shop_order_status:' || new.id || ':' || new.status,
+      jsonb_build_object('status', new.status)
+    );
+  end if;
+  return null;
+end;
+$$;
+
+create trigger orders_notify after insert or update of status on public.orders
+  for each row execute function public.orders_notify();
+
+create function public.form_submissions_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.kind = 'contact' then
+    perform public.shop_notify_team(
+      new.shop_id, 'shop_contact_received', 'shop_contact_received:' || new.id,
+      jsonb_build_object('submission_id', new.id, 'shop_id', new.shop_id)
+    );
+  end if;
+  return null;
+end;
+$$;
+
+create trigger form_submissions_notify after insert on public.form_submissions
+  for each row execute function public.form_submissions_notify();
+
+select public.restrict_execute('{}',
+  'public.shop_notify_team(uuid, text, text, jsonb)',
+  'public.shop_notify_customer(public.orders, text, text, jsonb)',
+  'public.orders_notify()',
+  'public.form_submissions_notify()');

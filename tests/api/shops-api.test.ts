@@ -8,11 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueFormToken } from "../../lib/shops/form-token.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
+import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  // Deliveries only from the endpoints that queued them (thenDeliver), so settle() sees them all.
+  api = await startTestApi({ databaseWebhooks: false });
 });
 afterAll(async () => {
   await api?.close();
@@ -595,6 +597,18 @@ describe("forms, submissions and orders", () => {
       expect.objectContaining({ actorUserId: team.admin.id, toStatus: "processing" }),
       expect.objectContaining({ actorUserId: team.owner.id, toStatus: "cancelled" }),
     ]);
+    // Emails through the outbox: the owners and admins hear of the order (agents do not); the
+    // customer gets the confirmation and each status change.
+    for (const member of [team.owner, team.admin]) {
+      const mails = await outboxMailsTo(api, "shop_order_received", emailOf(member));
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toContain("Asha Rao ordered 2 × Mug");
+    }
+    expect(await outboxMailsTo(api, "shop_order_received", emailOf(team.agent))).toEqual([]);
+    const customer = await outboxMailsTo(api, "shop_order_confirmation", "asha@example.test");
+    expect(customer.some((text) => text.includes(receipt.orderId))).toBe(true);
+    const statuses = await outboxMailsTo(api, "shop_order_status", "asha@example.test");
+    expect(statuses.filter((text) => text.includes(receipt.orderId))).toHaveLength(2);
   });
 
   it("a contact form records a sealed message; inactive forms and other shops' products are refused", async () => {
@@ -631,6 +645,9 @@ describe("forms, submissions and orders", () => {
       201,
     );
     expect(receipt.orderId).toBeNull();
+    const told = await outboxMailsTo(api, "shop_contact_received", emailOf(team.owner));
+    expect(told).toHaveLength(1);
+    expect(told[0]).not.toContain("Oslo");
     const { rows } = await api.supabase.db.query<{ answers_sealed: string; kind: string }>(
       "select answers_sealed, kind from public.form_submissions where id = $1",
       [receipt.submissionId],

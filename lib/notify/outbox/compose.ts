@@ -8,6 +8,7 @@ import { BOOKING_SEALED_COLUMNS } from "../../bookings/sealed-columns.js";
 import { openPersonalData } from "../../crypto/personal-data.js";
 import { appUrl } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
+import { composeShopMessage } from "../../shops/notify-message.js";
 import { manageUrl, practiceEmail, practiceName } from "../practice.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../reset-link.js";
 import { requireSmsDestination } from "../sms-destination.js";
@@ -41,6 +42,7 @@ export async function composeMessage(
   if (row.template === "operations_alert") {
     return (await import("../../operations/alert-message.js")).composeOperationsAlert(service, row);
   }
+  if (row.template.startsWith("shop_")) return composeShopMessage(service, row);
   const context = await deliveryContext(service, row.id);
   if (BOOKING_TEMPLATES.has(row.template)) return composeBookingMessage(row, context);
   if (row.template === "payment_receipt") return composePaymentReceipt(row, context);

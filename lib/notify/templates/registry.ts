@@ -1,5 +1,11 @@
 // Every notification template, by the name callers and the outbox store.
 import { operationsAlert } from "../../operations/alert-email.js";
+import {
+  shopContactReceived,
+  shopOrderConfirmation,
+  shopOrderReceived,
+  shopOrderStatus,
+} from "../../shops/emails.js";
 import { accountExists } from "./account-exists.js";
 import { bookingCancellation } from "./booking-cancellation.js";
 import { bookingConfirmation } from "./booking-confirmation.js";
@@ -21,6 +27,10 @@ export const TEMPLATES = {
   payment_receipt: paymentReceipt,
   refund_issued: refundIssued,
   operations_alert: operationsAlert,
+  shop_order_received: shopOrderReceived,
+  shop_contact_received: shopContactReceived,
+  shop_order_confirmation: shopOrderConfirmation,
+  shop_order_status: shopOrderStatus,
 };
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -87,4 +87,34 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     ids: ["41", "42"],
     operationsUrl: "https://app.example.com/staff",
   },
+  shop_order_received: {
+    shopName: "Calm Minds",
+    customerName: "Asha Rao",
+    orderId: "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
+    items: [{ name: "Blue mug", quantity: 2 }],
+    totalMinor: 2400,
+    currency: "EUR",
+    orderUrl:
+      "https://app.example.com/shops/3f8a2c6e-1d4b-4e9a-b7c5-0a2e4d6f8b13/orders/7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
+  },
+  shop_contact_received: {
+    shopName: "Calm Minds",
+    customerName: "Asha Rao",
+    formName: "Ask us",
+    submissionsUrl: "https://app.example.com/shops/3f8a2c6e-1d4b-4e9a-b7c5-0a2e4d6f8b13",
+  },
+  shop_order_confirmation: {
+    shopName: "Calm Minds",
+    customerName: "Asha Rao",
+    orderId: "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
+    items: [{ name: "Blue mug", quantity: 2 }],
+    totalMinor: 2400,
+    currency: "EUR",
+  },
+  shop_order_status: {
+    shopName: "Calm Minds",
+    customerName: "Asha Rao",
+    orderId: "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
+    status: "processing",
+  },
 };

@@ -1,5 +1,6 @@
 import { endpoint } from "../../../../../lib/http/endpoint.js";
 import { route } from "../../../../../lib/http/route.js";
+import { thenDeliver } from "../../../../../lib/notify/outbox/deliver.js";
 import {
   changeOrderStatus,
   OrderParams,
@@ -15,12 +16,14 @@ export default route({
         "Owners and admins (403 for agents). pending → processing → completed; cancelled from pending or processing, which gives the reserved stock back. Any other move is 409; asking for the status it already has changes nothing. The customer is emailed about the change.",
       tags: ["shops"],
       auth: "user",
+      privileged: { ledgerStep: "delivering the customer's status email the change queued" },
       params: OrderParams,
       body: OrderStatusChange,
       response: OrderSummary,
       limit: "write",
       errors: ["not_found", "forbidden", "conflict"],
     },
-    ({ db, params, body }) => changeOrderStatus(db.user, params.shopId, params.orderId, body),
+    ({ db, params, body }) =>
+      thenDeliver(db.service, changeOrderStatus(db.user, params.shopId, params.orderId, body)),
   ),
 });
