@@ -385,18 +385,15 @@ describe("the usage table", () => {
     expect(own.data).toEqual([{ user_id: user.id, model: "gpt-4.1-mini" }]);
     const theirs = await api.supabase.client(other.accessToken).from("ai_usage").select("id");
     expect(theirs.data).toEqual([]);
-    const forged = await api.supabase
-      .client(user.accessToken)
-      .from("ai_usage")
-      .insert({
-        user_id: user.id,
-        endpoint: "chat",
-        model: "gpt-4.1",
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_micro_usd: 0,
-        outcome: "completed",
-      });
+    const forged = await api.supabase.client(user.accessToken).from("ai_usage").insert({
+      user_id: user.id,
+      endpoint: "chat",
+      model: "gpt-4.1",
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_micro_usd: 0,
+      outcome: "completed",
+    });
     expect(forged.error).not.toBeNull();
     const anonymous = await api.supabase.client().from("ai_usage").select("id");
     expect(anonymous.data ?? []).toEqual([]);
