@@ -205,6 +205,10 @@ const EnvSchema = z.object({
    * responder at http://127.0.0.1:3000/__dev/openai/v1), instead of https://api.openai.com/v1.
    */
   OPENAI_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** Tests and local fakes only: where the Telegram Bot API is, instead of api.telegram.org. */
+  TELEGRAM_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  /** Tests and local fakes only: where Viber's REST bot API is, instead of chatapi.viber.com/pa. */
+  VIBER_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** How long one AI call may wait on OpenAI, retries included; 30000 ms when unset. */
   OPENAI_TIMEOUT_MS: optional(z.coerce.number().int().min(200).max(120_000)),
   /**
@@ -287,7 +291,7 @@ const productionHost = (config: Env) =>
  * Whether the local stand-ins may run: the sandbox payment provider, the public development
  * personal-data keys, the local outbox, SMS to every known country, the `local` OAuth provider
  * and the provider URL overrides (RAZORPAY_API_URL, STRIPE_API_URL, RESEND_API_URL,
- * TWILIO_API_URL, CALCOM_API_URL, OPENAI_API_URL, and the local AI responder). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
+ * TWILIO_API_URL, CALCOM_API_URL, OPENAI_API_URL, TELEGRAM_API_URL, VIBER_API_URL, and the local AI responder). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
  * and the bench do, and never on a production host: there the setting is a start-up error
  * (configurationProblems) and this answers false.
  */

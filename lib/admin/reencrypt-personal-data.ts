@@ -24,6 +24,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { PROFILE_SEALED_COLUMNS } from "../accounts/sealed-columns.js";
 import { BOOKING_SEALED_COLUMNS } from "../bookings/sealed-columns.js";
+import {
+  CHANNEL_CONVERSATIONS_SEALED_COLUMNS,
+  CHANNEL_CREDENTIALS_SEALED_COLUMNS,
+} from "../channels/sealed-columns.js";
 import { CONSENT_SEALED_COLUMNS } from "../consent/sealed-columns.js";
 import {
   currentPersonalDataKeyId,
@@ -39,6 +43,9 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: "bookings", columns: BOOKING_SEALED_COLUMNS },
   { table: "consent_records", columns: CONSENT_SEALED_COLUMNS },
   { table: "profiles", columns: PROFILE_SEALED_COLUMNS },
+  // Shops' Telegram and Viber bot tokens and their customers' chat ids (issue 22).
+  { table: "shop_channel_credentials", columns: CHANNEL_CREDENTIALS_SEALED_COLUMNS },
+  { table: "channel_conversations", columns: CHANNEL_CONVERSATIONS_SEALED_COLUMNS },
 ];
 
 export interface SealedTable {

@@ -81,6 +81,9 @@ import shopConversations from "../../api/shops/[shopId]/conversations/index.js";
 import shopFormSubmissions from "../../api/shops/[shopId]/forms/[formId]/submissions.js";
 import shopForm from "../../api/shops/[shopId]/forms/[formId].js";
 import shopForms from "../../api/shops/[shopId]/forms/index.js";
+import shopIntegrationConnect from "../../api/shops/[shopId]/integrations/[platform]/connect.js";
+import shopIntegrationDisconnect from "../../api/shops/[shopId]/integrations/[platform]/disconnect.js";
+import shopIntegrations from "../../api/shops/[shopId]/integrations/index.js";
 import shopInvitationAccept from "../../api/shops/[shopId]/invitations/[invitationId]/accept.js";
 import shopInvitation from "../../api/shops/[shopId]/invitations/[invitationId].js";
 import shopInvitations from "../../api/shops/[shopId]/invitations/index.js";
@@ -114,7 +117,9 @@ import webhooksResend from "../../api/webhooks/resend.js";
 import webhooksSandbox from "../../api/webhooks/sandbox.js";
 import webhooksStripe from "../../api/webhooks/stripe.js";
 import webhooksStripeConnect from "../../api/webhooks/stripe-connect.js";
+import webhooksTelegram from "../../api/webhooks/telegram/[connectionId].js";
 import webhooksTwilio from "../../api/webhooks/twilio.js";
+import webhooksViber from "../../api/webhooks/viber/[connectionId].js";
 import type { Route } from "../http/route.js";
 
 /**
@@ -198,15 +203,9 @@ export function routes(): Record<string, Route> {
     "/api/shops/[shopId]/conversations": shopConversations,
     "/api/shops/[shopId]/conversations/[conversationId]": shopConversation,
     "/api/shops/[shopId]/conversations/[conversationId]/messages": shopConversationMessages,
-    "/api/shops/[shopId]/connect": shopConnect,
-    "/api/shops/[shopId]/connect/onboarding": shopConnectOnboarding,
-    "/api/shops/[shopId]/payments/[id]": shopPayment,
-    "/api/shops/[shopId]/payments/[id]/refund": shopPaymentRefund,
-    "/api/shops/[shopId]/payments/confirm": shopPaymentsConfirm,
-    "/api/shops/[shopId]/payments/intent": shopPaymentsIntent,
-    "/api/subscriptions": subscriptions,
-    "/api/subscriptions/portal": subscriptionsPortal,
-    "/api/subscriptions/webhook": subscriptionsWebhook,
+    "/api/shops/[shopId]/integrations": shopIntegrations,
+    "/api/shops/[shopId]/integrations/[platform]/connect": shopIntegrationConnect,
+    "/api/shops/[shopId]/integrations/[platform]/disconnect": shopIntegrationDisconnect,
     "/api/shops": shops,
     "/api/shops/[shopId]": shop,
     "/api/shops/[shopId]/forms": shopForms,
@@ -222,6 +221,15 @@ export function routes(): Record<string, Route> {
     "/api/shops/[shopId]/orders/[orderId]/status": shopOrderStatus,
     "/api/shops/[shopId]/products": shopProducts,
     "/api/shops/[shopId]/products/[productId]": shopProduct,
+    "/api/shops/[shopId]/connect": shopConnect,
+    "/api/shops/[shopId]/connect/onboarding": shopConnectOnboarding,
+    "/api/shops/[shopId]/payments/[id]": shopPayment,
+    "/api/shops/[shopId]/payments/[id]/refund": shopPaymentRefund,
+    "/api/shops/[shopId]/payments/confirm": shopPaymentsConfirm,
+    "/api/shops/[shopId]/payments/intent": shopPaymentsIntent,
+    "/api/subscriptions": subscriptions,
+    "/api/subscriptions/portal": subscriptionsPortal,
+    "/api/subscriptions/webhook": subscriptionsWebhook,
     "/api/staff/bookings": staffBookings,
     "/api/staff/bookings/[id]": staffBooking,
     "/api/staff/bookings/[id]/refund": staffBookingRefund,
@@ -236,6 +244,8 @@ export function routes(): Record<string, Route> {
     "/api/webhooks/sandbox": webhooksSandbox,
     "/api/webhooks/stripe": webhooksStripe,
     "/api/webhooks/stripe-connect": webhooksStripeConnect,
+    "/api/webhooks/telegram/[connectionId]": webhooksTelegram,
     "/api/webhooks/twilio": webhooksTwilio,
+    "/api/webhooks/viber/[connectionId]": webhooksViber,
   };
 }

@@ -7,9 +7,10 @@ import type { ProviderName } from "../providers/types.js";
 /**
  * Who sends webhooks into the inbox: the payment providers, Cal.com (issue 17, item 4), and
  * Stripe's Connect endpoint (events of shops' connected accounts, issue 20; its own signing
- * secret, so its events are kept apart from the platform endpoint's).
+ * secret, so its events are kept apart from the platform endpoint's), and the shops' Telegram and
+ * Viber bots (issue 22; event ids are "<connection id>:<update id>").
  */
-export type WebhookProvider = ProviderName | "calcom" | "stripe_connect";
+export type WebhookProvider = ProviderName | "calcom" | "stripe_connect" | "telegram" | "viber";
 
 export interface WebhookEvent {
   /** The provider's event id: Stripe `event.id`, Razorpay `x-razorpay-event-id`. */
@@ -22,7 +23,15 @@ const InboxRow = z.object({ id: z.coerce.number().int() });
 
 export const StoredEvent = z.object({
   id: z.coerce.number().int(),
-  provider: z.enum(["razorpay", "stripe", "sandbox", "calcom", "stripe_connect"]),
+  provider: z.enum([
+    "razorpay",
+    "stripe",
+    "sandbox",
+    "calcom",
+    "stripe_connect",
+    "telegram",
+    "viber",
+  ]),
   event_id: z.string(),
   event_type: z.string(),
   payload: z.unknown(),

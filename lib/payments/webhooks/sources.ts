@@ -7,6 +7,9 @@ export async function webhookSource(provider: WebhookProvider): Promise<WebhookS
   if (provider === "calcom") {
     return (await import("../../scheduling/calcom/webhook.js")).calcomWebhookSource();
   }
+  if (provider === "telegram" || provider === "viber") {
+    return (await import("../../channels/webhooks.js")).channelWebhookSource(provider);
+  }
   if (provider === "stripe") return (await import("./stripe-webhook.js")).stripeWebhookSource();
   if (provider === "stripe_connect") {
     return (await import("../../shops/payments/connect-webhook.js")).stripeConnectWebhookSource();

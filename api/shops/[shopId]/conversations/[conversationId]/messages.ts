@@ -1,3 +1,4 @@
+import { deliverReply, SentMessage } from "../../../../../lib/channels/outbound.js";
 import { ConversationParams } from "../../../../../lib/chat/conversations.js";
 import {
   listMessages,
@@ -30,17 +31,24 @@ export default route({
     {
       summary: "Reply to the customer",
       description:
-        "Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`.",
+        "Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`. In a Telegram or Viber conversation the text is then sent through the platform and `delivery` says how it went; when it could not be sent the reply stays saved (delivery `failed`) and the answer is a problem: 502 `provider_error` (the platform refused or did not answer), 409 `conflict` (the channel is disconnected) or 400 (attachments only: only text goes to these platforms).",
       tags: ["shop chat"],
       auth: "user",
       params: ConversationParams,
       body: SellerMessage,
-      response: MessageView,
+      response: SentMessage,
       status: 201,
       limit: "write",
-      errors: ["not_found", "bad_request"],
+      privileged: {
+        ledgerStep:
+          "a reply in a Telegram or Viber conversation is sent with the shop's sealed bot token and the customer's sealed chat id, which only the server opens",
+      },
+      errors: ["not_found", "bad_request", "conflict", "provider_error"],
     },
-    ({ db, params, body }) =>
-      sendSellerMessage(db.user, params.shopId, params.conversationId, body),
+    async ({ db, params, body }) =>
+      deliverReply(
+        db.service,
+        await sendSellerMessage(db.user, params.shopId, params.conversationId, body),
+      ),
   ),
 });

@@ -1,0 +1,285 @@
+// A shop's channel connections (issue 22). Telegram and Viber bots are connected by their owner
+// with the bot's token: validated with the provider (getMe / get_account_info), sealed with the
+// personal-data keys, and the webhook registered at APP_URL/api/webhooks/<platform>/<connection id>
+// (Telegram with a random secret_token of which only a SHA-256 is kept; Viber signs with the
+// token). Facebook, Instagram and TikTok need OAuth apps that are not built yet: their connect
+// answers 503 provider_not_configured and says so.
+//
+// The caller's permission is checked through RLS (public.shop_member_role) with their own client;
+// the writes are the server's (the token is sealed, and no API role may touch the credentials).
+import { createHash, randomBytes } from "node:crypto";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import * as z from "zod";
+import { openPersonalData, sealPersonalData } from "../crypto/personal-data.js";
+import { ApiError } from "../http/errors.js";
+import { log } from "../log.js";
+import { requireShopPermission } from "../shops/access.js";
+import {
+  type BotAccount,
+  type BotPlatform,
+  botProvider,
+  ChannelProviderError,
+} from "./providers.js";
+import { CHANNEL_SEALED } from "./sealed-columns.js";
+
+export { CHANNEL_SEALED } from "./sealed-columns.js";
+
+export const PLATFORMS = ["facebook", "instagram", "tiktok", "telegram", "viber"] as const;
+export const Platform = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof Platform>;
+
+export const IntegrationParams = z.strictObject({ shopId: z.uuid(), platform: Platform });
+
+export const ConnectBody = z
+  .strictObject({
+    botToken: z
+      .string()
+      .trim()
+      .min(20)
+      .max(200)
+      .regex(/^[A-Za-z0-9:_-]+$/, "A bot token as the platform issued it")
+      .optional()
+      .describe(
+        "Telegram: the token BotFather gave. Viber: the bot's authentication token. Never returned; stored sealed.",
+      ),
+  })
+  .meta({ id: "ChannelConnect" });
+
+export const ConnectionStatus = z.enum(["connected", "needs_reconnect", "disconnected"]);
+
+export const ChannelAccount = z
+  .object({
+    id: z.string().nullable().describe("The bot's id at the platform"),
+    name: z.string().nullable(),
+    username: z.string().nullable().describe("Telegram: @username without @; Viber: the bot's URI"),
+  })
+  .meta({ id: "ChannelAccount" });
+
+export const ChannelConnection = z
+  .object({
+    platform: Platform,
+    status: ConnectionStatus,
+    account: ChannelAccount,
+    connectedAt: z.string().nullable(),
+  })
+  .meta({ id: "ChannelConnection" });
+export type ChannelConnection = z.infer<typeof ChannelConnection>;
+
+export const ChannelConnectionList = z
+  .object({ connections: z.array(ChannelConnection) })
+  .meta({ id: "ChannelConnectionList" });
+
+const Row = z.object({
+  id: z.uuid(),
+  platform: Platform,
+  status: ConnectionStatus,
+  account_id: z.string().nullable(),
+  account_name: z.string().nullable(),
+  account_username: z.string().nullable(),
+  connected_at: z.string().nullable(),
+});
+const COLUMNS = "id, platform, status, account_id, account_name, account_username, connected_at";
+
+function view(raw: unknown): ChannelConnection {
+  const row = Row.parse(raw);
+  return {
+    platform: row.platform,
+    status: row.status,
+    account: { id: row.account_id, name: row.account_name, username: row.account_username },
+    connectedAt: row.connected_at ? new Date(row.connected_at).toISOString() : null,
+  };
+}
+
+const NOT_BUILT: Record<Exclude<Platform, BotPlatform>, string> = {
+  facebook: "Facebook Pages connect through Meta's OAuth (Facebook Login), which is not built yet.",
+  instagram:
+    "Instagram accounts connect through Meta's OAuth (Facebook Login), which is not built yet.",
+  tiktok: "TikTok connects through Login Kit (OAuth with PKCE), which is not built yet.",
+};
+
+export function isBotPlatform(platform: Platform): platform is BotPlatform {
+  return platform === "telegram" || platform === "viber";
+}
+
+function requireBotPlatform(platform: Platform): BotPlatform {
+  if (!isBotPlatform(platform)) {
+    throw new ApiError(
+      "provider_not_configured",
+      `${NOT_BUILT[platform]} Only Telegram and Viber bots can be connected on this server.`,
+    );
+  }
+  return platform;
+}
+
+export function webhookUrl(appUrl: string, platform: BotPlatform, connectionId: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/api/webhooks/${platform}/${connectionId}`;
+}
+
+/** Our problem for a provider's failure: never its own text. */
+export function providerProblem(error: unknown, what: string): never {
+  if (!(error instanceof ChannelProviderError)) throw error;
+  const name = error.platform === "telegram" ? "Telegram" : "Viber";
+  switch (error.failure) {
+    case "token_invalid":
+      throw new ApiError("bad_request", `${name} does not accept this bot token (${what}).`);
+    case "rate_limited":
+      throw new ApiError(
+        "provider_error",
+        `${name} asks us to slow down (${what}); try again shortly.`,
+      );
+    case "unavailable":
+      throw new ApiError(
+        "provider_error",
+        `${name} did not answer (${what}); try again in a moment.`,
+      );
+    default:
+      throw new ApiError("provider_error", `${name} refused the request (${what}).`);
+  }
+}
+
+export async function listConnections(
+  db: SupabaseClient,
+  shopId: string,
+): Promise<z.infer<typeof ChannelConnectionList>> {
+  await requireShopPermission(db, shopId, "shop.read");
+  const { data, error } = await db
+    .from("shop_channel_connections")
+    .select(COLUMNS)
+    .eq("shop_id", shopId)
+    .order("platform");
+  if (error) throw new Error(`reading channel connections failed: ${error.code}`);
+  return { connections: z.array(z.unknown()).parse(data).map(view) };
+}
+
+export async function connectChannel(
+  db: SupabaseClient,
+  service: SupabaseClient,
+  caller: { userId: string },
+  appUrl: string,
+  shopId: string,
+  platformName: Platform,
+  body: z.infer<typeof ConnectBody>,
+): Promise<ChannelConnection> {
+  await requireShopPermission(db, shopId, "integrations.manage");
+  const platform = requireBotPlatform(platformName);
+  if (!body.botToken) {
+    throw new ApiError("validation_failed", "Send the bot's token.", {
+      errors: { botToken: ["Required for Telegram and Viber"] },
+    });
+  }
+  const token = body.botToken;
+  const provider = botProvider(platform);
+  let account: BotAccount;
+  try {
+    account = await provider.account(token);
+  } catch (error) {
+    providerProblem(error, "checking the token");
+  }
+  const tokenSealed = sealPersonalData(token, CHANNEL_SEALED.token);
+  const saved = await service
+    .from("shop_channel_connections")
+    .upsert(
+      {
+        shop_id: shopId,
+        platform,
+        status: "connected",
+        account_id: account.id.slice(0, 100),
+        account_name: account.name,
+        account_username: account.username,
+        created_by: caller.userId,
+        connected_at: new Date().toISOString(),
+        disconnected_at: null,
+        updated_at: new Date().toISOString(),
+      },
+      { onConflict: "shop_id,platform" },
+    )
+    .select(COLUMNS)
+    .single();
+  if (saved.error) throw new Error(`saving a channel connection failed: ${saved.error.code}`);
+  const connection = Row.parse(saved.data);
+  // Telegram sends this back in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Za-z0-9_-).
+  const secret = platform === "telegram" ? randomBytes(32).toString("base64url") : undefined;
+  const credentials = await service.from("shop_channel_credentials").upsert(
+    {
+      id: connection.id,
+      token_sealed: tokenSealed,
+      webhook_secret_hash: secret ? sha256(secret) : null,
+    },
+    { onConflict: "id" },
+  );
+  if (credentials.error) {
+    throw new Error(`saving channel credentials failed: ${credentials.error.code}`);
+  }
+  try {
+    await provider.setWebhook(token, webhookUrl(appUrl, platform, connection.id), secret);
+  } catch (error) {
+    await forget(service, connection.id);
+    providerProblem(error, "registering the webhook");
+  }
+  return view(connection);
+}
+
+export async function disconnectChannel(
+  db: SupabaseClient,
+  service: SupabaseClient,
+  shopId: string,
+  platformName: Platform,
+): Promise<ChannelConnection> {
+  await requireShopPermission(db, shopId, "integrations.manage");
+  const platform = requireBotPlatform(platformName);
+  const found = await service
+    .from("shop_channel_connections")
+    .select(COLUMNS)
+    .eq("shop_id", shopId)
+    .eq("platform", platform)
+    .maybeSingle();
+  if (found.error) throw new Error(`reading a channel connection failed: ${found.error.code}`);
+  if (!found.data) throw new ApiError("not_found", `This shop has no ${platform} connection.`);
+  const connection = Row.parse(found.data);
+  const credentials = await service
+    .from("shop_channel_credentials")
+    .select("token_sealed")
+    .eq("id", connection.id)
+    .maybeSingle();
+  if (credentials.error) {
+    throw new Error(`reading channel credentials failed: ${credentials.error.code}`);
+  }
+  const sealed = z.object({ token_sealed: z.string() }).nullable().parse(credentials.data);
+  if (sealed) {
+    try {
+      await botProvider(platform).removeWebhook(
+        openPersonalData(sealed.token_sealed, CHANNEL_SEALED.token),
+      );
+    } catch (error) {
+      // A token the provider no longer accepts has no webhook left to remove; anything else
+      // (the provider down) leaves the connection as it was, to be tried again.
+      if (!(error instanceof ChannelProviderError) || error.failure !== "token_invalid") {
+        providerProblem(error, "removing the webhook");
+      }
+      log.info("channel_disconnect_token_refused", { platform });
+    }
+  }
+  return view(await forget(service, connection.id));
+}
+
+/** Deletes the sealed token and marks the connection disconnected. */
+async function forget(service: SupabaseClient, connectionId: string): Promise<unknown> {
+  const removed = await service.from("shop_channel_credentials").delete().eq("id", connectionId);
+  if (removed.error) throw new Error(`deleting channel credentials failed: ${removed.error.code}`);
+  const { data, error } = await service
+    .from("shop_channel_connections")
+    .update({
+      status: "disconnected",
+      disconnected_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+    })
+    .eq("id", connectionId)
+    .select(COLUMNS)
+    .single();
+  if (error) throw new Error(`marking a connection disconnected failed: ${error.code}`);
+  return data;
+}
+
+export function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
