@@ -132,6 +132,32 @@ $$;
 create trigger conversations_check_row before insert or update on public.conversations
   for each row execute function public.conversations_check_row();
 
+-- Whether attachments are references the API would take: at most 5 objects {path, contentType,
+-- size}, each under the shop's own folder, of an allowed type and at most 10 MB (lib/chat/
+-- messages.ts says the same); send_shop_message checks it, as members may call it directly.
+create function public.chat_attachments_valid(p_shop_id uuid, p_attachments jsonb) returns boolean
+language sql immutable
+set search_path = ''
+as $$
+  select jsonb_typeof(p_attachments) = 'array' and jsonb_array_length(p_attachments) <= 5
+    and not exists (
+      select 1 from jsonb_array_elements(p_attachments) as a
+      where case
+        when jsonb_typeof(a) <> 'object' or jsonb_typeof(a -> 'path') <> 'string'
+          or jsonb_typeof(a -> 'size') <> 'number' then true
+        else (select count(*) from jsonb_object_keys(a)) <> 3
+          or not starts_with(a ->> 'path', p_shop_id::text || '/')
+          or char_length(a ->> 'path') > 300
+          or a ->> 'path' !~ '^[0-9a-f-]{36}/[A-Za-z0-9._/-]+$'
+          or a ->> 'path' ~ '(^|/)[.][.](/|$)'
+          or coalesce(a ->> 'contentType', '') not in
+            ('image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf')
+          or (a ->> 'size')::numeric not between 1 and 10000000
+          or (a ->> 'size')::numeric <> trunc((a ->> 'size')::numeric)
+      end
+    )
+$$;
+
 -- A member's reply (granted to authenticated: it checks the caller). A person answering takes the
 -- conversation over from the AI, and a closed conversation opens again.
 create function public.send_shop_message(
@@ -149,6 +175,9 @@ declare
 begin
   if not public.shop_can(p_shop_id, 'conversations.handle') then
     raise exception 'no such conversation' using errcode = 'PT404';
+  end if;
+  if not public.chat_attachments_valid(p_shop_id, coalesce(p_attachments, '[]'::jsonb)) then
+    raise exception 'attachments are references under the shop''s folder' using errcode = '22023';
   end if;
   update public.conversations as c
     set is_ai_active = false, last_message_at = clock_timestamp(),
@@ -478,6 +507,7 @@ create trigger orders_broadcast after insert or update on public.orders
 
 select public.restrict_execute('{}',
   'public.conversations_check_row()',
+  'public.chat_attachments_valid(uuid, jsonb)',
   'public.conversations_broadcast()',
   'public.conversation_messages_broadcast()',
   'public.orders_broadcast()',

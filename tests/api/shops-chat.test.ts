@@ -391,6 +391,24 @@ describe("the team's inbox", () => {
       );
       expect(response.status).toBe(400);
     }
+    // The same rules hold for a member calling the database function through the Data API.
+    const member = api.supabase.client(shop.agent.accessToken);
+    for (const refused of refusals) {
+      const direct = await member.rpc("send_shop_message", {
+        p_shop_id: shop.id,
+        p_conversation_id: started.conversationId,
+        p_text: "",
+        p_attachments: [refused],
+      });
+      expect(direct.error?.code).toBe("22023");
+    }
+    const extra = await member.rpc("send_shop_message", {
+      p_shop_id: shop.id,
+      p_conversation_id: started.conversationId,
+      p_text: "",
+      p_attachments: [{ ...attachment, url: "https://evil.example/x" }],
+    });
+    expect(extra.error?.code).toBe("22023");
     await expectProblem(
       await post(api, path, {}, { token: shop.agent.accessToken }),
       400,
