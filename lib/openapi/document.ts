@@ -38,6 +38,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
   { name: "subscriptions", description: "Paid tiers through Stripe Billing." },
   { name: "analytics", description: "Usage events from users who opted in, and daily totals." },
   {
+    name: "shops",
+    description:
+      "Multi-tenant commerce: shops and their teams (owner, admin, agent), products, orders and the public order and contact forms customers use without an account.",
+  },
+  {
     name: "shop payments",
     description:
       "Paying for a shop's orders (Stripe Connect, or Razorpay for INR), refunds by the shop's owners and admins, and payout onboarding.",

@@ -31,6 +31,7 @@ import type { Order, OrderRequest } from "../payments/create-order.js";
 import type { PaymentView } from "../payments/payment-row.js";
 import type { Verification, VerifyRequest } from "../payments/verify-payment.js";
 import type { Availability, AvailabilityRequest } from "../scheduling/availability.js";
+import { shopExamples } from "../shops/openapi-examples.js";
 import type {
   ShopConfirmRequest,
   ShopPaymentConfirmation,
@@ -594,6 +595,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
     "POST /api/payments/refund": { request: REFUND_REQUEST, response: REFUND },
     "GET /api/payments/{id}": { parameters: { id: PAYMENT_ID }, response: PAYMENT },
 
+    ...shopExamples(now),
     ...withParameters(
       { shopId: SHOP_ID },
       {

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rolePermissionRows } from "../../lib/shops/roles.js";
 import { fakeSealed } from "../helpers/sealed.js";
 import { startTestSupabase, type TestSupabase } from "../helpers/supabase.js";
 
@@ -82,9 +83,16 @@ describe("stock", () => {
     expect(placed).toHaveLength(3);
     expect(refused).toHaveLength(47);
     for (const r of refused) expect(r.error?.code).toBe("SHSTK");
-    const product = await service.from("products").select("stock").eq("id", shop.productId).single();
+    const product = await service
+      .from("products")
+      .select("stock")
+      .eq("id", shop.productId)
+      .single();
     expect(product.data?.stock).toBe(0);
-    const orders = await service.from("orders").select("id, total_minor").eq("shop_id", shop.shopId);
+    const orders = await service
+      .from("orders")
+      .select("id, total_minor")
+      .eq("shop_id", shop.shopId);
     expect(orders.data).toHaveLength(3);
     for (const o of orders.data ?? []) expect(Number(o.total_minor)).toBe(1250);
     console.info(`shops stock race: 50 buyers, 3 units, ${elapsed.toFixed(0)} ms`);
@@ -98,7 +106,11 @@ describe("stock", () => {
     expect(Number(order.total_minor)).toBe(2500);
     expect(order.status).toBe("pending");
     expect((await place(shop, 4)).error?.code).toBe("SHSTK");
-    const stockAfter = await service.from("products").select("stock").eq("id", shop.productId).single();
+    const stockAfter = await service
+      .from("products")
+      .select("stock")
+      .eq("id", shop.productId)
+      .single();
     expect(stockAfter.data?.stock).toBe(3);
 
     const cancelled = await owner.client.rpc("set_shop_order_status", {
@@ -107,7 +119,11 @@ describe("stock", () => {
       p_status: "cancelled",
     });
     expect(cancelled.error).toBeNull();
-    const restored = await service.from("products").select("stock").eq("id", shop.productId).single();
+    const restored = await service
+      .from("products")
+      .select("stock")
+      .eq("id", shop.productId)
+      .single();
     expect(restored.data?.stock).toBe(5);
 
     const illegal = await owner.client.rpc("set_shop_order_status", {
@@ -186,5 +202,15 @@ describe("stock", () => {
       p_role: "admin",
     });
     expect(demote.error?.code).toBe("PT409");
+  });
+});
+
+describe("the role table", () => {
+  it("is the same in SQL (shop_role_permissions) and in lib/shops/roles.ts", async () => {
+    const { rows } = await stack.db.query<{ role: string; permission: string }>(
+      "select role, permission from public.shop_role_permissions order by role, permission",
+    );
+    const key = (row: { role: string; permission: string }) => `${row.role} ${row.permission}`;
+    expect(rows.map(key).sort()).toEqual(rolePermissionRows().map(key).sort());
   });
 });
