@@ -95,7 +95,7 @@ describe("stock", () => {
       .eq("shop_id", shop.shopId);
     expect(orders.data).toHaveLength(3);
     for (const o of orders.data ?? []) expect(Number(o.total_minor)).toBe(1250);
-    console.info(`shops stock race: 50 buyers, 3 units, ${elapsed.toFixed(0)} ms`);
+    process.stderr.write(`shops stock race: 50 buyers, 3 units, ${elapsed.toFixed(0)} ms\n`);
   }, 60_000);
 
   it("an order takes its quantity, a cancel gives it back, and the total is the server's", async () => {

@@ -254,8 +254,11 @@ const OPERATIONS: Record<string, Operation> = {
   },
 };
 
-/** Routes other modules test themselves (shop payments, Connect onboarding, live chat). */
-const OTHER_MODULES = /\/(payments|connect|conversations|chat)(\/|$)/;
+/**
+ * Routes other modules test themselves (shop payments, Connect onboarding, live chat, channel
+ * integrations: tests/api/channels-bots.test.ts).
+ */
+const OTHER_MODULES = /\/(payments|connect|conversations|chat|integrations|channels|push)(\/|$)/;
 
 function commerceOperations(): string[] {
   return Object.entries(routes())
