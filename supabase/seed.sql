@@ -65,3 +65,40 @@ values (
   2555
 )
 on conflict do nothing;
+
+-- A demo shop (supabase/migrations/20261121001900_shops.sql): three products, an order form and a
+-- contact form, public at /api/shops/5e0d5e0d-0000-4000-8000-000000000001/forms/<form id>. It has
+-- no members, as the seed makes no accounts; to manage it locally, sign up and make yourself its
+-- owner: insert into public.shop_members (shop_id, user_id, role)
+--   values ('5e0d5e0d-0000-4000-8000-000000000001', '<your user id>', 'owner');
+insert into public.shops (id, name, description, currency)
+values (
+  '5e0d5e0d-0000-4000-8000-000000000001',
+  'Demo Pottery',
+  'Hand-thrown mugs and bowls (demo data)',
+  'INR'
+)
+on conflict do nothing;
+
+insert into public.products (id, shop_id, name, description, price_minor, currency, stock, image_url, category)
+values
+  ('5e0d5e0d-0000-4000-8000-000000000101', '5e0d5e0d-0000-4000-8000-000000000001', 'Indigo mug',
+    '350 ml, dishwasher safe', 89900, 'INR', 12, 'https://images.example.com/demo/indigo-mug.jpg', 'mugs'),
+  ('5e0d5e0d-0000-4000-8000-000000000102', '5e0d5e0d-0000-4000-8000-000000000001', 'Rice bowl',
+    'Speckled stoneware, 15 cm', 64900, 'INR', 3, 'https://images.example.com/demo/rice-bowl.jpg', 'bowls'),
+  ('5e0d5e0d-0000-4000-8000-000000000103', '5e0d5e0d-0000-4000-8000-000000000001', 'Tea set',
+    'Teapot and four cups', 459900, 'INR', 0, null, 'sets')
+on conflict do nothing;
+
+insert into public.forms (id, shop_id, kind, name, fields, product_ids)
+values
+  ('5e0d5e0d-0000-4000-8000-000000000201', '5e0d5e0d-0000-4000-8000-000000000001', 'order',
+    'Order pottery',
+    '[{"key": "gift_note", "label": "Gift note", "type": "textarea", "required": false, "maxLength": 200}]',
+    array['5e0d5e0d-0000-4000-8000-000000000101', '5e0d5e0d-0000-4000-8000-000000000102',
+      '5e0d5e0d-0000-4000-8000-000000000103']::uuid[]),
+  ('5e0d5e0d-0000-4000-8000-000000000202', '5e0d5e0d-0000-4000-8000-000000000001', 'contact',
+    'Ask the potter',
+    '[{"key": "message", "label": "Your question", "type": "textarea", "required": true, "maxLength": 2000}]',
+    '{}')
+on conflict do nothing;
