@@ -50,6 +50,7 @@ if (!binary) {
     let upstash: LocalUpstash;
     let openai: FakeOpenAi;
     let api: TestApi;
+    let redisStopped = false;
     beforeAll(async () => {
       upstash = await startLocalUpstash(binary);
       openai = await startFakeOpenAi();
@@ -65,7 +66,7 @@ if (!binary) {
     afterAll(async () => {
       await api?.close();
       await openai?.close();
-      await upstash?.stop();
+      if (!redisStopped) await upstash?.stop();
     });
 
     it("keeps the day's tokens and requests under keyed hashes that expire, settled to what was used", async () => {
@@ -99,6 +100,7 @@ if (!binary) {
       const user = await api.signUp();
       const before = openai.requests.length;
       await upstash.stop();
+      redisStopped = true;
       for (const [path, body] of CALLS) {
         await expectProblem(
           await post(api, path, body, { token: user.accessToken }),
