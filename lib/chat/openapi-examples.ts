@@ -127,7 +127,8 @@ export function chatExamples(now: Date): Record<string, Example> {
         text: sellerMessage.text,
         attachments: sellerMessage.attachments,
       } satisfies z.input<typeof SellerMessage>,
-      response: sellerMessage,
+      // delivery: how a Telegram or Viber conversation's platform took it (lib/channels); null here.
+      response: { ...sellerMessage, delivery: null },
     },
   };
 }

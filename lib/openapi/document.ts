@@ -53,6 +53,11 @@ export const TAG_ORDER: { name: string; description: string }[] = [
       "Live chat between a shop's team and its customers: the team's inbox (conversations, triage, replies; realtime events on the shop's private channel `shop:{shopId}`) and the customers' web chat widget (no account, a conversation token).",
   },
   {
+    name: "shop channels",
+    description:
+      "A shop's Telegram and Viber bots, connected by their owner with the bot's token (stored sealed, never returned), so customers' messages arrive in the shop's live chat and replies go back out. Facebook, Instagram and TikTok (OAuth) are not built yet.",
+  },
+  {
     name: "ai",
     description:
       "Chat (streamed), text from server-side templates and text analysis through OpenAI, on a daily token budget.",

@@ -20,6 +20,7 @@ import type { BookingCreated, BookingRequest } from "../bookings/create-booking.
 import type { BookingList } from "../bookings/list-bookings.js";
 import type { BookingCancellation, BookingChange } from "../bookings/manage-booking.js";
 import type { Service } from "../catalogue/services.js";
+import { channelExamples } from "../channels/openapi-examples.js";
 import { chatExamples } from "../chat/openapi-examples.js";
 import type { ConsentVersion } from "../consent/consent-version.js";
 import type { ConsentRecordView } from "../consent/read-consent-record.js";
@@ -483,6 +484,7 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
   return {
     ...flightExamples(now),
     ...chatExamples(now),
+    ...channelExamples(now),
     "POST /api/auth/register": {
       request: { email: EMAIL, password: PASSWORD, fullName: "Priya Sharma" },
       response: SESSION,

@@ -178,6 +178,10 @@ const REVIEWED: Record<string, string> = {
     "checks shop_can itself; writes as sender 'seller' with auth.uid(), never as the customer or the AI",
   "authenticated: realtime_topic_shop_id(text)":
     "pure parse of a topic name (the realtime policies use it)",
+  // Channels (20261121002400_channels.sql): the connection's status and the bot's public name;
+  // tokens and customers' chat ids are in server-only tables.
+  "authenticated: select shop_channel_connections":
+    "RLS: members of the shop (shop.read); no token or secret in the table",
   "authenticated: select billing_customers": "RLS: own row",
   "authenticated: select ai_usage": "RLS: own rows; tokens, model and cost, never text",
   "authenticated: select subscriptions": "RLS: own rows",
