@@ -42,6 +42,9 @@ export async function composeMessage(
   if (row.template === "operations_alert") {
     return (await import("../../operations/alert-message.js")).composeOperationsAlert(service, row);
   }
+  if (row.template.startsWith("flight_")) {
+    return (await import("../../travel/notify-message.js")).composeFlightMessage(service, row);
+  }
   if (row.template.startsWith("shop_")) return composeShopMessage(service, row);
   const context = await deliveryContext(service, row.id);
   if (BOOKING_TEMPLATES.has(row.template)) return composeBookingMessage(row, context);

@@ -6,6 +6,7 @@ import {
   shopOrderReceived,
   shopOrderStatus,
 } from "../../shops/emails.js";
+import { flightBookingCancelled, flightBookingConfirmed } from "../../travel/emails.js";
 import { accountExists } from "./account-exists.js";
 import { bookingCancellation } from "./booking-cancellation.js";
 import { bookingConfirmation } from "./booking-confirmation.js";
@@ -27,6 +28,8 @@ export const TEMPLATES = {
   payment_receipt: paymentReceipt,
   refund_issued: refundIssued,
   operations_alert: operationsAlert,
+  flight_booking_confirmed: flightBookingConfirmed,
+  flight_booking_cancelled: flightBookingCancelled,
   shop_order_received: shopOrderReceived,
   shop_contact_received: shopContactReceived,
   shop_order_confirmation: shopOrderConfirmation,

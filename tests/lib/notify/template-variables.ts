@@ -117,4 +117,40 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     orderId: "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
     status: "processing",
   },
+  flight_booking_confirmed: {
+    practiceName: "Calm Minds",
+    reference: "K7QM2XPA",
+    airlineReference: "ABC123",
+    travelers: ["Asha Rao"],
+    flights: [
+      {
+        flightNumber: "BA117",
+        origin: "LHR",
+        destination: "JFK",
+        departureTime: "2026-06-01T10:25:00.000Z",
+        arrivalTime: "2026-06-01T18:10:00.000Z",
+      },
+    ],
+    totalMinor: 21040,
+    currency: "GBP",
+    bookingUrl: "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
+  },
+  flight_booking_cancelled: {
+    practiceName: "Calm Minds",
+    reference: "K7QM2XPA",
+    airlineReference: null,
+    travelers: ["Asha Rao"],
+    flights: [
+      {
+        flightNumber: "BA117",
+        origin: "LHR",
+        destination: "JFK",
+        departureTime: "2026-06-01T10:25:00.000Z",
+        arrivalTime: "2026-06-01T18:10:00.000Z",
+      },
+    ],
+    totalMinor: 21040,
+    currency: "GBP",
+    bookingUrl: "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
+  },
 };
