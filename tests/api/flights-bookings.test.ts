@@ -4,9 +4,10 @@
 // payment through the ledger with the amount from the confirmed offer, the Duffel order on
 // capture, the full automatic refund when Duffel refuses, and cancellation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "../helpers/api.js";
+import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { type FakeDuffel, startFakeDuffel } from "../helpers/fake-duffel.js";
 import { type FakeStripe, startFakeStripe } from "../helpers/fake-stripe.js";
+import { outboxMailsTo } from "../helpers/local-outbox.js";
 import { expectJson, expectProblem, post, send } from "../helpers/requests.js";
 import { TEST_WEBHOOK_SECRET } from "../helpers/stripe-events.js";
 
@@ -270,6 +271,17 @@ async function paidBooking(offerIndex = 0) {
 
 const confirm = (token: string, paymentIntentId: string) =>
   post(api, "/api/payments/confirm", { paymentIntentId }, { token });
+/** The emails of the template to the contact address that name the booking's reference. */
+async function mailsAbout(template: string, reference: string): Promise<string[]> {
+  await expectJson(
+    await send(api, "GET", "/api/cron/deliver-notifications", { token: TEST_CRON_SECRET }),
+    200,
+  );
+  return (await outboxMailsTo(api, template, contact.email)).filter((text) =>
+    text.includes(reference),
+  );
+}
+
 const read = async (token: string, id: string) =>
   expectJson<Booking>(await send(api, "GET", `/api/flights/bookings/${id}`, { token }), 200);
 
@@ -308,6 +320,10 @@ describe("paying for a flight", () => {
       paymentStatus: "paid",
       providerBookingReference: order?.booking_reference,
     });
+    const [mail] = await mailsAbout("flight_booking_confirmed", booking.reference);
+    expect(mail).toContain(`airline reference ${order?.booking_reference}`);
+    expect(mail).toContain("Amelia Earhart-Smith");
+    expect(mail).toContain("LHR");
     // Confirming again orders nothing more.
     await expectJson(await confirm(user.accessToken, started.paymentIntentId), 200);
     expect(duffel.orders.filter((o) => o.id === order?.id)).toHaveLength(1);
@@ -368,6 +384,9 @@ describe("paying for a flight", () => {
       200,
     );
     expect(cancelled).toMatchObject({ status: "cancelled", paymentStatus: "refunded" });
+    expect(await mailsAbout("flight_booking_cancelled", refundable.booking.reference)).toHaveLength(
+      1,
+    );
 
     const fixed = await paidBooking(0);
     stripe.pay(fixed.started.paymentIntentId);
