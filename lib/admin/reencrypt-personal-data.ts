@@ -36,6 +36,7 @@ import {
   type PersonalDataFailure,
   reencrypt,
 } from "../crypto/personal-data.js";
+import { FLIGHT_BOOKING_SEALED_COLUMNS } from "../travel/sealed-columns.js";
 import { sealUnsealedProfiles } from "./seal-unsealed-profiles.js";
 
 /** Every table holding sealed values, with column → context. */
@@ -43,6 +44,7 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: "bookings", columns: BOOKING_SEALED_COLUMNS },
   { table: "consent_records", columns: CONSENT_SEALED_COLUMNS },
   { table: "profiles", columns: PROFILE_SEALED_COLUMNS },
+  { table: "flight_bookings", columns: FLIGHT_BOOKING_SEALED_COLUMNS },
   // Shops' Telegram and Viber bot tokens and their customers' chat ids (issue 22).
   { table: "shop_channel_credentials", columns: CHANNEL_CREDENTIALS_SEALED_COLUMNS },
   { table: "channel_conversations", columns: CHANNEL_CONVERSATIONS_SEALED_COLUMNS },
