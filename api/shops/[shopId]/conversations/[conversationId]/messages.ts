@@ -4,7 +4,6 @@ import {
   listMessages,
   MessageList,
   MessageListQuery,
-  MessageView,
   SellerMessage,
   sendSellerMessage,
 } from "../../../../../lib/chat/messages.js";
