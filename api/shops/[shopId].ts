@@ -1,21 +1,23 @@
+import { getShopWithChannels, ShopWithChannels } from "../../lib/channels/connections.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { ShopParams } from "../../lib/shops/access.js";
-import { getShop, ShopUpdate, ShopView, updateShop } from "../../lib/shops/shops.js";
+import { ShopUpdate, ShopView, updateShop } from "../../lib/shops/shops.js";
 
 export default route({
   GET: endpoint(
     {
       summary: "A shop and your role in it",
-      description: "For the shop's members (every role); 404 for anyone else.",
+      description:
+        "For the shop's members (every role); 404 for anyone else. `channels`: each connected platform (Telegram, Viber) with its status (`connected`, `needs_reconnect`, `disconnected`), never a token.",
       tags: ["shops"],
       auth: "user",
       params: ShopParams,
-      response: ShopView,
+      response: ShopWithChannels,
       limit: "read",
       errors: ["not_found"],
     },
-    ({ db, params }) => getShop(db.user, params.shopId),
+    ({ db, params }) => getShopWithChannels(db.user, params.shopId),
   ),
   PUT: endpoint(
     {

@@ -14,6 +14,7 @@ import { openPersonalData, sealPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { requireShopPermission } from "../shops/access.js";
+import { getShop, ShopView } from "../shops/shops.js";
 import {
   type BotAccount,
   type BotPlatform,
@@ -28,7 +29,26 @@ export const PLATFORMS = ["facebook", "instagram", "tiktok", "telegram", "viber"
 export const Platform = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof Platform>;
 
-export const IntegrationParams = z.strictObject({ shopId: z.uuid(), platform: Platform });
+export const IntegrationParams = z.strictObject({
+  shopId: z.uuid(),
+  // Checked in lib (an unknown platform is 404, as an unknown resource), so the path's shape is
+  // all the router needs to know.
+  platform: z
+    .string()
+    .regex(/^[a-z]{1,20}$/)
+    .describe("facebook, instagram, tiktok, telegram or viber"),
+});
+
+function knownPlatform(name: string): Platform {
+  const parsed = Platform.safeParse(name);
+  if (!parsed.success) {
+    throw new ApiError(
+      "not_found",
+      "There is no such platform: use facebook, instagram, tiktok, telegram or viber.",
+    );
+  }
+  return parsed.data;
+}
 
 export const ConnectBody = z
   .strictObject({
@@ -157,11 +177,12 @@ export async function connectChannel(
   caller: { userId: string },
   appUrl: string,
   shopId: string,
-  platformName: Platform,
+  platformName: string,
   body: z.infer<typeof ConnectBody>,
 ): Promise<ChannelConnection> {
+  const known = knownPlatform(platformName);
   await requireShopPermission(db, shopId, "integrations.manage");
-  const platform = requireBotPlatform(platformName);
+  const platform = requireBotPlatform(known);
   if (!body.botToken) {
     throw new ApiError("validation_failed", "Send the bot's token.", {
       errors: { botToken: ["Required for Telegram and Viber"] },
@@ -223,10 +244,11 @@ export async function disconnectChannel(
   db: SupabaseClient,
   service: SupabaseClient,
   shopId: string,
-  platformName: Platform,
+  platformName: string,
 ): Promise<ChannelConnection> {
+  const known = knownPlatform(platformName);
   await requireShopPermission(db, shopId, "integrations.manage");
-  const platform = requireBotPlatform(platformName);
+  const platform = requireBotPlatform(known);
   const found = await service
     .from("shop_channel_connections")
     .select(COLUMNS)
@@ -282,4 +304,25 @@ async function forget(service: SupabaseClient, connectionId: string): Promise<un
 
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
+}
+
+/** A shop as GET /api/shops/{shopId} shows it: its view and its channels' status (issue 22). */
+export const ShopWithChannels = ShopView.extend({
+  channels: z
+    .array(ChannelConnection)
+    .describe("Each connected platform's status; a `needs_reconnect` one needs its owner"),
+}).meta({ id: "ShopWithChannels" });
+
+export async function getShopWithChannels(
+  db: SupabaseClient,
+  shopId: string,
+): Promise<z.infer<typeof ShopWithChannels>> {
+  const shop = await getShop(db, shopId);
+  const { data, error } = await db
+    .from("shop_channel_connections")
+    .select(COLUMNS)
+    .eq("shop_id", shopId)
+    .order("platform");
+  if (error) throw new Error(`reading channel connections failed: ${error.code}`);
+  return { ...shop, channels: z.array(z.unknown()).parse(data).map(view) };
 }

@@ -88,7 +88,11 @@ export function shopExamples(now: Date): Record<string, OperationExamples> {
       } satisfies In<typeof ShopCreate>,
       response: shop,
     },
-    "GET /api/shops/{shopId}": { parameters: shopParameters, response: shop },
+    "GET /api/shops/{shopId}": {
+      parameters: shopParameters,
+      // channels: lib/channels (issue 22); a shop with no connected platform lists none.
+      response: { ...shop, channels: [] },
+    },
     "PUT /api/shops/{shopId}": {
       parameters: shopParameters,
       request: { submissionRetentionDays: 365 } satisfies In<typeof ShopUpdate>,

@@ -176,6 +176,14 @@ describe("Telegram", () => {
       expect.objectContaining({ platform: "telegram", status: "connected" }),
     ]);
     expect(listedText).not.toContain(bot.token.split(":")[1]);
+    // GET /api/shops/{shopId} shows the channels' status too.
+    const shopView = await expectJson<{ channels: Connection[] }>(
+      await send(api, "GET", `/api/shops/${shop.id}`, { token: shop.agent.accessToken }),
+      200,
+    );
+    expect(shopView.channels).toEqual([
+      expect.objectContaining({ platform: "telegram", status: "connected" }),
+    ]);
     // A stranger does not learn the shop exists.
     const stranger = await api.signUp();
     await expectProblem(
@@ -374,7 +382,7 @@ describe("platforms that need OAuth", () => {
         "provider_not_configured",
       );
       expect(problem.detail).toMatch(/not built yet/);
-      await expectProblem(await connect(shop, "myspace", {}), 400, "validation_failed");
+      await expectProblem(await connect(shop, "myspace", {}), 404, "not_found");
     },
   );
 });
