@@ -6,8 +6,15 @@
 // products) or records the contact message, in one transaction.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
-import { lookupHash, normalizeEmail, sealPersonalData } from "../crypto/personal-data.js";
+import {
+  lookupHash,
+  normalizeEmail,
+  openPersonalData,
+  sealPersonalData,
+} from "../crypto/personal-data.js";
 import { ApiError, type FieldErrors } from "../http/errors.js";
+import { requireShopPermission } from "./access.js";
+import { afterCursor, nextCursor, PageCursor } from "./cursor.js";
 import { checkFormToken } from "./form-token.js";
 import { type FormField, readPublicForm, storedFields } from "./forms.js";
 import { SHOP_SEALED } from "./sealed-contexts.js";
@@ -185,5 +192,87 @@ export async function submitShopForm(
     status: placed.status,
     totalMinor: placed.total_minor,
     currency: placed.order_id === null ? null : placed.currency,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading them back: the team's inbox of a form (submissions.read), answers opened on the server.
+
+export const SubmissionListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: PageCursor.optional().describe("`nextCursor` of the previous page"),
+});
+
+export const SubmissionView = z
+  .object({
+    id: z.uuid(),
+    formId: z.uuid(),
+    kind: z.enum(["order", "contact"]),
+    orderId: z.uuid().nullable(),
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().nullable(),
+    answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    createdAt: z.string(),
+    expiresAt: z.string().describe("When it is deleted (the shop's retention period)"),
+  })
+  .meta({ id: "ShopFormSubmissionView" });
+
+export const SubmissionList = z
+  .object({ submissions: z.array(SubmissionView), nextCursor: z.string().nullable() })
+  .meta({ id: "ShopFormSubmissionList" });
+
+const SubmissionRow = z.object({
+  id: z.uuid(),
+  form_id: z.uuid(),
+  kind: z.enum(["order", "contact"]),
+  order_id: z.uuid().nullable(),
+  answers_sealed: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+});
+
+const OpenedAnswers = z.object({
+  name: z.string(),
+  email: z.string(),
+  phone: z.string().nullable(),
+  answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+
+export async function listSubmissions(
+  db: SupabaseClient,
+  shopId: string,
+  formId: string,
+  query: z.infer<typeof SubmissionListQuery>,
+): Promise<z.infer<typeof SubmissionList>> {
+  await requireShopPermission(db, shopId, "submissions.read");
+  let request = db
+    .from("form_submissions")
+    .select("id, form_id, kind, order_id, answers_sealed, created_at, expires_at")
+    .eq("shop_id", shopId)
+    .eq("form_id", formId);
+  if (query.cursor) request = request.or(afterCursor(query.cursor));
+  const { data, error } = await request
+    .order("created_at", { ascending: false })
+    .order("id", { ascending: false })
+    .limit(query.limit + 1);
+  if (error) throwShopError(error, "listing submissions");
+  const rows = z.array(SubmissionRow).parse(data);
+  return {
+    submissions: rows.slice(0, query.limit).map((row) => {
+      const opened = OpenedAnswers.parse(
+        JSON.parse(openPersonalData(row.answers_sealed, SHOP_SEALED.answers)),
+      );
+      return {
+        id: row.id,
+        formId: row.form_id,
+        kind: row.kind,
+        orderId: row.order_id,
+        ...opened,
+        createdAt: new Date(row.created_at).toISOString(),
+        expiresAt: new Date(row.expires_at).toISOString(),
+      };
+    }),
+    nextCursor: nextCursor(rows, query.limit),
   };
 }

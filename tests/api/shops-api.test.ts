@@ -656,6 +656,21 @@ describe("forms, submissions and orders", () => {
     expect(rows[0]?.answers_sealed).toMatch(/^v1\./);
     expect(rows[0]?.answers_sealed).not.toContain("Oslo");
 
+    const inbox = await expectJson<{
+      submissions: { id: string; name: string; answers: Record<string, unknown> }[];
+    }>(
+      await send(api, "GET", `/api/shops/${team.shopId}/forms/${form.id}/submissions`, {
+        token: team.agent.accessToken,
+      }),
+      200,
+    );
+    expect(inbox.submissions).toEqual([
+      expect.objectContaining({
+        id: receipt.submissionId,
+        name: "Asha Rao",
+        answers: { message: "Do you ship to Oslo?" },
+      }),
+    ]);
     const forms = await expectJson<{ forms: { id: string }[] }>(
       await send(api, "GET", `/api/shops/${team.shopId}/forms`, { token: team.agent.accessToken }),
       200,

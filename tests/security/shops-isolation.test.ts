@@ -68,7 +68,15 @@ async function newShop(): Promise<Shop> {
     p_email_sealed: sealPersonalData("customer@example.test", SHOP_SEALED.customerEmail),
     p_email_hash: randomUUID().replace(/-/g, ""),
     p_phone_sealed: null,
-    p_answers_sealed: fakeSealed("{}"),
+    p_answers_sealed: sealPersonalData(
+      JSON.stringify({
+        name: "Isolated Customer",
+        email: "customer@example.test",
+        phone: null,
+        answers: {},
+      }),
+      SHOP_SEALED.answers,
+    ),
   });
   expect(placed.error).toBeNull();
   return {
@@ -213,6 +221,11 @@ const OPERATIONS: Record<string, Operation> = {
       email: "visitor@example.test",
     }),
     ok: 201,
+  },
+  "GET /api/shops/[shopId]/forms/[formId]/submissions": {
+    needs: "submissions.read",
+    path: (s) => `/api/shops/${s.id}/forms/${s.orderFormId}/submissions`,
+    ok: 200,
   },
   "GET /api/shops/[shopId]/members": {
     needs: "team.read",

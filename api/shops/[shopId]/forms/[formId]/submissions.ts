@@ -6,10 +6,28 @@ import { FormParams } from "../../../../../lib/shops/forms.js";
 import {
   FormSubmission,
   FormSubmissionReceipt,
+  listSubmissions,
+  SubmissionList,
+  SubmissionListQuery,
   submitShopForm,
 } from "../../../../../lib/shops/submit-form.js";
 
 export default route({
+  GET: endpoint(
+    {
+      summary: "A form's submissions (the shop's inbox)",
+      description:
+        "Every member (submissions.read): newest first, with the customer's name, email, phone and answers opened on the server; a page at a time (`limit`, default 25, at most 100; `nextCursor` as `cursor`). Each is deleted after the shop's retention period (`expiresAt`).",
+      tags: ["shops"],
+      auth: "user",
+      params: FormParams,
+      query: SubmissionListQuery,
+      response: SubmissionList,
+      limit: "read",
+      errors: ["not_found"],
+    },
+    ({ db, params, query }) => listSubmissions(db.user, params.shopId, params.formId, query),
+  ),
   POST: endpoint(
     {
       summary: "Submit a shop's public form (order or contact)",
