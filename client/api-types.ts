@@ -1648,7 +1648,7 @@ export type paths = {
         };
         /**
          * A shop and your role in it
-         * @description For the shop's members (every role); 404 for anyone else.
+         * @description For the shop's members (every role); 404 for anyone else. `channels`: each connected platform (Telegram, Viber) with its status (`connected`, `needs_reconnect`, `disconnected`), never a token.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1902,7 +1902,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A form's submissions (the shop's inbox)
+         * @description Every member (submissions.read): newest first, with the customer's name, email, phone and answers opened on the server; a page at a time (`limit`, default 25, at most 100; `nextCursor` as `cursor`). Each is deleted after the shop's retention period (`expiresAt`).
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
+        get: operations["getApiShopsShopIdFormsFormIdSubmissions"];
         put?: never;
         /**
          * Submit a shop's public form (order or contact)
@@ -3997,6 +4003,10 @@ export type components = {
             /** @description Leave empty: a hidden field that only bots fill */
             website?: string;
         };
+        ShopFormSubmissionList: {
+            nextCursor: string | null;
+            submissions: components["schemas"]["ShopFormSubmissionView"][];
+        };
         ShopFormSubmissionReceipt: {
             currency: string | null;
             orderId: string | null;
@@ -4005,6 +4015,24 @@ export type components = {
             submissionId: string;
             /** @description Computed by the server from the products */
             totalMinor: number | null;
+        };
+        ShopFormSubmissionView: {
+            answers: {
+                [key: string]: string | number | boolean;
+            };
+            createdAt: string;
+            email: string;
+            /** @description When it is deleted (the shop's retention period) */
+            expiresAt: string;
+            /** Format: uuid */
+            formId: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "order" | "contact";
+            name: string;
+            orderId: string | null;
+            phone: string | null;
         };
         ShopFormUpdate: {
             active?: boolean;
@@ -4111,6 +4139,23 @@ export type components = {
             name?: string;
             /** @description Form submissions older than this are deleted. */
             submissionRetentionDays?: number;
+        };
+        ShopWithChannels: {
+            /** @description Each connected platform's status; a `needs_reconnect` one needs its owner */
+            channels: components["schemas"]["ChannelConnection"][];
+            createdAt: string;
+            currency: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description The caller's role in this shop
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "agent";
+            submissionRetentionDays: number;
+            updatedAt: string;
         };
         StaffBooking: {
             cancellationReason: string | null;
@@ -13341,7 +13386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Shop"];
+                    "application/json": components["schemas"]["ShopWithChannels"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
@@ -15061,6 +15106,113 @@ export interface operations {
             };
         };
     };
+    getApiShopsShopIdFormsFormIdSubmissions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                formId: string;
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopFormSubmissionList"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiShopsShopIdFormsFormIdSubmissions: {
         parameters: {
             query?: never;
@@ -15277,7 +15429,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                platform: "facebook" | "instagram" | "tiktok" | "telegram" | "viber";
+                platform: string;
                 shopId: string;
             };
             cookie?: never;
@@ -15403,7 +15555,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                platform: "facebook" | "instagram" | "tiktok" | "telegram" | "viber";
+                platform: string;
                 shopId: string;
             };
             cookie?: never;
