@@ -22,6 +22,8 @@ export const PaymentRow = z.object({
   session_type_id: z.uuid().nullable(),
   /** The flight booking it pays for (lib/travel), if any. */
   flight_booking_id: z.uuid().nullable().optional(),
+  /** A shop's Stripe Connect account a destination charge pays out to (lib/shops/payments). */
+  transfer_destination: z.string().nullable().optional(),
   amount_minor: z.coerce.number().int(),
   currency: z.string(),
   status: z.enum(PAYMENT_STATUSES),

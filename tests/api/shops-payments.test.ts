@@ -494,6 +494,35 @@ describe("refund", () => {
       refund_application_fee: "true",
     });
   });
+
+  it("takes a connected shop's refund back from the shop when the settle sweep sends it too", async () => {
+    const connected = await connectedShop();
+    const { created } = await paidPayment(connected);
+    // A refund the ledger reserved and no request got to send (as after a provider outage),
+    // older than the sweep's grace: the sweep asks Stripe for it.
+    await sql(
+      `insert into public.refunds (payment_id, amount_minor, reason, idempotency_key, created_at)
+       values ($1, 300, 'Returned', $2, now() - interval '10 minutes')`,
+      [created.paymentId, `sweep-${randomBytes(6).toString("hex")}`],
+    );
+    const swept = await fetch(`${api.url}/api/cron/settle-payments`, {
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    await expectJson(swept, 200);
+    const asked = stripe.requests.filter(
+      (request) =>
+        request.method === "POST" &&
+        request.path === "/v1/refunds" &&
+        request.params.payment_intent === created.paymentIntentId,
+    );
+    expect(asked.map((request) => request.params)).toEqual([
+      expect.objectContaining({
+        amount: "300",
+        reverse_transfer: "true",
+        refund_application_fee: "true",
+      }),
+    ]);
+  });
 });
 
 describe("reading a payment", () => {

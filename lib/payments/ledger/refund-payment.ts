@@ -6,6 +6,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
+import type { PaymentRow } from "../payment-row.js";
 import { paymentProvider } from "../providers/registry.js";
 import type { ProviderRefund } from "../providers/types.js";
 import { paymentById } from "./ledger.js";
@@ -46,14 +47,30 @@ export async function refundPayment(
   if (reserved.error) throwLedgerError(reserved.error, "reserving a refund");
   const refund = RefundRow.parse(reserved.data);
   if (refund.status !== "pending") return refund;
+  const payment = await paymentById(service, request.paymentId);
+  if (!payment) throw new Error(`refund ${refund.id}: no payment ${request.paymentId}`);
+  return sendReservedRefund(service, payment, refund);
+}
+
+/**
+ * Asks the provider for a refund the ledger reserved and records its answer. Every path that
+ * refunds (a staff or shop refund, the settle sweep, a late capture) goes through here, so a
+ * Stripe destination charge (a shop's payment, lib/shops/payments) is always refunded with its
+ * transfer reversed and the platform's fee returned: the shop gives back what it received, never
+ * the platform.
+ */
+export async function sendReservedRefund(
+  service: SupabaseClient,
+  payment: PaymentRow,
+  refund: RefundRow,
+): Promise<RefundRow> {
+  if (refund.status !== "pending") return refund;
   // One caller at a time asks the provider (Razorpay takes no idempotency key); another finds
   // the refund pending and leaves it to the first, or to the sweep if the first dies.
   const claimed = await service.rpc("ledger_claim_refund", { p_refund_id: refund.id });
   if (claimed.error) throwLedgerError(claimed.error, "claiming a refund");
   if (claimed.data !== true) return refund;
-
-  const payment = await paymentById(service, request.paymentId);
-  if (!payment?.provider_payment_id) {
+  if (!payment.provider_payment_id) {
     throw new Error(`refund ${refund.id}: the payment has no provider payment id`);
   }
   let answer: ProviderRefund;
@@ -63,6 +80,7 @@ export async function refundPayment(
       payment.provider_payment_id,
       refund.amount_minor,
       `refund-${refund.id}`,
+      { reverseTransfer: Boolean(payment.transfer_destination) },
     );
   } catch (error) {
     // Left pending: the provider may or may not have it. The reconciliation sweep asks again

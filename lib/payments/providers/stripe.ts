@@ -31,12 +31,15 @@ export function stripeProvider(): PaymentProvider {
       const payment = providerPayment(await retrieveIntent(intentId));
       return payment.status === "captured" || payment.status === "refunded" ? payment : undefined;
     },
-    async refund(intentId, amountMinor, idempotencyKey) {
+    async refund(intentId, amountMinor, idempotencyKey, options) {
       const refund = await stripeRequest("refunds.create", (stripe) =>
         stripe.refunds.create(
           {
             payment_intent: intentId,
             amount: amountMinor,
+            ...(options?.reverseTransfer
+              ? { reverse_transfer: true, refund_application_fee: true }
+              : {}),
             metadata: { [LEDGER_REFUND_KEY]: idempotencyKey },
           },
           { idempotencyKey },

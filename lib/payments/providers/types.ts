@@ -39,7 +39,16 @@ export interface PaymentProvider {
     providerPaymentId: string,
     amountMinor: number,
     idempotencyKey: string,
+    options?: RefundOptions,
   ): Promise<ProviderRefund>;
+}
+
+export interface RefundOptions {
+  /**
+   * A destination charge (Stripe Connect): reverse the transfer to the connected account and
+   * return the platform's fee in proportion, so the refund comes out of the shop's share.
+   */
+  reverseTransfer?: boolean;
 }
 
 /** Razorpay-shaped providers: orders the browser checkout pays, proven by a signature. */

@@ -9,12 +9,11 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { throwLedgerError } from "../../payments/ledger/ledger-errors.js";
-import { RefundRow } from "../../payments/ledger/refund-payment.js";
+import { RefundRow, sendReservedRefund } from "../../payments/ledger/refund-payment.js";
 import { PAYMENT_STATUSES } from "../../payments/payment-row.js";
 import { retrieveIntent } from "../../payments/providers/stripe.js";
 import { applyIntent } from "../../payments/reconcile-intent.js";
 import { VerifyRequest, verifyPayment } from "../../payments/verify-payment.js";
-import { sendShopRefund } from "./send-refund.js";
 import { ShopPaymentRow } from "./shop-payment-row.js";
 
 const RAZORPAY_FIELDS = ["razorpay_order_id", "razorpay_payment_id", "razorpay_signature"] as const;
@@ -129,6 +128,6 @@ async function refundUnusableCapture(
     .maybeSingle();
   if (error) throw new Error(`reading a refund failed: ${error.code} ${error.message}`);
   if (data === null) return false;
-  await sendShopRefund(service, payment, RefundRow.parse(data));
+  await sendReservedRefund(service, payment, RefundRow.parse(data));
   return true;
 }

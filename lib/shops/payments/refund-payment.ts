@@ -6,8 +6,8 @@
 // a retried request is the same refund. The refund is in the staff action log with who asked.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
+import { sendReservedRefund } from "../../payments/ledger/refund-payment.js";
 import type { RefundView } from "../../payments/staff-refund.js";
-import { sendShopRefund } from "./send-refund.js";
 import { beginShopRefund, shopPaymentForMember } from "./shop-ledger.js";
 
 export const ShopRefundRequest = z.strictObject({
@@ -38,7 +38,7 @@ export async function refundShopPayment(
     paymentId: target.paymentId,
     permission: "payments.refund",
   });
-  const sent = await sendShopRefund(service, payment, refund);
+  const sent = await sendReservedRefund(service, payment, refund);
   return {
     refundId: sent.id,
     paymentId: sent.payment_id,

@@ -1,12 +1,12 @@
 // The Stripe calls shop payments make beyond the ledger's own (lib/payments/providers/stripe.ts):
-// Connect accounts and their onboarding links, destination charges, refunds that take the money
-// back from the shop, and webhook verification with the Connect endpoint's own secret. Every
-// create passes an idempotency key derived from our ids, as the ledger's Stripe calls do.
+// Connect accounts and their onboarding links, destination charges (refunded through the ledger's
+// own refund step, which reverses the transfer), and webhook verification with the Connect
+// endpoint's own secret. Every create passes an idempotency key derived from our ids, as the
+// ledger's Stripe calls do.
 import type Stripe from "stripe";
 import { requireConfig } from "../../env.js";
 import type { PaymentRow } from "../../payments/payment-row.js";
 import { stripeRequest, stripeSdk } from "../../payments/providers/stripe-client.js";
-import { LEDGER_REFUND_KEY } from "../../payments/providers/types.js";
 
 /** Stripe's own default tolerance, as the platform endpoint uses. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -69,30 +69,6 @@ export function createShopIntent(
         }),
       },
       { idempotencyKey: `intent-${payment.id}` },
-    ),
-  );
-}
-
-/**
- * A refund of a destination charge: the transfer to the shop is reversed and the platform's fee
- * given back in proportion, so the shop (not the platform) returns the money it received. The
- * idempotency key is the ledger's (`refund-<refund id>`), so a retry is the same refund.
- */
-export async function refundDestinationCharge(
-  intentId: string,
-  amountMinor: number,
-  idempotencyKey: string,
-): Promise<Stripe.Refund> {
-  return stripeRequest("refunds.create", (stripe) =>
-    stripe.refunds.create(
-      {
-        payment_intent: intentId,
-        amount: amountMinor,
-        reverse_transfer: true,
-        refund_application_fee: true,
-        metadata: { [LEDGER_REFUND_KEY]: idempotencyKey },
-      },
-      { idempotencyKey },
     ),
   );
 }
