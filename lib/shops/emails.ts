@@ -9,7 +9,7 @@ import * as z from "zod";
 import { renderEmail } from "../notify/templates/email-layout.js";
 import { smsBody } from "../notify/templates/sms.js";
 import { defineTemplate } from "../notify/templates/template.js";
-import { httpLink, line } from "../notify/templates/variables.js";
+import { httpLink, instant, line, personName } from "../notify/templates/variables.js";
 
 const Money = z.object({
   totalMinor: z.number().int().min(0).describe("The order's total in minor units"),
@@ -161,5 +161,39 @@ export const shopOrderStatus = defineTemplate({
       "en",
     );
     return { ...rendered, sms: smsBody(subject) };
+  },
+});
+
+export const shopInvitation = defineTemplate({
+  description: "Sent to someone a shop's owner invites to the team.",
+  variables: z.strictObject({
+    name: personName().optional().describe("The invitee's name, when the owner gave it"),
+    shopName: line(120).describe("The shop's name"),
+    role: z.enum(["admin", "agent"]).describe("The role offered"),
+    expiresAt: instant().describe("When the invitation expires"),
+    acceptUrl: httpLink().describe("Where the invitee signs in and accepts"),
+  }),
+  render(v, resolved) {
+    const subject = `You are invited to join ${v.shopName} as ${v.role}`;
+    const rendered = renderEmail(
+      {
+        subject,
+        preheader: subject,
+        heading: v.name === undefined ? `Join ${v.shopName}` : `${v.name}, join ${v.shopName}`,
+        paragraphs: [
+          `The owner of ${v.shopName} invited you to its team as ${v.role}. Sign in with this email address to accept.`,
+        ],
+        details: [["Expires", v.expiresAt]],
+        action: {
+          label: "Accept the invitation",
+          url: v.acceptUrl,
+          hint: resolved.messages.common.linkHint,
+        },
+        closing: ["If you did not expect this, ignore this email."],
+        footer: `${v.shopName} team invitations.`,
+      },
+      "en",
+    );
+    return { ...rendered, sms: smsBody(subject, v.acceptUrl) };
   },
 });

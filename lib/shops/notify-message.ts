@@ -118,6 +118,37 @@ export async function composeShopMessage(
             variables: { ...common, status: row.data.status },
           };
     }
+    case "shop_invitation": {
+      const { data, error } = await service
+        .from("shop_invitations")
+        .select("id, shop_id, email_sealed, role, expires_at, accepted_at, shops(name)")
+        .eq("id", z.uuid().parse(row.data.invitation_id))
+        .maybeSingle();
+      if (error) throw new Error(`reading an invitation failed: ${error.code} ${error.message}`);
+      if (data === null) throw new Undeliverable("the invitation is gone");
+      const invitation = z
+        .object({
+          id: z.uuid(),
+          shop_id: z.uuid(),
+          email_sealed: z.string(),
+          role: z.enum(["admin", "agent"]),
+          expires_at: z.string(),
+          accepted_at: z.string().nullable(),
+          shops: z.object({ name: z.string() }),
+        })
+        .parse(data);
+      if (invitation.accepted_at !== null) throw new Undeliverable("already accepted");
+      return {
+        template: "shop_invitation",
+        to: openPersonalData(invitation.email_sealed, SHOP_SEALED.invitationEmail),
+        variables: {
+          shopName: invitation.shops.name,
+          role: invitation.role,
+          expiresAt: new Date(invitation.expires_at).toISOString(),
+          acceptUrl: `${appUrl()}/shops/${invitation.shop_id}/invitations/${invitation.id}`,
+        },
+      };
+    }
     default:
       throw new Undeliverable(`the outbox does not deliver ${row.template}`);
   }

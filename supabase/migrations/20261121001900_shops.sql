@@ -334,6 +334,14 @@ begin
     set email_sealed = excluded.email_sealed, role = excluded.role,
       invited_by = excluded.invited_by, expires_at = excluded.expires_at, created_at = now()
   returning * into v_invitation;
+  -- The invitee's email (lib/shops/emails.ts): the row names the inviting owner as its anchor
+  -- (see the emails section below); one per invitation and renewal.
+  perform public.enqueue_notification(
+    'email', 'shop_invitation',
+    'shop_invitation:' || v_invitation.id || ':' || (extract(epoch from v_invitation.created_at) * 1000)::bigint,
+    null, null, null, p_user_id,
+    jsonb_build_object('invitation_id', v_invitation.id, 'recipient', 'invitee')
+  );
   return v_invitation;
 end;
 $$;

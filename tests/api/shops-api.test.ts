@@ -177,6 +177,9 @@ describe("shops and teams", () => {
       403,
       "forbidden",
     );
+    const invited = await outboxMailsTo(api, "shop_invitation", emailOf(invitee));
+    expect(invited).toHaveLength(1);
+    expect(invited[0]).toContain(`/invitations/${invitation.id}`);
     const acceptPath = `/api/shops/${team.shopId}/invitations/${invitation.id}/accept`;
     await expectProblem(
       await post(api, acceptPath, undefined, { token: other.accessToken }),

@@ -2,6 +2,7 @@
 import { operationsAlert } from "../../operations/alert-email.js";
 import {
   shopContactReceived,
+  shopInvitation,
   shopOrderConfirmation,
   shopOrderReceived,
   shopOrderStatus,
@@ -34,6 +35,7 @@ export const TEMPLATES = {
   shop_contact_received: shopContactReceived,
   shop_order_confirmation: shopOrderConfirmation,
   shop_order_status: shopOrderStatus,
+  shop_invitation: shopInvitation,
 };
 
 export type TemplateName = keyof typeof TEMPLATES;

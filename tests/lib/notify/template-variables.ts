@@ -117,6 +117,14 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     orderId: "7c1e5a9d-3b2f-4d8e-a6c0-9e1b3d5f7a42",
     status: "processing",
   },
+  shop_invitation: {
+    name: "Asha Rao",
+    shopName: "Calm Minds",
+    role: "agent",
+    expiresAt: "2026-05-27T09:30:00Z",
+    acceptUrl:
+      "https://app.example.com/shops/3f8a2c6e-1d4b-4e9a-b7c5-0a2e4d6f8b13/invitations/c8e2b5d1-7f4a-4c9e-b1d3-6a8f2e5c9b14",
+  },
   flight_booking_confirmed: {
     practiceName: "Calm Minds",
     reference: "K7QM2XPA",
@@ -133,7 +141,8 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     ],
     totalMinor: 21040,
     currency: "GBP",
-    bookingUrl: "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
+    bookingUrl:
+      "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
   },
   flight_booking_cancelled: {
     practiceName: "Calm Minds",
@@ -151,6 +160,7 @@ export const VALID_VARIABLES: { [Name in TemplateName]: TemplateVariables<Name> 
     ],
     totalMinor: 21040,
     currency: "GBP",
-    bookingUrl: "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
+    bookingUrl:
+      "https://app.example.com/app/#/flights/bookings/4b1d7e93-2c8a-4f5e-9d6b-0a3c5e7f9b21",
   },
 };

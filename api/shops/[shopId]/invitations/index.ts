@@ -1,5 +1,6 @@
 import { endpoint } from "../../../../lib/http/endpoint.js";
 import { route } from "../../../../lib/http/route.js";
+import { thenDeliver } from "../../../../lib/notify/outbox/deliver.js";
 import { ShopParams } from "../../../../lib/shops/access.js";
 import {
   INVITATION_DAYS,
@@ -28,7 +29,7 @@ export default route({
   POST: endpoint(
     {
       summary: "Invite someone by email as admin or agent",
-      description: `Owners only (403 for other members, 404 for anyone else). The invitation expires after ${INVITATION_DAYS} days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.`,
+      description: `Owners only (403 for other members, 404 for anyone else). The invitation expires after ${INVITATION_DAYS} days; inviting the same address again renews it with the new role. The invitee is emailed a link, signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.`,
       tags: ["shops"],
       auth: "user",
       privileged: {
@@ -43,6 +44,6 @@ export default route({
       errors: ["not_found", "forbidden"],
     },
     ({ db, caller, params, body }) =>
-      inviteMember(db.user, db.service, caller, params.shopId, body),
+      thenDeliver(db.service, inviteMember(db.user, db.service, caller, params.shopId, body)),
   ),
 });
