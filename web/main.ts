@@ -19,6 +19,7 @@ import { payForHold, resumeCheckout } from "./checkout.js";
 import { confirmation } from "./confirmation.js";
 import { busy, h, show } from "./dom.js";
 import { CONFIRM_EMAIL_PATH, confirmEmailPage } from "./email-confirmation.js";
+import { FLIGHTS_PATH, flightsPage } from "./flights.js";
 import { clockTime } from "./format.js";
 import { GUEST_BOOKING_PATH, guestBookingPage, guestBookingSection } from "./guest-booking.js";
 import { liveHold, myBookings } from "./my-bookings.js";
@@ -157,6 +158,11 @@ async function render(): Promise<void> {
       ),
   );
   show(account, h("span", {}, `Signed in as ${session.user.email ?? "you"}`), signOut);
+  if (location.pathname === FLIGHTS_PATH) {
+    show(app, flightsPage(client));
+    focusHeading();
+    return;
+  }
   if (location.pathname === STAFF_PATH) {
     show(app, staffDayPage(client), operationsPanel(client));
     focusHeading();
