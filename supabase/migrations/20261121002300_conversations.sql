@@ -524,8 +524,11 @@ select public.restrict_execute('{service_role}',
   'public.ai_hand_over(uuid, text)',
   'public.shop_ai_facts(uuid)');
 
--- Who may join a shop's private channel: its members, to receive (select) and to send (insert),
--- on `shop:<shop id>` topics only. Realtime checks them when a client joins, as the caller.
+-- Who may join a shop's private channel: its members, to receive (select), on `shop:<shop id>`
+-- topics only. Realtime checks it when a client joins, as the caller. No insert policy: every
+-- event on the topic comes from the database (realtime.send in the triggers above), so a member
+-- (an agent, or someone removed whose socket is still open) cannot forge an `order:update`, a
+-- customer's `message:new` or a `notification` for the rest of the team.
 do $$
 begin
   if to_regclass('realtime.messages') is not null then
@@ -533,14 +536,6 @@ begin
       create policy "Shop members receive their shop's events"
         on realtime.messages for select to authenticated
         using (
-          extension = 'broadcast'
-          and public.shop_can(public.realtime_topic_shop_id((select realtime.topic())), 'shop.read')
-        )
-    $policy$;
-    execute $policy$
-      create policy "Shop members send on their shop's channel"
-        on realtime.messages for insert to authenticated
-        with check (
           extension = 'broadcast'
           and public.shop_can(public.realtime_topic_shop_id((select realtime.topic())), 'shop.read')
         )

@@ -175,4 +175,54 @@ describe("the shop's realtime channel", () => {
     expect(status).toBe("CHANNEL_ERROR");
     await client.removeAllChannels();
   });
+
+  it("a member cannot send on the shop's channel: every event there comes from the database", async () => {
+    const shop = await newShop();
+    const dashboard = feed(shop.owner.accessToken, shop.id);
+    await dashboard.joined;
+    const client = createClient(api.supabase.url, api.supabase.anonKey, {
+      accessToken: async () => shop.owner.accessToken,
+      realtime: { transport: WebSocket as unknown as Transport },
+    });
+    const channel = client.channel(`shop:${shop.id}`, {
+      config: { private: true, broadcast: { ack: true } },
+    });
+    await new Promise<void>((resolve) =>
+      channel.subscribe((state) => {
+        if (state === "SUBSCRIBED") resolve();
+      }),
+    );
+    const forged = {
+      id: randomBytes(4).toString("hex"),
+      status: "completed",
+      paymentStatus: "paid",
+    };
+    expect(await channel.send({ type: "broadcast", event: "order:update", payload: forged })).toBe(
+      "error",
+    );
+    // Realtime's REST broadcast checks the same policy.
+    const viaRest = await fetch(`${api.supabase.url}/realtime/v1/api/broadcast`, {
+      method: "POST",
+      headers: {
+        apikey: api.supabase.anonKey,
+        authorization: `Bearer ${shop.owner.accessToken}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        messages: [{ topic: `shop:${shop.id}`, event: "notification", payload: {}, private: true }],
+      }),
+    });
+    expect(viaRest.status).toBe(403);
+    // The database's own events still arrive, and nothing forged came before them.
+    await sendFrom(api, "POST", `/api/shops/${shop.id}/chat`, {
+      body: { text: "A real customer" },
+      localAddress: "127.0.9.3",
+    });
+    await arrival(dashboard, (e) => e.name === "message:new");
+    expect(dashboard.events.filter((e) => e.name === "order:update")).toEqual([]);
+    expect(
+      dashboard.events.filter((e) => e.name === "notification").map((e) => e.payload),
+    ).not.toContainEqual({});
+    await client.removeAllChannels();
+  });
 });
