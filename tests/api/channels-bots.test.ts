@@ -6,6 +6,9 @@
 // disconnecting removes the webhook and the token.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lookupHash, sealPersonalData } from "../../lib/crypto/personal-data.js";
+import { processStored } from "../../lib/payments/webhooks/receive.js";
+import { webhookSource } from "../../lib/payments/webhooks/sources.js";
 import { startTestApi, type TestApi } from "../helpers/api.js";
 import { type FakeTelegram, startFakeTelegram } from "../helpers/fake-telegram.js";
 import { type FakeViber, startFakeViber } from "../helpers/fake-viber.js";
@@ -288,6 +291,46 @@ describe("Telegram", () => {
       "webhook_signature_invalid",
     );
     await expectProblem(await disconnect(await newShop(), "telegram"), 404, "not_found");
+  });
+});
+
+describe("the inbox sweep", () => {
+  it("applies a stored Telegram update that failed before, through the inbox's sources", async () => {
+    const shop = await newShop();
+    const bot = telegram.bot();
+    await expectJson(await connect(shop, "telegram", { botToken: bot.token }), 200);
+    const connection = await connectionRow(shop.id, "telegram");
+    const chatId = String(800_000_000 + Math.floor(Math.random() * 1_000_000));
+    const payload = {
+      connectionId: connection?.id,
+      kind: "message",
+      externalHash: lookupHash(chatId, "channel_conversations.external_id"),
+      externalSealed: sealPersonalData(chatId, "channel_conversations.external_id"),
+      text: "Sent while the database was down",
+    };
+    const eventId = `${connection?.id}:${updateIds++}`;
+    const [stored] = await sql<{ id: string }>(
+      `insert into public.webhook_events (provider, event_id, event_type, payload, attempts, last_error)
+       values ('telegram', $1, 'message', $2::jsonb, 1, 'Error: earlier failure') returning id`,
+      [eventId, JSON.stringify(payload)],
+    );
+    const service = api.supabase.client(api.supabase.serviceRoleKey);
+    const event = { id: eventId, type: "message", payload };
+    expect(
+      await processStored(service, await webhookSource("telegram"), Number(stored?.id), event, 1),
+    ).toBe(true);
+    await api.settle();
+    const [conversation] = await conversationsOf(shop.id);
+    expect(conversation).toMatchObject({ channel: "telegram" });
+    expect((await messagesOf(conversation?.id as string)).map((m) => m.text)).toEqual([
+      "Sent while the database was down",
+    ]);
+    const [row] = await sql<{ processed_at: string | null; outcome: string }>(
+      "select processed_at, outcome from public.webhook_events where id = $1",
+      [String(stored?.id)],
+    );
+    expect(row?.processed_at).not.toBeNull();
+    expect(row?.outcome).toBe("message: conversation started");
   });
 });
 
