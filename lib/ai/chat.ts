@@ -41,7 +41,9 @@ export const ChatRequest = z
       .enum(["support", "general"])
       .default("support")
       .describe("support: the practice's assistant (anyone); general: signed-in users only"),
-    model: AiModelName.optional(),
+    model: AiModelName.optional().describe(
+      "Signed-in users only; a visitor's support chat always uses the default model",
+    ),
     maxOutputTokens: z.number().int().min(16).max(4_096).optional(),
   })
   .meta({ id: "AiChatRequest" });
@@ -86,7 +88,9 @@ export async function chat(input: ChatInput): Promise<AiAnswer | Response> {
     body.assistant === "support"
       ? supportInstructions(await practiceFacts(input.db))
       : GENERAL_INSTRUCTIONS;
-  const model = body.model ?? DEFAULT_AI_MODEL;
+  // A visitor's day is counted in tokens, so a dearer model would cost more for the same budget:
+  // only signed-in users choose.
+  const model = caller ? (body.model ?? DEFAULT_AI_MODEL) : DEFAULT_AI_MODEL;
   const request: AiRequest = {
     endpoint: "chat",
     model,

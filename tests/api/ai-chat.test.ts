@@ -256,6 +256,19 @@ describe("POST /api/ai/chat for visitors", () => {
     expect(Number(rows[0]?.count)).toBeGreaterThan(0);
   });
 
+  it("answers a visitor with the default model whatever model the request names", async () => {
+    openai.reply(() => "Hello.");
+    const before = responsesCalls().length;
+    const answer = await expectJson(
+      await post(api, "/api/ai/chat", ask("Hi", { model: "gpt-4.1" }), {
+        headers: { accept: "application/json" },
+      }),
+      200,
+    );
+    expect(answer).toMatchObject({ model: "gpt-4.1-mini" });
+    expect(responsesCalls()[before]?.body.model).toBe("gpt-4.1-mini");
+  });
+
   it("keeps the general assistant for signed-in users", async () => {
     await expectProblem(
       await post(api, "/api/ai/chat", ask("Hi", { assistant: "general" })),

@@ -96,6 +96,37 @@ if (!binary) {
       expect(Number(await upstash.direct.get(requests))).toBe(1);
     });
 
+    it("holds all visitors together to one daily ceiling; signed-in users keep their own", async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      await upstash.direct.set(`ai:budget:requests:${day}:visitors`, "2000");
+      try {
+        openai.reply(() => "Hello.");
+        const before = openai.requests.length;
+        const refused = await post(
+          api,
+          "/api/ai/chat",
+          { messages: [{ role: "user", content: "What do you offer?" }] },
+          { headers: { accept: "application/json" } },
+        );
+        const problem = await expectProblem(refused, 429, "rate_limited");
+        expect(problem.detail).toMatch(/visitors/);
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(openai.requests.length).toBe(before);
+        // Nothing was kept of the refused request.
+        expect(await upstash.direct.get(`ai:budget:requests:${day}:visitors`)).toBe("2000");
+        const user = await api.signUp();
+        await expectJson(
+          await post(api, "/api/ai/chat", CALLS[0][1], {
+            token: user.accessToken,
+            headers: { accept: "application/json" },
+          }),
+          200,
+        );
+      } finally {
+        await upstash.direct.del(`ai:budget:requests:${day}:visitors`);
+      }
+    });
+
     it("fails closed when Redis is unreachable: 503, nothing forwarded", async () => {
       const user = await api.signUp();
       const before = openai.requests.length;
