@@ -108,7 +108,8 @@ export function flightBookingView(row: FlightBookingRow, now: Date): FlightBooki
     cancellable:
       open &&
       Date.parse(row.departs_at) > now.getTime() &&
-      (row.paid_by_payment_id === null || row.refundable === true),
+      (row.paid_by_payment_id === null ||
+        (row.refundable === true && row.provider_order_id === null)),
     createdAt: new Date(row.created_at).toISOString(),
     confirmedAt: iso(row.confirmed_at),
     cancelledAt: iso(row.cancelled_at),

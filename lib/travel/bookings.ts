@@ -17,7 +17,12 @@ import { Contact, Traveler, travelerProblems } from "./travelers.js";
 export function throwFlightBookingError(error: PostgrestError, fn: string): never {
   if (error.code === "PT404") throw new ApiError("not_found", "There is no such flight booking.");
   if (error.code === "PT409") {
-    throw new ApiError("conflict", "This flight booking cannot take this change now.");
+    throw new ApiError(
+      "conflict",
+      error.message.includes("ticketed")
+        ? "This booking is ticketed with the airline, so it cannot be cancelled here: ask support to cancel it."
+        : "This flight booking cannot take this change now.",
+    );
   }
   throw new Error(`${fn} failed: ${error.code} ${error.message}`);
 }
@@ -105,7 +110,7 @@ export async function createFlightBooking(
   }
 }
 
-/** The caller's own bookings, newest first (staff see others' only through GET one). */
+/** The caller's own bookings, newest first (admins see others' only through GET one). */
 export async function listMyFlightBookings(
   db: SupabaseClient,
   userId: string,
@@ -122,7 +127,7 @@ export async function listMyFlightBookings(
   return { bookings: data.map((row) => flightBookingView(FlightBookingRow.parse(row), now)) };
 }
 
-/** One booking the caller may read (theirs; staff: any), else 404. */
+/** One booking the caller may read (theirs; admins: any), else 404. */
 export async function getFlightBooking(
   db: SupabaseClient,
   id: string,

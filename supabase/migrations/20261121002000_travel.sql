@@ -2,7 +2,8 @@
 -- itinerary, total and currency, never a price the client sent), its travellers and contact
 -- sealed by the server (AES-256-GCM under the personal-data keys), and a short human reference.
 --
--- - Owners read their own bookings and staff (admins) read all through RLS; every write is one
+-- - Owners read their own bookings and admins read all through RLS (a practitioner's staff are
+--   scoped to their practitioners elsewhere, and a flight has none); every write is one
 --   of the functions below, which only the service role may execute (the rows carry sealed
 --   data and the payments ledger decides when a booking is paid).
 -- - Payments go through the ledger: public.payments gains flight_booking_id, and a flight
@@ -80,10 +81,10 @@ create policy "Travellers read their own flight bookings"
   to authenticated
   using (user_id = (select auth.uid()));
 
-create policy "Staff read all flight bookings"
+create policy "Admins read all flight bookings"
   on public.flight_bookings for select
   to authenticated
-  using ((select public.has_app_role('staff')));
+  using ((select public.has_app_role('admin')));
 
 create function public.flight_bookings_before_update() returns trigger
 language plpgsql
@@ -280,6 +281,9 @@ $$;
 
 -- The owner cancels: an unpaid booking at any time; a paid one when its fare is refundable and
 -- it has not departed (refund_due: the API refunds through the ledger). PT404 for anyone else's.
+-- A booking ticketed at the provider (a Duffel order) is not cancelled here: refunding it without
+-- cancelling the order would leave the traveller the ticket and the money, and the provider
+-- decides what a cancellation gives back — that goes through support (PT409).
 create function public.cancel_flight_booking(p_user_id uuid, p_id uuid)
 returns public.flight_bookings
 language plpgsql
@@ -301,6 +305,10 @@ begin
   if v_booking.status = 'failed' or v_booking.departs_at <= now()
     or (v_booking.paid_by_payment_id is not null and v_booking.refundable is not true) then
     raise exception 'this booking cannot be cancelled' using errcode = 'PT409';
+  end if;
+  if v_booking.provider_order_id is not null then
+    raise exception 'this booking is ticketed with the airline: ask support to cancel it'
+      using errcode = 'PT409';
   end if;
   update public.flight_bookings as f
     set status = 'cancelled', cancelled_at = now(),

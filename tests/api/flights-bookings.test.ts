@@ -370,23 +370,34 @@ describe("paying for a flight", () => {
     expect(data).toMatchObject({ status: "refunded", refunded_minor: 21040 });
   });
 
-  it("cancels a refundable paid booking with a full refund, and refuses a non-refundable one", async () => {
+  it("refuses to cancel a ticketed booking, even a refundable one, and refunds nothing", async () => {
+    // Paid and ticketed at Duffel: refunding here without cancelling the Duffel order would leave
+    // the traveller both the ticket and the money.
     const refundable = await paidBooking(1);
     stripe.pay(refundable.started.paymentIntentId);
     await expectJson(
       await confirm(refundable.user.accessToken, refundable.started.paymentIntentId),
       200,
     );
-    const cancelled = await expectJson<Booking>(
+    const refusal = await expectProblem(
       await send(api, "POST", `/api/flights/bookings/${refundable.booking.id}/cancel`, {
         token: refundable.user.accessToken,
       }),
-      200,
+      409,
+      "conflict",
     );
-    expect(cancelled).toMatchObject({ status: "cancelled", paymentStatus: "refunded" });
-    expect(await mailsAbout("flight_booking_cancelled", refundable.booking.reference)).toHaveLength(
-      1,
-    );
+    expect(refusal.detail).toMatch(/ticketed with the airline/);
+    expect(
+      stripe.requests.filter(
+        (r) =>
+          r.path === "/v1/refunds" &&
+          r.params.payment_intent === refundable.started.paymentIntentId,
+      ),
+    ).toEqual([]);
+    expect(await read(refundable.user.accessToken, refundable.booking.id)).toMatchObject({
+      status: "confirmed",
+      cancellable: false,
+    });
 
     const fixed = await paidBooking(0);
     stripe.pay(fixed.started.paymentIntentId);

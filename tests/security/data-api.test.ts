@@ -124,7 +124,7 @@ const REVIEWED: Record<string, string> = {
   "authenticated: select payments": "RLS: own, or staff",
   // Travel (20261121002000_travel.sql): reads only; every write is a service-role function
   "authenticated: select flight_bookings":
-    "RLS: own rows, or staff; travellers and contact only sealed, the itinerary holds nothing personal",
+    "RLS: own rows, or admins; travellers and contact only sealed, the itinerary holds nothing personal",
   "authenticated: select refunds": "RLS: own, or staff",
   "authenticated: select payment_disputes": "RLS: staff",
   "authenticated: select shop_payment_accounts":

@@ -140,7 +140,7 @@ export const NO_PRACTITIONER_DATA: Record<string, string> = {
   "POST /api/consent/versions/[version]/retire": "admin only; the practice's consent texts",
   // Flight bookings (tests/api/flights-bookings.test.ts): the traveller's own, no practitioner data.
   "GET /api/flights/bookings/[id]":
-    "the owner's flight booking (RLS: own, or any staff); no practitioner data",
+    "the owner's flight booking (RLS: own, or admins); no practitioner data",
   "POST /api/flights/bookings/[id]/cancel": "the owner's flight booking only (checked in SQL)",
   "POST /api/flights/bookings/[id]/pay": "the owner's flight booking only (checked in SQL)",
   // Shop payments (tests/api/shops-payments.test.ts): scoped by shop membership, not practitioner.
