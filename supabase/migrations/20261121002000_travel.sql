@@ -349,3 +349,50 @@ select public.restrict_execute('{service_role}',
   'public.fail_flight_booking(uuid, text)',
   'public.cancel_flight_booking(uuid, uuid)',
   'public.flight_booking_refunded(uuid)');
+
+-- The practice's receipt and refund emails are about a session (the outbox composes them from
+-- the booking's session type): a flight payment gets the flight booking's own confirmation and
+-- cancellation emails instead, and a shop order's (order_id) its shop's. Only a session's
+-- payment, which has a session type, gets them.
+create or replace function public.payments_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.status = 'captured' and old.status is distinct from 'captured'
+    and old.status not in ('partially_refunded', 'refunded')
+    and new.session_type_id is not null
+    and (new.user_id is not null or new.booking_id is not null) then
+    perform public.enqueue_notification(
+      'email', 'payment_receipt', 'payment_receipt:' || new.id || ':email',
+      new.booking_id, new.id, null, new.user_id
+    );
+  end if;
+  return null;
+end;
+$$;
+
+create or replace function public.refunds_notify() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user uuid;
+  v_booking uuid;
+begin
+  if new.status = 'succeeded' and (tg_op = 'INSERT' or old.status <> 'succeeded') then
+    select p.user_id, p.booking_id into v_user, v_booking
+      from public.payments as p where p.id = new.payment_id and p.session_type_id is not null;
+    if v_user is not null or v_booking is not null then
+      perform public.enqueue_notification(
+        'email', 'refund_issued', 'refund_issued:' || new.id || ':email',
+        v_booking, new.payment_id, new.id, v_user
+      );
+    end if;
+  end if;
+  return null;
+end;
+$$;
+-- create or replace keeps who may execute them (the notifications migration's grants).

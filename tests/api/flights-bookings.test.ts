@@ -324,6 +324,12 @@ describe("paying for a flight", () => {
     expect(mail).toContain(`airline reference ${order?.booking_reference}`);
     expect(mail).toContain("Amelia Earhart-Smith");
     expect(mail).toContain("LHR");
+    // The flight's own email, not the practice's session receipt (which a flight cannot fill).
+    const { rows: queued } = await api.supabase.db.query<{ template: string }>(
+      "select template from public.notifications where payment_id = $1",
+      [started.paymentId],
+    );
+    expect(queued.map((row) => row.template)).not.toContain("payment_receipt");
     // Confirming again orders nothing more.
     await expectJson(await confirm(user.accessToken, started.paymentIntentId), 200);
     expect(duffel.orders.filter((o) => o.id === order?.id)).toHaveLength(1);
