@@ -2006,7 +2006,7 @@ export type paths = {
         put?: never;
         /**
          * Invite someone by email as admin or agent
-         * @description Owners only (403 for other members, 404 for anyone else). The invitation expires after 7 days; inviting the same address again renews it with the new role. The invitee signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.
+         * @description Owners only (403 for other members, 404 for anyone else). The invitation expires after 7 days; inviting the same address again renews it with the new role. The invitee is emailed a link, signs in with that email address and accepts with POST /api/shops/{shopId}/invitations/{invitationId}/accept.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -2986,7 +2986,7 @@ export type components = {
                 role: "user" | "assistant";
             }[];
             /**
-             * @description One of the allowlisted models; the server's default when omitted
+             * @description Signed-in users only; a visitor's support chat always uses the default model
              * @enum {string}
              */
             model?: "gpt-4.1-mini" | "gpt-4.1";
@@ -3556,7 +3556,7 @@ export type components = {
             templates: {
                 description: string;
                 /** @enum {string} */
-                name: "welcome" | "account_exists" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued" | "operations_alert" | "flight_booking_confirmed" | "flight_booking_cancelled" | "shop_order_received" | "shop_contact_received" | "shop_order_confirmation" | "shop_order_status";
+                name: "welcome" | "account_exists" | "password_reset" | "booking_confirmation" | "booking_reminder" | "booking_cancellation" | "booking_rescheduled" | "payment_receipt" | "refund_issued" | "operations_alert" | "flight_booking_confirmed" | "flight_booking_cancelled" | "shop_order_received" | "shop_contact_received" | "shop_order_confirmation" | "shop_order_status" | "shop_invitation";
                 requestable: boolean;
                 variables: {
                     description?: string;
@@ -3616,45 +3616,13 @@ export type components = {
             needsAttention: number;
         };
         Order: {
-            createdAt: string;
+            amount: number;
+            checkoutUrl?: string;
             currency: string;
-            customer: {
-                email: string;
-                name: string;
-                phone: string | null;
-            };
-            formId: string | null;
-            history: {
-                /** @description The member who made the change; null: the server */
-                actorUserId: string | null;
-                at: string;
-                fromPaymentStatus: ("unpaid" | "paid" | "partially_refunded" | "refunded") | null;
-                fromStatus: ("pending" | "processing" | "completed" | "cancelled") | null;
-                /** @enum {string} */
-                toPaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
-                /** @enum {string} */
-                toStatus: "pending" | "processing" | "completed" | "cancelled";
-            }[];
+            keyId: string;
+            orderId: string;
             /** Format: uuid */
-            id: string;
-            items: {
-                lineTotalMinor: number;
-                /** @description As it was when the order was placed */
-                name: string;
-                /** Format: uuid */
-                productId: string;
-                quantity: number;
-                /** @description As it was when the order was placed */
-                unitPriceMinor: number;
-            }[];
-            /** @enum {string} */
-            paymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
-            /** Format: uuid */
-            shopId: string;
-            /** @enum {string} */
-            status: "pending" | "processing" | "completed" | "cancelled";
-            totalMinor: number;
-            updatedAt: string;
+            paymentId: string;
         };
         OrderList: {
             nextCursor: string | null;
@@ -4102,6 +4070,47 @@ export type components = {
             role: "owner" | "admin" | "agent";
             /** Format: uuid */
             shopId: string;
+        };
+        ShopOrder: {
+            createdAt: string;
+            currency: string;
+            customer: {
+                email: string;
+                name: string;
+                phone: string | null;
+            };
+            formId: string | null;
+            history: {
+                /** @description The member who made the change; null: the server */
+                actorUserId: string | null;
+                at: string;
+                fromPaymentStatus: ("unpaid" | "paid" | "partially_refunded" | "refunded") | null;
+                fromStatus: ("pending" | "processing" | "completed" | "cancelled") | null;
+                /** @enum {string} */
+                toPaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
+                /** @enum {string} */
+                toStatus: "pending" | "processing" | "completed" | "cancelled";
+            }[];
+            /** Format: uuid */
+            id: string;
+            items: {
+                lineTotalMinor: number;
+                /** @description As it was when the order was placed */
+                name: string;
+                /** Format: uuid */
+                productId: string;
+                quantity: number;
+                /** @description As it was when the order was placed */
+                unitPriceMinor: number;
+            }[];
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
+            /** Format: uuid */
+            shopId: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "cancelled";
+            totalMinor: number;
+            updatedAt: string;
         };
         ShopPayment: {
             amountMinor: number;
@@ -16602,7 +16611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["ShopOrder"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */

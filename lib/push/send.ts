@@ -84,7 +84,7 @@ export async function pushToUsers(
         const response = await fetch(request.endpoint, {
           method: request.method,
           headers: request.headers as Record<string, string>,
-          body: request.body as Buffer,
+          body: new Uint8Array(request.body as Buffer),
           redirect: "error",
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });

@@ -51,7 +51,7 @@ export const OrderView = OrderSummary.extend({
   customer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
   items: z.array(OrderItemView),
   history: z.array(OrderEventView),
-}).meta({ id: "Order" });
+}).meta({ id: "ShopOrder" });
 export type OrderView = z.infer<typeof OrderView>;
 
 export const OrderListQuery = z.strictObject({

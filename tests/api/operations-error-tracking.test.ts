@@ -39,7 +39,9 @@ describe("error tracking", () => {
       release: "dev",
       tags: { requestId, route: "/api/boom", method: "GET", status: "500" },
     });
-    const exception = (event?.exception as { values: { type: string; value: string }[] }).values[0];
+    const exception = (
+      event?.exception as { values: { type: string; value: string }[] } | undefined
+    )?.values[0];
     expect(exception?.type).toBe("Error");
     expect(exception?.value).toBe(
       'relation "private_ledger" does not exist; password=[redacted] for [redacted-email]',
