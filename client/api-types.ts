@@ -982,7 +982,7 @@ export type paths = {
         };
         /**
          * Mark lapsed holds expired (scheduled)
-         * @description Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.
+         * @description Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. It also cancels shop orders still unpaid an hour after they were placed (no payment started in the last 30 minutes), which gives their stock back. Safe to run any number of times.
          *
          *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
@@ -3125,6 +3125,7 @@ export type components = {
         };
         BookingPurge: {
             erased: number;
+            submissionsDeleted: number;
         };
         CalendarDay: {
             availableSlots: number;
@@ -3483,6 +3484,7 @@ export type components = {
         };
         HoldSweep: {
             expired: number;
+            expiredOrders: number;
         };
         IntentCreated: {
             amount: number;

@@ -9,7 +9,7 @@ export default route({
     {
       summary: "Mark lapsed holds expired (scheduled)",
       description:
-        "Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. Safe to run any number of times.",
+        "Run by Vercel Cron with CRON_SECRET. Holds already stop counting at their expiry; this records it and refreshes cached availability. It also cancels shop orders still unpaid an hour after they were placed (no payment started in the last 30 minutes), which gives their stock back. Safe to run any number of times.",
       ...SCHEDULED,
       response: HoldSweep,
     },

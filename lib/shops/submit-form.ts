@@ -169,6 +169,11 @@ export async function submitShopForm(
     throw new ApiError("validation_failed", "Some answers do not fit the form.", { errors });
   }
 
+  if (form.kind === "order") {
+    // Stock that lapsed unpaid orders held goes back first (20261121002500_shop_order_holds.sql).
+    const expired = await service.rpc("expire_unpaid_shop_orders", { p_shop_id: shopId });
+    if (expired.error) throwShopError(expired.error, "expiring unpaid orders");
+  }
   const email = normalizeEmail(body.email);
   const { data, error } = await service.rpc("submit_shop_form", {
     p_shop_id: shopId,

@@ -144,6 +144,45 @@ describe("stock", () => {
     ]);
   });
 
+  it("an order left unpaid past its hour gives its stock back; a fresh or paying one keeps it", async () => {
+    const shop = await newShop(owner, 4);
+    const lapsed = (await place(shop, 3)).data as { order_id: string };
+    const paying = (await place(shop, 1)).data as { order_id: string };
+    expect((await place(shop, 1)).error?.code).toBe("SHSTK");
+    // Placed two hours ago (an order's own fields never change, so past its trigger).
+    await stack.db.transaction({}, async (query) => {
+      await query("set local session_replication_role = replica");
+      await query(
+        "update public.orders set created_at = now() - interval '2 hours' where id in ($1, $2)",
+        [lapsed.order_id, paying.order_id],
+      );
+    });
+    // A payment started a moment ago: the customer may be paying that one now.
+    await stack.db.query(
+      `insert into public.payments (order_id, provider, provider_order_id, amount_minor, currency, status)
+       values ($1, 'sandbox', $2, 1250, 'EUR', 'created')`,
+      [paying.order_id, `order_${randomUUID()}`],
+    );
+    const expired = await service.rpc("expire_unpaid_shop_orders", { p_shop_id: shop.shopId });
+    expect(expired.error).toBeNull();
+    expect(expired.data).toBe(1);
+    const { rows } = await stack.db.query<{ id: string; status: string }>(
+      "select id, status from public.orders where shop_id = $1 order by status",
+      [shop.shopId],
+    );
+    expect(rows).toEqual([
+      { id: lapsed.order_id, status: "cancelled" },
+      { id: paying.order_id, status: "pending" },
+    ]);
+    const stock = await service.from("products").select("stock").eq("id", shop.productId).single();
+    expect(stock.data?.stock).toBe(3);
+    // Nobody may call it through the Data API.
+    const asMember = await owner.client.rpc("expire_unpaid_shop_orders", {
+      p_shop_id: shop.shopId,
+    });
+    expect(asMember.error).not.toBeNull();
+  });
+
   it("the order state machine holds even for the service role", async () => {
     const shop = await newShop(owner, 5);
     const order = (await place(shop)).data as { order_id: string };
