@@ -17223,7 +17223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopIntentCreated"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -5,10 +5,12 @@
 // budget at their subscription tier. When the AI cannot answer (budget spent, text flagged,
 // provider down or not configured) the conversation is handed over to people with a system
 // message, so a customer is never left waiting on a reply that will not come.
+
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { answerWithContext } from "../ai/chat.js";
 import type { AiAnswer } from "../ai/run.js";
+import { formatMoney } from "../catalogue/money.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { entitledTier } from "../subscriptions/entitlement.js";
@@ -39,12 +41,6 @@ const Facts = z.object({
   ),
 });
 
-function price(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
-}
-
 /** The shop's public facts as plain text for the model's instructions. */
 export function shopContext(facts: z.infer<typeof Facts>): string {
   const lines = [`Shop: ${facts.name}.`];
@@ -52,7 +48,7 @@ export function shopContext(facts: z.infer<typeof Facts>): string {
   lines.push(facts.products.length > 0 ? "Products:" : "The shop lists no products yet.");
   for (const product of facts.products) {
     lines.push(
-      `- ${product.name}${product.category ? ` (${product.category})` : ""}: ${price(product.price_minor, facts.currency)}, ${product.in_stock ? "in stock" : "out of stock"}.${product.description ? ` ${product.description.slice(0, PRODUCT_DESCRIPTION_CHARS)}` : ""}`,
+      `- ${product.name}${product.category ? ` (${product.category})` : ""}: ${formatMoney(product.price_minor, facts.currency)}, ${product.in_stock ? "in stock" : "out of stock"}.${product.description ? ` ${product.description.slice(0, PRODUCT_DESCRIPTION_CHARS)}` : ""}`,
     );
   }
   return lines.join("\n");

@@ -5,7 +5,9 @@
 //   order at delivery (the outbox row holds only ids and a status).
 // English, as the operations alert is; nothing personal about the customer goes to the team's
 // email beyond what the dashboard shows them (the order's total and items, the customer's name).
+
 import * as z from "zod";
+import { formatMoney } from "../catalogue/money.js";
 import { renderEmail } from "../notify/templates/email-layout.js";
 import { smsBody } from "../notify/templates/sms.js";
 import { defineTemplate } from "../notify/templates/template.js";
@@ -25,10 +27,6 @@ const Items = z
   .max(50)
   .describe("What was ordered");
 
-function money(totalMinor: number, currency: string): string {
-  return `${(totalMinor / 100).toFixed(2)} ${currency}`;
-}
-
 function itemLines(items: { name: string; quantity: number }[]): string {
   return items.map((item) => `${item.quantity} × ${item.name}`).join(", ");
 }
@@ -44,7 +42,7 @@ export const shopOrderReceived = defineTemplate({
     orderUrl: httpLink().describe("Where the team opens the order"),
   }),
   render(v, resolved) {
-    const subject = `New order at ${v.shopName}: ${money(v.totalMinor, v.currency)}`;
+    const subject = `New order at ${v.shopName}: ${formatMoney(v.totalMinor, v.currency)}`;
     const rendered = renderEmail(
       {
         subject,
@@ -52,7 +50,7 @@ export const shopOrderReceived = defineTemplate({
         heading: "New order",
         paragraphs: [`${v.customerName} ordered ${itemLines(v.items)}.`],
         details: [
-          ["Total", money(v.totalMinor, v.currency)],
+          ["Total", formatMoney(v.totalMinor, v.currency)],
           ["Order", v.orderId],
         ],
         action: {
@@ -118,7 +116,7 @@ export const shopOrderConfirmation = defineTemplate({
         heading: `Thank you, ${v.customerName}`,
         paragraphs: [`${v.shopName} received your order: ${itemLines(v.items)}.`],
         details: [
-          ["Total", money(v.totalMinor, v.currency)],
+          ["Total", formatMoney(v.totalMinor, v.currency)],
           ["Order", v.orderId],
         ],
         closing: ["You will get an email when its status changes."],

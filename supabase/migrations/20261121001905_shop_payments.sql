@@ -125,6 +125,12 @@ begin
     v_provider := case when v_order.currency = 'INR' then coalesce(p_inr_provider, 'stripe')
       else 'stripe' end;
   end if;
+  -- Razorpay pays the platform's own account, never the shop's Connect account: it is for INR
+  -- orders only, so a customer (or an owner dodging the fee) cannot send another currency's
+  -- order around the shop's payouts.
+  if v_provider = 'razorpay' and v_order.currency <> 'INR' then
+    raise exception 'Razorpay takes INR orders only' using errcode = '22023';
+  end if;
   if v_provider = 'stripe' then
     select a.stripe_account_id into v_destination from public.shop_payment_accounts as a
       where a.shop_id = p_shop_id and a.charges_enabled;

@@ -44,11 +44,11 @@ async function sql<T = Record<string, unknown>>(text: string, values: (string | 
   return (await api.supabase.db.query<T>(text, values)).rows;
 }
 
-async function inrShopWithOrder(totalMinor: number) {
+async function inrShopWithOrder(totalMinor: number, currency = "INR") {
   const owner = await api.signUp();
   const [shop] = await sql<{ id: string }>(
-    "insert into public.shops (name, currency, created_by) values ($1, 'INR', $2) returning id",
-    [`Shop ${randomBytes(4).toString("hex")}`, owner.id],
+    "insert into public.shops (name, currency, created_by) values ($1, $3, $2) returning id",
+    [`Shop ${randomBytes(4).toString("hex")}`, owner.id, currency],
   );
   const shopId = shop?.id as string;
   await sql("insert into public.shop_members (shop_id, user_id, role) values ($1, $2, 'owner')", [
@@ -58,13 +58,14 @@ async function inrShopWithOrder(totalMinor: number) {
   const [order] = await sql<{ id: string }>(
     `insert into public.orders (shop_id, customer_name_sealed, customer_email_sealed,
        customer_email_hash, currency, total_minor)
-     values ($1, $2, $3, $4, 'INR', $5) returning id`,
+     values ($1, $2, $3, $4, $6, $5) returning id`,
     [
       shopId,
       fakeSealed("Ravi Kumar"),
       fakeSealed("ravi@example.test"),
       randomBytes(16).toString("hex"),
       String(totalMinor),
+      currency,
     ],
   );
   return { shopId, owner, orderId: order?.id as string };
@@ -141,6 +142,17 @@ describe("an INR shop through Razorpay", () => {
     expect(
       fake.requests.filter((request) => request.path === `/v1/payments/${paid.id}/refund`),
     ).toHaveLength(1);
+  });
+
+  it("takes INR orders only: another currency's order is 400 and opens no payment", async () => {
+    const { shopId, orderId } = await inrShopWithOrder(1000, "USD");
+    const refusal = await expectProblem(
+      await asGuest(`/api/shops/${shopId}/payments/intent`, { orderId, provider: "razorpay" }),
+      400,
+      "bad_request",
+    );
+    expect(refusal.detail).toMatch(/INR orders only/);
+    expect(await sql("select id from public.payments where order_id = $1", [orderId])).toEqual([]);
   });
 
   it("is 503 when Stripe is asked for and not configured", async () => {

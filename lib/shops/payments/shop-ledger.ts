@@ -1,14 +1,26 @@
 // The shop functions of the payments ledger (supabase/migrations/20261121001905_shop_payments.sql),
 // each one database call, written only by the server through the service role. Their refusals
-// are the ledger's (PT404, PT409, BKRFD), answered as the ledger's API errors.
+// are the ledger's (PT404, PT409, BKRFD), answered as the ledger's API errors; opening one also
+// refuses Razorpay for an order not in INR (22023, a 400).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { rpcCaller } from "../../db/rpc.js";
+import { ApiError } from "../../http/errors.js";
 import { throwLedgerError } from "../../payments/ledger/ledger-errors.js";
 import { RefundRow } from "../../payments/ledger/refund-payment.js";
 import { ShopPaymentRow } from "./shop-payment-row.js";
 
 const call = rpcCaller(throwLedgerError);
+
+const openCall = rpcCaller((error, action) => {
+  if (error.code === "22023") {
+    throw new ApiError(
+      "bad_request",
+      "Razorpay takes INR orders only: pay this order with Stripe.",
+    );
+  }
+  return throwLedgerError(error, action);
+});
 
 /** A payment for one of the shop's pending orders, priced from the order under its lock. */
 export function openShopPayment(
@@ -22,7 +34,7 @@ export function openShopPayment(
     feeBps: number;
   },
 ): Promise<ShopPaymentRow> {
-  return call(
+  return openCall(
     service,
     "shop_open_payment",
     {

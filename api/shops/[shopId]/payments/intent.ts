@@ -22,7 +22,7 @@ export default route({
       status: 201,
       limit: "payment",
       idempotency: "optional",
-      errors: ["not_found", "conflict", "provider_not_configured", "provider_error"],
+      errors: ["bad_request", "not_found", "conflict", "provider_not_configured", "provider_error"],
     },
     ({ params, body, db }) => createShopPaymentIntent(db.service, params.shopId, body),
   ),
