@@ -544,6 +544,19 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
         ],
       },
     },
+    // What a browser's PushSubscription.toJSON() gives (FCM endpoint, P-256 key, auth secret).
+    "POST /api/notifications/subscribe": {
+      request: {
+        endpoint:
+          "https://fcm.googleapis.com/fcm/send/dGhpcyBpcyBhIHRva2Vu:APA91bExampleRegistrationToken",
+        expirationTime: null,
+        keys: {
+          p256dh:
+            "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+          auth: "tBHItJI5svbpez7KI4CCXg",
+        },
+      },
+    },
     "POST /api/admin/practitioners": {
       request: {
         displayName: "Dr. Meera Iyer",

@@ -29,7 +29,7 @@ export function shopExamples(now: Date): Record<string, OperationExamples> {
     currency: "INR",
     submissionRetentionDays: 365,
     role: "owner",
-    createdAt: at(60 * 24 * 30),
+    createdAt: at(60 * 24 * 25),
     updatedAt: at(60),
   };
   const product: Out<typeof ProductView> = {
@@ -226,7 +226,7 @@ export function shopExamples(now: Date): Record<string, OperationExamples> {
             userId: OWNER_ID,
             email: "priya@example.com",
             role: "owner",
-            joinedAt: at(60 * 24 * 30),
+            joinedAt: at(60 * 24 * 25),
           },
           { userId: AGENT_ID, email: "ravi@example.com", role: "agent", joinedAt: at(60) },
         ],

@@ -10,10 +10,8 @@ import { endpoint } from "../../../../lib/http/endpoint.js";
 import { route } from "../../../../lib/http/route.js";
 import { ShopParams } from "../../../../lib/shops/access.js";
 
-const privileged = {
-  ledgerStep:
-    "a customer without an account reaches their conversation only by the hash of the conversation token the server issued",
-};
+const TOKEN_STEP =
+  "a customer without an account reaches their conversation only by the hash of the conversation token the server issued";
 
 export default route({
   GET: endpoint(
@@ -23,7 +21,7 @@ export default route({
         "With `X-Conversation-Token` (401 without a well-formed one, 404 for one of no conversation of this shop). Messages oldest first; `after` (the last `createdAt` seen) for only the new ones: the widget polls this every couple of seconds. Never the team's notes, tags or which member wrote.",
       tags: ["shop chat"],
       auth: "public",
-      privileged,
+      privileged: { ledgerStep: TOKEN_STEP },
       params: ShopParams,
       query: CustomerChatQuery,
       response: CustomerChat,
@@ -39,7 +37,7 @@ export default route({
         "With `X-Conversation-Token`. A closed conversation opens again. While the AI is on for the conversation, its answer follows as a message from `ai` (or, when it cannot answer, a `system` message handing over to people).",
       tags: ["shop chat"],
       auth: "public",
-      privileged,
+      privileged: { ledgerStep: TOKEN_STEP },
       params: ShopParams,
       body: CustomerMessage,
       response: CustomerChatMessageSent,
