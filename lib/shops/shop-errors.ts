@@ -19,7 +19,12 @@ export function throwShopError(error: PostgrestError, what: string): never {
         "This invitation has expired: ask the shop's owner for a new one.",
       );
     case "42501":
-      throw new ApiError("forbidden", "Your role in this shop does not allow this.");
+      throw new ApiError(
+        "forbidden",
+        error.message.startsWith("confirm your email")
+          ? "Confirm your email address before accepting an invitation."
+          : "Your role in this shop does not allow this.",
+      );
     case "22023":
     case "23514":
       throw new ApiError("bad_request", "The request does not fit this shop's rules.");

@@ -371,6 +371,14 @@ begin
   if v_invitation.expires_at <= now() then
     raise exception 'the invitation has expired' using errcode = 'SHEXP';
   end if;
+  -- The address must be proven, not only claimed: with email confirmation off (or for an
+  -- identity whose email is unverified) anyone could sign up as the invitee.
+  if not exists (
+    select 1 from auth.users as u where u.id = p_user_id and u.email_confirmed_at is not null
+  ) then
+    raise exception 'confirm your email address before accepting an invitation'
+      using errcode = '42501';
+  end if;
   insert into public.shop_members (shop_id, user_id, role)
   values (v_invitation.shop_id, p_user_id, v_invitation.role)
   on conflict (shop_id, user_id) do nothing;

@@ -193,6 +193,19 @@ describe("shops and teams", () => {
       200,
     );
     expect(listed.invitations.map((i) => i.id)).toEqual([invitation.id]);
+    // The invitee's address must be confirmed, not only claimed.
+    await api.supabase.db.query("update auth.users set email_confirmed_at = null where id = $1", [
+      invitee.id,
+    ]);
+    const unconfirmed = await expectProblem(
+      await post(api, acceptPath, undefined, { token: invitee.accessToken }),
+      403,
+      "forbidden",
+    );
+    expect(unconfirmed.detail).toMatch(/Confirm your email/);
+    await api.supabase.db.query("update auth.users set email_confirmed_at = now() where id = $1", [
+      invitee.id,
+    ]);
     expect(
       await expectJson(await post(api, acceptPath, undefined, { token: invitee.accessToken }), 200),
     ).toEqual({ shopId: team.shopId, role: "agent" });

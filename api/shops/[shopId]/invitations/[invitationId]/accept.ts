@@ -19,7 +19,7 @@ export default route({
       params: InvitationParams,
       response: z.object({ shopId: z.uuid(), role: ShopRole }).meta({ id: "ShopMembership" }),
       limit: "write",
-      errors: ["not_found", "conflict"],
+      errors: ["forbidden", "not_found", "conflict"],
     },
     ({ db, caller, params }) =>
       acceptInvitation(db.service, caller, params.shopId, params.invitationId),
