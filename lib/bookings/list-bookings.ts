@@ -3,30 +3,16 @@
 // new bookings arrive, unlike offsets.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
+import { encodeCursor, PageCursor } from "../http/page-cursor.js";
 import { throwBookingError } from "./booking-errors.js";
 import { BookingView, bookingView, parseBookingDocument } from "./booking-view.js";
-
-const CURSOR = z
-  .string()
-  .max(200)
-  .transform((text, context) => {
-    const [createdAt, id] = Buffer.from(text, "base64url").toString("utf8").split("|");
-    const parsed = z
-      .object({ createdAt: z.iso.datetime({ offset: true }), id: z.uuid() })
-      .safeParse({ createdAt, id });
-    if (!parsed.success) {
-      context.addIssue({ code: "custom", message: "Not a cursor this API gave out" });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
 
 const CursorFields = z.object({ created_at: z.string(), id: z.uuid() });
 
 export const BookingListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).default(20),
   /** `nextCursor` of the previous page. */
-  cursor: CURSOR.optional(),
+  cursor: PageCursor.optional(),
 });
 export type BookingListQuery = z.infer<typeof BookingListQuery>;
 
@@ -57,9 +43,6 @@ export async function listMyBookings(
   const last = page.length > 0 ? CursorFields.parse(page.at(-1)) : undefined;
   return {
     bookings: page.map((row) => bookingView(parseBookingDocument(row))),
-    nextCursor:
-      rows.length > query.limit && last
-        ? Buffer.from(`${last.created_at}|${last.id}`).toString("base64url")
-        : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
   };
 }

@@ -5,8 +5,8 @@
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../http/errors.js";
+import { afterCursor, nextCursor, PageCursor, PageLimit } from "../http/page-cursor.js";
 import { requireShopPermission } from "../shops/access.js";
-import { afterCursor, nextCursor, PageCursor, PageLimit } from "../shops/cursor.js";
 import { throwShopError } from "../shops/shop-errors.js";
 
 export const CHANNELS = ["web", "facebook", "instagram", "tiktok", "telegram", "viber"] as const;

@@ -5,8 +5,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../http/errors.js";
+import { afterCursor, nextCursor, PageCursor } from "../http/page-cursor.js";
 import { requireShopPermission } from "../shops/access.js";
-import { afterCursor, nextCursor, PageCursor } from "../shops/cursor.js";
 import { noSuchConversation, throwChatError } from "./conversations.js";
 
 export const MESSAGE_LIMITS = { textChars: 4_000, attachments: 5, attachmentBytes: 10_000_000 };

@@ -5,8 +5,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { openPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
+import { afterCursor, nextCursor, PageCursor, PageLimit } from "../http/page-cursor.js";
 import { requireShopPermission } from "./access.js";
-import { afterCursor, nextCursor, PageCursor, PageLimit } from "./cursor.js";
 import { SHOP_SEALED } from "./sealed-contexts.js";
 import { throwShopError } from "./shop-errors.js";
 

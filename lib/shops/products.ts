@@ -4,8 +4,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../http/errors.js";
+import { afterCursor, nextCursor, PageCursor, PageLimit } from "../http/page-cursor.js";
 import { requireShopPermission } from "./access.js";
-import { afterCursor, nextCursor, PageCursor, PageLimit } from "./cursor.js";
 import { throwShopError } from "./shop-errors.js";
 
 export const ProductParams = z.strictObject({ shopId: z.uuid(), productId: z.uuid() });

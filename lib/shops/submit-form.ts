@@ -13,8 +13,8 @@ import {
   sealPersonalData,
 } from "../crypto/personal-data.js";
 import { ApiError, type FieldErrors } from "../http/errors.js";
+import { afterCursor, nextCursor, PageCursor } from "../http/page-cursor.js";
 import { requireShopPermission } from "./access.js";
-import { afterCursor, nextCursor, PageCursor } from "./cursor.js";
 import { checkFormToken } from "./form-token.js";
 import { type FormField, readPublicForm, storedFields } from "./forms.js";
 import { SHOP_SEALED } from "./sealed-contexts.js";
