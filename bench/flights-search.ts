@@ -1,64 +1,33 @@
-// Flight search latency on a cache miss and a cache hit against the local sandbox provider
-// (issue 23), in-process: `npx tsx bench/flights-search.ts [runs]`. Not part of `npm run bench`
-// yet; it prints its own figures. A miss is a departure date not searched before (sandbox
-// generation, one sealed offer token per offer, the cache write); a hit is the same query again
-// (the cache read and the tokens). Without UPSTASH_REDIS_REST_URL the cache is in-process, so
-// the figures are the function's own work; with it set, each also includes Redis round trips.
-import { rounded, summarize } from "./stats.js";
+// Flight search on a cache miss and a hit against the local sandbox provider (issue 23):
+// flights-search-worker.ts in a fresh process on the local stack (its cache in process memory,
+// so the figures are the function's own work: sandbox generation, sealing each offer token).
+import type { Summary } from "./stats.js";
+import { runWorker } from "./worker.js";
 
-process.env.BASTION_LOCAL_STACK = "1";
-process.env.FLIGHT_PROVIDER = "sandbox";
-process.env.APP_URL ??= "http://127.0.0.1:3000";
-process.env.LOG_LEVEL ??= "error";
-
-const runs = Number(process.argv[2] ?? 200);
-const { searchFlights } = await import("../lib/travel/search.js");
-
-const now = new Date();
-const day = (offset: number) =>
-  new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-const query = (offset: number) =>
-  ({
-    origin: "LHR",
-    destination: "DEL",
-    departureDate: day(10 + (offset % 300)),
-    adults: 2,
-    children: 1,
-    infants: 0,
-    currency: "EUR",
-    cabin: "economy",
-    sort: "price",
-    limit: 20,
-  }) as const;
-
-async function timed(run: () => Promise<{ cacheStatus: string }>, expect: string) {
-  const started = performance.now();
-  const answer = await run();
-  const ms = performance.now() - started;
-  if (!answer.cacheStatus.includes(expect)) {
-    throw new Error(`expected ${expect}, got ${answer.cacheStatus}`);
-  }
-  return ms;
+export interface FlightSearchResult {
+  provider: "sandbox";
+  runs: number;
+  missMs: Summary;
+  hitMs: Summary;
 }
 
-// Warm-up: load modules, the keyring and the sandbox once.
-await searchFlights(query(0), now, "query");
-const misses: number[] = [];
-const hits: number[] = [];
-for (let i = 1; i <= Math.min(runs, 299); i++) {
-  misses.push(await timed(() => searchFlights(query(i), now, "query"), "stored"));
-  hits.push(await timed(() => searchFlights(query(i), now, "query"), "hit"));
+export function measureFlightSearch(runs: number): Promise<FlightSearchResult> {
+  return runWorker<FlightSearchResult>("flights-search-worker.ts", [String(runs)], "local stack");
 }
-console.log(
-  JSON.stringify(
-    {
-      provider: "sandbox",
-      offersPerSearch: 12,
-      runs: misses.length,
-      missMs: rounded(summarize(misses), 2),
-      hitMs: rounded(summarize(hits), 2),
-    },
-    null,
-    2,
-  ),
-);
+
+type PrintTable = (headers: string[], rows: string[][]) => void;
+
+export function printFlightSearch(result: FlightSearchResult, printTable: PrintTable): void {
+  console.log(`\nFlight search (${result.provider} provider, ${result.runs} queries), ms`);
+  const row = (name: string, s: Summary) => [
+    name,
+    String(s.p50),
+    String(s.p95),
+    String(s.p99),
+    String(s.max),
+  ];
+  printTable(
+    ["", "p50", "p95", "p99", "max"],
+    [row("cache miss", result.missMs), row("cache hit", result.hitMs)],
+  );
+}

@@ -4,6 +4,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { type AvailabilityResult, availabilityBudgets, printMonthView } from "./availability.js";
 import type { ColdStartResult } from "./cold-start.js";
+import { type FlightSearchResult, printFlightSearch } from "./flights-search.js";
 import type { PipelineOverheadResult } from "./pipeline-overhead.js";
 import { printRoundTrips, type RoundTripsResult, roundTripBudgets } from "./round-trips.js";
 import type { SdkLoadResult } from "./sdk-loads.js";
@@ -30,6 +31,8 @@ export interface BenchResults {
   sdkLoads: SdkLoadResult[];
   pipelineOverhead: PipelineOverheadResult;
   availability: AvailabilityResult;
+  /** Flight search on a cache miss and a hit, sandbox provider (flights-search.ts). */
+  flightSearch: FlightSearchResult;
   /** Requests per call to the database API, Redis and providers (round-trips.ts). */
   roundTrips: RoundTripsResult;
   /** Zero-config, per-route, grouped and the all-SDK monolith side by side (shapes-report.ts). */
@@ -155,6 +158,7 @@ export function printReport(results: BenchResults, budgets: Budget[]): void {
     ],
   );
   printMonthView(slots, printTable);
+  printFlightSearch(results.flightSearch, printTable);
   printRoundTrips(results.roundTrips, printTable);
   console.log("\nBudgets");
   printTable(

@@ -20,6 +20,7 @@ import {
   vercelBuild,
 } from "./build.js";
 import { type ColdStartResult, type ColdStartTarget, measureColdStarts } from "./cold-start.js";
+import { measureFlightSearch } from "./flights-search.js";
 import { type BuiltFunction, isolate, listFunctions } from "./functions.js";
 import { measurePipelineOverhead } from "./pipeline-overhead.js";
 import { probeFor } from "./probes.js";
@@ -51,6 +52,9 @@ import { simulateTraffic } from "./traffic.js";
 const MAX_COLD_STARTS = 760;
 /** Starts per round of the bare function and the monolith, which the budgets divide by. */
 const BASELINE_REPEAT = 5;
+/** Distinct flight queries, each searched twice (a miss, then a hit). */
+const FLIGHT_SEARCH_RUNS = 200;
+
 /** Cold and warm availability requests each, after the untimed pairs: a few seconds. */
 const AVAILABILITY_RUNS = 100;
 const AVAILABILITY_WARMUP = 10;
@@ -197,6 +201,9 @@ async function main(): Promise<number> {
     step(`availability with 1,000 bookings: ${AVAILABILITY_RUNS} cold and warm requests`);
     const availability = await measureAvailability(AVAILABILITY_RUNS, AVAILABILITY_WARMUP);
 
+    step(`flight search, sandbox provider: ${FLIGHT_SEARCH_RUNS} cache misses and hits`);
+    const flightSearch = await measureFlightSearch(FLIGHT_SEARCH_RUNS);
+
     step("round trips per request: one call of each main endpoint, local stack with Redis");
     const roundTrips = await measureRoundTrips();
 
@@ -207,6 +214,7 @@ async function main(): Promise<number> {
       sdkLoads,
       pipelineOverhead,
       availability,
+      flightSearch,
       roundTrips,
       shapes,
     };
