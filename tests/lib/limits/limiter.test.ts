@@ -12,19 +12,24 @@ import { announceSkipped } from "../../helpers/skipped.js";
 type LimiterModule = typeof import("../../../lib/limits/limiter.js");
 
 describe("the policy table", () => {
-  it("fails closed for auth, sessions, payment, SMS and AI, open for reads and ordinary writes", () => {
+  it("fails closed for auth, sessions, payment, SMS, AI, the flight provider and shops' public forms and chat; open for reads, ordinary writes and flight searches", () => {
     const byFailure = (mode: "open" | "closed") =>
       Object.entries(RATE_LIMIT_POLICIES)
         .filter(([, policy]) => policy.failure === mode)
         .map(([name]) => name)
         .sort();
-    expect(byFailure("open")).toEqual(["read", "write"]);
+    // A flight search that misses the cache still passes the fail-closed provider ceiling.
+    expect(byFailure("open")).toEqual(["flight_search_ip", "flight_search_user", "read", "write"]);
     expect(byFailure("closed")).toEqual([
       "ai",
       "auth",
       "auth_email",
+      "flight_provider",
       "payment",
       "session",
+      "shop_chat",
+      "shop_chat_start",
+      "shop_form",
       "sms",
       "sms_destination",
     ]);
