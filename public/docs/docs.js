@@ -30,7 +30,9 @@ if (typeof SwaggerUIBundle !== "function") {
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    docExpansion: "list",
+    // Sections start closed: the reference has some 150 operations, which Swagger UI renders
+    // slowly all at once (and a phone shows the list of sections first); each opens on a tap.
+    docExpansion: "none",
     filter: true,
     displayRequestDuration: true,
     // Shows x-roles, the roles an operation requires, under its description.

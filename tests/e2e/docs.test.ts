@@ -46,34 +46,51 @@ describe("the API reference at /docs", { timeout: 90_000 }, () => {
     const { page } = browser;
     await page.goto(`${api.url}/docs`);
     await page.getByRole("heading", { name: document.info.title }).waitFor();
-    await page.locator(".opblock").first().waitFor();
-    await expect.poll(() => page.locator(".opblock").count()).toBe(operations.length);
-    await shot(page, "every endpoint");
-
-    const rendered = await page.locator(".opblock").evaluateAll((blocks) =>
-      blocks.map((block) => {
-        const method = block.querySelector(".opblock-summary-method")?.textContent ?? "";
-        const path = block.querySelector(".opblock-summary-path");
-        // Swagger UI puts zero-width spaces after the slashes so long paths can wrap.
-        const text = (path?.getAttribute("data-path") ?? path?.textContent ?? "").replace(
-          /\u200b/g,
-          "",
-        );
-        return `${method.trim().toUpperCase()} ${text.trim()}`;
-      }),
-    );
-    expect(rendered.sort()).toEqual(operations.sort());
-    expect(new Set(rendered.map((entry) => entry.split(" ")[1]))).toEqual(
-      new Set(Object.keys(document.paths)),
-    );
+    await page.locator("h3.opblock-tag").first().waitFor();
+    await shot(page, "every section");
 
     // Sections in the document's tag order: what an app calls first, scheduled jobs last.
     const sections = await page
       .locator("h3.opblock-tag")
-      .evaluateAll((headings) => headings.map((heading) => heading.getAttribute("data-tag")));
+      .evaluateAll((headings) => headings.map((heading) => heading.getAttribute("data-tag") ?? ""));
     expect(sections).toEqual(document.tags.map(({ name }) => name));
     expect(sections.slice(0, 3)).toEqual(["catalogue", "availability", "bookings"]);
     expect(sections.slice(-2)).toEqual(["webhooks", "cron"]);
+
+    // The sections start closed (the reference is long, and a phone shows the list of them);
+    // opening each shows its operations.
+    const rendered: string[] = [];
+    for (const tag of sections) {
+      const expected = Object.values(document.paths).flatMap((item) =>
+        Object.entries(item).filter(
+          ([method, operation]) =>
+            METHODS.has(method) && (operation as { tags?: string[] }).tags?.includes(tag),
+        ),
+      ).length;
+      const heading = page.locator(`h3.opblock-tag[data-tag="${tag}"]`);
+      await heading.click();
+      await expect.poll(() => page.locator(".opblock").count()).toBe(expected);
+      rendered.push(
+        ...(await page.locator(".opblock").evaluateAll((blocks) =>
+          blocks.map((block) => {
+            const method = block.querySelector(".opblock-summary-method")?.textContent ?? "";
+            const path = block.querySelector(".opblock-summary-path");
+            // Swagger UI puts zero-width spaces after the slashes so long paths can wrap.
+            const text = (path?.getAttribute("data-path") ?? path?.textContent ?? "").replace(
+              /\u200b/g,
+              "",
+            );
+            return `${method.trim().toUpperCase()} ${text.trim()}`;
+          }),
+        )),
+      );
+      await heading.click();
+      await expect.poll(() => page.locator(".opblock").count()).toBe(0);
+    }
+    expect(rendered.sort()).toEqual(operations.sort());
+    expect(new Set(rendered.map((entry) => entry.split(" ")[1]))).toEqual(
+      new Set(Object.keys(document.paths)),
+    );
     expect(browser.problemsOn(api.url)).toEqual([]);
   });
 
