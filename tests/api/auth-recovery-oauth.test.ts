@@ -142,16 +142,29 @@ describe("POST /api/auth/forgot-password", () => {
   });
 
   it("limits requests per address, for unknown addresses alike: the sixth in 15 minutes is 429", async () => {
-    // From an address of its own, so the per-IP budget of the other tests is left alone.
-    const email = newEmail("flood");
-    const statuses = await Promise.all(
-      Array.from({ length: 6 }, async () => (await postFrom("127.0.0.2", { email })).status),
-    );
-    expect(statuses.sort()).toEqual([202, 202, 202, 202, 202, 429]);
-    // Another spelling of the same address shares the bucket.
-    const shouted = await postFrom("127.0.0.2", { email: email.toUpperCase() });
-    await expectProblem(shouted, 429, "rate_limited");
-    expect(Number(shouted.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The limiter is a sliding window weighted by the previous fixed 15-minute window (Upstash's
+    // algorithm), so a burst that crosses a window boundary may pass one more request: that is
+    // the algorithm, not a leak. Such a burst is played again (in the new window, which has 15
+    // minutes ahead of it) from a fresh address and email, so the assertions always judge a burst
+    // inside one window.
+    const windowOf = (time: number) => Math.floor(time / (15 * 60_000));
+    const burst = async (address: string) => {
+      const email = newEmail("flood");
+      const startedIn = windowOf(Date.now());
+      const statuses = await Promise.all(
+        Array.from({ length: 6 }, async () => (await postFrom(address, { email })).status),
+      );
+      // Another spelling of the same address shares the bucket.
+      const shouted = await postFrom(address, { email: email.toUpperCase() });
+      return { statuses, shouted, crossed: windowOf(Date.now()) !== startedIn };
+    };
+    // From addresses of their own, so the per-IP budget of the other tests is left alone.
+    let result = await burst("127.0.0.2");
+    if (result.crossed) result = await burst("127.0.0.3");
+    expect(result.crossed).toBe(false);
+    expect(result.statuses.sort()).toEqual([202, 202, 202, 202, 202, 429]);
+    await expectProblem(result.shouted, 429, "rate_limited");
+    expect(Number(result.shouted.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
 
