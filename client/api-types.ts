@@ -851,6 +851,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public settings a browser needs to open Supabase Realtime
+         * @description Public: the Supabase project URL and its publishable (anon) key, which the shop inbox passes to client/realtime.ts to join `shop:{shopId}` with the member's access token. Both are meant to be public (the key grants only what row-level security lets the `anon` role, or the token sent with it, do); nothing else is answered. 503 when this server has no SUPABASE_URL or SUPABASE_ANON_KEY, or when that key is not a publishable one.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        get: operations["getApiConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/consent": {
         parameters: {
             query?: never;
@@ -3777,6 +3799,15 @@ export type components = {
             locale?: string | null;
             phone?: string | null;
             timeZone?: string | null;
+        };
+        PublicConfig: {
+            /** @description The project's publishable (anon) key: public by design; with a member's access token it opens the shop's private Realtime channel */
+            supabaseAnonKey: string;
+            /**
+             * Format: uri
+             * @description The Supabase project URL (SUPABASE_URL): Realtime's origin
+             */
+            supabaseUrl: string;
         };
         PublicShopForm: {
             currency: string;
@@ -8945,6 +8976,89 @@ export interface operations {
                 };
             };
             /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfig"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -37,6 +37,8 @@ const RULES: [prefix: string, group: string][] = [
   // Small public and platform routes: health, the spec, the catalogue, slots, consent.
   ["api/consent", "platform"],
   ["api/health", "platform"],
+  ["api/geo", "platform"],
+  ["api/config", "platform"],
   ["api/openapi.json", "platform"],
   ["api/services", "platform"],
   ["api/availability", "platform"],

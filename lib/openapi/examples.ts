@@ -579,6 +579,12 @@ export function operationExamples(now: Date): Record<string, OperationExamples> 
       response: { id: PRACTITIONER_ID },
     },
 
+    "GET /api/config": {
+      response: {
+        supabaseUrl: "https://abcdefghijklmnopqrst.supabase.co",
+        supabaseAnonKey: "sb_publishable_0a1B2c3D4e5F6g7H8i9J0k_1a2b3c4d",
+      },
+    },
     "GET /api/services": { response: [INDIVIDUAL, INTRODUCTORY_CALL] },
     "GET /api/availability": { parameters: AVAILABILITY_QUESTION, response: AVAILABILITY },
     "POST /api/availability": { request: AVAILABILITY_QUESTION, response: AVAILABILITY },

@@ -38,6 +38,7 @@ import bookingCancel from "../../api/bookings/[id]/cancel.js";
 import bookingConfirm from "../../api/bookings/[id]/confirm.js";
 import booking from "../../api/bookings/[id].js";
 import bookings from "../../api/bookings/index.js";
+import config from "../../api/config.js";
 import consentRecord from "../../api/consent/[id].js";
 import consentVersionRetire from "../../api/consent/versions/[version]/retire.js";
 import consentVersions from "../../api/consent/versions.js";
@@ -55,6 +56,7 @@ import flightBookingPay from "../../api/flights/bookings/[id]/pay.js";
 import flightBooking from "../../api/flights/bookings/[id].js";
 import flightBookings from "../../api/flights/bookings/index.js";
 import flightSearch from "../../api/flights/search.js";
+import geo from "../../api/geo.js";
 import health from "../../api/health.js";
 import notificationsBatch from "../../api/notifications/batch.js";
 import notificationsEmail from "../../api/notifications/email.js";
@@ -182,6 +184,8 @@ export function routes(): Record<string, Route> {
     "/api/flights/bookings/[id]/cancel": flightBookingCancel,
     "/api/flights/bookings/[id]/pay": flightBookingPay,
     "/api/flights/search": flightSearch,
+    "/api/config": config,
+    "/api/geo": geo,
     "/api/health": health,
     "/api/notifications/batch": notificationsBatch,
     "/api/notifications/email": notificationsEmail,
