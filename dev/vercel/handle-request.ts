@@ -5,6 +5,7 @@ import type { RequestContext } from "../web-server.js";
 import type { DeclaredErrorsCheck } from "./declared-errors.js";
 import type { FunctionLoader } from "./function-loader.js";
 import { invokeFunction } from "./invoke-function.js";
+import { allowLocalSupabase } from "./local-csp.js";
 import { createRequestId, withPlatformHeaders } from "./platform-headers.js";
 import type { Project } from "./project.js";
 import { runInvocation } from "./request-context.js";
@@ -42,6 +43,8 @@ export async function handleRequest(
     if (name !== "set-cookie") headers.set(name, value);
   });
   for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  // The local Supabase API is where the pages open Realtime here (./local-csp.ts).
+  allowLocalSupabase(headers);
   headers.set("x-vercel-id", requestId);
   return new Response(response.body, { status, headers });
 }
