@@ -7,6 +7,7 @@ import { openPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
 import { afterCursor, nextCursor, PageCursor, PageLimit } from "../http/page-cursor.js";
 import { requireShopPermission } from "./access.js";
+import { sendCancelledOrderRefund } from "./payments/cancel-refund.js";
 import { SHOP_SEALED } from "./sealed-contexts.js";
 import { throwShopError } from "./shop-errors.js";
 
@@ -197,8 +198,13 @@ export async function getOrder(
   };
 }
 
+/**
+ * Moves an order along (the caller's own client: the database checks the role). Cancelling a paid
+ * order refunds what is left of its payment: reserved by the cancel itself, sent here at once.
+ */
 export async function changeOrderStatus(
   db: SupabaseClient,
+  service: SupabaseClient,
   shopId: string,
   orderId: string,
   body: z.infer<typeof OrderStatusChange>,
@@ -210,5 +216,12 @@ export async function changeOrderStatus(
     p_status: body.status,
   });
   if (error) throwShopError(error, "changing an order's status");
-  return summaryView(data);
+  const order = summaryView(data);
+  if (order.status !== "cancelled" || !(await sendCancelledOrderRefund(service, order.id))) {
+    return order;
+  }
+  // The refund moved the order's payment status: answer what it is now.
+  const reread = await db.from("orders").select("*").eq("id", order.id).single();
+  if (reread.error) throwShopError(reread.error, "reading an order");
+  return summaryView(reread.data);
 }

@@ -525,6 +525,75 @@ describe("refund", () => {
   });
 });
 
+describe("cancelling a paid order", () => {
+  const cancel = (shop: Shop, orderId: string, token: string) =>
+    send(api, "PUT", `/api/shops/${shop.id}/orders/${orderId}/status`, {
+      token,
+      body: { status: "cancelled" },
+    });
+  const refundsAsked = (paymentIntentId: string) =>
+    stripe.requests.filter(
+      (request) =>
+        request.method === "POST" &&
+        request.path === "/v1/refunds" &&
+        request.params.payment_intent === paymentIntentId,
+    );
+
+  it("refunds what is left of its payment, once, and the order says refunded", async () => {
+    const shop = await newShop();
+    const orderId = await newOrder(shop, 5000);
+    const created = await intent(shop, orderId);
+    stripe.pay(created.paymentIntentId as string);
+    await expectJson(await confirm(shop, created.paymentIntentId as string), 200);
+    // Part of it was already given back by hand.
+    await expectJson(
+      await post(
+        api,
+        `/api/shops/${shop.id}/payments/${created.paymentId}/refund`,
+        { amount: 1000, reason: "Damaged" },
+        { token: shop.owner.accessToken, key: crypto.randomUUID() },
+      ),
+      201,
+    );
+
+    const cancelled = await expectJson(await cancel(shop, orderId, shop.admin.accessToken), 200);
+    expect(cancelled).toMatchObject({ status: "cancelled", paymentStatus: "refunded" });
+    expect(refundsAsked(created.paymentIntentId as string).map((r) => r.params.amount)).toEqual([
+      "1000",
+      "4000",
+    ]);
+    expect(
+      await sql(
+        "select amount_minor::int as amount, status, requested_by from public.refunds where payment_id = $1 and idempotency_key = $2",
+        [created.paymentId, `order-cancelled:${orderId}`],
+      ),
+    ).toEqual([{ amount: 4000, status: "succeeded", requested_by: shop.admin.id }]);
+
+    // Asking again changes nothing and asks Stripe for nothing more.
+    await expectJson(await cancel(shop, orderId, shop.owner.accessToken), 200);
+    expect(refundsAsked(created.paymentIntentId as string)).toHaveLength(2);
+    expect(await order(orderId)).toMatchObject({
+      status: "cancelled",
+      payment_status: "refunded",
+    });
+  });
+
+  it("cancels an unpaid order without a refund, and an agent cannot cancel at all", async () => {
+    const shop = await newShop();
+    const orderId = await newOrder(shop, 2500);
+    await expectProblem(await cancel(shop, orderId, shop.agent.accessToken), 403, "forbidden");
+    expect(await order(orderId)).toMatchObject({ status: "pending" });
+    expect(
+      await expectJson(await cancel(shop, orderId, shop.owner.accessToken), 200),
+    ).toMatchObject({ status: "cancelled", paymentStatus: "unpaid" });
+    expect(
+      await sql("select 1 from public.refunds where idempotency_key = $1", [
+        `order-cancelled:${orderId}`,
+      ]),
+    ).toEqual([]);
+  });
+});
+
 describe("reading a payment", () => {
   it("shows the shop's members their shop's payment, and 404 to everyone else", async () => {
     const shop = await newShop();
