@@ -4,7 +4,8 @@
 // at their own paths (vercel.json rewrites them to this app): /forgot-password and
 // /reset-password, where the emailed reset link lands, and /auth/confirm, where the sign-up's
 // confirmation link lands; and /staff, a staff member's bookings of the day (staff-day.ts) and
-// what needs attention (operations.ts).
+// what needs attention (operations.ts); /inbox, a shop member's live inbox (shop-inbox.ts); and
+// /shops/:shopId/chat, a shop's public customer chat widget (shop-chat.ts).
 // Signed out, the front page also books without an account, and /bookings/:id#token=… is a
 // guest's own booking page (guest-booking.ts).
 import {
@@ -31,6 +32,8 @@ import {
   resetPasswordPage,
 } from "./password-reset.js";
 import { clearProblem, focusInView, showProblem } from "./problems.js";
+import { SHOP_CHAT_PATH, shopChatPage } from "./shop-chat.js";
+import { INBOX_PATH, shopInboxPage } from "./shop-inbox.js";
 import { STAFF_PATH, staffDayPage } from "./staff-day.js";
 import { supportChat } from "./support-chat.js";
 
@@ -46,6 +49,8 @@ let shownUserId: string | undefined;
 let catalogue: Promise<Catalogue> | undefined;
 /** A line to show above the booking form once, after the page that led there. */
 let pendingNotice: string | undefined;
+/** What the page shown last must stop when another is drawn (the inbox's Realtime connection). */
+let leavePage: (() => void) | undefined;
 
 const client = createBastionClient({
   // A renewed token is the same person: only signing in or out redraws the page. The pages that
@@ -66,6 +71,9 @@ async function render(): Promise<void> {
   const session = client.session;
   shownUserId = session?.user.id;
   clearProblem();
+  leavePage?.();
+  leavePage = undefined;
+  const chatShop = SHOP_CHAT_PATH.exec(location.pathname)?.[1];
   if (location.pathname === FORGOT_PASSWORD_PATH) {
     show(account);
     show(app, forgotPasswordPage(client));
@@ -120,6 +128,12 @@ async function render(): Promise<void> {
     }
     return;
   }
+  if (chatShop && !session) {
+    show(account);
+    show(app, shopChatPage(client, chatShop));
+    focusHeading();
+    return;
+  }
   if (!session) {
     show(account);
     show(app, authForm(client));
@@ -160,6 +174,18 @@ async function render(): Promise<void> {
   show(account, h("span", {}, `Signed in as ${session.user.email ?? "you"}`), signOut);
   if (location.pathname === FLIGHTS_PATH) {
     show(app, flightsPage(client));
+    focusHeading();
+    return;
+  }
+  if (chatShop) {
+    show(app, shopChatPage(client, chatShop));
+    focusHeading();
+    return;
+  }
+  if (location.pathname === INBOX_PATH) {
+    const inbox = shopInboxPage(client);
+    leavePage = inbox.close;
+    show(app, inbox.element);
     focusHeading();
     return;
   }
