@@ -18,4 +18,5 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { job: "reminders", everyMinutes: DAILY },
   { job: "purge-bookings", everyMinutes: DAILY },
   { job: "operations-alerts", everyMinutes: DAILY },
+  { job: "flight-orders", everyMinutes: DAILY },
 ];

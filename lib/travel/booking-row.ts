@@ -36,6 +36,12 @@ export const FlightBookingRow = z.object({
   confirmed_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),
   created_at: z.string(),
+  adults: z.number().int().default(1),
+  children: z.number().int().default(0),
+  infants: z.number().int().default(0),
+  ordering_claimed_at: z.string().nullable().default(null),
+  provider_cancellation_id: z.string().nullable().default(null),
+  refund_minor: z.coerce.number().int().nullable().default(null),
 });
 export type FlightBookingRow = z.infer<typeof FlightBookingRow>;
 
@@ -63,6 +69,11 @@ export const FlightBookingView = z
     ),
     /** The airline's reference (PNR) when the provider ticketed it (Duffel). */
     providerBookingReference: z.string().nullable(),
+    /**
+     * What a cancellation refunds, in minor units: the whole amount, or what the airline gives
+     * back for a ticketed booking cancelled at the provider; null while not cancelled.
+     */
+    refundMinor: z.number().int().nullable(),
     /** Whether the owner may cancel now (unpaid, or a refundable fare before departure). */
     cancellable: z.boolean(),
     createdAt: z.iso.datetime({ offset: true }),
@@ -105,11 +116,14 @@ export function flightBookingView(row: FlightBookingRow, now: Date): FlightBooki
       familyName,
     })),
     providerBookingReference: row.provider_booking_reference,
+    refundMinor:
+      row.status !== "cancelled" || row.paid_by_payment_id === null
+        ? null
+        : (row.refund_minor ?? row.amount_minor),
     cancellable:
       open &&
       Date.parse(row.departs_at) > now.getTime() &&
-      (row.paid_by_payment_id === null ||
-        (row.refundable === true && row.provider_order_id === null)),
+      (row.paid_by_payment_id === null || row.refundable === true),
     createdAt: new Date(row.created_at).toISOString(),
     confirmedAt: iso(row.confirmed_at),
     cancelledAt: iso(row.cancelled_at),

@@ -9,6 +9,7 @@ import { ApiError } from "../http/errors.js";
 import { refundPayment } from "../payments/ledger/refund-payment.js";
 import { newBookingReference } from "./booking-reference.js";
 import { FlightBookingRow, FlightBookingView, flightBookingView } from "./booking-row.js";
+import { cancelTicketedFlightBooking } from "./cancellation.js";
 import { openOfferToken, sealOfferToken } from "./offer.js";
 import { revalidate } from "./offer-details.js";
 import { FLIGHT_BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
@@ -19,8 +20,8 @@ export function throwFlightBookingError(error: PostgrestError, fn: string): neve
   if (error.code === "PT409") {
     throw new ApiError(
       "conflict",
-      error.message.includes("ticketed")
-        ? "This booking is ticketed with the airline, so it cannot be cancelled here: ask support to cancel it."
+      error.message.includes("under way")
+        ? "A cancellation of this booking is already under way: read the booking again in a moment."
         : "This flight booking cannot take this change now.",
     );
   }
@@ -127,16 +128,18 @@ export async function listMyFlightBookings(
   return { bookings: data.map((row) => flightBookingView(FlightBookingRow.parse(row), now)) };
 }
 
-/** One booking the caller may read (theirs; admins: any), else 404. */
+/**
+ * One booking the caller may read (theirs; admins: any), else 404. An admin reading someone
+ * else's (its travellers opened here) is recorded in personal_data_reads by read_flight_booking,
+ * in the same transaction as the read.
+ */
 export async function getFlightBooking(
   db: SupabaseClient,
   id: string,
   now: Date,
 ): Promise<FlightBookingView> {
-  const { data, error } = await db.from("flight_bookings").select("*").eq("id", id).maybeSingle();
-  if (error) throw new Error(`reading a flight booking failed: ${error.code} ${error.message}`);
-  if (data === null) throw new ApiError("not_found", "There is no such flight booking.");
-  return flightBookingView(FlightBookingRow.parse(data), now);
+  const row = await call(db, "read_flight_booking", { p_id: id }, FlightBookingRow);
+  return flightBookingView(row, now);
 }
 
 /**
@@ -149,27 +152,36 @@ export async function cancelFlightBooking(
   id: string,
   now: Date,
 ): Promise<FlightBookingView> {
-  let row = await call(
-    service,
-    "cancel_flight_booking",
-    { p_user_id: userId, p_id: id },
-    FlightBookingRow,
-  );
+  const { data, error } = await service.rpc("cancel_flight_booking", {
+    p_user_id: userId,
+    p_id: id,
+  });
+  let row: FlightBookingRow;
+  if (error?.code === "PT409" && error.message.includes("ticketed")) {
+    // Ticketed at the provider (a Duffel order): cancelled there first (cancellation.ts).
+    row = await cancelTicketedFlightBooking(service, userId, id, now);
+  } else {
+    if (error) throwFlightBookingError(error, "cancel_flight_booking");
+    row = FlightBookingRow.parse(data);
+  }
   if (row.payment_status === "refund_due")
     row = await refundFlightBooking(service, row, "cancelled");
   return flightBookingView(row, now);
 }
 
-/** Pays back what a cancelled or failed booking owes, in full, exactly once (keyed by booking). */
+/**
+ * Pays back what a cancelled or failed booking owes (refund_due): in full, or what the airline
+ * refunded for a ticketed cancellation; exactly once (the ledger's key names the booking).
+ */
 export async function refundFlightBooking(
   service: SupabaseClient,
   row: FlightBookingRow,
   why: "cancelled" | "provider_failed",
 ): Promise<FlightBookingRow> {
-  if (row.paid_by_payment_id === null) return row;
+  if (row.paid_by_payment_id === null || row.payment_status !== "refund_due") return row;
   const refund = await refundPayment(service, {
     paymentId: row.paid_by_payment_id,
-    amountMinor: row.amount_minor,
+    amountMinor: Math.min(row.refund_minor ?? row.amount_minor, row.amount_minor),
     reason:
       why === "cancelled"
         ? "The traveller cancelled a refundable flight booking"

@@ -13,7 +13,7 @@ import { refundPayment } from "../payments/ledger/refund-payment.js";
 import { FlightBookingRow, openTravelers } from "./booking-row.js";
 import { refundFlightBooking, throwFlightBookingError } from "./bookings.js";
 import { flightProvider } from "./providers/registry.js";
-import { FlightProviderError } from "./providers/types.js";
+import { type FlightProvider, FlightProviderError, type ProviderOrder } from "./providers/types.js";
 import { FLIGHT_BOOKING_SEALED_COLUMNS } from "./sealed-columns.js";
 
 const Taken = z.object({ booking: FlightBookingRow, taken: z.boolean(), refund_due: z.boolean() });
@@ -34,7 +34,7 @@ export async function settleFlightCapture(
     { p_payment_id: paymentId },
     Taken,
   );
-  let booking = outcome.booking;
+  const booking = outcome.booking;
   if (outcome.refund_due) {
     const payment = await service
       .from("payments")
@@ -55,53 +55,87 @@ export async function settleFlightCapture(
     return booking;
   }
   if (booking.status !== "pending_payment" || booking.payment_status !== "paid") return booking;
+  const provider = await flightProvider(booking.provider);
+  // An earlier attempt (claimed, then no answer) may have made the order: only the order sweep
+  // (order-sweep.ts), which asks the provider first, tries again — never a blind second order.
+  if (provider.createOrder && booking.ordering_claimed_at !== null) return booking;
   const claimed = await rpc(service, "claim_flight_order", { p_id: booking.id }, z.boolean());
   if (!claimed) return booking;
+  return placeFlightOrder(service, booking, provider);
+}
 
-  let order: { orderId: string | null; bookingReference: string | null } = {
+/**
+ * Buys the claimed, paid booking's order at its provider (or confirms it in Bastion when the
+ * provider takes no orders) and confirms the booking. A refusal fails the booking and refunds it
+ * in full; no answer throws (the order may exist: the order sweep finds out).
+ */
+export async function placeFlightOrder(
+  service: SupabaseClient,
+  booking: FlightBookingRow,
+  provider: FlightProvider,
+): Promise<FlightBookingRow> {
+  let order: ProviderOrder | { orderId: null; bookingReference: null } = {
     orderId: null,
     bookingReference: null,
   };
-  const provider = await flightProvider(booking.provider);
   if (provider.createOrder) {
     try {
-      const created = await provider.createOrder(booking.itinerary, openTravelers(booking), {
-        email: openPersonalData(
-          booking.contact_email_sealed,
-          FLIGHT_BOOKING_SEALED_COLUMNS.contact_email_sealed,
-        ),
-        phone: openPersonalData(
-          booking.contact_phone_sealed,
-          FLIGHT_BOOKING_SEALED_COLUMNS.contact_phone_sealed,
-        ),
-      });
-      order = created;
+      order = await provider.createOrder(
+        booking.itinerary,
+        openTravelers(booking),
+        {
+          email: openPersonalData(
+            booking.contact_email_sealed,
+            FLIGHT_BOOKING_SEALED_COLUMNS.contact_email_sealed,
+          ),
+          phone: openPersonalData(
+            booking.contact_phone_sealed,
+            FLIGHT_BOOKING_SEALED_COLUMNS.contact_phone_sealed,
+          ),
+        },
+        booking.id,
+      );
     } catch (error) {
-      if (!(error instanceof FlightProviderError) || error.status === 0) {
-        // No answer: the order may or may not exist; the claim lapses and the next capture
-        // path asks again.
+      if (!(error instanceof FlightProviderError) || error.status === 0 || error.status >= 500) {
+        // No answer, or the provider failed while answering: the order may or may not exist.
         log.error("flight_order_uncertain", { bookingId: booking.id, error });
         throw error;
       }
       log.warn("flight_order_refused", { bookingId: booking.id, status: error.status });
-      const failed = await rpc(
-        service,
-        "fail_flight_booking",
-        { p_id: booking.id, p_reason: `provider refused the order (${error.status})` },
-        FlightBookingRow.nullable(),
-      );
-      booking = failed ?? booking;
-      return refundFlightBooking(service, booking, "provider_failed");
+      return failAndRefund(service, booking, `provider refused the order (${error.status})`);
     }
   }
+  return confirmFlightOrder(service, booking.id, order);
+}
+
+export function confirmFlightOrder(
+  service: SupabaseClient,
+  bookingId: string,
+  order: { orderId: string | null; bookingReference: string | null },
+): Promise<FlightBookingRow> {
   return rpc(
     service,
     "confirm_flight_booking",
     {
-      p_id: booking.id,
+      p_id: bookingId,
       p_provider_order_id: order.orderId,
       p_provider_booking_reference: order.bookingReference,
     },
     FlightBookingRow,
   );
+}
+
+/** The booking failed after its capture: it fails, and its payment goes back in full. */
+export async function failAndRefund(
+  service: SupabaseClient,
+  booking: FlightBookingRow,
+  reason: string,
+): Promise<FlightBookingRow> {
+  const failed = await rpc(
+    service,
+    "fail_flight_booking",
+    { p_id: booking.id, p_reason: reason },
+    FlightBookingRow.nullable(),
+  );
+  return refundFlightBooking(service, failed ?? booking, "provider_failed");
 }

@@ -45,7 +45,11 @@ export async function composeFlightMessage(
         departureTime: segment.departureTime,
         arrivalTime: segment.arrivalTime,
       })),
-      totalMinor: booking.amount_minor,
+      // The cancellation email names what is refunded (a ticketed booking: what the airline gives back).
+      totalMinor:
+        row.template === "flight_booking_cancelled"
+          ? (booking.refund_minor ?? booking.amount_minor)
+          : booking.amount_minor,
       currency: booking.currency,
       bookingUrl: `${appUrl()}/app/#/flights/bookings/${booking.id}`,
     },

@@ -123,6 +123,7 @@ export function flightExamples(now: Date) {
     segments: offer.segments,
     travelers: [{ type: "adult", givenName: "Priya", familyName: "Sharma" }],
     providerBookingReference: null,
+    refundMinor: null,
     cancellable: true,
     createdAt: now.toISOString(),
     confirmedAt: null,

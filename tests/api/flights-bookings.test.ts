@@ -2,7 +2,8 @@
 // Stripe for payment (tests/helpers/fake-stripe.ts), both network-level fakes: search, book with
 // travellers (validated per type, sealed at rest), a price change between search and booking,
 // payment through the ledger with the amount from the confirmed offer, the Duffel order on
-// capture, the full automatic refund when Duffel refuses, and cancellation.
+// capture, the full automatic refund when Duffel refuses, and cancellation (at Duffel, and the
+// order sweep: flights-duffel-orders.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, TEST_CRON_SECRET, type TestApi } from "../helpers/api.js";
 import { type FakeDuffel, startFakeDuffel } from "../helpers/fake-duffel.js";
@@ -376,35 +377,8 @@ describe("paying for a flight", () => {
     expect(data).toMatchObject({ status: "refunded", refunded_minor: 21040 });
   });
 
-  it("refuses to cancel a ticketed booking, even a refundable one, and refunds nothing", async () => {
-    // Paid and ticketed at Duffel: refunding here without cancelling the Duffel order would leave
-    // the traveller both the ticket and the money.
-    const refundable = await paidBooking(1);
-    stripe.pay(refundable.started.paymentIntentId);
-    await expectJson(
-      await confirm(refundable.user.accessToken, refundable.started.paymentIntentId),
-      200,
-    );
-    const refusal = await expectProblem(
-      await send(api, "POST", `/api/flights/bookings/${refundable.booking.id}/cancel`, {
-        token: refundable.user.accessToken,
-      }),
-      409,
-      "conflict",
-    );
-    expect(refusal.detail).toMatch(/ticketed with the airline/);
-    expect(
-      stripe.requests.filter(
-        (r) =>
-          r.path === "/v1/refunds" &&
-          r.params.payment_intent === refundable.started.paymentIntentId,
-      ),
-    ).toEqual([]);
-    expect(await read(refundable.user.accessToken, refundable.booking.id)).toMatchObject({
-      status: "confirmed",
-      cancellable: false,
-    });
-
+  it("refuses to cancel a non-refundable ticketed booking; cancels an unpaid one", async () => {
+    // Refundable ticketed bookings are cancelled at Duffel: tests/api/flights-duffel-orders.test.ts.
     const fixed = await paidBooking(0);
     stripe.pay(fixed.started.paymentIntentId);
     await expectJson(await confirm(fixed.user.accessToken, fixed.started.paymentIntentId), 200);

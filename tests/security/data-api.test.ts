@@ -125,6 +125,8 @@ const REVIEWED: Record<string, string> = {
   // Travel (20261121002000_travel.sql): reads only; every write is a service-role function
   "authenticated: select flight_bookings":
     "RLS: own rows, or admins; travellers and contact only sealed, the itinerary holds nothing personal",
+  "authenticated: read_flight_booking(uuid)":
+    "owner or admin only (PT404 else); an admin's read of another's booking is logged",
   "authenticated: select refunds": "RLS: own, or staff",
   "authenticated: select payment_disputes": "RLS: staff",
   "authenticated: select shop_payment_accounts":

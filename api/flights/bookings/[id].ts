@@ -8,7 +8,7 @@ export default route({
     {
       summary: "One flight booking",
       description:
-        "The owner's booking (staff: any), with its itinerary, travellers' names, status and payment status; 404 for anyone else's, as for an unknown id.",
+        "The owner's booking (admins: any), with its itinerary, travellers' names, status and payment status; 404 for anyone else's, as for an unknown id. An admin's read of someone else's booking is recorded in the personal-data read log (`public.personal_data_reads`) with who read it.",
       tags: ["flights"],
       auth: "user",
       params: FlightBookingParams,

@@ -1,14 +1,53 @@
 // Duffel's Flights API: POST /air/offer_requests?return_offers=true (the search: slices and
 // passengers in, offers out), GET /air/offers/{id} (one offer as it stands now: price and
 // availability), POST /air/orders (buy it: an instant order paid from the Duffel balance, at
-// exactly the confirmed price). Every call sends `Authorization: Bearer <token>` and
+// exactly the confirmed price, carrying the Bastion booking id in its metadata), GET /air/orders
+// (listing, to find the order an unanswered attempt may have made), POST
+// /air/order_cancellations and …/{id}/actions/confirm (quote, then confirm, a cancellation).
+// Every call sends `Authorization: Bearer <token>` and
 // `Duffel-Version: v2`; bodies are `{data: …}` both ways; amounts are decimal strings.
 import { env, localStackEnabled } from "../../env.js";
 import { log } from "../../log.js";
 import { currencyDigits, type Passengers, type ProviderOffer, toMajor, toMinor } from "../offer.js";
 import type { FlightQuery } from "../search-request.js";
 import { providerJson } from "./http.js";
-import { type FlightProvider, FlightProviderError } from "./types.js";
+import {
+  type CancellationQuote,
+  type FlightProvider,
+  FlightProviderError,
+  type ProviderOrder,
+} from "./types.js";
+
+/** The metadata key an order carries its Bastion booking id under (what findOrder looks for). */
+export const DUFFEL_BOOKING_METADATA_KEY = "bastion_booking_id";
+/** Pages of 200 orders read before the sweep gives up on telling (and tries again later). */
+const ORDER_LIST_PAGES = 25;
+
+interface DuffelOrderCancellation {
+  id?: string;
+  refund_amount?: string | null;
+  refund_currency?: string | null;
+  refund_to?: string | null;
+  expires_at?: string | null;
+  confirmed_at?: string | null;
+}
+
+function quoteOf(data: unknown, endpoint: string): CancellationQuote {
+  const quote = data as DuffelOrderCancellation | undefined;
+  const currency = quote?.refund_currency?.toUpperCase();
+  const amount = Number(quote?.refund_amount ?? Number.NaN);
+  if (!quote?.id || !currency || !/^[A-Z]{3}$/.test(currency) || !Number.isFinite(amount)) {
+    throw new FlightProviderError("duffel", endpoint, 502);
+  }
+  return {
+    id: quote.id,
+    refundMinor: toMinor(amount, currency),
+    currency,
+    refundTo: quote.refund_to ?? "unknown",
+    expiresAt: quote.expires_at ? new Date(quote.expires_at).toISOString() : null,
+    confirmed: Boolean(quote.confirmed_at),
+  };
+}
 
 const DUFFEL_API = "https://api.duffel.com";
 export const DUFFEL_VERSION = "v2";
@@ -192,7 +231,7 @@ export function duffelFlightProvider(accessToken: string): FlightProvider {
       if (offer.expires_at && Date.parse(offer.expires_at) <= Date.now()) return null;
       return offerOf(offer);
     },
-    async createOrder(offer, travelers, contact) {
+    async createOrder(offer, travelers, contact, bookingId) {
       const current = await call("offers", `/air/offers/${encodeURIComponent(offer.ref)}`);
       const ids = ((current.data as DuffelOffer | undefined)?.passengers ?? []).map((p) => p.id);
       if (current.status !== 200 || ids.length !== travelers.length) {
@@ -212,6 +251,7 @@ export function duffelFlightProvider(accessToken: string): FlightProvider {
         data: {
           type: "instant",
           selected_offers: [offer.ref],
+          metadata: { [DUFFEL_BOOKING_METADATA_KEY]: bookingId },
           payments: [
             {
               type: "balance",
@@ -248,6 +288,75 @@ export function duffelFlightProvider(accessToken: string): FlightProvider {
       const order = data as { id?: string; booking_reference?: string } | undefined;
       if (!order?.id) throw new FlightProviderError("duffel", "orders", 502);
       return { orderId: order.id, bookingReference: order.booking_reference ?? null };
+    },
+    async findOrder(bookingId) {
+      // Duffel takes no idempotency key on orders and filters no listing by metadata: every
+      // order is read, newest pages first, until the one carrying this booking id shows up.
+      let after: string | null = null;
+      for (let page = 0; page < ORDER_LIST_PAGES; page++) {
+        const query = new URLSearchParams({ limit: "200", ...(after !== null && { after }) });
+        let answer: { status: number; json: unknown };
+        try {
+          answer = await providerJson("duffel", "orders", `${apiAddress()}/air/orders?${query}`, {
+            headers,
+          });
+        } catch {
+          return "unknown";
+        }
+        if (answer.status !== 200) return "unknown";
+        const body = answer.json as
+          | {
+              data?: {
+                id: string;
+                booking_reference?: string;
+                metadata?: Record<string, string> | null;
+              }[];
+              meta?: { after?: string | null };
+            }
+          | undefined;
+        if (!Array.isArray(body?.data)) return "unknown";
+        const found = body.data.find(
+          (order) => order.metadata?.[DUFFEL_BOOKING_METADATA_KEY] === bookingId,
+        );
+        if (found) {
+          return {
+            orderId: found.id,
+            bookingReference: found.booking_reference ?? null,
+          } satisfies ProviderOrder;
+        }
+        after = body.meta?.after ?? null;
+        if (after === null) return null;
+      }
+      return "unknown";
+    },
+    async quoteCancellation(orderId) {
+      const { status, data } = await call("order_cancellations", "/air/order_cancellations", {
+        data: { order_id: orderId },
+      });
+      if (status !== 201 && status !== 200) {
+        throw new FlightProviderError("duffel", "order_cancellations", status);
+      }
+      return quoteOf(data, "order_cancellations");
+    },
+    async getCancellation(cancellationId) {
+      const { status, data } = await call(
+        "order_cancellations",
+        `/air/order_cancellations/${encodeURIComponent(cancellationId)}`,
+      );
+      if (status === 404) return null;
+      if (status !== 200) throw new FlightProviderError("duffel", "order_cancellations", status);
+      return quoteOf(data, "order_cancellations");
+    },
+    async confirmCancellation(cancellationId) {
+      const { status, data } = await call(
+        "order_cancellations_confirm",
+        `/air/order_cancellations/${encodeURIComponent(cancellationId)}/actions/confirm`,
+        {},
+      );
+      if (status !== 200 && status !== 201) {
+        throw new FlightProviderError("duffel", "order_cancellations_confirm", status);
+      }
+      return quoteOf(data, "order_cancellations_confirm");
     },
   };
 }

@@ -26,7 +26,31 @@ export interface FlightProvider {
     offer: ProviderOffer,
     travelers: readonly Traveler[],
     contact: Contact,
+    bookingId: string,
   ): Promise<ProviderOrder>;
+  /**
+   * The order created for this booking (found by the booking id it was created with), null when
+   * the provider certainly has none, or "unknown" when it could not tell (the sweep retries).
+   */
+  findOrder?(bookingId: string): Promise<ProviderOrder | null | "unknown">;
+  /** Quotes the order's cancellation (nothing changes until it is confirmed). */
+  quoteCancellation?(orderId: string): Promise<CancellationQuote>;
+  /** A quote asked for before, as it stands now (confirmed or not), or null when unknown. */
+  getCancellation?(cancellationId: string): Promise<CancellationQuote | null>;
+  /** Confirms the quote: the order is cancelled and the refund applied. */
+  confirmCancellation?(cancellationId: string): Promise<CancellationQuote>;
+}
+
+/** What cancelling an order gives back (Duffel's order cancellation). */
+export interface CancellationQuote {
+  id: string;
+  /** The refund in minor units of `currency`. */
+  refundMinor: number;
+  currency: string;
+  /** Where the provider refunds it: our balance, the original payment, airline credits… */
+  refundTo: string;
+  expiresAt: string | null;
+  confirmed: boolean;
 }
 
 /** The provider refused or failed; `status` 0 when it did not answer. Never its body. */
