@@ -19,6 +19,7 @@ describe("vercel.json crons", () => {
     expect(crons.map((cron) => cron.path).sort()).toEqual([
       "/api/cron/deliver-notifications",
       "/api/cron/expire-holds",
+      "/api/cron/flight-orders",
       "/api/cron/operations-alerts",
       "/api/cron/purge-bookings",
       "/api/cron/purge-consent",

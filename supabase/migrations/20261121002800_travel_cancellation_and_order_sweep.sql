@@ -174,8 +174,22 @@ select public.restrict_execute('{service_role}',
 select public.restrict_execute('{authenticated}',
   'public.read_flight_booking(uuid)');
 
--- The order sweep every 15 minutes where pg_cron is on (as bastion-settle-payments is); Vercel
--- Cron runs it daily as the safety net.
+-- Whether the order sweep has anything to do now: a paid Duffel booking waiting for its order
+-- past the grace period (lib/travel/order-sweep.ts FLIGHT_ORDER_GRACE_MINUTES).
+create function public.flight_orders_due() returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.flight_bookings as f
+      where f.status = 'pending_payment' and f.payment_status = 'paid' and f.provider = 'duffel'
+        and f.updated_at < now() - interval '15 minutes'
+  )
+$$;
+
+-- The order sweep every 15 minutes where pg_cron is on (as bastion-settle-payments is), calling
+-- the endpoint only when a booking is due; Vercel Cron runs it daily as the safety net.
 create function public.schedule_flight_order_sweep() returns void
 language plpgsql
 volatile
@@ -189,7 +203,7 @@ begin
   perform cron.schedule(
     'bastion-flight-orders',
     '*/15 * * * *',
-    $job$select public.call_bastion('/api/cron/flight-orders') where exists (select 1 from public.flight_bookings as f where f.status = 'pending_payment' and f.payment_status = 'paid')$job$
+    $job$select public.call_bastion('/api/cron/flight-orders') where public.flight_orders_due()$job$
   );
 end;
 $$;
@@ -202,4 +216,6 @@ begin
 end
 $$;
 
-select public.restrict_execute('{}', 'public.schedule_flight_order_sweep()');
+select public.restrict_execute('{}',
+  'public.flight_orders_due()',
+  'public.schedule_flight_order_sweep()');

@@ -229,7 +229,7 @@ describe("the scheduler", () => {
 });
 
 describe("the migration's jobs", () => {
-  it("exist locally: delivery every minute, reminders and payments every 15 minutes", async () => {
+  it("exist locally: delivery every minute, reminders, payments and flight orders every 15 minutes", async () => {
     const { rows } = await stack.db.query(
       "select jobname, schedule, command from cron.job where jobname like 'bastion-%' order by jobname",
     );
@@ -239,6 +239,12 @@ describe("the migration's jobs", () => {
         schedule: "* * * * *",
         command:
           "select public.call_bastion('/api/cron/deliver-notifications') where public.notifications_due()",
+      },
+      {
+        jobname: "bastion-flight-orders",
+        schedule: "*/15 * * * *",
+        command:
+          "select public.call_bastion('/api/cron/flight-orders') where public.flight_orders_due()",
       },
       {
         jobname: "bastion-reminders",
@@ -268,7 +274,7 @@ describe("the migration's jobs", () => {
     const { scheduler: cron, setClock } = scheduler("2026-03-02T10:14:30Z");
     try {
       setClock("2026-03-02T10:15:00Z");
-      expect(await cron.tick()).toBe(3);
+      expect(await cron.tick()).toBe(4);
       const { rows } = await stack.db.query(
         `select j.jobname, d.status from cron.job_run_details as d join cron.job as j using (jobid)
           where j.jobname like 'bastion-%' and d.runid > $1 order by j.jobname`,
@@ -276,6 +282,7 @@ describe("the migration's jobs", () => {
       );
       expect(rows).toEqual([
         { jobname: "bastion-deliver-notifications", status: "succeeded" },
+        { jobname: "bastion-flight-orders", status: "succeeded" },
         { jobname: "bastion-reminders", status: "succeeded" },
         { jobname: "bastion-settle-payments", status: "succeeded" },
       ]);
