@@ -967,6 +967,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/coupons/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview what a coupon code takes off a price
+         * @description Public (the MindfulQALB SPA's checkout calls it with no account). `amountPaise` is the price the screen shows in INR paise; `discountPaise` is the code's discount on it, a preview only: POST /api/payments/create-order computes the discount again from `couponCode` on the catalogue price. Every code that gives no discount — unknown, inactive, not yet or no longer valid, used up, or for another currency — answers the same 200 `{valid: false, message}`, and the endpoint is limited per IP (10 in 10 minutes), so codes cannot be found by guessing.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiCouponsValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cron/deliver-notifications": {
         parameters: {
             query?: never;
@@ -1089,6 +1111,34 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/cron/refresh-channel-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refresh the social channels' tokens before they expire (scheduled)
+         * @description Run by Vercel Cron daily and by pg_cron every 30 minutes (through pg_net), with CRON_SECRET or DATABASE_WEBHOOK_SECRET. TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        get: operations["getApiCronRefreshChannelTokens"];
+        put?: never;
+        /**
+         * Refresh the social channels' tokens before they expire (scheduled)
+         * @description Run by Vercel Cron daily and by pg_cron every 30 minutes (through pg_net), with CRON_SECRET or DATABASE_WEBHOOK_SECRET. TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        post: operations["postApiCronRefreshChannelTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cron/reminders": {
         parameters: {
             query?: never;
@@ -1198,7 +1248,7 @@ export type paths = {
         };
         /**
          * One flight booking
-         * @description The owner's booking (staff: any), with its itinerary, travellers' names, status and payment status; 404 for anyone else's, as for an unknown id.
+         * @description The owner's booking (admins: any), with its itinerary, travellers' names, status and payment status; 404 for anyone else's, as for an unknown id. An admin's read of someone else's booking is recorded in the personal-data read log (`public.personal_data_reads`) with who read it.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1222,7 +1272,7 @@ export type paths = {
         put?: never;
         /**
          * Cancel my flight booking
-         * @description The owner cancels before departure: an unpaid booking always; a paid one when its fare is refundable (`cancellable`), refunded in full through the ledger (`paymentStatus` refunded, or refund_due while the provider pays it out), with a cancellation email. 409 `conflict` when the fare does not allow it; 404 for anyone else's. Cancelling again answers the cancelled booking.
+         * @description The owner cancels before departure: an unpaid booking always; a paid one when its fare is refundable (`cancellable`), refunded through the ledger (`paymentStatus` refunded, or refund_due while the payment provider pays it out), with a cancellation email. A booking ticketed at Duffel is cancelled at Duffel first: Duffel quotes what it refunds, and the quote is confirmed only when the refund is money in the booking's currency; the traveller then gets back what Duffel refunds, never more than they paid (`refundMinor`). 409 `conflict` when the fare does not allow it, while another cancellation of it is under way, or when Duffel would refund in another currency, as airline credits or nothing (`reason` refund_currency, refund_not_money or no_refund, with `refundMinor`, `refundCurrency`, `refundTo`; nothing is cancelled); 502 `provider_error` when Duffel fails (the booking is unchanged; try again). 404 for anyone else's. Cancelling again answers the cancelled booking and refunds nothing more.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1277,6 +1327,28 @@ export type paths = {
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiFlightsSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/geo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's country, as the platform saw it
+         * @description Public, for a frontend choosing a currency (the MindfulQALB SPA's `GET /api/geo`, which reads ipapi.co's `country_code` and `country_name`). No outside service is asked: on Vercel the country is the `x-vercel-ip-country` header its edge sets on every request; without it (a local run) the answer is India (`IN`, `source: "default"`). Nothing is stored.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        get: operations["getApiGeo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1443,6 +1515,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/oauth/{platform}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where Facebook Login and TikTok send the connect popup back (/oauth/{platform}/callback)
+         * @description Public, reached as /oauth/<platform>/callback (vercel.json rewrites it here): the redirect_uri registered with the Meta and TikTok apps, APP_URL/oauth/<platform>/callback. Verifies the state (signed, bound to the owner, the shop and the platform, 10 minutes, used once: a replayed, forged, foreign, expired or missing state is refused), exchanges the code with the PKCE verifier kept on the server, seals the tokens and answers a tiny HTML page under its own CSP (default-src 'none'; its one inline script allowed by hash) that posts to `window.opener`, at APP_URL's origin only, `{platform, status: "connected", account: {id, name, username}}`, or `{platform, status: "select", accounts: [...], expiresAt}` when Meta offered several Pages or Instagram accounts (finish with POST …/integrations/{platform}/select), or `{platform, status: "error", error}` with one of state_missing, state_invalid, state_expired, state_used, access_denied, authorization_failed, forbidden, no_pages, no_instagram_account, account_in_use, provider_refused, provider_unavailable, unknown_platform, failed — never a token — then closes.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        get: operations["getApiOauthPlatformCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -1562,11 +1656,33 @@ export type paths = {
         put?: never;
         /**
          * Create a checkout order (Razorpay, or the local sandbox)
-         * @description The amount comes from the server: the hold's when `bookingId` is given (it must be the payer's live hold), else the catalogue's price for the session type and format (`format` defaults to the session type's: video when it has a video price). Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. No account is needed: a guest pays for a hold by sending its manage token as X-Booking-Token (404 without the right one), or pays for a session from the catalogue and books with the payment afterwards (POST /api/bookings with `paymentId`). `Idempotency-Key` is optional and honoured when sent. `customerName`, `customerEmail` and `customerPhone` (sent by the MindfulQALB SPA) are accepted and not stored. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.
+         * @description The amount comes from the server: the hold's when `bookingId` is given (it must be the payer's live hold), else the catalogue's price for the session type and format (`format` defaults to the session type's: video when it has a video price). Open the checkout with `keyId` and `orderId`, then send its response to POST /api/payments/verify. No account is needed: a guest pays for a hold by sending its manage token as X-Booking-Token (404 without the right one), or pays for a session from the catalogue and books with the payment afterwards (POST /api/bookings with `paymentId`). `Idempotency-Key` is optional and honoured when sent. `customerName`, `customerEmail` and `customerPhone` (sent by the MindfulQALB SPA) are accepted and not stored. `couponCode` (the SPA also sends it as `coupon_code`, the same value) takes the coupon's discount off the catalogue price, computed here (`discountPaise`, in the order's minor units); a code that gives none is 400 with `error` saying so, as every unknown or expired one. Locally, without Razorpay keys, the sandbox answers and `checkoutUrl` is its pay page.
          *
          *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         post: operations["postApiPaymentsCreateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay for a hold with a payment made before it (the MindfulQALB SPA's order)
+         * @description The MindfulQALB SPA pays first (create-order, the checkout, POST /api/payments/verify), books (POST /api/bookings: a hold), then links the two with the order id. The captured payment of `razorpay_order_id` that no booking uses pays for the caller's live hold `booking_id` of the same session type and format, which is confirmed at once; the booking takes the payment's amount and currency (the server's price, less any coupon). A payment made without an account (the SPA's create-order sends no token) links to whoever presents its order id first, once. Linking the same pair again answers the booking. 409 when the hold has lapsed or was cancelled; 422 when the payment is not captured, already used, refunded, or for another session. (Guests and other clients can book with `paymentId` on POST /api/bookings instead.)
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
+        post: operations["postApiPaymentsLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1850,7 +1966,7 @@ export type paths = {
         put?: never;
         /**
          * Reply to the customer
-         * @description Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`. In a Telegram or Viber conversation the text is then sent through the platform and `delivery` says how it went; when it could not be sent the reply stays saved (delivery `failed`) and the answer is a problem: 502 `provider_error` (the platform refused or did not answer), 409 `conflict` (the channel is disconnected) or 400 (attachments only: only text goes to these platforms).
+         * @description Every member, as `seller`. Text and/or up to 5 attachments, each a reference to an object already uploaded to the `chat-attachments` Storage bucket under `<shopId>/` (JPEG, PNG, WebP, GIF or PDF, at most 10 MB; this API issues no upload URLs). Replying turns the AI off for the conversation and opens a closed one again. The shop's channel gets `message:new`. In a Telegram, Viber, Facebook or Instagram conversation the text is then sent through the platform (Facebook and Instagram: Meta's Send API from the Page) and `delivery` says how it went; when it could not be sent the reply stays saved (delivery `failed`) and the answer is a problem: 502 `provider_error` (the platform refused or did not answer; a token it no longer accepts also marks the channel needs_reconnect), 409 `conflict` (the channel is disconnected), 409 `outside_messaging_window` (Facebook and Instagram: the customer last wrote more than 24 hours ago, Meta's messaging window; checked before Meta is called, and Meta's own refusal answers the same) or 400 (attachments only: only text goes to these platforms).
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -1977,8 +2093,10 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Connect a channel (Telegram or Viber bot)
-         * @description Owners (403 for admins and agents). Telegram and Viber: send the bot's token (`botToken`); it is checked with the platform (Telegram getMe, Viber get_account_info), stored sealed, never returned, and the webhook is registered at APP_URL/api/webhooks/<platform>/<connection id> (Telegram with a secret_token; Viber signs with the token). Connecting again replaces the token. Facebook, Instagram and TikTok need OAuth, which is not built yet: 503 `provider_not_configured`. A token the platform refuses is 400; the platform down is 502.
+         * Connect a channel (a Telegram or Viber bot; Facebook, Instagram or TikTok through OAuth)
+         * @description Owners (403 for admins and agents). Telegram and Viber: send the bot's token (`botToken`); it is checked with the platform (Telegram getMe, Viber get_account_info), stored sealed, never returned, and the webhook is registered at APP_URL/api/webhooks/<platform>/<connection id> (Telegram with a secret_token; Viber signs with the token). Connecting again replaces the token; the answer is the connection. A token the platform refuses is 400; the platform down is 502.
+         *
+         *     Facebook, Instagram and TikTok (no body): the answer is `authorizationUrl`, to open in a popup — Facebook Login's dialog or TikTok's Login Kit v2 page, with a signed, single-use state bound to the caller, the shop and the platform (10 minutes) and a PKCE S256 challenge whose verifier stays on the server. The provider sends the popup back to `/oauth/<platform>/callback`, which finishes the connect and posts `{platform, status, account}` to the opener (see GET /api/oauth/{platform}/callback). 503 `provider_not_configured` when the platform's app is not configured.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -2000,11 +2118,33 @@ export type paths = {
         put?: never;
         /**
          * Disconnect a channel
-         * @description Owners (403 for others). Telegram deleteWebhook, Viber set_webhook with an empty url, then the sealed token is deleted and the connection shows `disconnected`; its conversations stay. 404 when the shop has no such connection; 502 when the platform did not answer (nothing changed, try again). Facebook, Instagram and TikTok: 503 `provider_not_configured`.
+         * @description Owners (403 for others). Telegram deleteWebhook, Viber set_webhook with an empty url; Facebook and Instagram: the app unsubscribed from the Page's webhooks (DELETE /{page-id}/subscribed_apps, unless the shop's other Meta connection uses the same Page); TikTok: the token revoked (/v2/oauth/revoke/). Then the sealed tokens are deleted and the connection shows `disconnected`; its conversations stay. A token the platform no longer accepts has nothing left to undo. 404 when the shop has no such connection; 502 when the platform did not answer (nothing changed, try again).
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
         post: operations["postApiShopsShopIdIntegrationsPlatformDisconnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/integrations/{platform}/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose the Facebook Page or Instagram account to connect
+         * @description Owners (403 for others): the owner who started the connect. When the OAuth callback posted `status: "select"` with several Pages (facebook) or Instagram professional accounts (instagram), send the chosen `accountId` within 10 minutes: the app is subscribed to the Page's messaging webhooks and the connection saved with the Page's token (sealed, never returned). The choice is used once. 404 when there is no pending choice (expired, already made, another owner's) or the id was not offered; 409 when another shop has connected that account; 502 when Meta refused or did not answer.
+         *
+         *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
+         */
+        post: operations["postApiShopsShopIdIntegrationsPlatformSelect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2187,7 +2327,7 @@ export type paths = {
         get?: never;
         /**
          * Move an order along
-         * @description Owners and admins (403 for agents). pending → processing → completed; cancelled from pending or processing, which gives the reserved stock back. Any other move is 409; asking for the status it already has changes nothing. The customer is emailed about the change.
+         * @description Owners and admins (403 for agents). pending → processing → completed; cancelled from pending or processing, which gives the reserved stock back and, for a paid order, refunds what is left of its payment to the customer (a connected shop's transfer is reversed; if the provider does not answer now, the payments sweep sends the reserved refund later, and `paymentStatus` follows). Any other move is 409; asking for the status it already has changes nothing. The customer is emailed about the change.
          *
          *     **Auth:** a signed-in user, `Authorization: Bearer <accessToken>`.
          */
@@ -3166,6 +3306,7 @@ export type components = {
             /** @description Telegram: the token BotFather gave. Viber: the bot's authentication token. Never returned; stored sealed. */
             botToken?: string;
         };
+        ChannelConnectAnswer: components["schemas"]["ChannelConnection"] | components["schemas"]["ChannelOAuthStart"];
         ChannelConnection: {
             account: components["schemas"]["ChannelAccount"];
             connectedAt: string | null;
@@ -3182,6 +3323,28 @@ export type components = {
             error: string | null;
             /** @enum {string} */
             status: "pending" | "sent" | "failed";
+        };
+        ChannelOAuthStart: {
+            /** @description Open this in a popup; the provider sends it back to /oauth/<platform>/callback */
+            authorizationUrl: string;
+            /** @description The started connect must finish before this (10 minutes) */
+            expiresAt: string;
+            /** @enum {string} */
+            platform: "facebook" | "instagram" | "tiktok";
+        };
+        ChannelSelect: {
+            /** @description The Page id (facebook) or Instagram account id (instagram) the callback offered */
+            accountId: string;
+        };
+        ChannelTokenSweep: {
+            /** @description Meta Page tokens found still valid */
+            checked: number;
+            /** @description Left for the next run (the provider did not answer) */
+            failed: number;
+            /** @description Connections the provider refused, now needs_reconnect */
+            needsReconnect: number;
+            /** @description TikTok tokens refreshed (and their refresh tokens rotated) */
+            refreshed: number;
         };
         ChatAttachment: {
             /** @enum {string} */
@@ -3336,6 +3499,17 @@ export type components = {
             conversations: components["schemas"]["Conversation"][];
             nextCursor: string | null;
         };
+        CouponCheckResult: {
+            /** @description The code as the practice wrote it (upper case) */
+            code?: string;
+            /** Format: uuid */
+            couponId?: string;
+            /** @description What the code takes off `amountPaise`; create-order computes it again */
+            discountPaise?: number;
+            /** @description Shown to the customer when `valid` is false */
+            message?: string;
+            valid: boolean;
+        };
         CustomerChat: {
             /** Format: uuid */
             conversationId: string;
@@ -3392,6 +3566,7 @@ export type components = {
             provider: "kiwi" | "duffel" | "sandbox";
             providerBookingReference: string | null;
             reference: string;
+            refundMinor: number | null;
             segments: components["schemas"]["FlightSegment"][];
             /** @enum {string} */
             status: "pending_payment" | "confirmed" | "cancelled" | "failed";
@@ -3484,6 +3659,19 @@ export type components = {
             durationMinutes: number;
             flightNumber: string;
             origin: string;
+        };
+        Geo: {
+            /** @description The same code (ipapi.co answers both) */
+            country: string;
+            /** @description ISO 3166-1 alpha-2, upper case (ipapi.co's name) */
+            country_code: string;
+            /** @description The country's English name */
+            country_name: string;
+            /**
+             * @description `platform`: from Vercel's x-vercel-ip-country; `default`: no such header, India
+             * @enum {string}
+             */
+            source: "platform" | "default";
         };
         Health: {
             checks: {
@@ -3643,6 +3831,7 @@ export type components = {
             amount: number;
             checkoutUrl?: string;
             currency: string;
+            discountPaise?: number;
             keyId: string;
             orderId: string;
             /** Format: uuid */
@@ -3701,6 +3890,14 @@ export type components = {
             /** @enum {string} */
             status: "created" | "authorized" | "captured" | "partially_refunded" | "refunded" | "failed";
         };
+        PaymentLink: {
+            /** Format: uuid */
+            bookingId: string;
+            /** @description `confirmed`: the payment pays for the booking */
+            status: string;
+            /** @constant */
+            success: true;
+        };
         PaymentSettlement: {
             /** Format: uuid */
             paymentId: string;
@@ -3732,7 +3929,7 @@ export type components = {
         };
         Problem: {
             /** @enum {string} */
-            code: "bad_request" | "payment_verification_failed" | "content_flagged" | "webhook_signature_invalid" | "validation_failed" | "malformed_json" | "idempotency_key_missing" | "unauthorized" | "invalid_credentials" | "session_expired" | "subscription_required" | "reauthentication_required" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "idempotency_in_progress" | "slot_unavailable" | "cancellation_window_closed" | "refund_exceeds_captured" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "consent_required" | "payment_not_usable" | "rate_limited" | "internal_error" | "provider_error" | "provider_not_configured" | "service_unavailable";
+            code: "bad_request" | "payment_verification_failed" | "content_flagged" | "webhook_signature_invalid" | "validation_failed" | "malformed_json" | "idempotency_key_missing" | "unauthorized" | "invalid_credentials" | "session_expired" | "subscription_required" | "reauthentication_required" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "outside_messaging_window" | "version_conflict" | "idempotency_in_progress" | "slot_unavailable" | "cancellation_window_closed" | "refund_exceeds_captured" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "consent_required" | "payment_not_usable" | "rate_limited" | "internal_error" | "provider_error" | "provider_not_configured" | "service_unavailable";
             detail: string;
             errors?: {
                 [key: string]: string[];
@@ -9602,6 +9799,98 @@ export interface operations {
             };
         };
     };
+    postApiCouponsValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The price the checkout shows, in INR paise: the preview is computed on it */
+                    amountPaise: number;
+                    /** @description The code as typed (any case) */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponCheckResult"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiCronDeliverNotifications: {
         parameters: {
             query?: never;
@@ -10124,6 +10413,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentPurge"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCronRefreshChannelTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTokenSweep"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCronRefreshChannelTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTokenSweep"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
@@ -11441,6 +11896,80 @@ export interface operations {
             };
         };
     };
+    getApiGeo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Geo"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiHealth: {
         parameters: {
             query?: never;
@@ -12322,6 +12851,90 @@ export interface operations {
             };
         };
     };
+    getApiOauthPlatformCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                error_code?: string;
+                error_description?: string;
+                error_reason?: string;
+                scopes?: string;
+                state?: string;
+            };
+            header?: never;
+            path: {
+                platform: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page that posts the result to the opener and closes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiOpenapiJson: {
         parameters: {
             query?: never;
@@ -12927,6 +13540,8 @@ export interface operations {
                 "application/json": {
                     /** Format: uuid */
                     bookingId?: string;
+                    coupon_code?: string;
+                    couponCode?: string;
                     currency?: string;
                     customerEmail?: string;
                     customerName?: string;
@@ -12947,7 +13562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13047,6 +13662,137 @@ export interface operations {
                 };
             };
             /** @description `service_unavailable`: The service is temporarily unavailable; `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiPaymentsLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The `bookingId` POST /api/bookings answered
+                     */
+                    booking_id: string;
+                    /** @description The `orderId` create-order answered (order_…) */
+                    razorpay_order_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLink"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict`: The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payment_not_usable`: This payment cannot pay for this booking */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14744,7 +15490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `conflict`: The request conflicts with the current state */
+            /** @description `conflict`: The request conflicts with the current state; `outside_messaging_window`: The platform's messaging window has closed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15571,7 +16317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelConnection"];
+                    "application/json": components["schemas"]["ChannelConnectAnswer"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
@@ -15734,6 +16480,141 @@ export interface operations {
             };
             /** @description `method_not_allowed`: This method is not allowed here */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_error`: The payment provider could not complete the request */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiShopsShopIdIntegrationsPlatformSelect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platform: string;
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelSelect"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelConnection"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict`: The request conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,10 +11,14 @@
 // customer's chat or sender id sealed beside its keyed hash, the text, nothing else. Applying it
 // continues or starts the customer's conversation (public.channel_customer_message), whose
 // triggers broadcast message:new and the notifications; the members get Web Push as for the web
-// chat. The shop's AI does not answer channel conversations (people do: is_ai_active is false).
+// chat. A new channel conversation is answered by people (is_ai_active false); when a member turns
+// the AI on for it, the AI's answer goes back out through the channel (replyOnChannel, after the
+// response). Facebook, Instagram (lib/channels/meta-webhook.ts) and TikTok
+// (lib/channels/tiktok-webhook.ts) use the same stored shape and apply.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
+import { replyWithAi } from "../chat/ai-reply.js";
 import { pushWaitingConversation } from "../chat/notify-members.js";
 import { lookupHash, openPersonalData, sealPersonalData } from "../crypto/personal-data.js";
 import { ApiError } from "../http/errors.js";
@@ -26,27 +30,28 @@ import {
   type WebhookSource,
 } from "../payments/webhooks/receive.js";
 import { CHANNEL_SEALED, sha256 } from "./connections.js";
+import { deliverAiReply } from "./outbound.js";
 import type { BotPlatform } from "./providers.js";
 
 export const ChannelWebhookParams = z.strictObject({ connectionId: z.uuid() });
 
 /** What the inbox keeps of an update. */
-const Stored = z.object({
+export const Stored = z.object({
   connectionId: z.uuid(),
   kind: z.enum(["message", "ignored"]),
   externalHash: z.string().optional(),
   externalSealed: z.string().optional(),
   text: z.string().optional(),
 });
-type Stored = z.infer<typeof Stored>;
+export type Stored = z.infer<typeof Stored>;
 
 const MAX_TEXT = 4_000;
 
-function refused(): never {
+export function refused(): never {
   throw new ApiError("webhook_signature_invalid", "The signature does not match this body.");
 }
 
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a, "utf8");
   const right = Buffer.from(b, "utf8");
   return left.length === right.length && timingSafeEqual(left, right);
@@ -90,7 +95,7 @@ async function credentials(
   return { tokenSealed: stored.token_sealed, secretHash: stored.webhook_secret_hash };
 }
 
-function customerMessage(connectionId: string, externalId: string, text: string): Stored {
+export function customerMessage(connectionId: string, externalId: string, text: string): Stored {
   return {
     connectionId,
     kind: "message",
@@ -112,7 +117,7 @@ const TelegramUpdate = z.object({
     .optional(),
 });
 
-function parseJson(rawBody: string): unknown {
+export function parseJson(rawBody: string): unknown {
   try {
     return JSON.parse(rawBody);
   } catch {
@@ -121,7 +126,8 @@ function parseJson(rawBody: string): unknown {
 }
 
 /** What a message without text says in the inbox (a photo, a sticker): the team sees that one came. */
-const NON_TEXT = "[The customer sent something other than text; open the chat app to see it.]";
+export const NON_TEXT =
+  "[The customer sent something other than text; open the chat app to see it.]";
 
 export function telegramEvent(connectionId: string, rawBody: string): WebhookEvent {
   const update = TelegramUpdate.safeParse(parseJson(rawBody));
@@ -168,9 +174,20 @@ export function viberEvent(connectionId: string, rawBody: string): WebhookEvent 
   return { id: `${connectionId}:${String(message_token)}`, type: event, payload: stored };
 }
 
+/** Whether the conversation's AI is on (a member turned it on): then it answers, not people. */
+async function aiAnswers(service: SupabaseClient, conversationId: string): Promise<boolean> {
+  const { data, error } = await service
+    .from("conversations")
+    .select("is_ai_active")
+    .eq("id", conversationId)
+    .maybeSingle();
+  if (error) throw new Error(`reading a conversation failed: ${error.code}`);
+  return z.object({ is_ai_active: z.boolean() }).nullable().parse(data)?.is_ai_active === true;
+}
+
 /** Applies a stored update (also what the inbox sweep calls for one that failed). */
-async function apply(
-  platform: BotPlatform,
+export async function applyChannelMessage(
+  platform: string,
   event: WebhookEvent,
   service: SupabaseClient,
 ): Promise<string> {
@@ -191,14 +208,20 @@ async function apply(
   const applied = z
     .object({ shopId: z.uuid(), conversationId: z.uuid(), created: z.boolean() })
     .parse(data);
-  afterResponse(() =>
-    pushWaitingConversation(
+  afterResponse(async () => {
+    if (await aiAnswers(service, applied.conversationId)) {
+      await replyWithAi(service, applied.shopId, applied.conversationId, {
+        deliver: (message) => deliverAiReply(service, message),
+      });
+      return;
+    }
+    await pushWaitingConversation(
       service,
       applied.shopId,
       applied.conversationId,
       applied.created ? "conversation" : "message",
-    ),
-  );
+    );
+  });
   return applied.created ? "message: conversation started" : "message: conversation continued";
 }
 
@@ -207,7 +230,7 @@ export function channelWebhookSource(platform: BotPlatform): WebhookSource {
   return {
     provider: platform,
     verify: async () => undefined,
-    handle: (event, service) => apply(platform, event, service),
+    handle: (event, service) => applyChannelMessage(platform, event, service),
   };
 }
 
@@ -223,7 +246,7 @@ export async function receiveTelegramUpdate(
   const source: WebhookSource = {
     provider: "telegram",
     verify: async (body) => telegramEvent(connectionId, body),
-    handle: (event, client) => apply("telegram", event, client),
+    handle: (event, client) => applyChannelMessage("telegram", event, client),
   };
   return receiveWebhook(source, headers, rawBody, service);
 }
@@ -245,7 +268,7 @@ export async function receiveViberCallback(
   const source: WebhookSource = {
     provider: "viber",
     verify: async () => event,
-    handle: (stored, client) => apply("viber", stored, client),
+    handle: (stored, client) => applyChannelMessage("viber", stored, client),
   };
   return receiveWebhook(source, headers, rawBody, service);
 }

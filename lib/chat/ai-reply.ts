@@ -14,6 +14,7 @@ import { formatMoney } from "../catalogue/money.js";
 import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { entitledTier } from "../subscriptions/entitlement.js";
+import { type MessageView, messageView } from "./messages.js";
 import { pushWaitingConversation } from "./notify-members.js";
 
 /** How many of the latest messages the model sees, and how many characters of them at most. */
@@ -56,10 +57,20 @@ export function shopContext(facts: z.infer<typeof Facts>): string {
 
 const History = z.array(z.object({ sender: z.string(), text: z.string() }));
 
+export interface AiReplyOptions {
+  /**
+   * A channel conversation (Facebook, Instagram, Telegram, Viber): sends the kept answer out
+   * through the platform and records its delivery (lib/channels/outbound.ts). Not given for the
+   * web chat, whose widget reads the answer itself.
+   */
+  deliver?: (message: MessageView) => Promise<unknown>;
+}
+
 export async function replyWithAi(
   service: SupabaseClient,
   shopId: string,
   conversationId: string,
+  options: AiReplyOptions = {},
 ): Promise<void> {
   const [factsRead, historyRead] = await Promise.all([
     service.rpc("shop_ai_facts", { p_shop_id: shopId }),
@@ -113,6 +124,16 @@ export async function replyWithAi(
     });
     if (handOver.error) throw new Error(`handing over failed: ${handOver.error.code}`);
     await pushWaitingConversation(service, shopId, conversationId, "message");
+    return;
+  }
+  if (options.deliver) {
+    const kept = await service.rpc("add_ai_channel_reply", {
+      p_conversation_id: conversationId,
+      p_text: text,
+    });
+    if (kept.error) throw new Error(`keeping the AI's answer failed: ${kept.error.code}`);
+    // Null when a member turned the AI off meanwhile: nothing was kept, nothing goes out.
+    if (kept.data) await options.deliver(messageView(kept.data));
     return;
   }
   const kept = await service.rpc("add_ai_message", {

@@ -154,6 +154,15 @@ export const ERROR_CODES = {
       fix: "Read the resource again and offer what its current state allows; for a sign-up, offer to sign in or to reset the password.",
     },
   },
+  outside_messaging_window: {
+    status: 409,
+    title: "The platform's messaging window has closed",
+    help: {
+      cause:
+        "Facebook Messenger and Instagram let a shop answer a customer within 24 hours of the customer's last message only (Meta's standard messaging window); this conversation's customer last wrote earlier than that.",
+      fix: "The reply is saved but was not sent. Wait for the customer to write again (the window opens for 24 hours), or reach them another way.",
+    },
+  },
   version_conflict: {
     status: 409,
     title: "Someone else changed this first",

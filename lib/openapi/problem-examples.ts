@@ -36,6 +36,8 @@ const DETAILS: Record<ErrorCode, string> = {
   not_found: "There is no such resource, or you may not see it.",
   method_not_allowed: "Use GET, HEAD, OPTIONS.",
   conflict: "This booking cannot be changed this way in its current state.",
+  outside_messaging_window:
+    "The reply is saved, but Facebook lets a shop answer within 24 hours of the customer's last message only: wait for the customer to write again.",
   version_conflict:
     "The settings changed since the version you edited; merge with `current` and send again with its version.",
   idempotency_in_progress: "Retry this request once the first one ends.",

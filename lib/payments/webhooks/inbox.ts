@@ -8,9 +8,17 @@ import type { ProviderName } from "../providers/types.js";
  * Who sends webhooks into the inbox: the payment providers, Cal.com (issue 17, item 4), and
  * Stripe's Connect endpoint (events of shops' connected accounts, issue 20; its own signing
  * secret, so its events are kept apart from the platform endpoint's), and the shops' Telegram and
- * Viber bots (issue 22; event ids are "<connection id>:<update id>").
+ * Viber bots (issue 22; event ids are "<connection id>:<update id>"), Meta's messaging webhook
+ * (Facebook Pages and Instagram accounts; event ids are the message mids) and TikTok's.
  */
-export type WebhookProvider = ProviderName | "calcom" | "stripe_connect" | "telegram" | "viber";
+export type WebhookProvider =
+  | ProviderName
+  | "calcom"
+  | "stripe_connect"
+  | "telegram"
+  | "viber"
+  | "meta"
+  | "tiktok";
 
 export interface WebhookEvent {
   /** The provider's event id: Stripe `event.id`, Razorpay `x-razorpay-event-id`. */
@@ -31,6 +39,8 @@ export const StoredEvent = z.object({
     "stripe_connect",
     "telegram",
     "viber",
+    "meta",
+    "tiktok",
   ]),
   event_id: z.string(),
   event_type: z.string(),

@@ -10,6 +10,12 @@ export async function webhookSource(provider: WebhookProvider): Promise<WebhookS
   if (provider === "telegram" || provider === "viber") {
     return (await import("../../channels/webhooks.js")).channelWebhookSource(provider);
   }
+  if (provider === "meta") {
+    return (await import("../../channels/meta-webhook.js")).metaWebhookSource();
+  }
+  if (provider === "tiktok") {
+    return (await import("../../channels/tiktok-webhook.js")).tiktokWebhookSource();
+  }
   if (provider === "stripe") return (await import("./stripe-webhook.js")).stripeWebhookSource();
   if (provider === "stripe_connect") {
     return (await import("../../shops/payments/connect-webhook.js")).stripeConnectWebhookSource();
