@@ -2783,6 +2783,34 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta's webhook subscription handshake
+         * @description For Meta only, when the callback URL is saved in the Meta app's dashboard: with `hub.mode=subscribe` and `hub.verify_token` equal to this server's META_WEBHOOK_VERIFY_TOKEN (compared timing-safe), answers `hub.challenge` as text/plain; otherwise 403. 503 when the webhook is not configured.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        get: operations["getApiWebhooksMeta"];
+        put?: never;
+        /**
+         * Messages to the shops' Facebook Pages and Instagram accounts
+         * @description For Meta only: X-Hub-Signature-256 must be `sha256=` and the HMAC-SHA256 (hex) of the raw body under the Meta app's secret (META_APP_SECRET), compared timing-safe; otherwise 400 and nothing is stored. Messenger (`object: page`, entry id the Page id) and Instagram (`object: instagram`, entry id the professional account id): each customer message to a connected account is stored once (by its mid) and continues or starts the customer's conversation (channel `facebook` or `instagram`), raising the realtime and push events; when a member turned the conversation's AI on, the AI answers through the channel. Echoes, deliveries, reads and accounts no shop connected are acknowledged and dropped. A verified delivery answers 200.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiWebhooksMeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/razorpay": {
         parameters: {
             query?: never;
@@ -2909,6 +2937,28 @@ export type paths = {
          *     **Auth:** none; anyone may call it.
          */
         post: operations["postApiWebhooksTelegramConnectionId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/tiktok": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * TikTok's events for the shops' connected TikTok accounts
+         * @description For TikTok only: TikTok-Signature `t=<unix seconds>,s=<hex>` must be the HMAC-SHA256 of `<t>.<raw body>` under the app's client secret (TIKTOK_CLIENT_SECRET), compared timing-safe, with t within 5 minutes of now; otherwise 400 and nothing is stored. Each event is stored once. TikTok's Login Kit has no direct-message API and sends no messages: `authorization.removed` marks the account's connection needs_reconnect and tells the shop's owners; video and data-portability events are kept and ignored; events of accounts no shop connected are acknowledged and dropped.
+         *
+         *     **Auth:** none; anyone may call it.
+         */
+        post: operations["postApiWebhooksTiktok"];
         delete?: never;
         options?: never;
         head?: never;
@@ -20834,6 +20884,171 @@ export interface operations {
             };
         };
     };
+    getApiWebhooksMeta: {
+        parameters: {
+            query?: {
+                "hub.challenge"?: string;
+                "hub.mode"?: string;
+                "hub.verify_token"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description hub.challenge, echoed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiWebhooksMeta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiWebhooksRazorpay: {
         parameters: {
             query?: never;
@@ -21186,6 +21401,75 @@ export interface operations {
             path: {
                 connectionId: string;
             };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `webhook_signature_invalid`: The webhook signature does not verify; `malformed_json`: The body is not valid JSON; `bad_request`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiWebhooksTiktok: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody: {

@@ -114,12 +114,14 @@ import syncSettings from "../../api/sync/settings.js";
 import usersMeSettings from "../../api/users/me/settings.js";
 import usersMe from "../../api/users/me.js";
 import webhooksCalcom from "../../api/webhooks/calcom.js";
+import webhooksMeta from "../../api/webhooks/meta.js";
 import webhooksRazorpay from "../../api/webhooks/razorpay.js";
 import webhooksResend from "../../api/webhooks/resend.js";
 import webhooksSandbox from "../../api/webhooks/sandbox.js";
 import webhooksStripe from "../../api/webhooks/stripe.js";
 import webhooksStripeConnect from "../../api/webhooks/stripe-connect.js";
 import webhooksTelegram from "../../api/webhooks/telegram/[connectionId].js";
+import webhooksTikTok from "../../api/webhooks/tiktok.js";
 import webhooksTwilio from "../../api/webhooks/twilio.js";
 import webhooksViber from "../../api/webhooks/viber/[connectionId].js";
 import type { Route } from "../http/route.js";
@@ -243,12 +245,14 @@ export function routes(): Record<string, Route> {
     "/api/users/me": usersMe,
     "/api/users/me/settings": usersMeSettings,
     "/api/webhooks/calcom": webhooksCalcom,
+    "/api/webhooks/meta": webhooksMeta,
     "/api/webhooks/razorpay": webhooksRazorpay,
     "/api/webhooks/resend": webhooksResend,
     "/api/webhooks/sandbox": webhooksSandbox,
     "/api/webhooks/stripe": webhooksStripe,
     "/api/webhooks/stripe-connect": webhooksStripeConnect,
     "/api/webhooks/telegram/[connectionId]": webhooksTelegram,
+    "/api/webhooks/tiktok": webhooksTikTok,
     "/api/webhooks/twilio": webhooksTwilio,
     "/api/webhooks/viber/[connectionId]": webhooksViber,
   };
