@@ -18,9 +18,13 @@ const SWAGGER_UI_FILES = [
 
 const appBuild: esbuild.BuildOptions = {
   entryPoints: [join(ROOT, "web/main.ts")],
-  outfile: join(ROOT, "public/app/main.js"),
+  outdir: join(ROOT, "public/app"),
   bundle: true,
   format: "esm",
+  // public/app/main.js, and what a page imports dynamically in chunks of its own: supabase-js
+  // (the shop inbox's Realtime) loads only on /inbox, not with every page.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   platform: "browser",
   // Browsers from 2021 on: native modules, optional chaining, top-level await.
   target: ["chrome100", "firefox100", "safari15"],

@@ -5,11 +5,7 @@
 // and the session's own access token, the one the typed client keeps in memory (renewed through
 // the httpOnly refresh cookie when it is about to expire). Everything else goes through the API.
 import { type BastionClient, type Schemas, unwrap } from "../client/bastion-client.js";
-import {
-  createWebsocketService,
-  type EventPayload,
-  type WebsocketService,
-} from "../client/realtime.js";
+import type { EventPayload, WebsocketService } from "../client/realtime.js";
 import { busy, field, h, show } from "./dom.js";
 import { clockTime } from "./format.js";
 import { clearProblem, showProblem } from "./problems.js";
@@ -241,7 +237,11 @@ export function shopInboxPage(client: BastionClient): InboxPage {
     clearProblem({ at: status });
     try {
       if (!service) {
-        const config = unwrap(await client.api.GET("/api/config"));
+        // supabase-js comes in its own chunk, loaded by this page only.
+        const [config, { createWebsocketService }] = await Promise.all([
+          client.api.GET("/api/config").then(unwrap),
+          import("../client/realtime.js"),
+        ]);
         if (closed) return;
         service = createWebsocketService({ ...config, accessToken });
         service.on("message:new", onMessage);
