@@ -18,6 +18,7 @@ export default route({
       response: ConfirmedFlightOffer,
       limit: ["flight_search_ip", "flight_search_user"],
       errors: ["not_found", "conflict", "provider_error", "service_unavailable"],
+      roundTrips: { database: 0, redis: 3, providers: 1 },
     },
     ({ params }) => confirmOffer(params.offerToken, new Date()),
   ),

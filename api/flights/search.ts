@@ -12,6 +12,8 @@ const spec = {
   response: FlightSearchResult,
   limit: ["flight_search_ip", "flight_search_user"] as const,
   errors: ["validation_failed", "provider_error", "service_unavailable"] as const,
+  // A miss (the provider asked once); a hit makes no provider request and 3 Redis requests.
+  roundTrips: { database: 0, redis: 7, providers: 1 },
 };
 
 export default route({

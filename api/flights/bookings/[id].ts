@@ -15,6 +15,7 @@ export default route({
       response: FlightBookingView,
       limit: "read",
       errors: ["not_found"],
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, params }) => getFlightBooking(db.user, params.id, new Date()),
   ),

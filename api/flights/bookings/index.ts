@@ -17,6 +17,7 @@ export default route({
       auth: "user",
       response: FlightBookingList,
       limit: "read",
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, caller }) => listMyFlightBookings(db.user, caller.userId, new Date()),
   ),
@@ -42,6 +43,8 @@ export default route({
         "provider_error",
         "service_unavailable",
       ],
+      // The provider's price check, then one insert (without an Idempotency-Key).
+      roundTrips: { database: 1, redis: 2, providers: 1 },
     },
     ({ db, caller, body }) => createFlightBooking(db.service, caller.userId, body, new Date()),
   ),

@@ -17,6 +17,9 @@ export default route({
       limit: "payment",
       idempotency: "optional",
       errors: ["not_found", "conflict", "provider_error"],
+      // An unpaid booking; a paid one adds the ledger's refund, a ticketed one Duffel's quote
+      // and confirmation.
+      roundTrips: { database: 1, redis: 1 },
     },
     ({ db, caller, params }) =>
       cancelFlightBooking(db.service, caller.userId, params.id, new Date()),

@@ -18,6 +18,8 @@ export default route({
       limit: "payment",
       idempotency: "optional",
       errors: ["not_found", "conflict", "provider_error", "provider_not_configured"],
+      // With Stripe: the ledger's payment, the PaymentIntent, its id attached.
+      roundTrips: { database: 2, redis: 1, providers: 1 },
     },
     ({ db, caller, params }) => startFlightPayment(db.service, caller.userId, params.id),
   ),
