@@ -5,10 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { buildWeb } from "./build-web.js";
-import { loadUserEnv, writeLocalEnv } from "./local-env.js";
+import { loadUserEnv, socialOAuthStandIns, writeLocalEnv } from "./local-env.js";
 import { PortInUseError, portInUseMessage, takenPortMessages, type WantedPort } from "./ports.js";
 import { projectMailTemplates } from "./supabase/auth/mail-templates.js";
 import { startSupabase } from "./supabase/server.js";
+import { fakeSocialEnv } from "./tools/fake-social-oauth.js";
 import { startUpstash } from "./upstash/server.js";
 import { startApiServer } from "./vercel/server.js";
 
@@ -125,6 +126,11 @@ if (!setting("OPENAI_API_KEY") && !setting("OPENAI_API_URL")) {
   stackEnv.OPENAI_API_URL = `http://127.0.0.1:${apiPort}/__dev/openai/v1`;
 }
 if (!setting("APP_URL")) stackEnv.APP_URL = appUrl;
+// Facebook, Instagram and TikTok connect against the dev server's fakes unless .env has apps.
+Object.assign(
+  stackEnv,
+  socialOAuthStandIns(appUrl, (name) => Boolean(setting(name)), fakeSocialEnv),
+);
 writeLocalEnv(join(rootDir, ".env.local"), stackEnv);
 Object.assign(process.env, stackEnv);
 

@@ -32,6 +32,8 @@ const RULES: [prefix: string, group: string][] = [
   ["api/ai/", "ai"],
   // Shops: teams, products, orders, forms, shop payments, conversations and channels.
   ["api/shops", "commerce"],
+  // The social channels' OAuth callback page (/oauth/<platform>/callback) connects a shop's channel.
+  ["api/oauth/", "commerce"],
   // Flight search, offers and flight bookings.
   ["api/flights", "travel"],
   // Small public and platform routes: health, the spec, the catalogue, slots, consent.

@@ -2,8 +2,8 @@
 // with the bot's token: validated with the provider (getMe / get_account_info), sealed with the
 // personal-data keys, and the webhook registered at APP_URL/api/webhooks/<platform>/<connection id>
 // (Telegram with a random secret_token of which only a SHA-256 is kept; Viber signs with the
-// token). Facebook, Instagram and TikTok need OAuth apps that are not built yet: their connect
-// answers 503 provider_not_configured and says so.
+// token). Facebook, Instagram and TikTok connect through OAuth (lib/channels/oauth/flow.ts):
+// their connect answers the provider's authorization URL for the popup, and disconnect revokes.
 //
 // The caller's permission is checked through RLS (public.shop_member_role) with their own client;
 // the writes are the server's (the token is sealed, and no API role may touch the credentials).
@@ -15,6 +15,8 @@ import { ApiError } from "../http/errors.js";
 import { log } from "../log.js";
 import { requireShopPermission } from "../shops/access.js";
 import { getShop, ShopView } from "../shops/shops.js";
+import { isOAuthPlatform, type OAuthPlatform } from "./oauth/config.js";
+import { OAuthStart, revokeAtProvider, selectAccount, startOAuth } from "./oauth/flow.js";
 import {
   type BotAccount,
   type BotPlatform,
@@ -96,9 +98,11 @@ const Row = z.object({
   account_id: z.string().nullable(),
   account_name: z.string().nullable(),
   account_username: z.string().nullable(),
+  linked_page_id: z.string().nullable(),
   connected_at: z.string().nullable(),
 });
-const COLUMNS = "id, platform, status, account_id, account_name, account_username, connected_at";
+const COLUMNS =
+  "id, platform, status, account_id, account_name, account_username, linked_page_id, connected_at";
 
 function view(raw: unknown): ChannelConnection {
   const row = Row.parse(raw);
@@ -110,26 +114,14 @@ function view(raw: unknown): ChannelConnection {
   };
 }
 
-const NOT_BUILT: Record<Exclude<Platform, BotPlatform>, string> = {
-  facebook: "Facebook Pages connect through Meta's OAuth (Facebook Login), which is not built yet.",
-  instagram:
-    "Instagram accounts connect through Meta's OAuth (Facebook Login), which is not built yet.",
-  tiktok: "TikTok connects through Login Kit (OAuth with PKCE), which is not built yet.",
-};
-
 export function isBotPlatform(platform: Platform): platform is BotPlatform {
   return platform === "telegram" || platform === "viber";
 }
 
-function requireBotPlatform(platform: Platform): BotPlatform {
-  if (!isBotPlatform(platform)) {
-    throw new ApiError(
-      "provider_not_configured",
-      `${NOT_BUILT[platform]} Only Telegram and Viber bots can be connected on this server.`,
-    );
-  }
-  return platform;
-}
+/** What connect answers: the bot's connection (Telegram, Viber) or where the popup goes (OAuth). */
+export const ConnectAnswer = z
+  .union([ChannelConnection, OAuthStart])
+  .meta({ id: "ChannelConnectAnswer" });
 
 export function webhookUrl(appUrl: string, platform: BotPlatform, connectionId: string): string {
   return `${appUrl.replace(/\/+$/, "")}/api/webhooks/${platform}/${connectionId}`;
@@ -179,10 +171,20 @@ export async function connectChannel(
   shopId: string,
   platformName: string,
   body: z.infer<typeof ConnectBody>,
-): Promise<ChannelConnection> {
+): Promise<ChannelConnection | OAuthStart> {
   const known = knownPlatform(platformName);
+  if (!isBotPlatform(known)) {
+    if (body.botToken) {
+      throw new ApiError(
+        "validation_failed",
+        "Facebook, Instagram and TikTok connect through OAuth.",
+        { errors: { botToken: ["Only for Telegram and Viber"] } },
+      );
+    }
+    return startOAuth(db, service, caller, appUrl, shopId, known as OAuthPlatform);
+  }
   await requireShopPermission(db, shopId, "integrations.manage");
-  const platform = requireBotPlatform(known);
+  const platform = known;
   if (!body.botToken) {
     throw new ApiError("validation_failed", "Send the bot's token.", {
       errors: { botToken: ["Required for Telegram and Viber"] },
@@ -246,9 +248,8 @@ export async function disconnectChannel(
   shopId: string,
   platformName: string,
 ): Promise<ChannelConnection> {
-  const known = knownPlatform(platformName);
+  const platform = knownPlatform(platformName);
   await requireShopPermission(db, shopId, "integrations.manage");
-  const platform = requireBotPlatform(known);
   const found = await service
     .from("shop_channel_connections")
     .select(COLUMNS)
@@ -267,7 +268,19 @@ export async function disconnectChannel(
     throw new Error(`reading channel credentials failed: ${credentials.error.code}`);
   }
   const sealed = z.object({ token_sealed: z.string() }).nullable().parse(credentials.data);
-  if (sealed) {
+  if (sealed && isOAuthPlatform(platform)) {
+    await revokeAtProvider(
+      service,
+      {
+        id: connection.id,
+        shopId,
+        platform,
+        accountId: connection.account_id,
+        linkedPageId: connection.linked_page_id,
+      },
+      openPersonalData(sealed.token_sealed, CHANNEL_SEALED.token),
+    );
+  } else if (sealed && isBotPlatform(platform)) {
     try {
       await botProvider(platform).removeWebhook(
         openPersonalData(sealed.token_sealed, CHANNEL_SEALED.token),
@@ -300,6 +313,32 @@ async function forget(service: SupabaseClient, connectionId: string): Promise<un
     .single();
   if (error) throw new Error(`marking a connection disconnected failed: ${error.code}`);
   return data;
+}
+
+/** The owner's choice among the Pages or Instagram accounts the callback offered. */
+export async function selectChannelAccount(
+  db: SupabaseClient,
+  service: SupabaseClient,
+  caller: { userId: string },
+  shopId: string,
+  platformName: string,
+  accountId: string,
+): Promise<ChannelConnection> {
+  const platform = knownPlatform(platformName);
+  if (!isOAuthPlatform(platform)) {
+    throw new ApiError(
+      "not_found",
+      "Telegram and Viber connect a bot: there is nothing to choose.",
+    );
+  }
+  const { connectionId } = await selectAccount(db, service, caller, shopId, platform, accountId);
+  const { data, error } = await service
+    .from("shop_channel_connections")
+    .select(COLUMNS)
+    .eq("id", connectionId)
+    .single();
+  if (error) throw new Error(`reading a channel connection failed: ${error.code}`);
+  return view(data);
 }
 
 export function sha256(value: string): string {

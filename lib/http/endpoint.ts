@@ -89,7 +89,13 @@ export interface EndpointSpec<
    * Response itself (a redirect, 304 Not Modified, a 202 with a body of its own): listed for the
    * OpenAPI document, with `body`, the JSON schema of what that answer carries, when it has one.
    */
-  alsoAnswers?: { status: 202 | 302 | 303 | 304; description: string; body?: z.ZodType }[];
+  alsoAnswers?: {
+    status: 200 | 202 | 302 | 303 | 304;
+    description: string;
+    body?: z.ZodType;
+    /** A body that is not JSON (an HTML page): its media type, documented as a string. */
+    mediaType?: string;
+  }[];
   limit?: RateLimitRule<InferOr<Body, undefined>> | RateLimitRule<InferOr<Body, undefined>>[];
   idempotency?: "optional" | "required";
   /**

@@ -11,7 +11,14 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export function withSecurityHeaders(response: Response, cacheControl: string): Response {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  // A page a handler answers itself (the channels' OAuth callback) keeps its own policy when it
+  // also starts from default-src 'none' (it allows its one inline script by hash).
+  const own = response.headers.get("content-security-policy");
+  const keepOwn = own?.startsWith("default-src 'none';") === true;
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (name === "content-security-policy" && keepOwn) continue;
+    response.headers.set(name, value);
+  }
   if (!response.headers.has("cache-control")) response.headers.set("cache-control", cacheControl);
   return response;
 }

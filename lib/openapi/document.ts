@@ -232,9 +232,12 @@ function operation(
         ]
       : []),
   ];
-  // A redirect-only endpoint (an OAuth hop) has no 204 to document.
+  // A redirect-only endpoint (an OAuth hop), or one answering a page of its own, has no 204.
   const answersOnlyRedirects =
-    !spec.response && (spec.alsoAnswers ?? []).some(({ status }) => status >= 300 && status < 304);
+    !spec.response &&
+    (spec.alsoAnswers ?? []).some(
+      ({ status }) => (status >= 300 && status < 304) || status === 200,
+    );
   const success = spec.response
     ? {
         description: "Success",
@@ -270,16 +273,18 @@ function operation(
         [spec.response ? String(spec.status ?? 200) : "204"]: success,
       }),
       ...Object.fromEntries(
-        (spec.alsoAnswers ?? []).map(({ status, description, body }) => [
+        (spec.alsoAnswers ?? []).map(({ status, description, body, mediaType }) => [
           String(status),
-          body
-            ? {
-                description,
-                content: {
-                  "application/json": withExample(jsonSchema(body, "output"), now, undefined),
-                },
-              }
-            : { description },
+          mediaType
+            ? { description, content: { [mediaType]: { schema: { type: "string" } } } }
+            : body
+              ? {
+                  description,
+                  content: {
+                    "application/json": withExample(jsonSchema(body, "output"), now, undefined),
+                  },
+                }
+              : { description },
         ]),
       ),
       ...errorResponses(errorCodes(endpoint), { allow, endpoint, now }),

@@ -48,6 +48,7 @@ import cronExpireHolds from "../../api/cron/expire-holds.js";
 import cronOperationsAlerts from "../../api/cron/operations-alerts.js";
 import cronPurgeBookings from "../../api/cron/purge-bookings.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
+import cronRefreshChannelTokens from "../../api/cron/refresh-channel-tokens.js";
 import cronReminders from "../../api/cron/reminders.js";
 import cronSettlePayments from "../../api/cron/settle-payments.js";
 import flightOffer from "../../api/flights/[offerToken].js";
@@ -64,6 +65,7 @@ import notificationsSms from "../../api/notifications/sms.js";
 import notificationsSubscribe from "../../api/notifications/subscribe.js";
 import notificationsTemplates from "../../api/notifications/templates.js";
 import notificationsUnsubscribe from "../../api/notifications/unsubscribe.js";
+import channelOAuthCallback from "../../api/oauth/[platform]/callback.js";
 import openapi from "../../api/openapi.json.js";
 import payment from "../../api/payments/[id].js";
 import paymentsConfirm from "../../api/payments/confirm.js";
@@ -85,6 +87,7 @@ import shopForm from "../../api/shops/[shopId]/forms/[formId].js";
 import shopForms from "../../api/shops/[shopId]/forms/index.js";
 import shopIntegrationConnect from "../../api/shops/[shopId]/integrations/[platform]/connect.js";
 import shopIntegrationDisconnect from "../../api/shops/[shopId]/integrations/[platform]/disconnect.js";
+import shopIntegrationSelect from "../../api/shops/[shopId]/integrations/[platform]/select.js";
 import shopIntegrations from "../../api/shops/[shopId]/integrations/index.js";
 import shopInvitationAccept from "../../api/shops/[shopId]/invitations/[invitationId]/accept.js";
 import shopInvitation from "../../api/shops/[shopId]/invitations/[invitationId].js";
@@ -175,6 +178,7 @@ export function routes(): Record<string, Route> {
     "/api/consent/versions/[version]/retire": consentVersionRetire,
     "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
+    "/api/cron/refresh-channel-tokens": cronRefreshChannelTokens,
     "/api/cron/purge-bookings": cronPurgeBookings,
     "/api/cron/purge-consent": cronPurgeConsent,
     "/api/cron/operations-alerts": cronOperationsAlerts,
@@ -212,6 +216,8 @@ export function routes(): Record<string, Route> {
     "/api/shops/[shopId]/integrations": shopIntegrations,
     "/api/shops/[shopId]/integrations/[platform]/connect": shopIntegrationConnect,
     "/api/shops/[shopId]/integrations/[platform]/disconnect": shopIntegrationDisconnect,
+    "/api/shops/[shopId]/integrations/[platform]/select": shopIntegrationSelect,
+    "/api/oauth/[platform]/callback": channelOAuthCallback,
     "/api/shops": shops,
     "/api/shops/[shopId]": shop,
     "/api/shops/[shopId]/forms": shopForms,
