@@ -45,6 +45,7 @@ import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
 import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
+import cronFlightOrders from "../../api/cron/flight-orders.js";
 import cronOperationsAlerts from "../../api/cron/operations-alerts.js";
 import cronPurgeBookings from "../../api/cron/purge-bookings.js";
 import cronPurgeConsent from "../../api/cron/purge-consent.js";
@@ -178,6 +179,7 @@ export function routes(): Record<string, Route> {
     "/api/consent/versions/[version]/retire": consentVersionRetire,
     "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
+    "/api/cron/flight-orders": cronFlightOrders,
     "/api/cron/refresh-channel-tokens": cronRefreshChannelTokens,
     "/api/cron/purge-bookings": cronPurgeBookings,
     "/api/cron/purge-consent": cronPurgeConsent,
