@@ -414,9 +414,9 @@ describe("Viber", () => {
   });
 });
 
-describe("platforms that need OAuth", () => {
+describe("platforms that need OAuth (tests/api/channels-oauth.test.ts)", () => {
   it.each(["facebook", "instagram", "tiktok"])(
-    "%s answers 503 provider_not_configured",
+    "%s answers 503 provider_not_configured where its app is not configured",
     async (platform) => {
       const shop = await newShop();
       const problem = await expectProblem(
@@ -424,7 +424,7 @@ describe("platforms that need OAuth", () => {
         503,
         "provider_not_configured",
       );
-      expect(problem.detail).toMatch(/not built yet/);
+      expect(problem.detail).toMatch(/META_APP_ID|TIKTOK_CLIENT_KEY/);
       await expectProblem(await connect(shop, "myspace", {}), 404, "not_found");
     },
   );
