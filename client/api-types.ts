@@ -1039,6 +1039,34 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/cron/flight-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve flight orders that got no answer (Vercel Cron)
+         * @description Run daily by Vercel Cron with CRON_SECRET, as the safety net. Resolves paid Duffel flight bookings whose order attempt got no answer (a timeout or a 5xx after the capture), 15 minutes on: asks Duffel whether the order exists (by the booking id in its metadata) and confirms the booking with it; when Duffel certainly has none, orders it now if the offer is still on sale at the price paid, else fails the booking and refunds it in full. Duffel not answering leaves a booking for the next run. Idempotent.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        get: operations["getApiCronFlightOrders"];
+        put?: never;
+        /**
+         * Resolve flight orders that got no answer (the database)
+         * @description Called by the database through pg_net with DATABASE_WEBHOOK_SECRET every 15 minutes by pg_cron (`bastion-flight-orders`, only while a paid booking awaits its order). Resolves paid Duffel flight bookings whose order attempt got no answer (a timeout or a 5xx after the capture), 15 minutes on: asks Duffel whether the order exists (by the booking id in its metadata) and confirms the booking with it; when Duffel certainly has none, orders it now if the offer is still on sale at the price paid, else fails the booking and refunds it in full. Duffel not answering leaves a booking for the next run. Idempotent.
+         *
+         *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
+         */
+        post: operations["postApiCronFlightOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cron/operations-alerts": {
         parameters: {
             query?: never;
@@ -3662,6 +3690,13 @@ export type components = {
             provider: "kiwi" | "duffel" | "sandbox";
             segments: components["schemas"]["FlightSegment"][];
             stops: number;
+        };
+        FlightOrderSweep: {
+            checked: number;
+            found: number;
+            ordered: number;
+            refunded: number;
+            undecided: number;
         };
         FlightPaymentStarted: {
             amount: number;
@@ -10127,6 +10162,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HoldSweep"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCronFlightOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlightOrderSweep"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `provider_not_configured`: This feature is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCronFlightOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlightOrderSweep"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
