@@ -12,7 +12,7 @@
 // `functions` settings (maxDuration, memory, regions) and the top-level `regions`.
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, posix, relative, sep } from "node:path";
 import { getNodeVersion } from "@vercel/build-utils";
 import type { Route } from "@vercel/routing-utils";
 import * as esbuild from "esbuild";
@@ -94,18 +94,14 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
     shape === "per-route"
       ? apiFunctions.map((fn) => ({
           name: fn.name,
-          routes: [fn.name],
-          entry: { file: fn.file } as const,
+          members: [fn],
           settings: settingsOf(fn.entrypoint),
         }))
       : [...groupFunctions(apiFunctions.map((fn) => fn.name))].map(([group, names]) => {
           const members = apiFunctions.filter((fn) => names.includes(fn.name));
           return {
             name: `${GROUP_FUNCTION_PREFIX}${group}`,
-            routes: names,
-            entry: {
-              source: routerSource(members.map((fn) => ({ name: fn.name, file: fn.file }))),
-            } as const,
+            members,
             settings: mergeSettings(
               group,
               members.map((fn) => settingsOf(fn.entrypoint)),
@@ -118,21 +114,40 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
   try {
     functions = await Promise.all(
       units.map(async (unit, index) => {
-        // One esbuild build per function: its code lands in as few files as its lazy imports
-        // allow. A single build of every entry shared code between them in chunks of a few
-        // hundred bytes each, and every file a function loads costs a resolve, a read and a
-        // compile on a cold start (about a fifth of the import time of a typical route).
-        const unitStaging = join(staging, String(index));
-        const bundled = await bundleAll(rootDir, unitStaging, new Map([[unit.name, unit.entry]]));
         const funcDir = join(outDir, "functions", `${unit.name}.func`);
-        const entryOutput = bundled.entryOutputs.get(unit.name);
-        if (!entryOutput) throw new Error(`esbuild wrote no entry for ${unit.name}`);
-        const closure = closureOf(entryOutput, bundled.metafile);
-        for (const file of closure) {
-          await cp(join(unitStaging, file), join(funcDir, file));
+        // Every route is its own esbuild build, in both shapes: its code lands in as few files as
+        // its lazy imports allow. (A single build of several entries shares their code in chunks
+        // of a few hundred bytes each, and every file a function loads costs a resolve, a read and
+        // a compile on a cold start.) A group function holds its routes' bundles side by side,
+        // exactly as their own functions would, behind a router: a route of a group loads the
+        // files its per-route function loads, plus the router. Chunks are named by content hash,
+        // so routes that share one (a provider SDK) ship it once.
+        const bundles: RouteBundle[] = [];
+        for (const [member, fn] of unit.members.entries()) {
+          bundles.push(
+            await bundleRoute(rootDir, join(staging, `${index}-${member}`), fn, funcDir),
+          );
+        }
+        const packagesByFile: Record<string, string[]> = {};
+        for (const bundle of bundles) Object.assign(packagesByFile, bundle.packagesByFile);
+        let handler: string;
+        if (shape === "per-route") {
+          handler = (bundles[0] as RouteBundle).entryOutput;
+        } else {
+          handler = `${unit.name}.mjs`;
+          const routerDir = posix.dirname(handler);
+          const source = routerSource(
+            bundles.map((bundle) => ({
+              name: bundle.name,
+              specifier: relativeSpecifier(routerDir, bundle.entryOutput),
+            })),
+          );
+          await mkdir(join(funcDir, routerDir), { recursive: true });
+          await writeFile(join(funcDir, handler), source);
+          packagesByFile[handler] = [];
         }
         const vcConfig = {
-          handler: entryOutput,
+          handler,
           runtime,
           launcherType: "Nodejs",
           shouldAddHelpers: false,
@@ -143,18 +158,16 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
         const files = await filesOf(funcDir);
         return {
           name: unit.name,
-          routes: unit.routes,
-          handler: entryOutput,
+          routes: unit.members.map((fn) => fn.name),
+          handler,
           files,
           bytes: files.reduce((sum, file) => sum + file.bytes, 0),
-          packagesByFile: Object.fromEntries(
-            closure.map((file) => [file, bundled.packagesByFile.get(file) ?? []]),
-          ),
+          packagesByFile,
         };
       }),
     );
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true, maxRetries: 3 });
   }
 
   const outputConfig = {
@@ -290,6 +303,50 @@ function groupedRoutes(routes: Route[], functions: BuiltOutputFunction[]): Route
   ];
 }
 
+/** An import specifier for `file` from a module in `fromDir` (both relative to the .func). */
+function relativeSpecifier(fromDir: string, file: string): string {
+  const path = posix.relative(fromDir, file);
+  return path.startsWith(".") ? path : `./${path}`;
+}
+
+interface RouteBundle {
+  name: string;
+  /** The route's entry in the .func (`api/health.mjs`). */
+  entryOutput: string;
+  /** Output file → the packages bundled into it, for every file the route can load. */
+  packagesByFile: Record<string, string[]>;
+}
+
+/** One route's bundle, built alone, and the files its entry can reach copied into `funcDir`. */
+async function bundleRoute(
+  rootDir: string,
+  staging: string,
+  fn: { name: string; file: string },
+  funcDir: string,
+): Promise<RouteBundle> {
+  const bundled = await bundleAll(rootDir, staging, new Map([[fn.name, { file: fn.file }]]));
+  const entryOutput = bundled.entryOutputs.get(fn.name);
+  if (!entryOutput) throw new Error(`esbuild wrote no entry for ${fn.name}`);
+  const closure = closureOf(entryOutput, bundled.metafile);
+  for (const file of closure) {
+    const target = join(funcDir, file);
+    const content = await readFile(join(staging, file));
+    const existing = await readFile(target).catch(() => undefined);
+    // Another route of the group shipped the same chunk (same name, same content hash).
+    if (existing?.equals(content)) continue;
+    if (existing) throw new Error(`${funcDir}: two routes write different ${file}`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+  return {
+    name: fn.name,
+    entryOutput,
+    packagesByFile: Object.fromEntries(
+      closure.map((file) => [file, bundled.packagesByFile.get(file) ?? []]),
+    ),
+  };
+}
+
 interface Bundled {
   metafile: esbuild.Metafile;
   /** Unit name → its entry's output file, relative to the output directory. */
@@ -298,49 +355,20 @@ interface Bundled {
   packagesByFile: Map<string, string[]>;
 }
 
-/**
- * One esbuild build of the given entries (code they share lands in shared chunks, each lazy
- * `import()` in a chunk of its own); each function then gets the files its entry can reach.
- */
+/** One esbuild build of one route (each lazy `import()` in a chunk of its own). */
 async function bundleAll(
   rootDir: string,
   outdir: string,
-  entries: Map<string, { file: string } | { source: string }>,
+  entries: Map<string, { file: string }>,
 ): Promise<Bundled> {
-  const sources = new Map<string, string>();
   const entryPoints: Record<string, string> = {};
-  for (const [name, entry] of entries) {
-    if ("file" in entry) {
-      entryPoints[name] = entry.file;
-    } else {
-      sources.set(name, entry.source);
-      entryPoints[name] = `${VIRTUAL}:${name}`;
-    }
-  }
-  const shared = bundleOptions(rootDir);
+  for (const [name, entry] of entries) entryPoints[name] = entry.file;
   const result = await esbuild.build({
-    ...shared,
+    ...bundleOptions(rootDir),
     entryPoints,
     outdir,
     chunkNames: "chunks/[name]-[hash]",
     metafile: true,
-    plugins: [
-      ...(shared.plugins ?? []),
-      {
-        name: "bastion-routers",
-        setup(build) {
-          build.onResolve({ filter: new RegExp(`^${VIRTUAL}:`) }, (args) => ({
-            path: args.path.slice(VIRTUAL.length + 1),
-            namespace: VIRTUAL,
-          }));
-          build.onLoad({ filter: /.*/, namespace: VIRTUAL }, (args) => ({
-            contents: sources.get(args.path) ?? "",
-            loader: "js",
-            resolveDir: rootDir,
-          }));
-        },
-      },
-    ],
   });
   const toOutdir = (file: string) => relative(outdir, join(rootDir, file)).split(sep).join("/");
   const entryOutputs = new Map<string, string>();
@@ -365,8 +393,6 @@ async function bundleAll(
   }
   return { metafile, entryOutputs, packagesByFile };
 }
-
-const VIRTUAL = "bastion-router";
 
 /**
  * The esbuild settings of every function bundle (also the bench's all-SDK monolith): ES modules

@@ -1,7 +1,9 @@
-// The source of a group function's entry (grouped shape): a tiny router that reads which route
-// Vercel's routing chose (the ROUTE_PARAMETER the group's routes in config.json add), imports
-// that route's chunk on first use, and hands it the request without the parameter, so the
-// route sees the same URL as in its own function. Nothing else is imported up front.
+// The source of a group function's entry (grouped shape): a tiny router, written as is (not
+// bundled), that reads which route Vercel's routing chose (the ROUTE_PARAMETER the group's routes
+// in config.json add), imports that route's own bundle (the same files its per-route function
+// has, side by side in the group's .func) on first use, and hands it the request without the
+// parameter, so the route sees the same URL as in its own function. Nothing else is imported up
+// front.
 //
 // The route name comes from the query, where a client's own parameter would win over the one a
 // route adds (as with `?id=`): a client can pick another route of the same group, which is the
@@ -11,9 +13,12 @@ import { ROUTE_PARAMETER } from "./groups.js";
 /** Set on globalThis by a group router: ms spent importing route chunks (read by the bench). */
 export const LAZY_IMPORT_MS = "__bastionLazyImportMs";
 
-export function routerSource(routes: { name: string; file: string }[]): string {
+export function routerSource(routes: { name: string; specifier: string }[]): string {
   const table = routes
-    .map((route) => `  ${JSON.stringify(route.name)}: () => import(${JSON.stringify(route.file)}),`)
+    .map(
+      (route) =>
+        `  ${JSON.stringify(route.name)}: () => import(${JSON.stringify(route.specifier)}),`,
+    )
     .join("\n");
   return `const ROUTES = {
 ${table}
