@@ -23,6 +23,7 @@ describe("vercel.json crons", () => {
       "/api/cron/operations-alerts",
       "/api/cron/purge-bookings",
       "/api/cron/purge-consent",
+      "/api/cron/refresh-channel-tokens",
       "/api/cron/reminders",
       "/api/cron/settle-payments",
     ]);

@@ -36,6 +36,22 @@ export function channelExamples(now: Date): Record<string, Example> {
       } satisfies z.input<typeof ConnectBody>,
       response: telegram,
     },
+    "POST /api/shops/{shopId}/integrations/{platform}/select": {
+      parameters: { shopId: SHOP_ID, platform: "instagram" },
+      request: { accountId: "17841405822304914" },
+      response: {
+        platform: "instagram",
+        status: "connected",
+        account: { id: "17841405822304914", name: "Blue Mug", username: "bluemug.shop" },
+        connectedAt: now.toISOString(),
+      } satisfies ChannelConnection,
+    },
+    "GET /api/oauth/{platform}/callback": {
+      parameters: { platform: "tiktok" },
+    },
+    "GET /api/cron/refresh-channel-tokens": {
+      response: { refreshed: 3, checked: 12, needsReconnect: 1, failed: 0 },
+    },
     "POST /api/shops/{shopId}/integrations/{platform}/disconnect": {
       parameters: { shopId: SHOP_ID, platform: "telegram" },
       response: { ...telegram, status: "disconnected" },

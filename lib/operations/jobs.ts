@@ -18,5 +18,6 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { job: "reminders", everyMinutes: DAILY },
   { job: "purge-bookings", everyMinutes: DAILY },
   { job: "operations-alerts", everyMinutes: DAILY },
+  { job: "refresh-channel-tokens", everyMinutes: DAILY },
   { job: "flight-orders", everyMinutes: DAILY },
 ];

@@ -51,3 +51,59 @@ revoke all on table public.channel_oauth_states, public.channel_oauth_candidates
 -- When the refresh job last found Meta still accepting a Page token (Page tokens do not expire;
 -- the job asks about each once a day).
 alter table public.shop_channel_credentials add column checked_at timestamptz;
+
+-- Whether the token-refresh job has anything to do: a TikTok token of a connected account that
+-- expires within 2 hours (or has), a Meta Page token not checked for a day, or a lapsed state.
+create function public.channel_tokens_due() returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (
+    select 1
+      from public.shop_channel_credentials as s
+      join public.shop_channel_connections as k on k.id = s.id
+     where k.status = 'connected'
+       and ((k.platform = 'tiktok' and s.token_expires_at < now() + interval '2 hours')
+         or (k.platform in ('facebook', 'instagram')
+             and (s.checked_at is null or s.checked_at < now() - interval '1 day')))
+  ) or exists (
+    select 1 from public.channel_oauth_states as o where o.expires_at < now()
+  ) or exists (
+    select 1 from public.channel_oauth_candidates as c where c.expires_at < now()
+  )
+$$;
+
+-- The refresh every 30 minutes where pg_cron is on (a TikTok access token lasts 24 hours and is
+-- refreshed within its last 2), calling the endpoint only when something is due; Vercel Cron
+-- runs it daily as the safety net. Run select public.schedule_channel_token_refresh(); after
+-- enabling pg_cron (README, "Scheduled jobs"), as for schedule_bastion_jobs.
+create function public.schedule_channel_token_refresh() returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if to_regprocedure('cron.schedule(text,text,text)') is null then
+    raise exception 'pg_cron is not enabled in this database'
+      using errcode = 'feature_not_supported';
+  end if;
+  perform cron.schedule(
+    'bastion-refresh-channel-tokens',
+    '*/30 * * * *',
+    $job$select public.call_bastion('/api/cron/refresh-channel-tokens') where public.channel_tokens_due()$job$
+  );
+end;
+$$;
+
+do $$
+begin
+  if to_regprocedure('cron.schedule(text,text,text)') is not null then
+    perform public.schedule_channel_token_refresh();
+  end if;
+end
+$$;
+
+select public.restrict_execute('{}',
+  'public.channel_tokens_due()',
+  'public.schedule_channel_token_refresh()');

@@ -247,6 +247,12 @@ describe("the migration's jobs", () => {
           "select public.call_bastion('/api/cron/flight-orders') where public.flight_orders_due()",
       },
       {
+        jobname: "bastion-refresh-channel-tokens",
+        schedule: "*/30 * * * *",
+        command:
+          "select public.call_bastion('/api/cron/refresh-channel-tokens') where public.channel_tokens_due()",
+      },
+      {
         jobname: "bastion-reminders",
         schedule: "*/15 * * * *",
         command: "select public.enqueue_due_reminders(now())",
