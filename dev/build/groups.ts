@@ -16,6 +16,8 @@ const RULES: [prefix: string, group: string][] = [
   ["api/auth/", "auth"],
   ["api/bookings", "bookings"],
   ["api/payments/", "payments"],
+  // Coupon codes are checked at checkout, beside the payments they discount.
+  ["api/coupons/", "payments"],
   ["api/webhooks/", "webhooks"],
   ["api/cron/", "cron"],
   ["api/notifications/", "notifications"],

@@ -100,6 +100,12 @@ export const RATE_LIMIT_POLICIES = {
    * throttle by it). Fails closed: with the counter unreachable nothing reaches the provider.
    */
   flight_provider: { limit: 120, window: "60 s", key: "custom", failure: "closed" },
+  /**
+   * Coupon code checks per IP (POST /api/coupons/validate): a customer types a code or two at
+   * checkout; 10 per 10 minutes lets a household share an address while guessing codes is
+   * stopped. It fails closed: with the counter unreachable nobody can try codes unlimited.
+   */
+  coupon: { limit: 10, window: "10 m", key: "ip", failure: "closed" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

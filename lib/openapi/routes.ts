@@ -43,6 +43,7 @@ import consentRecord from "../../api/consent/[id].js";
 import consentVersionRetire from "../../api/consent/versions/[version]/retire.js";
 import consentVersions from "../../api/consent/versions.js";
 import consent from "../../api/consent.js";
+import couponsValidate from "../../api/coupons/validate.js";
 import cronDeliverNotifications from "../../api/cron/deliver-notifications.js";
 import cronExpireHolds from "../../api/cron/expire-holds.js";
 import cronFlightOrders from "../../api/cron/flight-orders.js";
@@ -73,6 +74,7 @@ import paymentsConfirm from "../../api/payments/confirm.js";
 import paymentsCreateCheckout from "../../api/payments/create-checkout.js";
 import paymentsCreateIntent from "../../api/payments/create-intent.js";
 import paymentsCreateOrder from "../../api/payments/create-order.js";
+import paymentsLink from "../../api/payments/link.js";
 import paymentsRefund from "../../api/payments/refund.js";
 import paymentsVerify from "../../api/payments/verify.js";
 import services from "../../api/services.js";
@@ -177,6 +179,7 @@ export function routes(): Record<string, Route> {
     "/api/consent/[id]": consentRecord,
     "/api/consent/versions": consentVersions,
     "/api/consent/versions/[version]/retire": consentVersionRetire,
+    "/api/coupons/validate": couponsValidate,
     "/api/cron/deliver-notifications": cronDeliverNotifications,
     "/api/cron/expire-holds": cronExpireHolds,
     "/api/cron/flight-orders": cronFlightOrders,
@@ -207,6 +210,7 @@ export function routes(): Record<string, Route> {
     "/api/payments/create-checkout": paymentsCreateCheckout,
     "/api/payments/create-intent": paymentsCreateIntent,
     "/api/payments/create-order": paymentsCreateOrder,
+    "/api/payments/link": paymentsLink,
     "/api/payments/refund": paymentsRefund,
     "/api/payments/verify": paymentsVerify,
     "/api/services": services,

@@ -1,13 +1,17 @@
 // POST /api/payments/create-order: an order for the browser's Razorpay-style checkout. The amount
 // is the server's — the hold's when a booking is named, else the catalogue's — and any amount a
 // client sends is refused as an unknown field. Our payment id is the order's receipt, so every
-// provider record points back to the ledger.
+// provider record points back to the ledger. A coupon (`couponCode`, the MindfulQALB SPA's) takes
+// its discount off the catalogue price in the same database call that opens the payment.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { SESSION_FORMATS } from "../catalogue/services.js";
+import { ApiError } from "../http/errors.js";
 import { SESSION_TYPE_SLUG } from "../scheduling/availability.js";
+import { couponCodeOf, openCouponPayment } from "./coupons.js";
 import { attachOrder, createPayment } from "./ledger/ledger.js";
 import { newPayment, type Payer } from "./new-payment.js";
+import type { PaymentRow } from "./payment-row.js";
 import { orderProvider } from "./providers/registry.js";
 
 export const OrderRequest = z.strictObject({
@@ -28,6 +32,13 @@ export const OrderRequest = z.strictObject({
   customerName: z.string().max(200).optional(),
   customerEmail: z.string().max(254).optional(),
   customerPhone: z.string().max(40).optional(),
+  /**
+   * A coupon code, for a session from the catalogue (not with `bookingId`): the server takes its
+   * discount off the price. The MindfulQALB SPA sends it twice, as `couponCode` and
+   * `coupon_code`; both must then be the same.
+   */
+  couponCode: z.string().trim().min(1).max(64).optional(),
+  coupon_code: z.string().trim().min(1).max(64).optional(),
 });
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
@@ -41,6 +52,8 @@ export const Order = z
     keyId: z.string(),
     /** Our payment id, the order's receipt. */
     paymentId: z.uuid(),
+    /** With a coupon: what it took off the price, in the same minor units as `amount`. */
+    discountPaise: z.number().int().positive().optional(),
     /** Local sandbox only: the page that plays the provider's checkout. */
     checkoutUrl: z.string().optional(),
   })
@@ -54,7 +67,24 @@ export async function createOrder(
   request: OrderRequest,
 ): Promise<Order> {
   const provider = await orderProvider();
-  const payment = await createPayment(service, newPayment(payer, provider.name, request));
+  const couponCode = couponCodeOf(request);
+  if (couponCode !== undefined && request.bookingId !== undefined) {
+    throw new ApiError("validation_failed", "A coupon applies to a session from the catalogue.", {
+      errors: { couponCode: ["Send it without bookingId"] },
+    });
+  }
+  const fresh = newPayment(payer, provider.name, request);
+  const payment: PaymentRow & { discount_minor?: number } =
+    couponCode === undefined
+      ? await createPayment(service, fresh)
+      : await openCouponPayment(service, {
+          userId: fresh.userId,
+          provider: fresh.provider,
+          sessionType: request.sessionType,
+          format: fresh.format,
+          currency: fresh.currency,
+          couponCode,
+        });
   const { orderId } = await provider.createOrder({
     receipt: payment.id,
     amountMinor: payment.amount_minor,
@@ -67,6 +97,7 @@ export async function createOrder(
     currency: payment.currency,
     keyId: provider.keyId,
     paymentId: payment.id,
+    ...(payment.discount_minor && { discountPaise: payment.discount_minor }),
     ...(provider.name === "sandbox" && { checkoutUrl: `/__dev/pay/${orderId}` }),
   };
 }

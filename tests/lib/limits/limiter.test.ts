@@ -24,6 +24,7 @@ describe("the policy table", () => {
       "ai",
       "auth",
       "auth_email",
+      "coupon",
       "flight_provider",
       "payment",
       "session",
