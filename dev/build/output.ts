@@ -4,8 +4,9 @@
 // - "per-route" (default): one function per api/ file, as `vercel build` makes, but each is an
 //   esbuild bundle (ESM, packages bundled in) whose lazily imported provider SDKs stay separate
 //   chunks, loaded only by the request that needs them.
-// - "grouped": at most 12 functions (dev/build/groups.ts), one per domain, each a tiny router
-//   (dev/build/router.ts) that imports the chunk of the route Vercel's routing chose on first use.
+// - "grouped": at most 12 functions (dev/build/groups.ts), one per domain, each holding its
+//   routes' per-route bundles behind a tiny router (dev/build/router.ts) that imports the bundle
+//   of the route Vercel's routing chose on first use.
 //
 // Both keep vercel.json's routing (rewrites, headers, cleanUrls, through the same
 // @vercel/routing-utils code as the dev server: dev/vercel/routes.ts), crons, and each route's
