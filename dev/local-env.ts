@@ -36,8 +36,8 @@ export function socialOAuthStandIns(
     values.CHANNEL_OAUTH_STATE_SECRET = randomBytes(32).toString("base64url");
   }
   const fake = fakeEnv(`${apiUrl.replace(/\/+$/, "")}/__dev/social`);
-  const meta = ["META_APP_ID", "META_APP_SECRET", "META_GRAPH_URL", "META_DIALOG_URL"];
-  const tiktok = ["TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "TIKTOK_API_URL", "TIKTOK_AUTH_URL"];
+  const meta = ["META_APP_ID", "META_APP_SECRET", "META_GRAPH_URL", "META_DIALOG_API_URL"];
+  const tiktok = ["TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "TIKTOK_API_URL", "TIKTOK_AUTH_API_URL"];
   for (const group of [meta, tiktok]) {
     if (group.some(has)) continue;
     for (const name of group) values[name] = fake[name] as string;

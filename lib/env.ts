@@ -228,14 +228,14 @@ const EnvSchema = z.object({
   /** Tests and local fakes only: where graph.facebook.com is. */
   META_GRAPH_URL: optional(z.url({ protocol: /^https?$/ })),
   /** Tests and local fakes only: where Facebook Login's dialog (www.facebook.com) is. */
-  META_DIALOG_URL: optional(z.url({ protocol: /^https?$/ })),
+  META_DIALOG_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** TikTok Login Kit (v2): the app's client key and secret. */
   TIKTOK_CLIENT_KEY: optional(z.string().regex(/^[A-Za-z0-9]{8,64}$/)),
   TIKTOK_CLIENT_SECRET: optional(z.string().min(16)),
   /** Tests and local fakes only: where open.tiktokapis.com is. */
   TIKTOK_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** Tests and local fakes only: where TikTok's authorization page (www.tiktok.com) is. */
-  TIKTOK_AUTH_URL: optional(z.url({ protocol: /^https?$/ })),
+  TIKTOK_AUTH_API_URL: optional(z.url({ protocol: /^https?$/ })),
   /** How long one AI call may wait on OpenAI, retries included; 30000 ms when unset. */
   OPENAI_TIMEOUT_MS: optional(z.coerce.number().int().min(200).max(120_000)),
   /**
@@ -320,7 +320,7 @@ const productionHost = (config: Env) =>
  * Whether the local stand-ins may run: the sandbox payment provider, the public development
  * personal-data keys, the local outbox, SMS to every known country, the `local` OAuth provider
  * and the provider URL overrides (RAZORPAY_API_URL, STRIPE_API_URL, RESEND_API_URL,
- * TWILIO_API_URL, CALCOM_API_URL, OPENAI_API_URL, TELEGRAM_API_URL, VIBER_API_URL, META_GRAPH_URL, META_DIALOG_URL, TIKTOK_API_URL, TIKTOK_AUTH_URL, and the local AI responder). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
+ * TWILIO_API_URL, CALCOM_API_URL, OPENAI_API_URL, TELEGRAM_API_URL, VIBER_API_URL, META_GRAPH_URL, META_DIALOG_API_URL, TIKTOK_API_URL, TIKTOK_AUTH_API_URL, and the local AI responder). Only when asked for with BASTION_LOCAL_STACK=1, as `npm run dev`, the tests
  * and the bench do, and never on a production host: there the setting is a start-up error
  * (configurationProblems) and this answers false.
  */

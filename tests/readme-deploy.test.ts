@@ -10,7 +10,8 @@ const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
 
 /** Set by the platform, or only by the local stack and the tests: never by a team. */
 const NOT_FOR_DEPLOYMENTS = new Set(["VERCEL_ENV", "NODE_ENV", "VERCEL_GIT_COMMIT_SHA"]);
-const isTestOverride = (name: string) => name.endsWith("_API_URL");
+// META_GRAPH_URL (graph.facebook.com's stand-in) is one too.
+const isTestOverride = (name: string) => name.endsWith("_API_URL") || name === "META_GRAPH_URL";
 
 function settingsReadByFunctions(): string[] {
   const source = read("lib/env.ts");

@@ -353,10 +353,10 @@ export function fakeSocialEnv(base: string): Record<string, string> {
     META_APP_ID: FAKE_META_APP.id,
     META_APP_SECRET: FAKE_META_APP.secret,
     META_GRAPH_URL: `${root}/meta-graph`,
-    META_DIALOG_URL: `${root}/meta-www`,
+    META_DIALOG_API_URL: `${root}/meta-www`,
     TIKTOK_CLIENT_KEY: FAKE_TIKTOK_APP.key,
     TIKTOK_CLIENT_SECRET: FAKE_TIKTOK_APP.secret,
     TIKTOK_API_URL: `${root}/tiktok-api`,
-    TIKTOK_AUTH_URL: `${root}/tiktok-www`,
+    TIKTOK_AUTH_API_URL: `${root}/tiktok-www`,
   };
 }

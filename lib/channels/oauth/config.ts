@@ -64,7 +64,7 @@ export function metaApp(): MetaApp | undefined {
     appSecret: config.META_APP_SECRET,
     version: config.META_GRAPH_VERSION ?? "v24.0",
     graphUrl: override("META_GRAPH_URL", config.META_GRAPH_URL, "https://graph.facebook.com"),
-    dialogUrl: override("META_DIALOG_URL", config.META_DIALOG_URL, "https://www.facebook.com"),
+    dialogUrl: override("META_DIALOG_API_URL", config.META_DIALOG_API_URL, "https://www.facebook.com"),
   };
 }
 
@@ -75,7 +75,7 @@ export function tiktokApp(): TikTokApp | undefined {
     clientKey: config.TIKTOK_CLIENT_KEY,
     clientSecret: config.TIKTOK_CLIENT_SECRET,
     apiUrl: override("TIKTOK_API_URL", config.TIKTOK_API_URL, "https://open.tiktokapis.com"),
-    authUrl: override("TIKTOK_AUTH_URL", config.TIKTOK_AUTH_URL, "https://www.tiktok.com"),
+    authUrl: override("TIKTOK_AUTH_API_URL", config.TIKTOK_AUTH_API_URL, "https://www.tiktok.com"),
   };
 }
 
