@@ -171,6 +171,25 @@ describe("cancelling a ticketed booking at Duffel", () => {
     expect(refundsOf(started.paymentIntentId).map((r) => r.params.amount)).toEqual(["24540"]);
   });
 
+  it("finishes, refunding once, when Duffel confirmed but its answer was lost", async () => {
+    const { user, booking, started, order } = await ticketed(1);
+    duffel.loseConfirmationAnswers(500);
+    try {
+      await expectProblem(await cancel(user.accessToken, booking.id), 502, "provider_error");
+    } finally {
+      duffel.loseConfirmationAnswers(undefined);
+    }
+    // Cancelled at Duffel, not yet here: the retry asks about the stored quote, quotes nothing new.
+    expect(order.cancelledAt).not.toBeNull();
+    expect((await read(user.accessToken, booking.id)).status).toBe("confirmed");
+    expect(refundsOf(started.paymentIntentId)).toEqual([]);
+    expect(
+      await expectJson<Booking>(await cancel(user.accessToken, booking.id), 200),
+    ).toMatchObject({ status: "cancelled", paymentStatus: "refunded", refundMinor: 24540 });
+    expect(cancellationsOf(order.id)).toHaveLength(1);
+    expect(refundsOf(started.paymentIntentId).map((r) => r.params.amount)).toEqual(["24540"]);
+  });
+
   it("refuses a non-refundable fare before anything changes", async () => {
     const { user, booking, started, order } = await ticketed(0);
     expect((await read(user.accessToken, booking.id)).cancellable).toBe(false);
@@ -286,6 +305,34 @@ describe("the order sweep", () => {
     });
     expect(duffel.orders.filter((o) => o.offerId === offerId)).toHaveLength(1);
     expect(refundsOf(started.paymentIntentId)).toEqual([]);
+  });
+
+  it("leaves the booking for the next run while Duffel cannot list its orders", async () => {
+    const { user, booking, started, offerId } = await startedBooking(0);
+    duffel.refuseOrders(503);
+    try {
+      const answer = await capture(user.accessToken, started.paymentIntentId);
+      await answer.body?.cancel();
+    } finally {
+      duffel.refuseOrders(undefined);
+    }
+    await backdate(booking.id);
+    duffel.refuseOrderLists(503);
+    try {
+      expect((await sweep()).undecided).toBeGreaterThanOrEqual(1);
+    } finally {
+      duffel.refuseOrderLists(undefined);
+    }
+    expect(await read(user.accessToken, booking.id)).toMatchObject({
+      status: "pending_payment",
+      paymentStatus: "paid",
+    });
+    expect(duffel.orders.filter((o) => o.offerId === offerId)).toEqual([]);
+    expect(refundsOf(started.paymentIntentId)).toEqual([]);
+    // Its claim lapses (2 minutes; here backdated again): the next run resolves it.
+    await backdate(booking.id);
+    expect((await sweep()).ordered).toBeGreaterThanOrEqual(1);
+    expect((await read(user.accessToken, booking.id)).status).toBe("confirmed");
   });
 
   it("orders now when Duffel certainly has no order and the offer is still on sale", async () => {

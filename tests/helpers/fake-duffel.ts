@@ -73,6 +73,10 @@ export interface FakeDuffel {
   quoteCancellations(terms: CancellationTerms): void;
   /** Cancellation calls answer this status until called with undefined. */
   refuseCancellations(status: number | undefined): void;
+  /** Confirmations are applied but answered with this status (the answer lost) until undefined. */
+  loseConfirmationAnswers(status: number | undefined): void;
+  /** GET /air/orders answers this status until called with undefined. */
+  refuseOrderLists(status: number | undefined): void;
   setPrice(offerId: string, amount: string): void;
   /** Orders answer this status (422: the airline refused) until called with undefined. */
   refuseOrders(status: number | undefined): void;
@@ -89,6 +93,8 @@ export async function startFakeDuffel(token: string): Promise<FakeDuffel> {
   let refuse: number | undefined;
   let lose: number | undefined;
   let refuseCancel: number | undefined;
+  let loseConfirm: number | undefined;
+  let refuseLists: number | undefined;
   let terms: CancellationTerms = {};
 
   const answer = (status: number, data: unknown) => Response.json({ data }, { status });
@@ -230,6 +236,7 @@ export async function startFakeDuffel(token: string): Promise<FakeDuffel> {
       if (latest?.id !== c.id || o?.cancelledAt) return error(422, "not the latest quote");
       c.confirmed_at = new Date().toISOString();
       if (o) o.cancelledAt = c.confirmed_at;
+      if (loseConfirm !== undefined) return error(loseConfirm, "internal error");
     }
     return answer(200, c);
   }
@@ -253,7 +260,9 @@ export async function startFakeDuffel(token: string): Promise<FakeDuffel> {
         return offer ? answer(200, offer) : error(404, "offer not found");
       }
       if (request.method === "POST" && url.pathname === "/air/orders") return order(body as never);
-      if (request.method === "GET" && url.pathname === "/air/orders") return listOrders(url);
+      if (request.method === "GET" && url.pathname === "/air/orders") {
+        return refuseLists === undefined ? listOrders(url) : error(refuseLists, "unavailable");
+      }
       if (url.pathname.startsWith("/air/order_cancellations") && refuseCancel !== undefined) {
         return error(refuseCancel, "The airline could not be reached");
       }
@@ -292,6 +301,12 @@ export async function startFakeDuffel(token: string): Promise<FakeDuffel> {
     },
     refuseCancellations(status) {
       refuseCancel = status;
+    },
+    loseConfirmationAnswers(status) {
+      loseConfirm = status;
+    },
+    refuseOrderLists(status) {
+      refuseLists = status;
     },
     setPrice(offerId, amount) {
       const offer = offers.get(offerId);
