@@ -126,6 +126,14 @@ if (!setting("OPENAI_API_KEY") && !setting("OPENAI_API_URL")) {
   stackEnv.OPENAI_API_URL = `http://127.0.0.1:${apiPort}/__dev/openai/v1`;
 }
 if (!setting("APP_URL")) stackEnv.APP_URL = appUrl;
+// Telegram and Viber bots connect and answer against the test channel page's fakes
+// (dev/tools/test-channel.ts, /__dev/channels) unless .env points them elsewhere.
+if (!setting("TELEGRAM_API_URL")) {
+  stackEnv.TELEGRAM_API_URL = `http://127.0.0.1:${apiPort}/__dev/channels/telegram`;
+}
+if (!setting("VIBER_API_URL")) {
+  stackEnv.VIBER_API_URL = `http://127.0.0.1:${apiPort}/__dev/channels/viber`;
+}
 // Facebook, Instagram and TikTok connect against the dev server's fakes unless .env has apps.
 Object.assign(
   stackEnv,
@@ -149,6 +157,7 @@ const rows: [string, string][] = [
   ["API reference", `${api.url}/docs`],
   ["API", `${api.url}/api   (try ${api.url}/api/health)`],
   ["Outbox", `${api.url}/__dev/outbox   (email and SMS sent locally)`],
+  ["Test channel", `${api.url}/__dev/channels   (write as a customer of a connected channel)`],
   supabase
     ? [
         "Supabase API",
