@@ -1392,9 +1392,9 @@ export type paths = {
         };
         /**
          * Whether the API can reach its database and cache
-         * @description Also names the settings this deployment cannot serve without (`configuration`: APP_URL, the personal-data keys, or BASTION_LOCAL_STACK set on a production host): while any is listed, every other endpoint answers 500.
+         * @description Also names the settings this deployment cannot serve without (`configuration`: APP_URL, the personal-data keys, or BASTION_LOCAL_STACK set on a production host): while any is listed, every other endpoint answers 500. With `?action=profile` and an access token (the MindfulQALB SPA's profile read) it answers the caller's profile instead, in the SPA's field names (`SpaProfile`: `role` admin, therapist for staff, or user); without a token that is 401.
          *
-         *     **Auth:** none; anyone may call it.
+         *     **Auth:** optional. With `Authorization: Bearer <accessToken>` it acts for the signed-in user; without it, for a guest.
          */
         get: operations["getApiHealth"];
         put?: never;
@@ -4480,6 +4480,19 @@ export type components = {
             role: "owner" | "admin" | "agent";
             submissionRetentionDays: number;
             updatedAt: string;
+        };
+        SpaProfile: {
+            /** @description Bastion keeps no avatar */
+            avatar_url: null;
+            created_at: string;
+            email: string | null;
+            full_name: string | null;
+            /** Format: uuid */
+            id: string;
+            phone: string | null;
+            /** @enum {string} */
+            role: "user" | "admin" | "therapist";
+            updated_at: string;
         };
         StaffBooking: {
             cancellationReason: string | null;
@@ -12227,7 +12240,9 @@ export interface operations {
     };
     getApiHealth: {
         parameters: {
-            query?: never;
+            query?: {
+                action?: "profile";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -12240,11 +12255,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"] | components["schemas"]["SpaProfile"];
                 };
             };
             /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12290,6 +12314,15 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
