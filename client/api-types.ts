@@ -3119,7 +3119,7 @@ export type components = {
                     amountMinor: number;
                     currency: string;
                     /** @enum {string} */
-                    format: "video" | "in_person";
+                    format: "video" | "in_person" | "chat" | "audio" | "call";
                 }[];
                 requiresConsent: boolean;
                 slug: string;
@@ -3327,7 +3327,7 @@ export type components = {
             end: string;
             expiresAt: string | null;
             /** @enum {string} */
-            format: "video" | "in_person";
+            format: "video" | "in_person" | "chat" | "audio" | "call";
             /** Format: uuid */
             id: string;
             notes: string | null;
@@ -4164,7 +4164,7 @@ export type components = {
             currency: string;
             display: string;
             /** @enum {string} */
-            format: "video" | "in_person";
+            format: "video" | "in_person" | "chat" | "audio" | "call";
         };
         Session: {
             /** @description Keep in memory only; send as Authorization: Bearer */
@@ -4511,7 +4511,7 @@ export type components = {
             end: string;
             expiresAt: string | null;
             /** @enum {string} */
-            format: "video" | "in_person";
+            format: "video" | "in_person" | "chat" | "audio" | "call";
             /** Format: uuid */
             id: string;
             notes: string | null;
@@ -5949,7 +5949,7 @@ export interface operations {
                         amountMinor: number;
                         currency: string;
                         /** @enum {string} */
-                        format: "video" | "in_person";
+                        format: "video" | "in_person" | "chat" | "audio" | "call";
                     }[];
                     requiresConsent?: boolean;
                     sortOrder?: number;
@@ -8583,7 +8583,7 @@ export interface operations {
                     /** Format: date */
                     date: string;
                     /** @enum {string} */
-                    format?: "video" | "in_person";
+                    format?: "video" | "in_person" | "chat" | "audio" | "call";
                     notes?: string;
                     paymentId?: string;
                     /** Format: uuid */
@@ -13544,7 +13544,7 @@ export interface operations {
                         email: string;
                     };
                     /** @enum {string} */
-                    format?: "video" | "in_person";
+                    format?: "video" | "in_person" | "chat" | "audio" | "call";
                     sessionType: string;
                     /** Format: uri */
                     successUrl: string;
@@ -13688,7 +13688,7 @@ export interface operations {
                     bookingId?: string;
                     currency?: string;
                     /** @enum {string} */
-                    format?: "video" | "in_person";
+                    format?: "video" | "in_person" | "chat" | "audio" | "call";
                     sessionType?: string;
                 };
             };
@@ -13835,7 +13835,7 @@ export interface operations {
                     customerName?: string;
                     customerPhone?: string;
                     /** @enum {string} */
-                    format?: "video" | "in_person";
+                    format?: "video" | "in_person" | "chat" | "audio" | "call";
                     sessionType: string;
                 };
             };

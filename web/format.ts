@@ -16,6 +16,9 @@ export function when(booking: Schemas["Booking"]): string {
 export const FORMAT_NAMES: Record<Schemas["Booking"]["format"], string> = {
   video: "Video",
   in_person: "In person",
+  chat: "Chat",
+  audio: "Audio call",
+  call: "Call",
 };
 
 /** A date input's value (YYYY-MM-DD) `days` from today, in this browser's calendar. */

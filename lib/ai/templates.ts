@@ -6,7 +6,7 @@ import * as z from "zod";
 import { GUARD } from "./prompts.js";
 
 const Tone = z.enum(["warm", "professional", "concise"]).default("warm");
-const SessionFormat = z.enum(["video", "in_person"]);
+const SessionFormat = z.enum(["video", "in_person", "chat", "audio", "call"]);
 const line = (max: number) => z.string().trim().min(1).max(max);
 
 export const TEMPLATES = {

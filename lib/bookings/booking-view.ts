@@ -22,7 +22,7 @@ export const BookingDocument = z.object({
   id: z.uuid(),
   status: z.enum(BOOKING_STATUSES),
   session_type: z.string(),
-  format: z.enum(["video", "in_person"]),
+  format: z.enum(["video", "in_person", "chat", "audio", "call"]),
   starts_at: instant,
   ends_at: instant,
   time_zone: z.string(),
@@ -51,7 +51,7 @@ export const BookingView = z
     /** As of now: a hold past its expiry is expired. */
     status: z.enum(BOOKING_STATUSES),
     sessionType: z.string(),
-    format: z.enum(["video", "in_person"]),
+    format: z.enum(["video", "in_person", "chat", "audio", "call"]),
     /** The practitioner's local date and time, as the availability slots show them. */
     date: z.iso.date(),
     time: z.string(),

@@ -6,7 +6,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { formatMoney } from "./money.js";
 
-export const SESSION_FORMATS = ["video", "in_person"] as const;
+export const SESSION_FORMATS = ["video", "in_person", "chat", "audio", "call"] as const;
 export type SessionFormat = (typeof SESSION_FORMATS)[number];
 
 export const ServicePrice = z

@@ -10,7 +10,7 @@ const instant = z.string().transform((text) => new Date(text).toISOString());
 
 const BookingFacts = z.object({
   id: z.uuid(),
-  format: z.enum(["video", "in_person"]),
+  format: z.enum(["video", "in_person", "chat", "audio", "call"]),
   starts_at: instant,
   ends_at: instant,
   updated_at: instant,

@@ -347,7 +347,10 @@ describe("listTemplates", () => {
     });
     expect(confirmation.manageUrl).toMatchObject({ type: "string", format: "uri" });
     expect(confirmation.bookingId).toMatchObject({ format: "uuid" });
-    expect(confirmation.format).toMatchObject({ enum: ["video", "in_person"], required: true });
+    expect(confirmation.format).toMatchObject({
+      enum: ["video", "in_person", "chat", "audio", "call"],
+      required: true,
+    });
     expect(variables("booking_reminder").kind).toMatchObject({ enum: ["24h", "1h"] });
     expect(variables("payment_receipt").amountMinor).toMatchObject({
       type: "integer",
