@@ -26,6 +26,16 @@ const STATE_SECRET = "test-channel-oauth-state-secret-0123456789";
 let api: TestApi;
 let fake: FakeSocialOAuth;
 let fakeServer: RunningServer;
+/** Everything the process wrote (the functions run in it): checked for tokens at the end. */
+const output: string[] = [];
+// lib/log.ts writes one JSON line per event through console.info/warn/error.
+for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+  const original = console[level].bind(console);
+  console[level] = (...args: unknown[]) => {
+    output.push(args.map(String).join(" "));
+    original(...args);
+  };
+}
 beforeAll(async () => {
   fake = createFakeSocialOAuth();
   fakeServer = await serve((request) => fake.handle(request, new URL(request.url).pathname), {
@@ -483,5 +493,21 @@ describe("Meta: Facebook Login, Pages and Instagram", () => {
       200,
     );
     expect((await credentials(shop.id, "facebook"))?.status).toBe("needs_reconnect");
+  });
+});
+
+describe("logs", () => {
+  it("never carry a token, a code verifier or a state's verifier", () => {
+    const secrets = [
+      ...fake.state.tiktokAccess,
+      ...fake.state.tiktokRefresh,
+      ...fake.state.tiktokRevoked,
+      ...fake.state.pageTokens.values(),
+      ...fake.state.verifiers,
+    ];
+    expect(secrets.length).toBeGreaterThan(5);
+    expect(output.join("").length).toBeGreaterThan(0);
+    const logged = output.join("");
+    for (const secret of secrets) expect(logged).not.toContain(secret);
   });
 });
