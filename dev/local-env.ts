@@ -37,7 +37,12 @@ export function socialOAuthStandIns(
   }
   const fake = fakeEnv(`${apiUrl.replace(/\/+$/, "")}/__dev/social`);
   const meta = ["META_APP_ID", "META_APP_SECRET", "META_GRAPH_URL", "META_DIALOG_API_URL"];
-  const tiktok = ["TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "TIKTOK_API_URL", "TIKTOK_AUTH_API_URL"];
+  const tiktok = [
+    "TIKTOK_CLIENT_KEY",
+    "TIKTOK_CLIENT_SECRET",
+    "TIKTOK_API_URL",
+    "TIKTOK_AUTH_API_URL",
+  ];
   for (const group of [meta, tiktok]) {
     if (group.some(has)) continue;
     for (const name of group) values[name] = fake[name] as string;

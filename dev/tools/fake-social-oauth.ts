@@ -333,9 +333,7 @@ export function createFakeSocialOAuth(): FakeSocialOAuth {
         ) {
           return new Response("unknown app", { status: 400 });
         }
-        return request.method === "POST"
-          ? consent("tiktok", request)
-          : consentPage("tiktok", url);
+        return request.method === "POST" ? consent("tiktok", request) : consentPage("tiktok", url);
       }
       if (path.startsWith("/meta-graph/"))
         return metaGraph(request, path.slice("/meta-graph".length), url);

@@ -64,7 +64,11 @@ export function metaApp(): MetaApp | undefined {
     appSecret: config.META_APP_SECRET,
     version: config.META_GRAPH_VERSION ?? "v24.0",
     graphUrl: override("META_GRAPH_URL", config.META_GRAPH_URL, "https://graph.facebook.com"),
-    dialogUrl: override("META_DIALOG_API_URL", config.META_DIALOG_API_URL, "https://www.facebook.com"),
+    dialogUrl: override(
+      "META_DIALOG_API_URL",
+      config.META_DIALOG_API_URL,
+      "https://www.facebook.com",
+    ),
   };
 }
 
