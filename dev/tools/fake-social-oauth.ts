@@ -4,7 +4,8 @@
 //   button (POST) sends the browser back to redirect_uri with a code and the state;
 // - <base>/meta-graph/<version>/…: oauth/access_token (the code with its PKCE verifier, then
 //   fb_exchange_token), me/accounts (the Pages with their tokens and Instagram accounts),
-//   <page>/subscribed_apps (POST, DELETE) and GET <page> (the token's check);
+//   <page>/subscribed_apps (POST, DELETE), GET <page> (the token's check) and POST
+//   <page>/messages (accepted, so a Page connected on `npm run dev` can answer);
 // - <base>/tiktok-www/v2/auth/authorize/: TikTok's consent page, the same way;
 // - <base>/tiktok-api/v2/oauth/token/ (authorization_code with code_verifier, refresh_token that
 //   rotates), /v2/oauth/revoke/, /v2/user/info/.
@@ -193,7 +194,8 @@ export function createFakeSocialOAuth(): FakeSocialOAuth {
       userTokens.short.add(short);
       return Response.json({ access_token: short, token_type: "bearer", expires_in: 3600 });
     }
-    const accessToken = q.get("access_token") ?? "";
+    const bearer = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+    const accessToken = q.get("access_token") ?? bearer;
     const proof = q.get("appsecret_proof");
     if (proof !== null) {
       const { createHmac } = await import("node:crypto");
@@ -233,6 +235,14 @@ export function createFakeSocialOAuth(): FakeSocialOAuth {
         state.unsubscribed.push(pageId);
         return Response.json({ success: true });
       }
+    }
+    // The Send API, so a Page connected on `npm run dev` can answer (accepted, not delivered).
+    if (path[1] === "messages" && request.method === "POST") {
+      if (!pageTokenValid) return metaError(190, "Invalid OAuth access token");
+      return Response.json({
+        recipient_id: "local-recipient",
+        message_id: `m_${randomBytes(12).toString("base64url")}`,
+      });
     }
     if (path.length === 1 && request.method === "GET") {
       if (!pageTokenValid) return metaError(190, "Error validating access token");
