@@ -770,7 +770,13 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Confirm a booking by its id in the body (staff; the MindfulQALB SPA's admin call)
+         * @description The MindfulQALB SPA's admin page confirms with `PATCH /api/bookings {bookingId}`: staff of the booking's practitioner, or an admin, confirm a hold as POST /api/bookings/{id}/confirm does, and a booking already confirmed (paid and linked, or free) answers success as it is. `meetingUrl` is null: Bastion makes no meeting links. Other bookings are 404; errors also carry `error`, the text the SPA shows.
+         *
+         *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
+         */
+        patch: operations["patchApiBookings"];
         trace?: never;
     };
     "/api/bookings/{id}": {
@@ -4480,6 +4486,17 @@ export type components = {
             role: "owner" | "admin" | "agent";
             submissionRetentionDays: number;
             updatedAt: string;
+        };
+        SpaBookingConfirmation: {
+            /** Format: uuid */
+            bookingId: string;
+            /** @description Bastion makes no meeting links */
+            meetingUrl: null;
+            message: string;
+            /** @description `confirmed` */
+            status: string;
+            /** @constant */
+            success: true;
         };
         SpaProfile: {
             /** @description Bastion keeps no avatar */
@@ -8669,6 +8686,132 @@ export interface operations {
             };
             /** @description `idempotency_key_reused`: This Idempotency-Key was used with a different request; `consent_required`: This session needs the client's consent before it is booked; `payment_not_usable`: This payment cannot pay for this booking */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    bookingId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaBookingConfirmation"];
+                };
+            };
+            /** @description `validation_failed`: Some fields are not valid; `malformed_json`: The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Sign in to continue */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: You may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `method_not_allowed`: This method is not allowed here */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict`: The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

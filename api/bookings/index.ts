@@ -5,6 +5,11 @@ import {
 } from "../../lib/bookings/create-booking.js";
 import { BookingList, BookingListQuery, listMyBookings } from "../../lib/bookings/list-bookings.js";
 import { HOLD_MINUTES } from "../../lib/bookings/policy.js";
+import {
+  confirmForSpa,
+  SpaConfirmRequest,
+  SpaConfirmResult,
+} from "../../lib/bookings/spa-confirm.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
 import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
@@ -43,5 +48,22 @@ export default route({
     },
     ({ body, caller, db, appUrl }) =>
       thenDeliver(db.service, createBooking(db, caller?.userId ?? null, body, appUrl)),
+  ),
+  PATCH: endpoint(
+    {
+      summary: "Confirm a booking by its id in the body (staff; the MindfulQALB SPA's admin call)",
+      description:
+        "The MindfulQALB SPA's admin page confirms with `PATCH /api/bookings {bookingId}`: staff of the booking's practitioner, or an admin, confirm a hold as POST /api/bookings/{id}/confirm does, and a booking already confirmed (paid and linked, or free) answers success as it is. `meetingUrl` is null: Bastion makes no meeting links. Other bookings are 404; errors also carry `error`, the text the SPA shows.",
+      tags: ["bookings"],
+      auth: ["staff"],
+      privileged: {
+        ledgerStep: "delivers the confirmation queued by the write, after the response",
+      },
+      body: SpaConfirmRequest,
+      response: SpaConfirmResult,
+      limit: "write",
+      errors: ["not_found", "conflict"],
+    },
+    ({ body, db }) => thenDeliver(db.service, confirmForSpa(db.user, body.bookingId)),
   ),
 });
