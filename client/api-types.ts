@@ -1734,7 +1734,7 @@ export type paths = {
         put?: never;
         /**
          * Refund a payment (staff)
-         * @description Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. Staff refund the payments for their practitioner's bookings (admins any payment); any other payment is 404, as an unknown one. Each refund is recorded in the staff action log with who asked for it. The Idempotency-Key names the refund: a retry is the same refund.
+         * @description Full or partial (`amount` in minor units; what is left when omitted), never more than captured and not yet refunded. Staff refund the payments for their practitioner's bookings (admins any payment); any other payment is 404, as an unknown one. Each refund is recorded in the staff action log with who asked for it. The Idempotency-Key names the refund: a retry is the same refund (it is required with `paymentId`). The MindfulQALB SPA's admin page sends `{booking_id}` or `{razorpay_payment_id}` instead, with no key and no reason: what is left of that booking's (or provider payment's) paid payment is refunded, the refund named by the payment, so a repeat is the same refund; with nothing paid left it is 404 whose `error` says "No paid payment found for this booking/payment".
          *
          *     **Auth:** Requires role: staff. A signed-in user with the staff role, `Authorization: Bearer <accessToken>`; others get 403 `forbidden`.
          */
@@ -14237,9 +14237,9 @@ export interface operations {
     postApiPaymentsRefund: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description A fresh UUID per operation; a retry with the same key replays the answer. */
-                "Idempotency-Key": string;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -14248,9 +14248,16 @@ export interface operations {
             content: {
                 "application/json": {
                     amount?: number;
+                    /**
+                     * Format: uuid
+                     * @description The SPA's: refund what was paid for this booking
+                     */
+                    booking_id?: string;
                     /** Format: uuid */
-                    paymentId: string;
-                    reason: string;
+                    paymentId?: string;
+                    /** @description The SPA's: refund this provider payment (pay_…) */
+                    razorpay_payment_id?: string;
+                    reason?: string;
                 };
             };
         };

@@ -40,7 +40,7 @@ export async function confirmForSpa(db: SupabaseClient, id: string): Promise<Spa
 }
 
 /** An ApiError that also carries its detail as `error`; anything else as it is. */
-function withErrorText(error: unknown): unknown {
+export function withErrorText(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
   return new ApiError(error.code, error.detail, {
     ...error.options,
