@@ -226,3 +226,27 @@ describe("the shop's AI in its web chat", () => {
     expect(responsesCalls()).toBe(calls);
   });
 });
+
+describe("whose budget the shop's AI spends", () => {
+  it("is a current owner's: the creator while an owner, then the longest-standing owner", async () => {
+    const shop = await newShop("Tea bowl", "Pottery");
+    const [second, third] = [await api.signUp(), await api.signUp()];
+    await sql(
+      "insert into public.shop_members (shop_id, user_id, role, created_at) values ($1, $2, 'owner', now() - interval '1 day'), ($1, $3, 'owner', now())",
+      [shop.id, second.id, third.id],
+    );
+    const billed = async () =>
+      (
+        await sql<{ owner: string }>("select public.shop_ai_facts($1)->>'owner_id' as owner", [
+          shop.id,
+        ])
+      )[0]?.owner;
+    expect(await billed()).toBe(shop.owner.id);
+    // Another owner removes the creator: the creator's own budget is theirs again.
+    await sql("delete from public.shop_members where shop_id = $1 and user_id = $2", [
+      shop.id,
+      shop.owner.id,
+    ]);
+    expect(await billed()).toBe(second.id);
+  });
+});
