@@ -74,8 +74,10 @@ describe("connecting a channel in a popup", { timeout: 120_000 }, () => {
         page.click("#connect-channel"),
       ]);
       await popup.waitForURL(/\/(dialog\/oauth|auth\/authorize\/)/);
-      await popup.click("#allow");
-      await popup.waitForEvent("close");
+      // Listen before pressing Allow: the callback page may post and close before click() returns.
+      const closed = popup.waitForEvent("close", { timeout: 60_000 });
+      await popup.click("#allow", { noWaitAfter: true });
+      await closed;
       const results = await page.waitForFunction(() => {
         const found = (window as unknown as { __oauthResults: unknown[] }).__oauthResults;
         return found.length > 0 ? found : undefined;

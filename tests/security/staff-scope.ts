@@ -91,6 +91,12 @@ export const STAFF_REQUESTS: Record<string, StaffRequest> = {
     path: ({ heldBookingId }) => `/api/bookings/${heldBookingId}/confirm`,
     succeeds: 200,
   },
+  // The MindfulQALB SPA's admin confirm: the same confirm, the booking named in the body.
+  "PATCH /api/bookings": {
+    path: () => "/api/bookings",
+    body: ({ heldBookingId }) => ({ bookingId: heldBookingId }),
+    succeeds: 200,
+  },
   "POST /api/notifications/email": {
     path: () => "/api/notifications/email",
     body: ({ paidBookingId }) => ({ template: BOOKING_CONFIRMATION, bookingId: paidBookingId }),
