@@ -37,7 +37,9 @@ beforeAll(async () => {
     const config = JSON.parse(await readFile(join(outDir, "config.json"), "utf8"));
     built.set(shape, { outDir, manifest, config });
   }
-}, 300_000);
+  // A hung build's limit, not a speed budget: one shape takes ~110 s on an idle 2-core machine
+  // (129 esbuild builds), and CI builds both while another test file runs beside it.
+}, 900_000);
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
