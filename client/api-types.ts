@@ -1153,16 +1153,16 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Refresh the social channels' tokens before they expire (scheduled)
-         * @description Run by Vercel Cron daily and by pg_cron every 30 minutes (through pg_net), with CRON_SECRET or DATABASE_WEBHOOK_SECRET. TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
+         * Refresh the social channels' tokens before they expire (Vercel Cron)
+         * @description Run daily by Vercel Cron with CRON_SECRET, as the safety net. TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
          *
          *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
         get: operations["getApiCronRefreshChannelTokens"];
         put?: never;
         /**
-         * Refresh the social channels' tokens before they expire (scheduled)
-         * @description Run by Vercel Cron daily and by pg_cron every 30 minutes (through pg_net), with CRON_SECRET or DATABASE_WEBHOOK_SECRET. TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
+         * Refresh the social channels' tokens before they expire (the database)
+         * @description Called by the database through pg_net with DATABASE_WEBHOOK_SECRET every 30 minutes by pg_cron (`bastion-refresh-channel-tokens`, only while a token is due). TikTok access tokens that expire within 2 hours are refreshed and the refresh token rotated; Meta Page tokens are checked once a day. A token the provider refuses marks its connection `needs_reconnect` and tells the shop's owners. Also deletes lapsed OAuth states and pending Page choices. Safe to run any number of times.
          *
          *     **Auth:** scheduler only, `Authorization: Bearer <CRON_SECRET>` or `<DATABASE_WEBHOOK_SECRET>` (cronSecret).
          */
@@ -10981,7 +10981,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {

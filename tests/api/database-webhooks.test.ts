@@ -215,6 +215,33 @@ describe("the endpoints the database calls", () => {
     },
   );
 
+  // A job's call is refused only when its schedule comes round in production (every 30
+  // minutes, and only while something is due), so each job's own call is made here now.
+  it("every pg_cron job that calls Bastion has its call taken: 200 with the body it posts", async () => {
+    const { rows } = await api.supabase.db.query<{ jobname: string; command: string }>(
+      "select jobname, command from cron.job where command like '%call_bastion%' order by jobname",
+    );
+    const calls = rows.map(({ jobname, command }) => {
+      const call = /call_bastion\('([^']+)'(?:\s*,\s*'([^']*)'::jsonb)?\)/.exec(command);
+      if (!call?.[1]) throw new Error(`${jobname}: no call_bastion(path) in ${command}`);
+      return { jobname, path: call[1], body: call[2] ?? "{}" };
+    });
+    expect(calls.map((call) => call.jobname)).toEqual(
+      expect.arrayContaining(["bastion-deliver-notifications", "bastion-refresh-channel-tokens"]),
+    );
+    for (const { jobname, path, body } of calls) {
+      const response = await fetch(`${api.url}${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${TEST_DATABASE_WEBHOOK_SECRET}`,
+          "content-type": "application/json",
+        },
+        body,
+      });
+      expect({ jobname, status: response.status }).toEqual({ jobname, status: 200 });
+    }
+  });
+
   it("the database's calls arrive authenticated: every recorded answer is 200", async () => {
     await api.supabase.net?.drain();
     const { rows } = await api.supabase.db.query<{ status_code: number | null }>(
