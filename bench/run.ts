@@ -35,7 +35,7 @@ import { measureRoundTrips } from "./round-trips.js";
 import { recordSdkLoads, type SdkLoadResult } from "./sdk-loads.js";
 import {
   buildMonolith,
-  buildShape,
+  buildShapes,
   dirBytes,
   routedTargets,
   type ShapeName,
@@ -97,10 +97,7 @@ async function main(): Promise<number> {
   build.vercelRuntime = [...new Set(ours.map((fn) => fn.config.runtime))].join(", ");
 
   step("npm run build's shapes (per-route, grouped) and the all-SDK monolith, into .vercel/bench");
-  const manifests = {
-    "per-route": await buildShape("per-route"),
-    grouped: await buildShape("grouped"),
-  };
+  const manifests = await buildShapes();
   const monolithTarget = await buildMonolith();
 
   const scratch = await mkdtemp(join(tmpdir(), "bastion-bench-"));

@@ -12,7 +12,13 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { ROUTE_PARAMETER } from "../dev/build/groups.js";
-import { type BuildManifest, buildOutput, bundleOptions, type Shape } from "../dev/build/output.js";
+import {
+  type BuildManifest,
+  buildOutput,
+  bundleOptions,
+  createBundleCache,
+  type Shape,
+} from "../dev/build/output.js";
 import { findApiFunctions } from "../dev/vercel/api-functions.js";
 import { PROJECT_DIR } from "./build.js";
 import { type BuiltFunction, listFunctions } from "./functions.js";
@@ -41,8 +47,16 @@ export async function apiRoutes(): Promise<string[]> {
 }
 
 /** `npm run build`'s shape, into .vercel/bench/<shape>/output. */
-export async function buildShape(shape: Shape): Promise<BuildManifest> {
-  return buildOutput({ rootDir: PROJECT_DIR, outDir: shapeOutputDir(shape), shape });
+/** Both shapes, each route bundled once for both (dev/build/output.ts). */
+export async function buildShapes(): Promise<Record<Shape, BuildManifest>> {
+  const bundles = createBundleCache();
+  const build = (shape: Shape) =>
+    buildOutput({ rootDir: PROJECT_DIR, outDir: shapeOutputDir(shape), shape, bundles });
+  try {
+    return { "per-route": await build("per-route"), grouped: await build("grouped") };
+  } finally {
+    await bundles.close();
+  }
 }
 
 /** One target per route, each reached through the output's own routes (bench/routed.ts). */

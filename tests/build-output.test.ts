@@ -12,7 +12,13 @@ import { type BuiltFunction, isolate, listFunctions } from "../bench/functions.j
 import { launchOnce } from "../bench/launch.js";
 import { routeProbes } from "../bench/routed.js";
 import { MAX_GROUPED_FUNCTIONS, ROUTE_PARAMETER } from "../dev/build/groups.js";
-import { type BuildManifest, buildOutput, SHAPES, type Shape } from "../dev/build/output.js";
+import {
+  type BuildManifest,
+  buildOutput,
+  createBundleCache,
+  SHAPES,
+  type Shape,
+} from "../dev/build/output.js";
 import { findApiFunctions } from "../dev/vercel/api-functions.js";
 import { REPO_ROOT } from "./helpers/api.js";
 
@@ -31,14 +37,20 @@ interface OutputConfig {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "bastion-build-test-"));
-  for (const shape of SHAPES) {
-    const outDir = join(scratch, shape, "output");
-    const manifest = await buildOutput({ rootDir: REPO_ROOT, outDir, shape });
-    const config = JSON.parse(await readFile(join(outDir, "config.json"), "utf8"));
-    built.set(shape, { outDir, manifest, config });
+  // Both shapes hold the same route bundles: each route is bundled once, for both.
+  const bundles = createBundleCache();
+  try {
+    for (const shape of SHAPES) {
+      const outDir = join(scratch, shape, "output");
+      const manifest = await buildOutput({ rootDir: REPO_ROOT, outDir, shape, bundles });
+      const config = JSON.parse(await readFile(join(outDir, "config.json"), "utf8"));
+      built.set(shape, { outDir, manifest, config });
+    }
+  } finally {
+    await bundles.close();
   }
-  // A hung build's limit, not a speed budget: one shape takes ~110 s on an idle 2-core machine
-  // (129 esbuild builds), and CI builds both while another test file runs beside it.
+  // A hung build's limit, not a speed budget: the bundles take ~110 s on an idle 2-core machine
+  // (129 esbuild builds), and CI builds them while another test file runs beside it.
 }, 900_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@
 // @vercel/routing-utils code as the dev server: dev/vercel/routes.ts), crons, and each route's
 // `functions` settings (maxDuration, memory, regions) and the top-level `regions`.
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, posix, relative, sep } from "node:path";
 import { getNodeVersion } from "@vercel/build-utils";
 import type { Route } from "@vercel/routing-utils";
@@ -30,6 +30,12 @@ export interface BuildOptions {
   /** The Build Output directory to (re)write, normally `<rootDir>/.vercel/output`. */
   outDir: string;
   shape: Shape;
+  /**
+   * Route bundles to take from, and add to: both shapes hold the same per-route bundles, so a
+   * process that builds both (tests/build-output.test.ts, the bench) bundles each route once.
+   * Without it the build uses a cache of its own and deletes it when done.
+   */
+  bundles?: BundleCache;
 }
 
 export interface BuiltOutputFunction {
@@ -110,11 +116,11 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
           };
         });
 
-  const staging = await mkdtemp(join(tmpdir(), "bastion-build-"));
+  const bundles = options.bundles ?? createBundleCache();
   let functions: BuiltOutputFunction[];
   try {
     functions = await Promise.all(
-      units.map(async (unit, index) => {
+      units.map(async (unit) => {
         const funcDir = join(outDir, "functions", `${unit.name}.func`);
         // Every route is its own esbuild build, in both shapes: its code lands in as few files as
         // its lazy imports allow. (A single build of several entries shares their code in chunks
@@ -123,22 +129,20 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
         // exactly as their own functions would, behind a router: a route of a group loads the
         // files its per-route function loads, plus the router. Chunks are named by content hash,
         // so routes that share one (a provider SDK) ship it once.
-        const bundles: RouteBundle[] = [];
-        for (const [member, fn] of unit.members.entries()) {
-          bundles.push(
-            await bundleRoute(rootDir, join(staging, `${index}-${member}`), fn, funcDir),
-          );
+        const routeBundles: RouteBundle[] = [];
+        for (const fn of unit.members) {
+          routeBundles.push(await bundleRoute(await bundles.bundle(rootDir, fn), fn, funcDir));
         }
         const packagesByFile: Record<string, string[]> = {};
-        for (const bundle of bundles) Object.assign(packagesByFile, bundle.packagesByFile);
+        for (const bundle of routeBundles) Object.assign(packagesByFile, bundle.packagesByFile);
         let handler: string;
         if (shape === "per-route") {
-          handler = (bundles[0] as RouteBundle).entryOutput;
+          handler = (routeBundles[0] as RouteBundle).entryOutput;
         } else {
           handler = `${unit.name}.mjs`;
           const routerDir = posix.dirname(handler);
           const source = routerSource(
-            bundles.map((bundle) => ({
+            routeBundles.map((bundle) => ({
               name: bundle.name,
               specifier: relativeSpecifier(routerDir, bundle.entryOutput),
             })),
@@ -168,7 +172,7 @@ export async function buildOutput(options: BuildOptions): Promise<BuildManifest>
       }),
     );
   } finally {
-    await rm(staging, { recursive: true, force: true, maxRetries: 3 });
+    if (!options.bundles) await bundles.close();
   }
 
   const outputConfig = {
@@ -318,14 +322,67 @@ interface RouteBundle {
   packagesByFile: Record<string, string[]>;
 }
 
-/** One route's bundle, built alone, and the files its entry can reach copied into `funcDir`. */
+/** Routes' esbuild bundles, each built once, in a temporary directory of their own. */
+export interface BundleCache {
+  /** The route's bundle: built on first use, in its own directory. */
+  bundle(rootDir: string, fn: { name: string; file: string }): Promise<StagedBundle>;
+  /** Deletes the bundles. */
+  close(): Promise<void>;
+}
+
+interface StagedBundle {
+  staging: string;
+  bundled: Bundled;
+}
+
+/**
+ * esbuild builds at once. One build already uses every core; more at once only add memory: all
+ * 129 routes at once held 16 GB in esbuild's process.
+ */
+const BUNDLES_AT_ONCE = availableParallelism() + 1;
+
+/** Bundles reflect the sources when first built: one cache serves one set of builds. */
+export function createBundleCache(): BundleCache {
+  const dir = mkdtemp(join(tmpdir(), "bastion-build-"));
+  const built = new Map<string, Promise<StagedBundle>>();
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const build = async (rootDir: string, staging: string, fn: { name: string; file: string }) => {
+    while (running >= BUNDLES_AT_ONCE) await new Promise<void>((start) => waiting.push(start));
+    running++;
+    try {
+      return await bundleAll(rootDir, staging, new Map([[fn.name, { file: fn.file }]]));
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+  return {
+    bundle(rootDir, fn) {
+      const key = `${rootDir}\0${fn.name}`;
+      let staged = built.get(key);
+      if (!staged) {
+        const index = built.size;
+        staged = dir.then(async (base) => {
+          const staging = join(base, String(index));
+          return { staging, bundled: await build(rootDir, staging, fn) };
+        });
+        built.set(key, staged);
+      }
+      return staged;
+    },
+    async close() {
+      await rm(await dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+/** One route's bundle and the files its entry can reach, copied into `funcDir`. */
 async function bundleRoute(
-  rootDir: string,
-  staging: string,
-  fn: { name: string; file: string },
+  { staging, bundled }: StagedBundle,
+  fn: { name: string },
   funcDir: string,
 ): Promise<RouteBundle> {
-  const bundled = await bundleAll(rootDir, staging, new Map([[fn.name, { file: fn.file }]]));
   const entryOutput = bundled.entryOutputs.get(fn.name);
   if (!entryOutput) throw new Error(`esbuild wrote no entry for ${fn.name}`);
   const closure = closureOf(entryOutput, bundled.metafile);
