@@ -46,8 +46,10 @@ export async function apiRoutes(): Promise<string[]> {
   return (await findApiFunctions(PROJECT_DIR)).map((fn) => fn.name).sort();
 }
 
-/** `npm run build`'s shape, into .vercel/bench/<shape>/output. */
-/** Both shapes, each route bundled once for both (dev/build/output.ts). */
+/**
+ * `npm run build`'s two shapes, into .vercel/bench/<shape>/output, each route bundled once for
+ * both (dev/build/output.ts).
+ */
 export async function buildShapes(): Promise<Record<Shape, BuildManifest>> {
   const bundles = createBundleCache();
   const build = (shape: Shape) =>
