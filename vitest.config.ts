@@ -22,6 +22,10 @@ export default defineConfig({
     // local stack and applying every migration can take a minute (`npm run bench` measures speed).
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits on work after a response (delivery, AI replies, realtime fan-out). Its
+    // default of 1 s is a speed budget in disguise: under CI load a delivery took longer. A test
+    // that asserts a latency says so with a timeout of its own.
+    expect: { poll: { timeout: 30_000 } },
     // Request logs and the like show only for a failing test, where they help.
     silent: "passed-only",
   },

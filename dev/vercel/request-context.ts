@@ -26,15 +26,23 @@ export interface Invocation {
 }
 
 const invocations = new AsyncLocalStorage<Invocation>();
+/** Invocations under way and tasks handed to waitUntil: the work `settleWork` waits for. */
 const pending = new Set<Promise<unknown>>();
+/** How many of those have ever started, so a caller can tell whether new work began meanwhile. */
+let started = 0;
 
-function waitUntil(promise: Promise<unknown>): void {
+function track(promise: Promise<unknown>): void {
   const tracked = promise.then(
     () => undefined,
     () => undefined,
   );
   pending.add(tracked);
+  started += 1;
   void tracked.finally(() => pending.delete(tracked));
+}
+
+function waitUntil(promise: Promise<unknown>): void {
+  track(promise);
 }
 
 /** Installs the context for this process's functions (idempotent). */
@@ -48,8 +56,10 @@ export async function runInvocation<T>(
   call: () => Promise<T>,
 ): Promise<T> {
   const context: Invocation = { ...invocation, responded: false };
+  const running = invocations.run(context, call);
+  track(running);
   try {
-    return await invocations.run(context, call);
+    return await running;
   } finally {
     context.responded = true;
   }
@@ -60,7 +70,15 @@ export function currentInvocation(): Invocation | undefined {
   return invocations.getStore();
 }
 
-/** Resolves once every task handed to waitUntil so far, and those they start, has settled. */
-export async function settleWaitUntil(): Promise<void> {
+/**
+ * Resolves once every invocation under way and every task handed to waitUntil, and those they
+ * start, has settled.
+ */
+export async function settleWork(): Promise<void> {
   while (pending.size > 0) await Promise.all(pending);
+}
+
+/** How many invocations and waitUntil tasks have started so far in this process. */
+export function workStarted(): number {
+  return started;
 }

@@ -10,7 +10,7 @@ import { createDeclaredErrorsCheck, type UndeclaredError } from "./declared-erro
 import { createFunctionLoader } from "./function-loader.js";
 import { handleRequest } from "./handle-request.js";
 import { loadProject, type Project } from "./project.js";
-import { installRequestContext, settleWaitUntil } from "./request-context.js";
+import { installRequestContext, settleWork } from "./request-context.js";
 import { watchProject } from "./watch-project.js";
 
 export interface ApiServerOptions {
@@ -67,7 +67,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     undeclaredErrors: declaredErrors.found,
     async close() {
       watcher.close();
-      await settleWaitUntil();
+      await settleWork();
       await server.close();
       await loader.close();
     },

@@ -3,7 +3,7 @@
 // local Upstash endpoint over a throwaway Redis when one is asked for and available).
 import { fileURLToPath } from "node:url";
 import { describeUndeclaredError } from "../../dev/vercel/declared-errors.js";
-import { settleWaitUntil } from "../../dev/vercel/request-context.js";
+import { settleWork, workStarted } from "../../dev/vercel/request-context.js";
 import { type ApiServer, startApiServer } from "../../dev/vercel/server.js";
 import { startTestSupabase, type TestSupabase, type TestSupabaseOptions } from "./supabase.js";
 
@@ -20,7 +20,11 @@ export interface TestApi {
   supabase: TestSupabase;
   /** A fresh user signed up through the local Auth API; app_metadata set with the service key. */
   signUp(appMetadata?: Record<string, unknown>): Promise<{ id: string; accessToken: string }>;
-  /** Waits for the work functions started after their responses (waitUntil), as Vercel does. */
+  /**
+   * Waits until the API is quiet: no invocation under way, no work after a response (waitUntil,
+   * as Vercel keeps it alive), and no call the database has queued for pg_net's worker — the
+   * database's calls start invocations, whose work may queue more.
+   */
   settle(): Promise<void>;
   /**
    * Stops the API (and the stack it started), then fails when an endpoint answered a problem code
@@ -109,7 +113,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       if (session.error || !session.data.session) throw session.error ?? new Error("no session");
       return { id: created.data.user.id, accessToken: session.data.session.access_token };
     },
-    settle: settleWaitUntil,
+    async settle() {
+      for (;;) {
+        const before = workStarted();
+        await settleWork();
+        await supabase.net?.drain();
+        await settleWork();
+        if (workStarted() === before) return;
+      }
+    },
     async close() {
       await api.close();
       if (ownStack) await supabase.close();
