@@ -15,7 +15,7 @@ const isTestOverride = (name: string) => name.endsWith("_API_URL") || name === "
 
 function settingsReadByFunctions(): string[] {
   const source = read("lib/env.ts");
-  const schema = source.slice(source.indexOf("const EnvSchema"), source.indexOf("export type Env"));
+  const schema = source.slice(source.indexOf("const SETTINGS"), source.indexOf("export type Env"));
   return [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)]
     .map((match) => match[1] as string)
     .filter((name) => !NOT_FOR_DEPLOYMENTS.has(name) && !isTestOverride(name))

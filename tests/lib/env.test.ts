@@ -105,3 +105,22 @@ describe("appUrl", () => {
     expect(() => env.appUrl()).toThrow("APP_URL is not set");
   });
 });
+
+describe("env", () => {
+  it("parses each setting that is set; a value that fails validation, or an empty one, counts as unset", async () => {
+    const env = await envWith(COMPLETE);
+    vi.stubEnv("ALLOWED_ORIGINS", " https://a.example.test/x , https://b.example.test:8443,, ");
+    vi.stubEnv("STRIPE_SECRET_KEY", "pk_test_not-a-secret-key");
+    vi.stubEnv("REDIS_TIMEOUT_MS", "2500");
+    vi.stubEnv("OPENAI_API_KEY", "");
+    const config = env.env();
+    expect(config.ALLOWED_ORIGINS).toEqual([
+      "https://a.example.test",
+      "https://b.example.test:8443",
+    ]);
+    expect(config.REDIS_TIMEOUT_MS).toBe(2500);
+    expect(config).not.toHaveProperty("STRIPE_SECRET_KEY");
+    expect(config).not.toHaveProperty("OPENAI_API_KEY");
+    expect(config.APP_URL).toBe("https://app.example.test");
+  });
+});
