@@ -71,9 +71,7 @@ export function route(
         outcome = { response: problemResponse(asApiError(error, requestId), requestId) };
       }
       const { caller, endpoint } = outcome;
-      // A copy: a Response from fetch() (a proxied provider answer) has immutable headers.
-      const response = new Response(outcome.response.body, outcome.response);
-      response.headers.set("x-request-id", requestId);
+      const response = withRequestId(outcome.response, requestId);
       const cacheable = endpoint?.spec.auth === "public" && response.status === 200;
       withSecurityHeaders(response, (cacheable && endpoint?.spec.cacheControl) || "no-store");
       withCors(response, request);
@@ -101,4 +99,20 @@ export function route(
       return response;
     },
   };
+}
+
+/**
+ * The response, stamped with its request id. A Response from fetch() (a provider's answer passed
+ * through) or Response.redirect() has immutable headers, so that one is copied; copying every
+ * response would give each request a second body stream for nothing.
+ */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set("x-request-id", requestId);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("x-request-id", requestId);
+    return copy;
+  }
 }

@@ -79,6 +79,8 @@ export async function securityMatrix(rootDir: string, options: TestApiOptions = 
   ) =>
     fetch(`${api.url}${concretePath(c.path, c.endpoint)}`, {
       method: c.method,
+      // The endpoint's own answer is judged, never the page a redirect leads to.
+      redirect: "manual",
       headers: {
         ...(init.body !== undefined && { "content-type": "application/json" }),
         ...(init.token && { authorization: `Bearer ${init.token}` }),

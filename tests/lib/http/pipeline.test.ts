@@ -35,6 +35,14 @@ describe("request id", () => {
     expect(requestId).toBe(response.headers.get("x-vercel-id"));
     expect((await expectProblem(response, 500, "internal_error")).requestId).toBe(requestId);
   });
+
+  it("stamps a response whose headers are immutable (Response.redirect, fetch()) too", async () => {
+    const response = await call("/api/moved", { redirect: "manual" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://elsewhere.example.test/new");
+    expect(response.headers.get("x-request-id")).toBe(response.headers.get("x-vercel-id"));
+    expect(response.headers.get("cache-control")).toBe("no-store");
+  });
 });
 
 describe("CORS", () => {
