@@ -9,7 +9,7 @@ import { ONE_BOOKING, WHO_REACHES_A_BOOKING } from "../../lib/bookings/one-booki
 import { CHANGE_WINDOW_HOURS } from "../../lib/bookings/policy.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/then-deliver.js";
 
 export default route({
   GET: endpoint(

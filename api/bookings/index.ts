@@ -12,7 +12,7 @@ import {
 } from "../../lib/bookings/spa-confirm.js";
 import { endpoint } from "../../lib/http/endpoint.js";
 import { route } from "../../lib/http/route.js";
-import { thenDeliver } from "../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../lib/notify/outbox/then-deliver.js";
 
 export default route({
   GET: endpoint(

@@ -13,7 +13,7 @@ import { appUrl, env } from "../env.js";
 import { allowedOrigin } from "../http/cors.js";
 import { log } from "../log.js";
 import { afterResponse } from "../notify/after-response.js";
-import { deliverNotifications } from "../notify/outbox/deliver.js";
+import { deliverQueued } from "../notify/outbox/then-deliver.js";
 import { RESET_LINK_MINUTES, RESET_URL_CONTEXT } from "../notify/reset-link.js";
 import { authClient } from "./auth-client.js";
 import { earliestAnswer } from "./earliest-answer.js";
@@ -66,7 +66,7 @@ async function mailOwnResetLink(
   email: string,
   resetPage: string,
 ): Promise<void> {
-  if (await queuePasswordResetMail(service, email, resetPage)) await deliverNotifications(service);
+  if (await queuePasswordResetMail(service, email, resetPage)) await deliverQueued(service);
 }
 
 /**

@@ -8,7 +8,7 @@
 // fails is retried by the delivery sweep, like every other row in the outbox.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
-import { thenDeliver } from "../notify/outbox/deliver.js";
+import { thenDeliver } from "../notify/outbox/then-deliver.js";
 
 export const ReminderSweep = z.object({ enqueued: z.number().int() }).meta({ id: "ReminderSweep" });
 export type ReminderSweep = z.infer<typeof ReminderSweep>;

@@ -7,7 +7,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { settlePayment } from "../cron/settle-payments.js";
 import { ApiError } from "../http/errors.js";
-import { deliverNotifications } from "../notify/outbox/deliver.js";
+import { deliverQueued } from "../notify/outbox/then-deliver.js";
 import { StoredEvent } from "../payments/webhooks/inbox.js";
 import { processStored } from "../payments/webhooks/receive.js";
 import { webhookSource } from "../payments/webhooks/sources.js";
@@ -111,7 +111,7 @@ export async function retryNotification(
   });
   if (error) throw new Error(`queueing a message again failed: ${error.code} ${error.message}`);
   if (data !== true) throw new ApiError("not_found", "No failed or bounced message with this id.");
-  await deliverNotifications(service);
+  await deliverQueued(service);
   const row = await service.from("notifications").select("status").eq("id", id).single();
   if (row.error) throw new Error(`reading a message failed: ${row.error.code}`);
   return { id, status: NotificationRetry.shape.status.parse(row.data.status) };

@@ -7,7 +7,7 @@
 // alert-webhook.ts). The emails are delivered after the response, like every outbox row.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
-import { thenDeliver } from "../notify/outbox/deliver.js";
+import { thenDeliver } from "../notify/outbox/then-deliver.js";
 import { type AlertTransition, sendAlertWebhook } from "./alert-webhook.js";
 import { readOperations } from "./overview.js";
 

@@ -4,7 +4,7 @@ import { ONE_BOOKING } from "../../../lib/bookings/one-booking-spec.js";
 import { CHANGE_WINDOW_HOURS } from "../../../lib/bookings/policy.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
-import { thenDeliver } from "../../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../../lib/notify/outbox/then-deliver.js";
 
 export default route({
   POST: endpoint(

@@ -2,7 +2,7 @@ import { BookingView } from "../../../lib/bookings/booking-view.js";
 import { BookingParams, confirmBooking } from "../../../lib/bookings/manage-booking.js";
 import { endpoint } from "../../../lib/http/endpoint.js";
 import { route } from "../../../lib/http/route.js";
-import { thenDeliver } from "../../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../../lib/notify/outbox/then-deliver.js";
 
 export default route({
   POST: endpoint(

@@ -11,7 +11,6 @@ import * as z from "zod";
 import { env } from "../../env.js";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
-import { afterResponse } from "../after-response.js";
 import { SendFailure } from "../providers/types.js";
 import { render } from "../templates/render.js";
 import { TemplateVariablesError } from "../templates/template-errors.js";
@@ -106,17 +105,4 @@ function failureOf(error: unknown): { reason: string; final: boolean } {
   if (error instanceof SendFailure) return { reason: error.message, final: error.final };
   if (error instanceof ApiError) return { reason: error.code, final: false };
   return { reason: "delivery_error", final: false };
-}
-
-/**
- * For privileged paths (bookings, payments, staff requests, webhooks) whose write may have
- * enqueued a notification (a confirmation, a receipt, a refund): once it succeeded, deliver after
- * the response, in this same function: never by calling the API over HTTP. The database starts a
- * delivery for the same rows too; this one saves its hop and another function's cold start, and
- * keeps delivery immediate where pg_net is not set up.
- */
-export async function thenDeliver<T>(service: SupabaseClient, write: Promise<T>): Promise<T> {
-  const result = await write;
-  afterResponse(() => deliverNotifications(service));
-  return result;
 }

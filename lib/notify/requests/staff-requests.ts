@@ -3,7 +3,7 @@
 // response, in this same function (the endpoints are privileged for that).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Caller } from "../../auth/caller.js";
-import { thenDeliver } from "../outbox/deliver.js";
+import { thenDeliver } from "../outbox/then-deliver.js";
 import {
   type Channel,
   type NotificationBatch,

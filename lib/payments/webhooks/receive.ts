@@ -8,7 +8,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import { ApiError } from "../../http/errors.js";
 import { log } from "../../log.js";
-import { thenDeliver } from "../../notify/outbox/deliver.js";
+import { thenDeliver } from "../../notify/outbox/then-deliver.js";
 import {
   markFailed,
   markProcessed,

@@ -1,6 +1,6 @@
 import { endpoint } from "../../../../../lib/http/endpoint.js";
 import { route } from "../../../../../lib/http/route.js";
-import { thenDeliver } from "../../../../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../../../../lib/notify/outbox/then-deliver.js";
 import {
   changeOrderStatus,
   OrderParams,

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { endpoint } from "../../../../../lib/http/endpoint.js";
 import { route } from "../../../../../lib/http/route.js";
-import { thenDeliver } from "../../../../../lib/notify/outbox/deliver.js";
+import { thenDeliver } from "../../../../../lib/notify/outbox/then-deliver.js";
 import { RefundView } from "../../../../../lib/payments/staff-refund.js";
 import {
   refundShopPayment,
