@@ -16,18 +16,13 @@ const SECRET_ASSIGNMENT =
   /\b(password|passwd|secret|token|api[-_]?key|authorization)(\s*[=:]\s*)("[^"]*"|\S+)/gi;
 /** +, then 8–15 digits with optional separators: E.164-like phone numbers. */
 const PHONE = /\+\d(?:[ -]?\d){7,14}\b/g;
+const DIGIT = /\d/;
 
 export function redact(value: unknown, key = "", depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (SECRET_KEY.test(key) || PERSONAL_KEY.test(key)) return "[redacted]";
-  if (typeof value === "string") {
-    return value
-      .replace(JWT, "[redacted-token]")
-      .replace(EMAIL, "[redacted-email]")
-      .replace(SECRET_ASSIGNMENT, "$1$2[redacted]")
-      .replace(CARD_LIKE, (match) => (passesLuhn(match) ? "[redacted-number]" : match))
-      .replace(PHONE, "[redacted-phone]");
-  }
+  if (key !== "" && (SECRET_KEY.test(key) || PERSONAL_KEY.test(key))) return "[redacted]";
+  if (typeof value === "string") return redactText(value);
+  if (typeof value !== "object") return value;
   if (value instanceof Error) {
     return {
       name: value.name,
@@ -37,12 +32,29 @@ export function redact(value: unknown, key = "", depth = 0): unknown {
   }
   if (depth > 5) return "[truncated]";
   if (Array.isArray(value)) return value.map((item) => redact(item, "", depth + 1));
-  if (typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([name, item]) => [name, redact(item, name, depth + 1)]),
+  const redacted: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) redacted[name] = redact(item, name, depth + 1);
+  return redacted;
+}
+
+/**
+ * Each pattern is tried only on text holding a character it cannot match without: most values
+ * in a log line (ids, paths, methods) hold none, and every request writes one.
+ */
+function redactText(text: string): string {
+  let redacted = text;
+  if (redacted.includes("eyJ")) redacted = redacted.replace(JWT, "[redacted-token]");
+  if (redacted.includes("@")) redacted = redacted.replace(EMAIL, "[redacted-email]");
+  if (redacted.includes("=") || redacted.includes(":")) {
+    redacted = redacted.replace(SECRET_ASSIGNMENT, "$1$2[redacted]");
+  }
+  if (DIGIT.test(redacted)) {
+    redacted = redacted.replace(CARD_LIKE, (match) =>
+      passesLuhn(match) ? "[redacted-number]" : match,
     );
   }
-  return value;
+  if (redacted.includes("+")) redacted = redacted.replace(PHONE, "[redacted-phone]");
+  return redacted;
 }
 
 function passesLuhn(candidate: string): boolean {

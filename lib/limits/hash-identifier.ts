@@ -18,7 +18,25 @@ const hmacKey = (() => {
   return createHmac("sha256", token).update("bastion identifier hash v1").digest();
 })();
 
+/**
+ * A warm instance sees the same few callers again and again, and each request counts against one
+ * or two policies: the hashes it made last are kept (in this process's memory only, like the
+ * identifiers themselves while the request runs), so a repeat costs a map lookup, not an HMAC.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 1_000;
+
 /** 128 bits of HMAC-SHA256, base64url: collision-free in practice, short in Redis keys. */
 export function hashIdentifier(value: string): string {
-  return createHmac("sha256", hmacKey).update(value).digest().subarray(0, 16).toString("base64url");
+  const known = recent.get(value);
+  if (known !== undefined) return known;
+  const hash = createHmac("sha256", hmacKey)
+    .update(value)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
+  // Map keeps insertion order: dropping the first entry drops the oldest.
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+  recent.set(value, hash);
+  return hash;
 }
