@@ -1,9 +1,10 @@
-// Configuration: a zod schema per setting, read once per cold start. A few settings every deployment needs
-// (configurationProblems: APP_URL, the personal-data keys); without them a function refuses to
-// serve and /api/health names what is missing. Every outside provider is optional: an endpoint
-// whose provider is missing answers 503 provider_not_configured while the rest keep working.
-// The local stand-ins (sandbox payments, development keys, the local outbox) run only when the
-// local stack asks for them with BASTION_LOCAL_STACK=1. Values are never logged or returned.
+// Configuration: a zod schema per setting, read once per cold start. A few settings every
+// deployment needs (configurationProblems: APP_URL, the personal-data keys); without them a
+// function refuses to serve and /api/health names what is missing. Every outside provider is
+// optional: an endpoint whose provider is missing answers 503 provider_not_configured while the
+// rest keep working. The local stand-ins (sandbox payments, development keys, the local outbox)
+// run only when the local stack asks for them with BASTION_LOCAL_STACK=1. Values are never
+// logged or returned.
 import * as z from "zod";
 import { ApiError } from "./http/errors.js";
 import { log } from "./log.js";
