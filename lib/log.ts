@@ -16,11 +16,11 @@ const SECRET_ASSIGNMENT =
   /\b(password|passwd|secret|token|api[-_]?key|authorization)(\s*[=:]\s*)("[^"]*"|\S+)/gi;
 /** +, then 8–15 digits with optional separators: E.164-like phone numbers. */
 const PHONE = /\+\d(?:[ -]?\d){7,14}\b/g;
-const DIGIT = /\d/;
+const CARD_MIN_DIGITS = 13;
 
 export function redact(value: unknown, key = "", depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (key !== "" && (SECRET_KEY.test(key) || PERSONAL_KEY.test(key))) return "[redacted]";
+  if (key !== "" && isRedactedKey(key)) return "[redacted]";
   if (typeof value === "string") return redactText(value);
   if (typeof value !== "object") return value;
   if (value instanceof Error) {
@@ -32,8 +32,24 @@ export function redact(value: unknown, key = "", depth = 0): unknown {
   }
   if (depth > 5) return "[truncated]";
   if (Array.isArray(value)) return value.map((item) => redact(item, "", depth + 1));
-  const redacted: Record<string, unknown> = {};
-  for (const [name, item] of Object.entries(value)) redacted[name] = redact(item, name, depth + 1);
+  return redactFields(value as LogFields, {}, depth + 1);
+}
+
+/** Copies each field of `fields` into `into`, redacted as a field `depth` deep. */
+function redactFields(fields: LogFields, into: LogFields, depth: number): LogFields {
+  for (const name of Object.keys(fields)) into[name] = redact(fields[name], name, depth);
+  return into;
+}
+
+/** Field names repeat on every line: each is judged once (at most 500 kept). */
+const redactedKeys = new Map<string, boolean>();
+
+function isRedactedKey(key: string): boolean {
+  let redacted = redactedKeys.get(key);
+  if (redacted === undefined) {
+    redacted = SECRET_KEY.test(key) || PERSONAL_KEY.test(key);
+    if (redactedKeys.size < 500) redactedKeys.set(key, redacted);
+  }
   return redacted;
 }
 
@@ -48,13 +64,22 @@ function redactText(text: string): string {
   if (redacted.includes("=") || redacted.includes(":")) {
     redacted = redacted.replace(SECRET_ASSIGNMENT, "$1$2[redacted]");
   }
-  if (DIGIT.test(redacted)) {
+  if (holdsDigits(redacted, CARD_MIN_DIGITS)) {
     redacted = redacted.replace(CARD_LIKE, (match) =>
       passesLuhn(match) ? "[redacted-number]" : match,
     );
   }
   if (redacted.includes("+")) redacted = redacted.replace(PHONE, "[redacted-phone]");
   return redacted;
+}
+
+function holdsDigits(text: string, count: number): boolean {
+  let found = 0;
+  for (let i = 0; i < text.length && found < count; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) found += 1;
+  }
+  return found >= count;
 }
 
 function passesLuhn(candidate: string): boolean {
@@ -69,13 +94,8 @@ function passesLuhn(candidate: string): boolean {
 }
 
 function write(level: Level, event: string, fields: LogFields): void {
-  const line = JSON.stringify({
-    level,
-    time: new Date().toISOString(),
-    event,
-    ...(redact(fields) as LogFields),
-  });
-  console[level](line);
+  const entry = redactFields(fields, { level, time: new Date().toISOString(), event }, 1);
+  console[level](JSON.stringify(entry));
 }
 
 export const log = {

@@ -10,7 +10,6 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import * as z from "zod";
 import type { Caller } from "../auth/caller.js";
 import { type AppRole, hasAnyRole } from "../auth/roles.js";
-import { appUrl } from "../env.js";
 import {
   checkDeclaredLength,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -21,6 +20,7 @@ import {
 } from "./body.js";
 import { clientIpOf } from "./client-ip.js";
 import { ApiError, type ErrorCode } from "./errors.js";
+import { HandlerDatabases, RequestContext } from "./handler-context.js";
 import { applyRateLimits, type RateLimitRule } from "./rate-limit.js";
 import { parseInput } from "./validation.js";
 
@@ -207,8 +207,15 @@ export interface Endpoint {
     z.ZodType | undefined,
     z.ZodType | undefined
   >;
-  /** Runs every step for one request; errors are thrown as ApiError. */
-  run(request: Request, requestId: string): Promise<{ response: Response; caller?: Caller }>;
+  /**
+   * Runs every step for one request; errors are thrown as ApiError. `url` is the request's URL,
+   * parsed once by the route.
+   */
+  run(
+    request: Request,
+    url: URL,
+    requestId: string,
+  ): Promise<{ response: Response; caller?: Caller }>;
 }
 
 export function endpoint<
@@ -241,9 +248,10 @@ export function endpoint<
     spec.limit === undefined ? [] : Array.isArray(spec.limit) ? spec.limit : [spec.limit];
 
   const contract = spec as Endpoint["spec"];
+  const paramNames = new Set(Object.keys(shapeOf(spec.params)));
   return {
     spec: contract,
-    async run(request, requestId) {
+    async run(request, url, requestId) {
       const withBody = hasBody(request);
       if (withBody) {
         checkDeclaredLength(request, bodyLimit);
@@ -265,53 +273,29 @@ export function endpoint<
           errors: { body: ["Send no body"] },
         });
       }
-      const url = new URL(request.url);
-      const paramNames = new Set(Object.keys(shapeOf(spec.params)));
-      const params = parseInput(
-        spec.params ?? NO_INPUT,
-        Object.fromEntries([...url.searchParams].filter(([name]) => paramNames.has(name))),
+      const searchParams = [...url.searchParams];
+      const params = parseSearch(
+        spec.params,
+        searchParams.filter(([name]) => paramNames.has(name)),
         "params",
       );
-      const query = parseInput(
-        spec.query ?? NO_INPUT,
-        Object.fromEntries([...url.searchParams].filter(([name]) => !paramNames.has(name))),
+      const query = parseSearch(
+        spec.query,
+        searchParams.filter(([name]) => !paramNames.has(name)),
         "query",
       );
       const body = spec.body && !spec.rawBody ? parseInput(spec.body, json, "body") : undefined;
       Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
 
-      let userDb: SupabaseClient | undefined;
-      const userClient = caller && (await loadUserClient()).userClient;
       // Guests' endpoints read with the anon key; webhooks and signed-in-only ones never do.
       const servesGuests = !requiresCredentials(spec.auth) && !spec.rawBody;
-      const anonClient = servesGuests && (await loadAnonClient()).anonClient;
-      const serviceClient = spec.privileged && (await loadServiceClient()).serviceClient;
-      const db = {
-        get anon() {
-          if (!anonClient) {
-            throw new Error("db.anon is for public and optional-auth endpoints: use db.user");
-          }
-          return anonClient();
-        },
-        get user() {
-          if (!caller || !userClient) {
-            throw new Error("db.user needs a signed-in caller: declare auth on the endpoint");
-          }
-          userDb ??= userClient(caller.accessToken);
-          return userDb;
-        },
-        get caller() {
-          return caller ? db.user : db.anon;
-        },
-        get service() {
-          if (!serviceClient) {
-            throw new Error("db.service needs `privileged` in the endpoint's spec");
-          }
-          return serviceClient();
-        },
-      };
-      const context = {
-        headers: request.headers,
+      const db = new HandlerDatabases(caller, {
+        user: caller && (await loadUserClient()).userClient,
+        anon: servesGuests ? (await loadAnonClient()).anonClient : undefined,
+        service: spec.privileged ? (await loadServiceClient()).serviceClient : undefined,
+      });
+      const context = new RequestContext(
+        request.headers,
         requestId,
         ip,
         params,
@@ -319,23 +303,10 @@ export function endpoint<
         body,
         rawBody,
         caller,
-        idempotencyKey: request.headers.get("idempotency-key") ?? undefined,
-        get appUrl() {
-          return appUrl();
-        },
+        request.headers.get("idempotency-key") ?? undefined,
         db,
-      } as HandlerContext<never, never, never, never, never>;
+      ) as unknown as HandlerContext<never, never, never, never, never>;
 
-      const respond = async () => {
-        try {
-          return toResponse(await handler(context), contract);
-        } catch (error) {
-          // A deleted account's token still verifies; what it does then fails: 401, not 500.
-          throw caller
-            ? await (await loadDeletedAccount()).unlessAccountDeleted(error, caller)
-            : error;
-        }
-      };
       const response = spec.idempotency
         ? await (await loadIdempotency()).withIdempotency(
             request,
@@ -345,13 +316,28 @@ export function endpoint<
               scope: caller?.userId ?? `ip:${ip}`,
               rawBody,
             },
-            respond,
+            () => respond(handler, context, contract),
           )
-        : await respond();
+        : await respond(handler, context, contract);
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
       return { response, ...(caller && { caller }) };
     },
   };
+}
+
+/** The handler's answer as a Response; what it throws, with a deleted account's failures as 401. */
+async function respond(
+  handler: (context: never) => Promise<unknown>,
+  context: HandlerContext<never, never, never, never, never>,
+  contract: Endpoint["spec"],
+): Promise<Response> {
+  try {
+    return toResponse(await handler(context as never), contract);
+  } catch (error) {
+    // A deleted account's token still verifies; what it does then fails: 401, not 500.
+    const { caller } = context;
+    throw caller ? await (await loadDeletedAccount()).unlessAccountDeleted(error, caller) : error;
+  }
 }
 
 async function authorize(request: Request, auth: AuthRequirement): Promise<Caller | undefined> {
@@ -379,6 +365,19 @@ function toResponse(result: unknown, spec: Endpoint["spec"]): Response {
     throw new Error(`response does not match the endpoint's schema: ${parsed.error.message}`);
   }
   return Response.json(parsed.data, { status: spec.status ?? 200 });
+}
+
+/**
+ * Params or query: validated by the endpoint's schema, or, when it declares none, required to be
+ * absent. Nothing declared and nothing sent (most requests) needs no parse.
+ */
+function parseSearch(
+  schema: AnyObject | undefined,
+  entries: [string, string][],
+  location: "params" | "query",
+): Record<string, unknown> {
+  if (!schema && entries.length === 0) return {};
+  return parseInput(schema ?? NO_INPUT, Object.fromEntries(entries), location);
 }
 
 function shapeOf(schema: z.ZodType | undefined): Record<string, unknown> {

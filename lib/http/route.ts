@@ -36,7 +36,7 @@ export function route(
   const served = HTTP_METHODS.filter((method) => endpoints[method]);
   const allow = [...served, ...(endpoints.GET ? ["HEAD"] : []), "OPTIONS"];
 
-  async function dispatch(request: Request, requestId: string) {
+  async function dispatch(request: Request, url: URL, requestId: string) {
     if (!options.reportsConfiguration) requireServableConfiguration();
     if (isPreflight(request)) return { response: preflightResponse(request, allow) };
     if (request.method === "OPTIONS") {
@@ -51,7 +51,7 @@ export function route(
         headers: { allow: allow.join(", ") },
       });
     }
-    const result = await endpoint.run(request, requestId);
+    const result = await endpoint.run(request, url, requestId);
     const response =
       request.method === "HEAD" ? new Response(null, result.response) : result.response;
     return { ...result, response, endpoint };
@@ -62,10 +62,11 @@ export function route(
     async fetch(request) {
       const startedAt = performance.now();
       const requestId = requestIdOf(request);
+      const url = new URL(request.url);
       let outcome: { response: Response; caller?: Caller; endpoint?: Endpoint };
       let failure: unknown;
       try {
-        outcome = await dispatch(request, requestId);
+        outcome = await dispatch(request, url, requestId);
       } catch (error) {
         failure = error;
         outcome = { response: problemResponse(asApiError(error, requestId), requestId) };
@@ -76,18 +77,17 @@ export function route(
       withSecurityHeaders(response, (cacheable && endpoint?.spec.cacheControl) || "no-store");
       withCors(response, request);
       if (response.status >= 500) {
-        const { pathname } = new URL(request.url);
         reportServerError(failure, {
           requestId,
           method: request.method,
-          path: pathname,
+          path: url.pathname,
           status: response.status,
         });
       }
       log.info("request", {
         requestId,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: url.pathname,
         status: response.status,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
         userId: caller?.userId,

@@ -23,10 +23,14 @@ export function parseInput<T extends z.ZodType>(
   location: InputLocation,
 ): z.infer<T> {
   refuseLoneSurrogates(value, location);
-  const result = schema.safeParse(value, { error: validationMessage });
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
+  // Only a failing input needs our messages, so it is parsed again with them: a per-parse error
+  // map takes zod off its compiled fast path (a valid body parses ~3× slower with one).
+  const explained = schema.safeParse(value, { error: validationMessage });
+  const { issues } = (explained.success ? result : explained).error;
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const field = fieldName(location, issue.path);
     const message = issue.code === "unrecognized_keys" ? unknownKeysMessage(issue) : issue.message;
     errors[field] = [...(errors[field] ?? []), message];
@@ -56,6 +60,7 @@ function pathOf(place: Place | undefined): PropertyKey[] {
  * the object that has it.
  */
 function refuseLoneSurrogates(value: unknown, location: InputLocation): void {
+  if (!holdsLoneSurrogate(value)) return;
   const errors: FieldErrors = {};
   const report = (place: Place | undefined) => {
     errors[fieldName(location, pathOf(place))] = [LONE_SURROGATE_MESSAGE];
@@ -76,9 +81,30 @@ function refuseLoneSurrogates(value: unknown, location: InputLocation): void {
       }
     }
   }
-  if (Object.keys(errors).length > 0) {
-    throw new ApiError("validation_failed", "Some fields are not valid text.", { errors });
+  throw new ApiError("validation_failed", "Some fields are not valid text.", { errors });
+}
+
+/**
+ * The same walk without the bookkeeping: every request's input takes it, and well-formed input
+ * (nearly all) needs no places and no report.
+ */
+function holdsLoneSurrogate(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  for (let i = 0; i < pending.length; i++) {
+    const item = pending[i];
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) pending.push(element);
+    } else if (item !== null && typeof item === "object") {
+      for (const key in item) {
+        if (!Object.hasOwn(item, key)) continue;
+        if (LONE_SURROGATE.test(key)) return true;
+        pending.push((item as Record<string, unknown>)[key]);
+      }
+    }
   }
+  return false;
 }
 
 function unknownKeysMessage(issue: z.core.$ZodIssue): string {
