@@ -71,9 +71,10 @@ function projectKeySet(authUrl: string): ReturnType<typeof createRemoteJWKSet> {
  * API key), and service_unavailable when the project's keys cannot be fetched.
  */
 export async function verifyAccessToken(token: string): Promise<AccessClaims> {
-  const { SUPABASE_URL } = requireConfig("Sign-in", "SUPABASE_URL");
+  // Only a token verified against the configured project is remembered.
   const known = recallVerified(token);
   if (known) return known;
+  const { SUPABASE_URL } = requireConfig("Sign-in", "SUPABASE_URL");
   const authUrl = `${SUPABASE_URL.replace(/\/+$/, "")}/auth/v1`;
   const legacySecret = env().SUPABASE_JWT_SECRET;
   const secretKey = legacySecret === undefined ? undefined : new TextEncoder().encode(legacySecret);

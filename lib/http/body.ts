@@ -22,19 +22,20 @@ export function checkDeclaredLength(request: Request, limitBytes: number): void 
 }
 
 /**
- * Before the body is read, from the headers; again with `rawBody` once it is, because a chunked
- * or HTTP/2 body declares no Content-Length and only the bytes tell whether it was empty.
+ * Before the body is read, from the headers; again with `rawBody` once it is, unless the type was
+ * JSON, because a chunked or HTTP/2 body declares no Content-Length and only the bytes tell
+ * whether it was empty. Returns whether the Content-Type is JSON.
  */
-export function requireJsonContentType(request: Request, rawBody?: string): void {
+export function requireJsonContentType(request: Request, rawBody?: string): boolean {
   const contentType = request.headers.get("content-type") ?? "";
   const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
-  const isJson = mediaType === "application/json" || mediaType?.endsWith("+json");
+  const isJson = mediaType === "application/json" || mediaType?.endsWith("+json") === true;
+  if (isJson) return true;
   const empty =
     rawBody === undefined
       ? Number(request.headers.get("content-length") ?? 0) === 0
       : rawBody === "";
-  const mayBeEmpty = !contentType && empty;
-  if (!isJson && !mayBeEmpty) {
+  if (contentType || !empty) {
     // Not guessed from the body: a browser sends a cross-site POST without a CORS preflight only
     // when its Content-Type is absent or text/plain, so reading those as JSON would let any
     // page post to the API with the visitor's cookies. Say exactly which header to add.
@@ -43,6 +44,7 @@ export function requireJsonContentType(request: Request, rawBody?: string): void
       `Send the JSON body with the header \`Content-Type: application/json\` (this request sent ${contentType ? `\`Content-Type: ${contentType.slice(0, 100)}\`` : "no Content-Type"}).`,
     );
   }
+  return false;
 }
 
 export async function readBodyText(request: Request, limitBytes: number): Promise<string> {

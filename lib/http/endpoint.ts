@@ -249,13 +249,16 @@ export function endpoint<
 
   const contract = spec as Endpoint["spec"];
   const paramNames = new Set(Object.keys(shapeOf(spec.params)));
+  const keyedByBody = rules.some((rule) => typeof rule !== "string");
   return {
     spec: contract,
     async run(request, url, requestId) {
       const withBody = hasBody(request);
+      // Whether the Content-Type is JSON; when it is not, only an empty body may pass.
+      let declaredJson = false;
       if (withBody) {
         checkDeclaredLength(request, bodyLimit);
-        if (!spec.rawBody) requireJsonContentType(request);
+        if (!spec.rawBody) declaredJson = requireJsonContentType(request);
       }
       const caller = await authorize(request, spec.auth);
       const ip = clientIpOf(request);
@@ -266,14 +269,14 @@ export function endpoint<
       });
 
       const rawBody = withBody ? await readBodyText(request, bodyLimit) : "";
-      if (withBody && !spec.rawBody) requireJsonContentType(request, rawBody);
+      if (withBody && !spec.rawBody && !declaredJson) requireJsonContentType(request, rawBody);
       const json = spec.rawBody ? undefined : parseJson(rawBody);
       if (!spec.rawBody && !spec.body && json !== undefined) {
         throw new ApiError("validation_failed", "This endpoint takes no body.", {
           errors: { body: ["Send no body"] },
         });
       }
-      const searchParams = [...url.searchParams];
+      const searchParams = url.search === "" ? [] : [...url.searchParams];
       const params = parseSearch(
         spec.params,
         searchParams.filter(([name]) => paramNames.has(name)),
@@ -285,7 +288,9 @@ export function endpoint<
         "query",
       );
       const body = spec.body && !spec.rawBody ? parseInput(spec.body, json, "body") : undefined;
-      Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
+      if (keyedByBody) {
+        Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
+      }
 
       // Guests' endpoints read with the anon key; webhooks and signed-in-only ones never do.
       const servesGuests = !requiresCredentials(spec.auth) && !spec.rawBody;
