@@ -31,11 +31,22 @@ export async function authenticate(request: Request): Promise<Caller | undefined
     throw new ApiError("unauthorized", "Send the access token as Authorization: Bearer <token>.");
   }
   const claims = await verifyAccessToken(token);
-  return {
-    userId: claims.sub,
-    email: claims.email || undefined,
-    roles: rolesOf(claims),
-    accessToken: token,
-    claims,
-  };
+  let caller = callers.get(claims);
+  if (caller === undefined) {
+    caller = Object.freeze({
+      userId: claims.sub,
+      email: claims.email || undefined,
+      roles: Object.freeze(rolesOf(claims)) as AppRole[],
+      accessToken: token,
+      claims,
+    });
+    callers.set(claims, caller);
+  }
+  return caller;
 }
+
+/**
+ * A remembered token (verified-tokens.ts) yields the same claims object on every request of a
+ * session, so the caller made from it is kept beside it, frozen, and lives as long as they do.
+ */
+const callers = new WeakMap<AccessClaims, Caller>();

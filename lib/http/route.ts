@@ -84,6 +84,7 @@ export function route(
           status: response.status,
         });
       }
+      const origin = request.headers.get("origin") ?? undefined;
       log.info("request", {
         requestId,
         method: request.method,
@@ -91,10 +92,8 @@ export function route(
         status: response.status,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
         userId: caller?.userId,
-        origin: request.headers.get("origin") ?? undefined,
-        originAllowed: request.headers.has("origin")
-          ? Boolean(allowedOrigin(request.headers))
-          : undefined,
+        origin,
+        originAllowed: origin === undefined ? undefined : Boolean(allowedOrigin(request.headers)),
       });
       return response;
     },
