@@ -289,7 +289,10 @@ export function endpoint<
       );
       const body = spec.body && !spec.rawBody ? parseInput(spec.body, json, "body") : undefined;
       if (keyedByBody) {
-        Object.assign(limitHeaders, await applyRateLimits(rules, "after-body", { ip, caller, body }));
+        Object.assign(
+          limitHeaders,
+          await applyRateLimits(rules, "after-body", { ip, caller, body }),
+        );
       }
 
       // Guests' endpoints read with the anon key; webhooks and signed-in-only ones never do.
